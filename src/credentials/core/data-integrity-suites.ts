@@ -1,0 +1,54 @@
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import { cryptosuite as rdfcCryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import { createSignCryptosuite, createVerifyCryptosuite } from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
+import * as vc from '@digitalbazaar/vc';
+import { keyPairFrom, type IssuerKey } from './keys.js';
+import type { DocumentLoader } from './document-loader.js';
+import type { JsonObject } from './did-key.js';
+
+export type DataIntegritySuiteName = 'eddsa-rdfc-2022' | 'eddsa-jcs-2022';
+export const DATA_INTEGRITY_SUITES: readonly DataIntegritySuiteName[] = ['eddsa-rdfc-2022', 'eddsa-jcs-2022'];
+
+/** A signing DataIntegrityProof suite; a new instance per call keeps signing free of shared state. */
+export async function signingSuite(name: DataIntegritySuiteName, key: IssuerKey, date: Date): Promise<unknown> {
+  const signer = (await keyPairFrom(key)).signer();
+  const cryptosuite = name === 'eddsa-rdfc-2022' ? rdfcCryptosuite : createSignCryptosuite();
+  return new DataIntegrityProof({ signer, date, cryptosuite });
+}
+
+/** Verifying suites for every Data Integrity cryptosuite we accept; jsigs matches them by `cryptosuite`. */
+export function verifyingSuites(): unknown[] {
+  return [
+    new DataIntegrityProof({ cryptosuite: rdfcCryptosuite }),
+    new DataIntegrityProof({ cryptosuite: createVerifyCryptosuite() }),
+  ];
+}
+
+/** Adds a Data Integrity proof (proofPurpose assertionMethod) through @digitalbazaar/vc. */
+export async function signWithDataIntegrity(
+  credential: JsonObject,
+  name: DataIntegritySuiteName,
+  opts: { key: IssuerKey; documentLoader: DocumentLoader; now: Date },
+): Promise<JsonObject> {
+  const suite = await signingSuite(name, opts.key, opts.now);
+  // vc.issue adds `proof` to a copy; structuredClone keeps the caller's object untouched regardless.
+  return vc.issue({
+    credential: structuredClone(credential),
+    suite,
+    documentLoader: opts.documentLoader,
+    now: opts.now,
+  });
+}
+
+/** The `cryptosuite` names of a document's Data Integrity proofs. */
+export function proofCryptosuites(doc: JsonObject): string[] {
+  const proofs = Array.isArray(doc.proof) ? doc.proof : doc.proof ? [doc.proof] : [];
+  return proofs.map((p) => String((p as JsonObject).cryptosuite ?? (p as JsonObject).type));
+}
+
+/** The verification method of the document's first proof, if any. */
+export function firstVerificationMethod(doc: JsonObject): string | undefined {
+  const proof = (Array.isArray(doc.proof) ? doc.proof[0] : doc.proof) as JsonObject | undefined;
+  const vm = proof?.verificationMethod;
+  return typeof vm === 'string' ? vm : (vm as JsonObject | undefined)?.id as string | undefined;
+}

@@ -1,0 +1,54 @@
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import type { Ed25519KeyPair } from '@digitalbazaar/ed25519-multikey';
+
+/** An issuer's Ed25519 signing key in Multikey form. `id` is the verification method URL. */
+export interface IssuerKey {
+  id: string;
+  controller: string;
+  publicKeyMultibase: string;
+  secretKeyMultibase: string;
+}
+
+/** The public half of a Multikey verification method, as published in a DID document. */
+export interface PublicVerificationMethod {
+  id: string;
+  type: 'Multikey';
+  controller: string;
+  publicKeyMultibase: string;
+}
+
+/** Loads a Multikey key pair; throws if the multibase strings are not an Ed25519 pair. */
+export async function keyPairFrom(key: IssuerKey): Promise<Ed25519KeyPair> {
+  return Ed25519Multikey.from({ type: 'Multikey', '@context': 'https://w3id.org/security/multikey/v1', ...key });
+}
+
+/** A deterministic key from a 32-byte seed (tests, fixtures); production keys come from the key store. */
+export async function keyFromSeed(seed: Uint8Array, controller: string, fragment?: string): Promise<IssuerKey> {
+  const pair = await Ed25519Multikey.generate({ seed, controller });
+  const id = `${controller}#${fragment ?? pair.publicKeyMultibase}`;
+  return { id, controller, publicKeyMultibase: pair.publicKeyMultibase, secretKeyMultibase: pair.secretKeyMultibase! };
+}
+
+/** A fresh random key pair. */
+export async function generateKey(controller: string, fragment?: string): Promise<IssuerKey> {
+  const pair = await Ed25519Multikey.generate({ controller });
+  const id = `${controller}#${fragment ?? pair.publicKeyMultibase}`;
+  return { id, controller, publicKeyMultibase: pair.publicKeyMultibase, secretKeyMultibase: pair.secretKeyMultibase! };
+}
+
+/** The verification method to publish for a key (never contains the secret). */
+export function publicVerificationMethod(key: IssuerKey): PublicVerificationMethod {
+  return { id: key.id, type: 'Multikey', controller: key.controller, publicKeyMultibase: key.publicKeyMultibase };
+}
+
+/** A DID / controller document listing the given keys for assertion and authentication. */
+export function controllerDocument(controller: string, keys: readonly IssuerKey[]): Record<string, unknown> {
+  const ids = keys.map((k) => k.id);
+  return {
+    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+    id: controller,
+    verificationMethod: keys.map(publicVerificationMethod),
+    assertionMethod: ids,
+    authentication: ids,
+  };
+}
