@@ -1,0 +1,123 @@
+import { Decimal } from 'decimal.js';
+import { convertCredits } from '../../frameworks/credit-arithmetic.js';
+import { ruleConcernsTarget, ruleInForce } from './applicability.js';
+import { checkConditions, patternCovers, patternThresholds, type Failure } from './conditions.js';
+import type { EvalContext } from './context.js';
+import { withinDates } from './dates.js';
+import { equivalencyCandidates } from './equivalency.js';
+import type { Candidate, Grant, MissReason } from './result-types.js';
+import { lookupRules, type RuleIndex } from './rule-index.js';
+import type { BlockRule, ConversionRule, EngineAchievement, EquivalencyRule, RuleItem } from './types.js';
+
+export interface RuleFailure { ruleId: string; ruleVersion: number; reason: MissReason; text: string }
+
+/** Everything the optimiser chooses from, and why the other rules did not yield a candidate. */
+export interface CandidateSet {
+  candidates: Candidate[]; // sorted by key
+  failures: Map<string, RuleFailure[]>; // achievement id → failures
+  covered: Set<string>; // achievements some in-scope rule speaks about
+  alreadyRecognised: Set<string>;
+}
+
+export const sideMatches = (side: RuleItem, a: EngineAchievement): boolean =>
+  side.itemId === a.catalogueItemId && (side.version == null || side.version === a.catalogueItemVersion);
+
+export function makeCandidate(rule: Candidate['rule'], reverse: boolean, sources: EngineAchievement[], grants: Grant[]): Candidate {
+  const achievementIds = sources.map((s) => s.id).sort();
+  const credits = grants.reduce((sum, g) => sum.plus(g.credits), new Decimal(0));
+  const shown = grants.map((g) => `${g.credits} ${g.category}${g.targetItemId ? ` (${g.targetItemId})` : ''}`).join(', ');
+  return {
+    key: `${rule.id}|${String(rule.version).padStart(6, '0')}|${reverse ? 'r' : 'f'}|${achievementIds.join(',')}`,
+    rule, reverse, achievementIds,
+    sourceInstitutionIds: [...new Set(sources.map((s) => s.sourceInstitutionId))].sort(),
+    grants, credits, waiver: rule.conditions.waiverOnly === true,
+    explanation: `${rule.type} rule ${rule.id} v${rule.version}${reverse ? ' (read in reverse)' : ''}: `
+      + `${achievementIds.join(' + ')} → ${shown}${rule.conditions.waiverOnly ? ' (waiver, 0 credits)' : ''}; ${rule.rationale}`,
+  };
+}
+
+export class FailureLog {
+  readonly map = new Map<string, RuleFailure[]>();
+  add(a: EngineAchievement, rule: { id: string; version: number }, f: NonNullable<Failure>): void {
+    const list = this.map.get(a.id) ?? [];
+    list.push({ ruleId: rule.id, ruleVersion: rule.version, ...f });
+    this.map.set(a.id, list);
+  }
+}
+
+function patternCredits(rule: BlockRule | ConversionRule, a: EngineAchievement, ctx: EvalContext): Decimal | NonNullable<Failure> {
+  if (rule.conditions.waiverOnly) return new Decimal(0);
+  if (rule.type === 'block') return rule.credits;
+  const from = ctx.creditSystems.get(a.creditSystemId);
+  if (!from) return { reason: 'below_minimum', text: `credit system ${a.creditSystemId} is unknown` };
+  const hours = a.notionalHours ? { hours: a.notionalHours } : {};
+  const c = convertCredits(a.credits, from, ctx.input.target.creditSystem, { step: rule.step, ...hours });
+  return c.credits.gt(0) ? c.credits : { reason: 'below_minimum', text: `converts to 0 credits: ${c.basis}` };
+}
+
+function patternCandidate(rule: BlockRule | ConversionRule, a: EngineAchievement, ctx: EvalContext, log: FailureLog): Candidate | undefined {
+  const f = ruleInForce(rule, [a.sourceInstitutionId], ctx) ?? patternThresholds(rule.pattern, a, ctx)
+    ?? checkConditions(rule.conditions, a, ctx);
+  if (f) return void log.add(a, rule, f);
+  const credits = patternCredits(rule, a, ctx);
+  if (!Decimal.isDecimal(credits)) return void log.add(a, rule, credits);
+  const item = rule.targetItem?.itemId;
+  return makeCandidate(rule, false, [a], [{ category: rule.category, credits, ...(item ? { targetItemId: item } : {}) }]);
+}
+
+// Versions of one rule id overlapping in time: the highest version in force supersedes the rest.
+function supersede<T extends { rule: { id: string; version: number; effectiveFrom: string; effectiveTo?: string | null } }>(list: T[], date: string): T[] {
+  const best = new Map<string, number>();
+  for (const { rule } of list) {
+    if (withinDates(date, rule.effectiveFrom, rule.effectiveTo)) best.set(rule.id, Math.max(best.get(rule.id) ?? -Infinity, rule.version));
+  }
+  return list.filter(({ rule }) => !best.has(rule.id) || best.get(rule.id) === rule.version);
+}
+
+// A target item granted earlier cannot be granted again by this evaluation.
+function dropSatisfied(candidates: Candidate[], ctx: EvalContext, log: FailureLog): Candidate[] {
+  const done = new Set(ctx.input.previouslyRecognised?.flatMap((p) => p.targetItemIds ?? []) ?? []);
+  if (done.size === 0) return candidates;
+  const byId = new Map(ctx.input.achievements.map((a) => [a.id, a]));
+  return candidates.filter((c) => {
+    const item = c.grants.find((g) => g.targetItemId !== undefined && done.has(g.targetItemId))?.targetItemId;
+    if (item === undefined) return true;
+    for (const id of c.achievementIds) log.add(byId.get(id)!, c.rule, { reason: 'already_satisfied', text: `${item} was recognised earlier` });
+    return false;
+  });
+}
+
+/** Finds every (rule, achievements) pair that could be granted, logging why others cannot. */
+export function buildCandidates(index: RuleIndex, ctx: EvalContext): CandidateSet {
+  const prior = new Set(ctx.input.previouslyRecognised?.flatMap((p) => p.achievementIds ?? []) ?? []);
+  const live = ctx.input.achievements.filter((a) => !a.revoked && !prior.has(a.id));
+  const target = ctx.input.target.institutionId;
+  const log = new FailureLog();
+  const covered = new Set<string>();
+  const equivalencies = new Map<string, { rule: EquivalencyRule; reverse: boolean }>();
+  const patterns: { rule: BlockRule | ConversionRule; a: EngineAchievement }[] = [];
+  for (const a of live) {
+    const hits = lookupRules(index, target, a);
+    for (const [list, reverse] of [[hits.forward, false], [hits.reverse, true]] as const) {
+      for (const rule of list) {
+        if (!ruleConcernsTarget(rule, ctx) || !(reverse ? rule.targets : rule.sources).some((s) => sideMatches(s, a))) continue;
+        covered.add(a.id);
+        equivalencies.set(`${rule.id}|${rule.version}|${reverse}`, { rule, reverse });
+      }
+    }
+    for (const rule of hits.pattern) {
+      if (ruleConcernsTarget(rule, ctx) && patternCovers(rule.pattern, a)) patterns.push({ rule, a });
+    }
+  }
+  const candidates: Candidate[] = [];
+  for (const { rule, reverse } of supersede([...equivalencies.values()], ctx.date)) {
+    candidates.push(...equivalencyCandidates(rule, reverse, live, ctx, log));
+  }
+  for (const { rule, a } of supersede(patterns, ctx.date)) {
+    covered.add(a.id);
+    const c = patternCandidate(rule, a, ctx, log);
+    if (c) candidates.push(c);
+  }
+  candidates.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  return { candidates: dropSatisfied(candidates, ctx, log), failures: log.map, covered, alreadyRecognised: new Set(ctx.input.achievements.filter((a) => prior.has(a.id)).map((a) => a.id)) };
+}

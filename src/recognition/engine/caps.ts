@@ -1,0 +1,75 @@
+import { Decimal } from 'decimal.js';
+import type { EvalContext } from './context.js';
+import { addMonths } from './dates.js';
+import type { Candidate } from './result-types.js';
+import type { PriorRecognition } from './types.js';
+
+/** A set of candidates whose credits together may not exceed `remaining`. */
+export interface CapGroup {
+  id: string;
+  label: string;
+  remaining: Decimal; // cap minus what earlier recognition already used; never negative
+  members: number[]; // candidate indices
+}
+
+const sum = (list: PriorRecognition[]): Decimal => list.reduce((s, p) => s.plus(p.credits), new Decimal(0));
+const clamp = (d: Decimal): Decimal => Decimal.max(d, 0);
+
+function programmeLimit(ctx: EvalContext): { limit: Decimal; label: string } | undefined {
+  const { caps, programmeTotalCredits, programmeId } = ctx.input.target;
+  const p = caps?.programme;
+  if (!p) return undefined;
+  const limits: { limit: Decimal; label: string }[] = [];
+  if (p.max) limits.push({ limit: p.max, label: `programme cap ${p.max}` });
+  if (p.fraction && programmeTotalCredits) {
+    const limit = p.fraction.times(programmeTotalCredits);
+    limits.push({ limit, label: `programme cap ${p.fraction} of ${programmeTotalCredits} = ${limit.toDecimalPlaces(4)} (${programmeId ?? 'programme'})` });
+  }
+  return limits.sort((a, b) => a.limit.comparedTo(b.limit))[0];
+}
+
+// Period and programme caps both bound every candidate, so only the tighter one matters.
+function globalCap(ctx: EvalContext, prior: PriorRecognition[], all: number[]): CapGroup | undefined {
+  const options: CapGroup[] = [];
+  const period = ctx.input.target.caps?.learnerPeriod;
+  if (period) {
+    const start = addMonths(ctx.date, -period.months);
+    const used = sum(prior.filter((p) => p.recognisedOn > start && p.recognisedOn <= ctx.date));
+    options.push({ id: 'period', label: `at most ${period.max} credits per ${period.months} months (${used} used since ${start})`, remaining: clamp(period.max.minus(used)), members: all });
+  }
+  const programme = programmeLimit(ctx);
+  if (programme) {
+    const used = sum(prior);
+    options.push({ id: 'programme', label: `${programme.label} (${used} already recognised)`, remaining: clamp(programme.limit.minus(used)), members: all });
+  }
+  return options.sort((a, b) => a.remaining.comparedTo(b.remaining))[0];
+}
+
+function groupBy(candidates: Candidate[], keys: (c: Candidate) => string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  candidates.forEach((c, i) => {
+    for (const k of keys(c)) out.set(k, [...(out.get(k) ?? []), i]);
+  });
+  return out;
+}
+
+/** Every cap that bounds some candidate, with what is left of it after earlier recognition. */
+export function capGroups(candidates: Candidate[], ctx: EvalContext): CapGroup[] {
+  const prior = ctx.input.previouslyRecognised ?? [];
+  const groups: CapGroup[] = [];
+  for (const [ruleId, members] of groupBy(candidates, (c) => (c.rule.maxCredits ? [c.rule.id] : []))) {
+    const max = Decimal.min(...members.map((i) => candidates[i]!.rule.maxCredits!));
+    const used = sum(prior.filter((p) => p.ruleId === ruleId));
+    groups.push({ id: `rule:${ruleId}`, label: `rule ${ruleId} cap ${max} (${used} used)`, remaining: clamp(max.minus(used)), members });
+  }
+  const perInst = ctx.input.target.caps?.perSourceInstitution;
+  if (perInst) {
+    for (const [inst, members] of groupBy(candidates, (c) => c.sourceInstitutionIds)) {
+      const used = sum(prior.filter((p) => p.sourceInstitutionIds?.includes(inst)));
+      groups.push({ id: `inst:${inst}`, label: `at most ${perInst} credits from ${inst} (${used} used)`, remaining: clamp(perInst.minus(used)), members });
+    }
+  }
+  const global = globalCap(ctx, prior, candidates.map((_, i) => i));
+  if (global) groups.push(global);
+  return groups;
+}

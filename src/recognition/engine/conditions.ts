@@ -1,0 +1,111 @@
+import { Decimal } from 'decimal.js';
+import { convertCredits } from '../../frameworks/credit-arithmetic.js';
+import { compareResults, convertGrade, isValidResult } from '../../frameworks/grading.js';
+import type { MissReason } from './result-types.js';
+import type { EvalContext } from './context.js';
+import { addYears } from './dates.js';
+import type { AchievementPattern, Conditions, EngineAchievement, MinResult } from './types.js';
+
+/** Why a rule does not apply to an achievement; null when it does. */
+export type Failure = { reason: MissReason; text: string } | null;
+
+const fail = (reason: MissReason, text: string): Failure => ({ reason, text });
+
+// Result expressed in the rule's scheme: directly, or through a conversion table.
+function resultInScheme(min: MinResult, a: EngineAchievement, ctx: EvalContext): string | undefined {
+  if (a.gradingSchemeId === min.schemeId) return a.result;
+  const from = ctx.schemes.get(a.gradingSchemeId);
+  const table = ctx.conversions.find((t) =>
+    min.conversionTableId !== undefined
+      ? t.id === min.conversionTableId
+      : t.from === a.gradingSchemeId && t.to === min.schemeId);
+  if (!from || !table || table.from !== from.id) return undefined;
+  return convertGrade(table, from, a.result);
+}
+
+export function checkGrade(min: MinResult, a: EngineAchievement, ctx: EvalContext): Failure {
+  const scheme = ctx.schemes.get(min.schemeId);
+  const result = resultInScheme(min, a, ctx);
+  const shown = `${a.result} (${a.gradingSchemeId})`;
+  if (!scheme || result === undefined || !isValidResult(scheme, result)) {
+    return fail('grade_not_comparable', `result ${shown} cannot be expressed in ${min.schemeId}`);
+  }
+  if (compareResults(scheme, result, min.result) < 0) {
+    const via = result === a.result ? '' : ` = ${result} in ${min.schemeId}`;
+    return fail('grade_too_low', `result ${shown}${via} is below the minimum ${min.result}`);
+  }
+  return null;
+}
+
+/** Whether the achievement's level reaches `min`, referencing across frameworks when needed. */
+export function levelAtLeast(a: EngineAchievement, min: { frameworkId: string; level: number }, ctx: EvalContext): Failure {
+  if (a.level === null) return fail('level_too_low', `no framework level recorded; ${min.frameworkId} ${min.level} needed`);
+  const level = a.level.frameworkId === min.frameworkId ? a.level.level : ctx.referenceLevel(a.level, min.frameworkId);
+  if (level === undefined) {
+    return fail('level_too_low', `level ${a.level.frameworkId} ${a.level.level} has no reference to ${min.frameworkId}`);
+  }
+  return level >= min.level ? null
+    : fail('level_too_low', `level ${min.frameworkId} ${level} is below the required ${min.level}`);
+}
+
+function checkRecency(c: NonNullable<Conditions['recency']>, a: EngineAchievement, ctx: EvalContext): Failure {
+  const ref = c.referenceDate ?? ctx.date;
+  const earliest = addYears(ref, -c.years);
+  return a.completedOn >= earliest ? null
+    : fail('too_old', `completed ${a.completedOn}, before ${earliest} (${c.years} years before ${ref})`);
+}
+
+function checkPrerequisites(pre: NonNullable<Conditions['prerequisites']>, ctx: EvalContext): Failure {
+  for (const p of pre) {
+    if (p.itemId !== undefined && !ctx.heldItems.has(p.itemId)) return fail('prerequisite_missing', `requires item ${p.itemId}`);
+    if (p.achievementId !== undefined && !ctx.heldAchievements.has(p.achievementId)) {
+      return fail('prerequisite_missing', `requires achievement ${p.achievementId}`);
+    }
+  }
+  return null;
+}
+
+/** Checks a rule's conditions on one source achievement, in a fixed order. */
+export function checkConditions(c: Conditions, a: EngineAchievement, ctx: EvalContext): Failure {
+  return (c.minResult ? checkGrade(c.minResult, a, ctx) : null)
+    ?? (c.recency ? checkRecency(c.recency, a, ctx) : null)
+    ?? (c.targetLevel && !c.allowLowerLevel ? levelAtLeast(a, c.targetLevel, ctx) : null)
+    ?? (c.prerequisites ? checkPrerequisites(c.prerequisites, ctx) : null);
+}
+
+const listed = <T>(list: readonly T[] | undefined, value: T | null): boolean =>
+  !list || list.length === 0 || (value !== null && list.includes(value));
+
+/** Identity criteria: whether the pattern covers the achievement at all (no → not a miss). */
+export function patternCovers(p: AchievementPattern, a: EngineAchievement): boolean {
+  return listed(p.kinds, a.kind) && listed(p.institutionIds, a.sourceInstitutionId)
+    && listed(p.platforms, a.platform)
+    && (p.fieldPrefix === undefined || (a.fieldOfStudy ?? '').startsWith(p.fieldPrefix));
+}
+
+/** Threshold criteria of a covering pattern: level, credits, hours. */
+export function patternThresholds(p: AchievementPattern, a: EngineAchievement, ctx: EvalContext): Failure {
+  if (p.minLevel) {
+    const f = levelAtLeast(a, p.minLevel, ctx);
+    if (f) return f;
+  }
+  if (p.minCredits) {
+    const credits = creditsIn(a, p.minCredits.creditSystemId, ctx);
+    if (credits === undefined || credits.lt(p.minCredits.amount)) {
+      return fail('below_minimum', `${a.credits} ${a.creditSystemId} is below ${p.minCredits.amount} ${p.minCredits.creditSystemId}`);
+    }
+  }
+  if (p.minHours && (a.notionalHours === null || a.notionalHours.lt(p.minHours))) {
+    return fail('below_minimum', `notional hours ${a.notionalHours ?? 'unknown'} below ${p.minHours}`);
+  }
+  return null;
+}
+
+/** The achievement's credits in another system (rounded down to 0.01), if both systems are known. */
+export function creditsIn(a: EngineAchievement, systemId: string, ctx: EvalContext): Decimal | undefined {
+  if (a.creditSystemId === systemId) return a.credits;
+  const from = ctx.creditSystems.get(a.creditSystemId);
+  const to = ctx.creditSystems.get(systemId);
+  if (!from || !to) return undefined;
+  return convertCredits(a.credits, from, to, { step: '0.01', ...(a.notionalHours ? { hours: a.notionalHours } : {}) }).credits;
+}

@@ -1,0 +1,31 @@
+import type { CreditSystem } from '../../frameworks/credit-arithmetic.js';
+import type { GradeConversionTable, GradingScheme } from '../../frameworks/grading.js';
+import type { EngineAchievement, EvaluationInput, FrameworkLevel } from './types.js';
+
+/** Look-up tables built once per evaluation from the input. */
+export interface EvalContext {
+  input: EvaluationInput;
+  date: string;
+  schemes: Map<string, GradingScheme>;
+  conversions: GradeConversionTable[];
+  creditSystems: Map<string, CreditSystem>;
+  heldItems: Set<string>; // catalogue items of the learner's live achievements
+  heldAchievements: Set<string>;
+  referenceLevel: (level: FrameworkLevel, toFrameworkId: string) => number | undefined;
+}
+
+const live = (a: EngineAchievement): boolean => !a.revoked;
+
+export function buildContext(input: EvaluationInput): EvalContext {
+  const alive = input.achievements.filter(live);
+  return {
+    input,
+    date: input.date,
+    schemes: new Map(input.gradingSchemes.map((s) => [s.id, s])),
+    conversions: input.gradeConversions,
+    creditSystems: new Map(input.creditSystems.map((c) => [c.id, c])),
+    heldItems: new Set(alive.flatMap((a) => (a.catalogueItemId === null ? [] : [a.catalogueItemId]))),
+    heldAchievements: new Set(alive.map((a) => a.id)),
+    referenceLevel: input.referenceLevel ?? (() => undefined),
+  };
+}

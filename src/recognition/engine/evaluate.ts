@@ -1,0 +1,60 @@
+import { Decimal } from 'decimal.js';
+import { buildCandidates } from './candidates.js';
+import { capGroups, type CapGroup } from './caps.js';
+import { buildContext } from './context.js';
+import { optimise, type Selection } from './optimiser.js';
+import { lossOf, outcomeFor } from './outcomes.js';
+import type { Candidate, EvaluationResult } from './result-types.js';
+import type { RuleIndex } from './rule-index.js';
+import type { Solver } from './solver.js';
+import type { EvaluationInput } from './types.js';
+
+// Defence in depth: the solver works in floats, so its choice is re-checked in exact decimals.
+function assertFeasible(cands: Candidate[], groups: CapGroup[], sel: Selection): void {
+  const seen = new Set<string>();
+  for (const i of sel.chosen) {
+    const c = cands[i]!;
+    for (const k of [...c.achievementIds.map((a) => `a:${a}`), ...c.grants.flatMap((g) => (g.targetItemId ? [`t:${g.targetItemId}`] : []))]) {
+      if (seen.has(k)) throw new Error(`recognition optimiser: ${k} used twice`);
+      seen.add(k);
+    }
+  }
+  for (const g of groups) {
+    const used = g.members.filter((i) => sel.chosen.has(i)).reduce((s, i) => s.plus(cands[i]!.credits), new Decimal(0));
+    if (used.gt(g.remaining)) throw new Error(`recognition optimiser: ${g.id} exceeded`);
+  }
+}
+
+function explain(cands: Candidate[], groups: CapGroup[], sel: Selection, total: Decimal): string[] {
+  const lines = [
+    `${sel.chosen.size} of ${cands.length} possible grants chosen for ${total} credits: the most any combination allows `
+      + 'without counting an achievement or a target item twice and within every cap; ties go to more requirements '
+      + 'satisfied, then fewer achievements consumed, then rule id, version and achievement ids.',
+    ...groups.map((g) => `cap: ${g.label}; ${g.remaining} available`),
+    ...sel.notes,
+  ];
+  cands.forEach((c, i) => {
+    if (!sel.chosen.has(i)) lines.push(`not chosen: ${c.explanation}: ${lossOf(i, cands, groups, sel).explanation}`);
+  });
+  return lines;
+}
+
+/** Evaluates a learner's achievements against the indexed rules for one target (pure; no I/O). */
+export function evaluate(input: EvaluationInput, index: RuleIndex, solver: Solver): EvaluationResult {
+  const ctx = buildContext(input);
+  const set = buildCandidates(index, ctx);
+  const cands = set.candidates;
+  const groups = capGroups(cands, ctx);
+  const sel = optimise(cands, groups, solver);
+  assertFeasible(cands, groups, sel);
+  const byAchievement = new Map<string, number[]>();
+  cands.forEach((c, i) => c.achievementIds.forEach((a) => byAchievement.set(a, [...(byAchievement.get(a) ?? []), i])));
+  const defaultReviewer = { institutionId: input.target.institutionId };
+  const outcomes = [...input.achievements].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
+    .map((a) => outcomeFor(a, set, groups, sel, input.reviewerFor?.(a) ?? defaultReviewer, byAchievement));
+  const chosen = cands.filter((_, i) => sel.chosen.has(i));
+  const byCategory: Record<string, Decimal> = {};
+  for (const g of chosen.flatMap((c) => c.grants)) byCategory[g.category] = (byCategory[g.category] ?? new Decimal(0)).plus(g.credits);
+  const total = chosen.reduce((s, c) => s.plus(c.credits), new Decimal(0));
+  return { outcomes, totals: { total, byCategory }, chosen, explanation: explain(cands, groups, sel, total) };
+}

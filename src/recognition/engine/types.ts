@@ -1,0 +1,157 @@
+import type { Decimal } from 'decimal.js';
+import type { CreditSystem } from '../../frameworks/credit-arithmetic.js';
+import type { GradeConversionTable, GradingScheme } from '../../frameworks/grading.js';
+
+export type ItemKind =
+  | 'course' | 'unit' | 'module' | 'micro-major' | 'mooc'
+  | 'certificate' | 'exam' | 'qualification' | 'work-based' | 'rpl';
+
+export interface FrameworkLevel { frameworkId: string; version: string; level: number }
+
+/** A learning outcome as the engine sees it: already resolved from the record and the catalogue. */
+export interface EngineAchievement {
+  id: string;
+  learnerId: string;
+  sourceInstitutionId: string;
+  catalogueItemId: string | null; // null: learning outside any catalogue (RPL, work-based)
+  catalogueItemVersion: string | null;
+  kind: ItemKind;
+  platform: string | null; // e.g. a MOOC platform id
+  level: FrameworkLevel | null;
+  fieldOfStudy: string | null; // ISCED-F 2013 code, e.g. '0413'
+  credits: Decimal;
+  creditSystemId: string;
+  notionalHours: Decimal | null;
+  result: string;
+  gradingSchemeId: string;
+  completedOn: string; // ISO date YYYY-MM-DD
+  revoked: boolean;
+}
+
+/** One side of an equivalency: a catalogue item at an institution, with its credit value there. */
+export interface RuleItem {
+  itemId: string;
+  version?: string | null; // absent/null: any version of the item
+  institutionId: string;
+  credits: Decimal; // in the credit system of the institution that holds the item
+  category?: string; // e.g. 'major', 'general'; defaults to 'specified'
+}
+
+export interface MinResult {
+  schemeId: string;
+  result: string; // lowest acceptable result in `schemeId`
+  conversionTableId?: string; // when the achievement's scheme differs; else any table from→to
+}
+
+export interface Conditions {
+  minResult?: MinResult;
+  /** Completed within `years` of the evaluation date, or of `referenceDate` when given. */
+  recency?: { years: number; referenceDate?: string };
+  /** Source level must be ≥ this unless `allowLowerLevel`. */
+  targetLevel?: { frameworkId: string; level: number };
+  allowLowerLevel?: boolean;
+  /** The learner must also hold (non-revoked) achievements of these items, or these achievements. */
+  prerequisites?: { itemId?: string; achievementId?: string }[];
+  waiverOnly?: boolean; // satisfies the target requirement with 0 credits
+}
+
+export interface RuleOwner { kind: 'institution' | 'agreement'; id: string }
+
+interface RuleBase {
+  id: string;
+  version: number;
+  owner: RuleOwner;
+  targetInstitutionId: string;
+  programmeId?: string;
+  effectiveFrom: string; // ISO date, inclusive
+  effectiveTo?: string | null; // ISO date, inclusive; null/absent: open-ended
+  rationale: string;
+  evidence: string[];
+  conditions: Conditions;
+  maxCredits?: Decimal; // per-rule cap, across every use of this rule id for the learner
+}
+
+/** Equivalency: all `sources` together → all `targets` (1:1, many:1, 1:many). */
+export interface EquivalencyRule extends RuleBase {
+  type: 'equivalency';
+  sources: RuleItem[];
+  targets: RuleItem[];
+  bidirectional: boolean; // may also be read targets → sources at the source institution
+}
+
+/** Every listed criterion must hold; an empty/absent list means "any". */
+export interface AchievementPattern {
+  kinds?: ItemKind[];
+  institutionIds?: string[];
+  platforms?: string[];
+  minLevel?: { frameworkId: string; level: number };
+  fieldPrefix?: string; // ISCED-F prefix, e.g. '04' for business, administration and law
+  minCredits?: { amount: Decimal; creditSystemId: string };
+  minHours?: Decimal;
+}
+
+export interface BlockRule extends RuleBase {
+  type: 'block';
+  pattern: AchievementPattern;
+  credits: Decimal; // in the target credit system
+  category: string; // e.g. 'elective'
+  targetItem?: RuleItem; // absent: unspecified credit
+}
+
+export interface ConversionRule extends RuleBase {
+  type: 'conversion';
+  pattern: AchievementPattern;
+  step: Decimal; // rounding step in the target system
+  category: string;
+  targetItem?: RuleItem;
+}
+
+export type Rule = EquivalencyRule | BlockRule | ConversionRule;
+
+export interface AgreementWindow {
+  id: string;
+  effectiveFrom: string;
+  effectiveTo?: string | null;
+  members: { institutionId: string; joinedOn: string; leftOn?: string | null }[];
+}
+
+/** Target-level caps; the per-rule cap lives on the rule (`maxCredits`). */
+export interface TargetCaps {
+  perSourceInstitution?: Decimal;
+  learnerPeriod?: { months: number; max: Decimal }; // rolling window ending on the evaluation date
+  programme?: { max?: Decimal; fraction?: Decimal }; // fraction of programmeTotalCredits, e.g. 1/3
+}
+
+export interface Target {
+  institutionId: string;
+  programmeId?: string;
+  programmeTotalCredits?: Decimal;
+  creditSystem: CreditSystem;
+  caps?: TargetCaps;
+}
+
+/** Credit already granted to this learner at this target; counts against caps. */
+export interface PriorRecognition {
+  credits: Decimal;
+  recognisedOn: string;
+  ruleId?: string;
+  sourceInstitutionIds?: string[];
+  achievementIds?: string[];
+  targetItemIds?: string[];
+}
+
+export interface ReviewerRef { institutionId: string; queue?: string }
+
+export interface EvaluationInput {
+  achievements: EngineAchievement[];
+  agreements?: AgreementWindow[];
+  target: Target;
+  date: string;
+  previouslyRecognised?: PriorRecognition[];
+  gradingSchemes: GradingScheme[];
+  gradeConversions: GradeConversionTable[];
+  creditSystems: CreditSystem[];
+  reviewerFor?: (a: EngineAchievement) => ReviewerRef;
+  /** Level referencing between frameworks (another module); undefined when no reference exists. */
+  referenceLevel?: (level: FrameworkLevel, toFrameworkId: string) => number | undefined;
+}
