@@ -1,0 +1,64 @@
+import type { Prepared } from './prepare.js';
+
+/** A maximisation MILP in row form; columns are binaries x(item, category) then continuous y(minimum). */
+export interface MilpModel {
+  numCols: number;
+  colCost: number[];
+  colUpper: number[];
+  integrality: number[];
+  rows: { indices: number[]; values: number[]; upper: number }[];
+  /** pairs[k] = [item index, category index] of column k. */
+  pairs: [number, number][];
+  /** Minimums that took a coverage column, in column order after the pairs. */
+  coveredMinimums: number[];
+}
+
+/**
+ * Builds the assignment MILP. Objective, lexicographic by weighting (all integers, so exact):
+ *   primary   Σ over minimums of covered need (scaled credits; an item slot weighs one credit)
+ *   secondary Σ counted credits
+ * The primary weight P exceeds every possible secondary value, so no trade of coverage for
+ * extra credit can pay. Coverage is maximal (= Σ need) exactly when every minimum is met, so
+ * the optimum is complete whenever any complete assignment exists.
+ */
+export function buildMilp(p: Prepared): MilpModel {
+  const pairs: [number, number][] = [];
+  const pairsOfItem: number[][] = p.items.map((item, i) => item.categories.map((c) => { pairs.push([i, c]); return pairs.length - 1; }));
+  const secondaryMax = p.items.reduce((s, it) => s + it.units, 0);
+  const weightP = secondaryMax + 1;
+  const scale = p.scale.toNumber();
+  const colCost = pairs.map(([i]) => p.items[i]!.units);
+  const colUpper = pairs.map(() => 1);
+  const integrality = pairs.map(() => 1);
+  const rows: MilpModel['rows'] = [];
+  const units = (k: number) => p.items[pairs[k]![0]]!.units;
+  const inDuplicateGroup = new Set(p.duplicateGroups.flat());
+  pairsOfItem.forEach((cols, i) => {
+    if (cols.length > 1 && !inDuplicateGroup.has(i)) rows.push({ indices: cols, values: cols.map(() => 1), upper: 1 });
+  });
+  for (const group of p.duplicateGroups) {
+    const cols = group.flatMap((i) => pairsOfItem[i]!);
+    rows.push({ indices: cols, values: cols.map(() => 1), upper: 1 });
+  }
+  p.categories.forEach((c, ci) => {
+    if (c.maxUnits === undefined) return;
+    const cols = pairs.flatMap(([, cat], k) => cat === ci ? [k] : []);
+    rows.push({ indices: cols, values: cols.map(units), upper: c.maxUnits });
+  });
+  for (const g of p.capGroups) {
+    const cols = g.itemIndexes.flatMap((i) => pairsOfItem[i]!);
+    rows.push({ indices: cols, values: cols.map(units), upper: g.limitUnits });
+  }
+  const coveredMinimums: number[] = [];
+  p.minimums.forEach((m, mi) => {
+    if (m.waiver !== undefined || m.need <= 0) return;
+    const y = pairs.length + coveredMinimums.length;
+    coveredMinimums.push(mi);
+    colCost.push(weightP * (m.unit === 'items' ? scale : 1));
+    colUpper.push(m.need);
+    integrality.push(0);
+    const cols = m.itemIndexes.flatMap((i) => pairsOfItem[i]!.filter((k) => m.scope === null || m.scope.includes(pairs[k]![1])));
+    rows.push({ indices: [...cols, y], values: [...cols.map((k) => m.unit === 'items' ? -1 : -units(k)), 1], upper: 0 });
+  });
+  return { numCols: colCost.length, colCost, colUpper, integrality, rows, pairs, coveredMinimums };
+}
