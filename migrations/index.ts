@@ -1,0 +1,9 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-foundation.js';
+import * as m0002 from './0002-ledger.js';
+
+/** Every migration, in order. Add new ones at the end; a merged migration is never edited. */
+export const migrations: Record<string, Migration> = {
+  '0001-foundation': m0001,
+  '0002-ledger': m0002,
+};

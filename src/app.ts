@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { authRoutes } from './auth/auth.routes.js';
+import type { AppContext } from './context.js';
+import { healthRoutes } from './health/health.routes.js';
+import { registerAuth } from './http/auth-hook.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { registerIdempotency } from './http/idempotency.js';
+import { Problem } from './http/schemas.js';
+import { institutionRoutes } from './institutions/institutions.routes.js';
+import { learnerRoutes } from './learners/learners.routes.js';
+
+/** Builds the HTTP application over a context; never listens (server.ts does). */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: ctx.config.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (req, reply) => { reply.header('x-request-id', req.id); });
+  registerErrorHandling(app);
+  app.addSchema(Problem);
+  await app.register(formbody);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Credit bank and credential ledger API',
+        description: 'Lifelong learning accounts, recognition of learning, verifiable credentials and a tamper-evident ledger. Errors are RFC 9457 problem details.',
+        version: '0.1.0',
+      },
+      servers: [{ url: ctx.config.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerAuth(app, ctx.tokens);
+  registerIdempotency(app, ctx.db);
+
+  app.get('/openapi.json', {
+    config: { access: { allow: ['public'] } },
+    schema: { hide: true },
+  }, async () => app.swagger());
+
+  await app.register(healthRoutes(ctx));
+  await app.register(authRoutes(ctx));
+  await app.register(institutionRoutes(ctx));
+  await app.register(learnerRoutes(ctx));
+  return app;
+}

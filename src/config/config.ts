@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { RawEnv } from './env.js';
+
+export interface OidcProviderConfig {
+  issuer: string;
+  audience: string;
+  /** Path of a JWKS file, or an https URL the service may fetch (the identity provider is one of its own clients). */
+  jwks: string;
+  /** Claim holding the verified resident identity number, if the provider does real-name checks. */
+  identityClaim?: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+  dataDir: string;
+  bootstrapOperatorSecret?: string;
+  keyEncryptionKey: Buffer;
+  identityPepper: Buffer;
+  bodyLimit: number;
+  batchBodyLimit: number;
+  tokenTtlSeconds: number;
+  oidcProviders: OidcProviderConfig[];
+  devIdp: boolean;
+  demoSeed: boolean;
+  logLevel: string;
+  homeFramework: string;
+  homeCreditSystem: string;
+}
+
+export class ConfigError extends Error {}
+
+function int(name: string, value: string | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${value}"`);
+  return n;
+}
+
+function key32(name: string, value: string): Buffer {
+  const buf = Buffer.from(value, 'base64');
+  if (buf.length !== 32) throw new ConfigError(`${name} must be 32 bytes, base64-encoded (got ${buf.length} bytes)`);
+  return buf;
+}
+
+/** Development secrets for the embedded database: generated once and kept beside the data. */
+function devSecrets(dataDir: string): { kek: string; pepper: string } {
+  const file = join(dataDir, 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { kek: string; pepper: string };
+  mkdirSync(dataDir, { recursive: true });
+  const secrets = { kek: randomBytes(32).toString('base64'), pepper: randomBytes(32).toString('base64') };
+  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}
+
+function parseProviders(value: string | undefined): OidcProviderConfig[] {
+  if (value === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (cause) {
+    throw new ConfigError('OIDC_PROVIDERS must be a JSON array', { cause });
+  }
+  if (!Array.isArray(parsed)) throw new ConfigError('OIDC_PROVIDERS must be a JSON array');
+  return parsed.map((p: Partial<OidcProviderConfig>, i) => {
+    if (typeof p.issuer !== 'string' || typeof p.audience !== 'string' || typeof p.jwks !== 'string') {
+      throw new ConfigError(`OIDC_PROVIDERS[${i}] needs issuer, audience and jwks`);
+    }
+    return { issuer: p.issuer, audience: p.audience, jwks: p.jwks, identityClaim: p.identityClaim };
+  });
+}
+
+/** Applies defaults and cross-checks; the result is frozen. */
+export function loadConfig(env: RawEnv, overrides: Partial<Config> = {}): Config {
+  const port = int('PORT', env.PORT, 3000, 0);
+  const dataDir = resolve(env.DATA_DIR ?? 'data');
+  const embedded = env.DATABASE_URL === undefined;
+  if (!embedded && (env.KEY_ENCRYPTION_KEY === undefined || env.IDENTITY_PEPPER === undefined)) {
+    throw new ConfigError('KEY_ENCRYPTION_KEY and IDENTITY_PEPPER are required with DATABASE_URL');
+  }
+  const dev = embedded && (env.KEY_ENCRYPTION_KEY === undefined || env.IDENTITY_PEPPER === undefined)
+    ? devSecrets(dataDir) : undefined;
+  const config: Config = {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    database: embedded ? { kind: 'pglite', dataDir: join(dataDir, 'pg') } : { kind: 'postgres', url: env.DATABASE_URL! },
+    dataDir,
+    bootstrapOperatorSecret: env.BOOTSTRAP_OPERATOR_SECRET ?? (embedded ? 'operator-demo-secret' : undefined),
+    keyEncryptionKey: key32('KEY_ENCRYPTION_KEY', env.KEY_ENCRYPTION_KEY ?? dev!.kek),
+    identityPepper: key32('IDENTITY_PEPPER', env.IDENTITY_PEPPER ?? dev!.pepper),
+    bodyLimit: int('BODY_LIMIT', env.BODY_LIMIT, 1024 * 1024),
+    batchBodyLimit: int('BATCH_BODY_LIMIT', env.BATCH_BODY_LIMIT, 512 * 1024 * 1024),
+    tokenTtlSeconds: int('TOKEN_TTL_SECONDS', env.TOKEN_TTL_SECONDS, 900),
+    oidcProviders: parseProviders(env.OIDC_PROVIDERS),
+    devIdp: env.DEV_IDP !== undefined ? env.DEV_IDP === 'true' : embedded,
+    demoSeed: env.DEMO_SEED !== undefined ? env.DEMO_SEED === 'true' : embedded,
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    homeFramework: env.HOME_FRAMEWORK ?? 'gdqf',
+    homeCreditSystem: env.HOME_CREDIT_SYSTEM ?? 'cn-university',
+    ...overrides,
+  };
+  if (!config.database || (config.database.kind === 'postgres' && !/^postgres(ql)?:\/\//.test(config.database.url))) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// URL');
+  }
+  return Object.freeze(config);
+}

@@ -1,0 +1,64 @@
+import type { Kysely } from 'kysely';
+import pino, { type Logger } from 'pino';
+import { AuthService } from './auth/auth.service.js';
+import { DEV_IDP_PATH, DevIdentityProvider } from './auth/dev-idp.js';
+import { OidcVerifier } from './auth/oidc.js';
+import { TokenService } from './auth/tokens.js';
+import type { Config } from './config/config.js';
+import type { Database } from './db/database.js';
+import { createDatabase } from './db/dialect.js';
+import { InstitutionService } from './institutions/institutions.service.js';
+import { deriveKey } from './keys/envelope.js';
+import { KeyStore } from './keys/key-store.js';
+import { LearnerService } from './learners/learners.service.js';
+
+export interface Clock { now(): Date }
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface ContextOverrides {
+  db?: Kysely<Database>;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** The only place that creates dependencies. Tests pass overrides (a database, a fixed clock). */
+export class AppContext {
+  private constructor(
+    readonly config: Config,
+    readonly db: Kysely<Database>,
+    readonly clock: Clock,
+    readonly logger: Logger,
+    readonly keys: KeyStore,
+    readonly tokens: TokenService,
+    readonly oidc: OidcVerifier,
+    readonly devIdp: DevIdentityProvider | undefined,
+    readonly institutions: InstitutionService,
+    readonly learners: LearnerService,
+    readonly auth: AuthService,
+  ) {}
+
+  static async fromConfig(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
+    const db = overrides.db ?? await createDatabase(config);
+    const clock = overrides.clock ?? systemClock;
+    const now = () => clock.now();
+    const logger = overrides.logger ?? pino({ level: config.logLevel });
+    const keys = new KeyStore(db, config.keyEncryptionKey, now);
+    const tokens = new TokenService(keys, config.publicUrl, config.tokenTtlSeconds, now);
+    const oidc = new OidcVerifier(config.oidcProviders, now);
+    const devIdp = config.devIdp ? new DevIdentityProvider(keys, `${config.publicUrl}${DEV_IDP_PATH}`, now) : undefined;
+    const institutions = new InstitutionService(db, config.publicUrl, now);
+    const learners = new LearnerService(db, config.identityPepper, deriveKey(config.keyEncryptionKey, 'identity'), now);
+    const auth = new AuthService(db, tokens, oidc, learners);
+    return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth);
+  }
+
+  /** Work that needs the migrated database: the dev identity provider's key, the first operator. */
+  async prepare(): Promise<void> {
+    if (this.devIdp) await this.devIdp.register(this.oidc);
+    await this.institutions.bootstrapOperator(this.config.bootstrapOperatorSecret);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,23 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { ApiClientsTable, InstitutionsTable } from './tables/institutions.js';
+import type { LearnerLoginsTable, LearnersTable } from './tables/learners.js';
+import type { LedgerEntriesTable, LedgerNodesTable, LedgerTreeHeadsTable } from './tables/ledger.js';
+import type { AuditTrailTable, IdempotencyKeysTable, KeysTable } from './tables/platform.js';
+
+/** The whole schema, one table type per file under tables/. */
+export interface Database {
+  institutions: InstitutionsTable;
+  api_clients: ApiClientsTable;
+  learners: LearnersTable;
+  learner_logins: LearnerLoginsTable;
+  keys: KeysTable;
+  audit_trail: AuditTrailTable;
+  idempotency_keys: IdempotencyKeysTable;
+  ledger_entries: LedgerEntriesTable;
+  ledger_nodes: LedgerNodesTable;
+  ledger_tree_heads: LedgerTreeHeadsTable;
+}
+
+export type Db = Kysely<Database>;
+/** Either the database or an open transaction: repositories accept both. */
+export type Executor = Kysely<Database> | Transaction<Database>;

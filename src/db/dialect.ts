@@ -1,0 +1,84 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, type DatabaseConnection, type Dialect, type Driver, type TransactionSettings } from 'kysely';
+import { KyselyPGlite } from 'kysely-pglite';
+import pg from 'pg';
+import type { Config } from '../config/config.js';
+import type { Database } from './database.js';
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+// Both databases return the same JS types: bigint → number (ledger sizes stay far below 2^53),
+// numeric → exact decimal string, date → 'YYYY-MM-DD' (no time-zone shift).
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8) return (v: string) => Number(v);
+    if (oid === DATE) return (v: string) => v;
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+export const pgliteParsers = {
+  [INT8]: (v: string) => Number(v),
+  [NUMERIC]: (v: string) => v,
+  [DATE]: (v: string) => v,
+};
+
+/**
+ * PGlite is one connection. kysely-pglite's driver hands the same connection to every caller, so a
+ * query from a concurrent request would run inside another request's open transaction. This
+ * wrapper serialises connections: a transaction holds the database until it ends.
+ */
+class SerialDriver implements Driver {
+  #tail: Promise<void> = Promise.resolve();
+  #release = new Map<DatabaseConnection, () => void>();
+  constructor(private readonly inner: Driver) {}
+  init() { return this.inner.init(); }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    let release!: () => void;
+    const previous = this.#tail;
+    this.#tail = new Promise<void>((resolve) => { release = resolve; });
+    await previous;
+    const connection = await this.inner.acquireConnection();
+    // The inner driver creates a fresh wrapper per acquire, so the map key is unique.
+    this.#release.set(connection, release);
+    return connection;
+  }
+  beginTransaction(c: DatabaseConnection, s: TransactionSettings) { return this.inner.beginTransaction(c, s); }
+  commitTransaction(c: DatabaseConnection) { return this.inner.commitTransaction(c); }
+  rollbackTransaction(c: DatabaseConnection) { return this.inner.rollbackTransaction(c); }
+  async releaseConnection(c: DatabaseConnection) {
+    await this.inner.releaseConnection(c);
+    const release = this.#release.get(c);
+    this.#release.delete(c);
+    release?.();
+  }
+  destroy() { return this.inner.destroy(); }
+}
+
+function serialDialect(inner: Dialect): Dialect {
+  return {
+    createAdapter: () => inner.createAdapter(),
+    createDriver: () => new SerialDriver(inner.createDriver()),
+    createIntrospector: (db) => inner.createIntrospector(db),
+    createQueryCompiler: () => inner.createQueryCompiler(),
+  };
+}
+
+export async function createPGlite(dataDir: string, loadDataDir?: Blob): Promise<PGlite> {
+  return PGlite.create(dataDir, { parsers: pgliteParsers, loadDataDir });
+}
+
+export function kyselyOverPGlite(client: PGlite): Kysely<Database> {
+  return new Kysely<Database>({ dialect: serialDialect(new KyselyPGlite(client).dialect) });
+}
+
+export function kyselyOverPostgres(url: string, max = 10): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export async function createDatabase(config: Config): Promise<Kysely<Database>> {
+  if (config.database.kind === 'postgres') return kyselyOverPostgres(config.database.url);
+  return kyselyOverPGlite(await createPGlite(config.database.dataDir));
+}

@@ -1,0 +1,39 @@
+import type { ColumnType, Generated } from 'kysely';
+
+export interface KeysTable {
+  id: string;
+  owner: string;
+  purpose: string;
+  algorithm: string;
+  public_key: string;
+  private_key_enc: string;
+  status: Generated<'active' | 'retired' | 'revoked'>;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  retired_at: Date | null;
+  revoked_at: Date | null;
+  revocation_reason: string | null;
+}
+
+export interface AuditTrailTable {
+  id: Generated<string>;
+  occurred_at: ColumnType<Date, Date | undefined, never>;
+  principal_kind: string;
+  principal_id: string;
+  institution_id: string | null;
+  learner_id: string | null;
+  action: string;
+  resource_type: string;
+  resource_id: string;
+  request_id: string | null;
+  detail: unknown;
+}
+
+export interface IdempotencyKeysTable {
+  principal_id: string;
+  key: string;
+  route: string;
+  request_hash: string;
+  status_code: number | null;
+  response: unknown;
+  created_at: ColumnType<Date, never, never>;
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authorize } from '../auth/policy.js';
+import type { TokenService } from '../auth/tokens.js';
+import { unauthorized } from '../errors.js';
+import './fastify-types.js';
+
+async function principalOf(req: FastifyRequest, tokens: TokenService) {
+  const header = req.headers.authorization;
+  if (header === undefined) return { kind: 'public' as const };
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+  if (!match) throw unauthorized('malformed_authorization', 'Authorization must be "Bearer <token>"');
+  return tokens.verify(match[1]!);
+}
+
+/** Authenticates every request and applies the route's declared access before anything else runs. */
+export function registerAuth(app: FastifyInstance, tokens: TokenService): void {
+  app.decorateRequest('principal', null as never);
+  app.addHook('onRoute', (route) => {
+    if (route.config?.access) return;
+    if (route.url.startsWith('/docs')) {
+      route.config = { ...route.config, access: { allow: ['public'] } };
+      return;
+    }
+    throw new Error(`Route ${String(route.method)} ${route.url} declares no access`);
+  });
+  app.addHook('onRequest', async (req) => {
+    req.principal = await principalOf(req, tokens);
+    const access = req.routeOptions.config?.access;
+    // Unknown routes have no access and fall through to the 404 handler.
+    if (access) authorize(access, req.principal, (req.params ?? {}) as Record<string, string>);
+  });
+}

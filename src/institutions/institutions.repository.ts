@@ -1,0 +1,49 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Executor } from '../db/database.js';
+import type { ApiClientsTable, InstitutionsTable } from '../db/tables/institutions.js';
+
+export type InstitutionRow = Selectable<InstitutionsTable>;
+export type ClientRow = Selectable<ApiClientsTable>;
+const INSTITUTION_COLUMNS = ['id', 'slug', 'name_zh', 'name_en', 'kind', 'region_code', 'country', 'uscc', 'did', 'status', 'created_at'] as const;
+const CLIENT_COLUMNS = ['id', 'kind', 'institution_id', 'name', 'secret_hash', 'scopes', 'created_at', 'revoked_at'] as const;
+
+export function insertInstitution(db: Executor, row: Insertable<InstitutionsTable>) {
+  return db.insertInto('institutions').values(row).returning(INSTITUTION_COLUMNS).executeTakeFirstOrThrow();
+}
+
+export function findInstitution(db: Executor, id: string): Promise<InstitutionRow | undefined> {
+  return db.selectFrom('institutions').select(INSTITUTION_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+export function findInstitutionBySlug(db: Executor, slug: string): Promise<InstitutionRow | undefined> {
+  return db.selectFrom('institutions').select(INSTITUTION_COLUMNS).where('slug', '=', slug).executeTakeFirst();
+}
+
+export function findInstitutionByUscc(db: Executor, uscc: string): Promise<InstitutionRow | undefined> {
+  return db.selectFrom('institutions').select(INSTITUTION_COLUMNS).where('uscc', '=', uscc).executeTakeFirst();
+}
+
+export async function slugsLike(db: Executor, base: string): Promise<string[]> {
+  const rows = await db.selectFrom('institutions').select('slug').where('slug', 'like', `${base}%`).execute();
+  return rows.map((r) => r.slug);
+}
+
+export function listInstitutions(db: Executor, opts: { limit: number; after?: string; kind?: string }) {
+  let q = db.selectFrom('institutions').select(INSTITUTION_COLUMNS).orderBy('slug').limit(opts.limit + 1);
+  if (opts.after !== undefined) q = q.where('slug', '>', opts.after);
+  if (opts.kind !== undefined) q = q.where('kind', '=', opts.kind);
+  return q.execute();
+}
+
+export function insertClient(db: Executor, row: Insertable<ApiClientsTable>) {
+  return db.insertInto('api_clients').values(row).execute();
+}
+
+export function findClient(db: Executor, id: string): Promise<ClientRow | undefined> {
+  return db.selectFrom('api_clients').select(CLIENT_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+export function countOperators(db: Executor) {
+  return db.selectFrom('api_clients').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('kind', '=', 'operator').where('revoked_at', 'is', null).executeTakeFirstOrThrow();
+}

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppContext } from '../context.js';
+import { IdParams, Nullable, problemResponses, Strict } from '../http/schemas.js';
+import { actor } from '../http/actor.js';
+import { ClientCreated, ClientInput, Institution, InstitutionInput } from './institutions.schemas.js';
+
+export const institutionRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
+  app.post('/institutions', {
+    config: { access: { allow: ['operator'] }, idempotent: true },
+    schema: {
+      tags: ['institutions'], summary: 'Register an institution (operator); the same credit code returns the existing one',
+      body: InstitutionInput, response: { 200: Institution, 201: Institution, ...problemResponses },
+    },
+  }, async (req, reply) => {
+    const { institution, created } = await ctx.institutions.create(req.body, actor(req));
+    return reply.code(created ? 201 : 200).send(institution);
+  });
+
+  app.get('/institutions', {
+    config: { access: { allow: ['public'] } },
+    schema: {
+      tags: ['institutions'], summary: 'The public institution registry',
+      querystring: Strict({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })), after: Type.Optional(Type.String({ maxLength: 100 })), kind: Type.Optional(Type.String({ maxLength: 40 })) }),
+      response: { 200: Type.Object({ items: Type.Array(Institution), next: Nullable(Type.String()) }) },
+    },
+  }, async (req) => {
+    const limit = req.query.limit ?? 100;
+    const { items, more } = await ctx.institutions.list(limit, req.query.after, req.query.kind);
+    return { items, next: more ? items[items.length - 1]!.slug : null };
+  });
+
+  app.get('/institutions/:id', {
+    config: { access: { allow: ['public'] } },
+    schema: { tags: ['institutions'], summary: 'One institution', params: IdParams, response: { 200: Institution, 404: Type.Ref('Problem') } },
+  }, async (req) => ctx.institutions.get(req.params.id));
+
+  app.post('/institutions/:id/clients', {
+    config: { access: { allow: ['operator', 'institution'], institutionParam: 'id' } },
+    schema: {
+      tags: ['institutions'], summary: 'Create an API client for the institution; the secret is shown once',
+      params: IdParams, body: ClientInput, response: { 201: ClientCreated, ...problemResponses },
+    },
+  }, async (req, reply) => reply.code(201).send(await ctx.institutions.createClient(req.params.id, req.body, actor(req))));
+};

@@ -1,0 +1,117 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Actor, Scope } from '../auth/principal.js';
+import { INSTITUTION_SCOPES } from '../auth/principal.js';
+import { assertActsForInstitution } from '../auth/policy.js';
+import { hashSecret, newSecret } from '../auth/secrets.js';
+import { recordWrite } from '../audit-trail/audit-trail.repository.js';
+import type { Db, Executor } from '../db/database.js';
+import { conflict, invalidField, notFound } from '../errors.js';
+import { checkRegionCode, checkUscc, didWebFor, slugify } from './codes.js';
+import * as repo from './institutions.repository.js';
+
+export const INSTITUTION_KINDS = ['university', 'vocational-college', 'open-university', 'mooc-platform',
+  'training-provider', 'certification-body', 'employer', 'credit-bank'] as const;
+export type InstitutionKind = (typeof INSTITUTION_KINDS)[number];
+
+export interface NewInstitution {
+  name: { zh?: string; en: string };
+  kind: InstitutionKind;
+  country: string;
+  regionCode?: string;
+  uscc?: string;
+  slug?: string;
+}
+
+export interface Institution {
+  id: string; slug: string; name: { zh: string | null; en: string }; kind: string; country: string;
+  regionCode: string | null; uscc: string | null; did: string; status: string; createdAt: string;
+}
+
+export function toInstitution(r: repo.InstitutionRow): Institution {
+  return {
+    id: r.id, slug: r.slug, name: { zh: r.name_zh, en: r.name_en }, kind: r.kind, country: r.country,
+    regionCode: r.region_code, uscc: r.uscc, did: r.did, status: r.status, createdAt: r.created_at.toISOString(),
+  };
+}
+
+export class InstitutionService {
+  constructor(private readonly db: Db, private readonly publicUrl: string, private readonly now: () => Date) {}
+
+  async create(input: NewInstitution, actor: Actor): Promise<{ institution: Institution; created: boolean }> {
+    const uscc = this.validate(input);
+    if (uscc) {
+      const existing = await repo.findInstitutionByUscc(this.db, uscc);
+      if (existing) return { institution: toInstitution(existing), created: false };
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const slug = await this.freeSlug(trx, input.slug ?? slugify(input.name.en), input.slug !== undefined);
+      const row = await repo.insertInstitution(trx, {
+        id: randomUUID(), slug, name_zh: input.name.zh ?? null, name_en: input.name.en, kind: input.kind,
+        region_code: input.regionCode ?? null, country: input.country, uscc: uscc ?? null,
+        did: didWebFor(this.publicUrl, 'institutions', slug),
+      });
+      await recordWrite(trx, actor, { action: 'institution.create', resourceType: 'institution', resourceId: row.id, institutionId: row.id }, this.now());
+      return { institution: toInstitution(row), created: true };
+    });
+  }
+
+  private validate(input: NewInstitution): string | undefined {
+    if (input.regionCode !== undefined && !checkRegionCode(input.regionCode)) {
+      throw invalidField('/body/regionCode', 'invalid_region_code', 'regionCode must be a six-digit GB/T 2260 administrative division code');
+    }
+    if (input.country === 'CN' && input.uscc === undefined && input.kind !== 'credit-bank') {
+      throw invalidField('/body/uscc', 'uscc_required', 'A Chinese institution needs its unified social credit code');
+    }
+    if (input.uscc === undefined) return undefined;
+    const check = checkUscc(input.uscc);
+    if (!check.ok) throw invalidField('/body/uscc', 'invalid_uscc', `uscc: ${check.reason}`);
+    return check.normalized;
+  }
+
+  private async freeSlug(trx: Executor, base: string, exact: boolean): Promise<string> {
+    const taken = new Set(await repo.slugsLike(trx, base));
+    if (!taken.has(base)) return base;
+    if (exact) throw conflict('slug_taken', `The slug ${base} is taken`);
+    for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+  }
+
+  async get(id: string): Promise<Institution> {
+    const row = await repo.findInstitution(this.db, id);
+    if (!row) throw notFound('institution', id);
+    return toInstitution(row);
+  }
+
+  async getBySlug(slug: string): Promise<Institution> {
+    const row = await repo.findInstitutionBySlug(this.db, slug);
+    if (!row) throw notFound('institution', slug);
+    return toInstitution(row);
+  }
+
+  async list(limit: number, after?: string, kind?: string) {
+    const rows = await repo.listInstitutions(this.db, { limit, after, kind });
+    return { items: rows.slice(0, limit).map(toInstitution), more: rows.length > limit };
+  }
+
+  /** Creates an API client; the secret is returned once and stored only as a scrypt hash. */
+  async createClient(institutionId: string, input: { name: string; scopes?: Scope[] }, actor: Actor) {
+    assertActsForInstitution(actor.principal, institutionId);
+    await this.get(institutionId);
+    const scopes = input.scopes ?? [...INSTITUTION_SCOPES];
+    const secret = newSecret();
+    const id = `client-${randomBytes(9).toString('base64url')}`;
+    const secretHash = await hashSecret(secret);
+    await this.db.transaction().execute(async (trx) => {
+      await repo.insertClient(trx, { id, kind: 'institution', institution_id: institutionId, name: input.name, secret_hash: secretHash, scopes });
+      await recordWrite(trx, actor, { action: 'client.create', resourceType: 'api_client', resourceId: id, institutionId, detail: { scopes } }, this.now());
+    });
+    return { clientId: id, clientSecret: secret, institutionId, scopes, name: input.name };
+  }
+
+  /** The first operator client, from BOOTSTRAP_OPERATOR_SECRET, when no operator exists yet. */
+  async bootstrapOperator(secret: string | undefined): Promise<boolean> {
+    if (!secret) return false;
+    if ((await repo.countOperators(this.db)).n > 0) return false;
+    await repo.insertClient(this.db, { id: 'operator', kind: 'operator', institution_id: null, name: 'Bootstrap operator', secret_hash: await hashSecret(secret), scopes: ['*'] });
+    return true;
+  }
+}

@@ -1,0 +1,98 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import type { JWK } from 'jose';
+import type { Db, Executor } from '../db/database.js';
+import { deriveKey, open, seal } from './envelope.js';
+import * as repo from './keys.repository.js';
+
+export interface SigningKey {
+  id: string;
+  owner: string;
+  purpose: string;
+  status: 'active' | 'retired' | 'revoked';
+  publicJwk: JWK;
+  createdAt: Date;
+  revokedAt: Date | null;
+  revocationReason: string | null;
+}
+
+export interface ActiveKey extends SigningKey {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  /** The private JWK (with `d`), for libraries that take raw key material. Never leaves the process. */
+  privateJwk: JWK;
+}
+
+function toSigningKey(row: repo.KeyRow): SigningKey {
+  return {
+    id: row.id, owner: row.owner, purpose: row.purpose, status: row.status,
+    publicJwk: JSON.parse(row.public_key) as JWK, createdAt: row.created_at,
+    revokedAt: row.revoked_at, revocationReason: row.revocation_reason,
+  };
+}
+
+/**
+ * Ed25519 keys of the bank and the institutions, private halves sealed with AES-256-GCM under a
+ * sub-key of the key-encryption key. Decrypted keys are cached per instance, never logged or returned.
+ */
+export class KeyStore {
+  readonly #kek: Buffer;
+  readonly #cache = new Map<string, ActiveKey>();
+
+  constructor(private readonly db: Db, keyEncryptionKey: Buffer, private readonly now: () => Date) {
+    this.#kek = deriveKey(keyEncryptionKey, 'signing-keys');
+  }
+
+  /** Creates a key and makes it the active one for (owner, purpose); earlier keys stay as retired. */
+  async rotate(owner: string, purpose: string, trx: Executor = this.db): Promise<SigningKey> {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const privateJwk = privateKey.export({ format: 'jwk' }) as JWK;
+    const { d: _d, ...publicJwk } = privateJwk;
+    const id = `${purpose}-${randomUUID()}`;
+    await repo.retireActiveKeys(trx, owner, purpose, this.now());
+    await repo.insertKey(trx, {
+      id, owner, purpose, algorithm: 'Ed25519', public_key: JSON.stringify(publicJwk),
+      private_key_enc: seal(this.#kek, JSON.stringify(privateJwk), id), created_at: this.now(),
+    });
+    for (const [k, v] of this.#cache) if (v.owner === owner && v.purpose === purpose) this.#cache.delete(k);
+    return (await this.get(id, trx))!;
+  }
+
+  async active(owner: string, purpose: string): Promise<ActiveKey | undefined> {
+    for (const key of this.#cache.values()) {
+      if (key.owner === owner && key.purpose === purpose && key.status === 'active') return key;
+    }
+    const row = await repo.findActiveKey(this.db, owner, purpose);
+    if (!row) return undefined;
+    const privateJwk = JSON.parse(open(this.#kek, row.private_key_enc, row.id)) as JWK;
+    const privateKey = createPrivateKey({ key: privateJwk as never, format: 'jwk' });
+    const key: ActiveKey = { ...toSigningKey(row), privateKey, publicKey: createPublicKey(privateKey), privateJwk };
+    this.#cache.set(row.id, key);
+    return key;
+  }
+
+  async activeOrCreate(owner: string, purpose: string): Promise<ActiveKey> {
+    const existing = await this.active(owner, purpose);
+    if (existing) return existing;
+    await this.rotate(owner, purpose);
+    return (await this.active(owner, purpose))!;
+  }
+
+  async get(id: string, db: Executor = this.db): Promise<SigningKey | undefined> {
+    const row = await repo.findKey(db, id);
+    return row ? toSigningKey(row) : undefined;
+  }
+
+  async list(owner: string, purpose: string): Promise<SigningKey[]> {
+    return (await repo.listKeys(this.db, owner, purpose)).map(toSigningKey);
+  }
+
+  async revoke(id: string, reason: string, trx: Executor = this.db): Promise<void> {
+    await repo.revokeKey(trx, id, this.now(), reason);
+    this.#cache.delete(id);
+  }
+
+  /** Drops cached keys so another instance's rotation is picked up. */
+  forget(): void {
+    this.#cache.clear();
+  }
+}

@@ -1,0 +1,40 @@
+import { buildApp } from './app.js';
+import { loadConfig } from './config/config.js';
+import { readEnv } from './config/env.js';
+import { AppContext } from './context.js';
+import { migrateToLatest } from './db/migrate.js';
+import { startup } from './startup.js';
+
+/** Loads config, builds the context, migrates, listens, and shuts down gracefully. */
+async function main(): Promise<void> {
+  const config = loadConfig(readEnv());
+  const ctx = await AppContext.fromConfig(config);
+  await migrateToLatest(ctx.db);
+  await ctx.prepare();
+  const app = await buildApp(ctx);
+  const notes = await startup(ctx);
+  await app.listen({ port: config.port, host: config.host });
+  for (const line of notes) ctx.logger.info(line);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    ctx.logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    try {
+      await app.close();
+      await ctx.close();
+      process.exit(0);
+    } catch (err) {
+      ctx.logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { AppContext, type Clock } from '../../src/context.js';
+import { createTestDatabase, type TestDatabase } from './test-db.js';
+
+export const TEST_KEK = Buffer.alloc(32, 7).toString('base64');
+export const TEST_PEPPER = Buffer.alloc(32, 9).toString('base64');
+export const OPERATOR_SECRET = 'operator-test-secret';
+
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** A whole service over its own fresh database, for HTTP tests through app.inject. */
+export async function createTestApp(opts: { config?: Partial<Config>; clock?: Clock } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    KEY_ENCRYPTION_KEY: TEST_KEK, IDENTITY_PEPPER: TEST_PEPPER, DATABASE_URL: 'postgres://unused/test',
+    PUBLIC_URL: 'https://bank.test', BOOTSTRAP_OPERATOR_SECRET: OPERATOR_SECRET, DEV_IDP: 'true',
+    LOG_LEVEL: 'silent', DEMO_SEED: 'false',
+  }, opts.config);
+  const ctx = await AppContext.fromConfig(config, { db: database.db, clock: opts.clock });
+  await ctx.prepare();
+  const app = await buildApp(ctx);
+  await app.ready();
+  return {
+    app, ctx, database,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
