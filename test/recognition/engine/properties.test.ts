@@ -1,0 +1,99 @@
+import fc from 'fast-check';
+import { Decimal } from 'decimal.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCandidates } from '../../../src/recognition/engine/candidates.js';
+import { buildContext } from '../../../src/recognition/engine/context.js';
+import { evaluate, indexRules, loadSolver, type Solver } from '../../../src/recognition/engine/index.js';
+import type { Candidate, EvaluationResult } from '../../../src/recognition/engine/result-types.js';
+import type { EvaluationInput, Rule } from '../../../src/recognition/engine/types.js';
+import { ruleListArb, worldArb } from '../fixtures/engine-arbitraries.js';
+
+let solver: Solver;
+beforeAll(async () => { solver = await loadSolver(); });
+
+const run = (rules: Rule[], inp: EvaluationInput): EvaluationResult => evaluate(inp, indexRules(rules), solver);
+const sumOf = (cs: Candidate[]): Decimal => cs.reduce((s, c) => s.plus(c.credits), new Decimal(0));
+
+// Written independently of the optimiser: the rules a chosen set of candidates must obey.
+function feasible(chosen: Candidate[], inp: EvaluationInput): boolean {
+  const used = new Set<string>();
+  for (const c of chosen) {
+    for (const k of [...c.achievementIds, ...c.grants.flatMap((g) => (g.targetItemId ? [`t:${g.targetItemId}`] : []))]) {
+      if (used.has(k)) return false;
+      used.add(k);
+    }
+  }
+  for (const id of new Set(chosen.map((c) => c.rule.id))) {
+    const mine = chosen.filter((c) => c.rule.id === id);
+    const cap = mine[0]!.rule.maxCredits;
+    if (cap && sumOf(mine).gt(cap)) return false;
+  }
+  const perInst = inp.target.caps?.perSourceInstitution;
+  if (perInst) {
+    for (const inst of new Set(chosen.flatMap((c) => c.sourceInstitutionIds))) {
+      if (sumOf(chosen.filter((c) => c.sourceInstitutionIds.includes(inst))).gt(perInst)) return false;
+    }
+  }
+  const max = inp.target.caps?.programme?.max;
+  return !max || sumOf(chosen).lte(max);
+}
+
+function bruteForceBest(rules: Rule[], inp: EvaluationInput): Decimal {
+  const { candidates } = buildCandidates(indexRules(rules), buildContext(inp));
+  let best = new Decimal(0);
+  for (let mask = 0; mask < 1 << candidates.length; mask++) {
+    const chosen = candidates.filter((_, i) => mask & (1 << i));
+    if (feasible(chosen, inp)) best = Decimal.max(best, sumOf(chosen));
+  }
+  return best;
+}
+
+const smallWorld = worldArb.filter(({ rules, input }) => buildCandidates(indexRules(rules), buildContext(input)).candidates.length <= 12);
+const stable = (r: EvaluationResult): string => JSON.stringify({ o: r.outcomes, t: r.totals });
+const opts = { numRuns: 150 };
+
+describe('recognition engine properties', () => {
+  it('never counts an achievement or a target item twice, and never exceeds a cap', () => {
+    fc.assert(fc.property(worldArb, ({ rules, input }) => {
+      const r = run(rules, input);
+      expect(feasible(r.chosen, input)).toBe(true);
+      expect(r.totals.total.eq(sumOf(r.chosen))).toBe(true);
+      const matched = r.outcomes.filter((o) => o.status === 'match').map((o) => o.achievementId).sort();
+      expect(matched).toEqual(r.chosen.flatMap((c) => c.achievementIds).sort());
+    }), opts);
+  });
+
+  it('finds the same best total as brute force over every combination', () => {
+    fc.assert(fc.property(smallWorld, ({ rules, input }) => {
+      expect(run(rules, input).totals.total.toString()).toBe(bruteForceBest(rules, input).toString());
+    }), opts);
+  });
+
+  it('gives the same result whatever the order of achievements and rules', () => {
+    fc.assert(fc.property(worldArb, fc.integer(), ({ rules, input }, seed) => {
+      const shuffle = <T>(xs: T[]): T[] => xs.map((x, i) => ({ x, k: (Math.imul(i + 1, 2654435761) ^ seed) >>> 0 }))
+        .sort((a, b) => a.k - b.k).map((p) => p.x);
+      const a = run(rules, input);
+      const b = run(shuffle(rules), { ...input, achievements: shuffle(input.achievements) });
+      expect(stable(b)).toBe(stable(a));
+    }), opts);
+  });
+
+  it('never lowers the best total when a rule is added', () => {
+    fc.assert(fc.property(worldArb, ruleListArb('extra', 2), ({ rules, input }, extra) => {
+      const before = run(rules, input).totals.total;
+      expect(run([...rules, ...extra], input).totals.total.gte(before)).toBe(true);
+    }), opts);
+  });
+
+  it('drops everything a revoked source produced and never raises the total', () => {
+    fc.assert(fc.property(worldArb, fc.nat(), ({ rules, input }, pick) => {
+      const before = run(rules, input);
+      const victim = input.achievements[pick % input.achievements.length]!;
+      const after = run(rules, { ...input, achievements: input.achievements.map((a) => (a.id === victim.id ? { ...a, revoked: true } : a)) });
+      expect(after.totals.total.lte(before.totals.total)).toBe(true);
+      expect(after.chosen.some((c) => c.achievementIds.includes(victim.id))).toBe(false);
+      expect(after.outcomes.find((o) => o.achievementId === victim.id)).toMatchObject({ status: 'miss', reason: 'revoked' });
+    }), opts);
+  });
+});
