@@ -38,4 +38,6 @@ export const CONTEXT_URLS = {
   didV1: 'https://www.w3.org/ns/did/v1',
   obV3: 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
   clrV2: 'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json',
+  /** Defines 1EdTechJsonSchemaValidator2019, the credentialSchema type 1EdTech's examples use. */
+  obExtensions: 'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json',
 } as const;
