@@ -6,3 +6,4 @@ export * from './proof-plan.js';
 export * from './frontier.js';
 export * from './verify.js';
 export * from './tree-head.js';
+export * from './proof-json.js';
