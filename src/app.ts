@@ -7,7 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { authRoutes } from './auth/auth.routes.js';
 import type { AppContext } from './context.js';
 import { healthRoutes } from './health/health.routes.js';
-import { registerAuth } from './http/auth-hook.js';
+import { registerAuth, type RouteAccess } from './http/auth-hook.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { Problem } from './http/schemas.js';
@@ -15,7 +15,7 @@ import { institutionRoutes } from './institutions/institutions.routes.js';
 import { learnerRoutes } from './learners/learners.routes.js';
 
 /** Builds the HTTP application over a context; never listens (server.ts does). */
-export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+export async function buildApp(ctx: AppContext, routeTable: RouteAccess[] = []): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimit,
@@ -44,7 +44,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  registerAuth(app, ctx.tokens);
+  registerAuth(app, ctx.tokens, routeTable);
   registerIdempotency(app, ctx.db);
 
   app.get('/openapi.json', {

@@ -11,6 +11,7 @@ import { InstitutionService } from './institutions/institutions.service.js';
 import { deriveKey } from './keys/envelope.js';
 import { KeyStore } from './keys/key-store.js';
 import { LearnerService } from './learners/learners.service.js';
+import { LedgerWriter } from './ledger/ledger-writer.js';
 
 export interface Clock { now(): Date }
 export const systemClock: Clock = { now: () => new Date() };
@@ -35,6 +36,7 @@ export class AppContext {
     readonly institutions: InstitutionService,
     readonly learners: LearnerService,
     readonly auth: AuthService,
+    readonly ledger: LedgerWriter,
   ) {}
 
   static async fromConfig(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
@@ -49,7 +51,8 @@ export class AppContext {
     const institutions = new InstitutionService(db, config.publicUrl, now);
     const learners = new LearnerService(db, config.identityPepper, deriveKey(config.keyEncryptionKey, 'identity'), now);
     const auth = new AuthService(db, tokens, oidc, learners);
-    return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth);
+    const ledger = new LedgerWriter(deriveKey(config.keyEncryptionKey, 'ledger-subject'));
+    return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger);
   }
 
   /** Work that needs the migrated database: the dev identity provider's key, the first operator. */

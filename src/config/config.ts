@@ -100,7 +100,7 @@ export function loadConfig(env: RawEnv, overrides: Partial<Config> = {}): Config
     devIdp: env.DEV_IDP !== undefined ? env.DEV_IDP === 'true' : embedded,
     demoSeed: env.DEMO_SEED !== undefined ? env.DEMO_SEED === 'true' : embedded,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
-    homeFramework: env.HOME_FRAMEWORK ?? 'gdqf',
+    homeFramework: env.HOME_FRAMEWORK ?? 'gd-ltlqf',
     homeCreditSystem: env.HOME_CREDIT_SYSTEM ?? 'cn-university',
     ...overrides,
   };

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
+import type { RouteAccess } from '../../src/http/auth-hook.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { AppContext, type Clock } from '../../src/context.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
@@ -12,6 +13,7 @@ export interface TestApp {
   app: FastifyInstance;
   ctx: AppContext;
   database: TestDatabase;
+  routes: RouteAccess[];
   close(): Promise<void>;
 }
 
@@ -25,10 +27,11 @@ export async function createTestApp(opts: { config?: Partial<Config>; clock?: Cl
   }, opts.config);
   const ctx = await AppContext.fromConfig(config, { db: database.db, clock: opts.clock });
   await ctx.prepare();
-  const app = await buildApp(ctx);
+  const routes: RouteAccess[] = [];
+  const app = await buildApp(ctx, routes);
   await app.ready();
   return {
-    app, ctx, database,
+    app, ctx, database, routes,
     async close() {
       await app.close();
       await database.drop();

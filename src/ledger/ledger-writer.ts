@@ -1,0 +1,40 @@
+import { createHmac } from 'node:crypto';
+import type { Actor } from '../auth/principal.js';
+import { actorOf } from '../auth/principal.js';
+import type { Executor } from '../db/database.js';
+import { eventBodyDigest } from './merkle/ledger-entry.js';
+
+export interface LedgerEvent {
+  /** e.g. 'achievement.deposited', 'achievement.corrected', 'recognition.decided', 'credential.issued'. */
+  eventType: string;
+  actor: Actor | string;
+  learnerId: string | null;
+  /** The row the event body is rebuilt from when an auditor checks the database against the log. */
+  resourceType: string;
+  resourceId: string;
+  /** The event body; only its RFC 8785 digest is logged. Must be rebuildable from the resource's rows. */
+  body: unknown;
+  at: Date;
+}
+
+/**
+ * Appends ledger entries inside the caller's transaction, so a change and its log entry commit or
+ * roll back together. Public entries carry a keyed hash of the learner id, never the id itself.
+ */
+export class LedgerWriter {
+  constructor(private readonly subjectKey: Buffer) {}
+
+  subjectRef(learnerId: string | null): string {
+    return createHmac('sha256', this.subjectKey).update(learnerId ?? 'bank').digest('hex');
+  }
+
+  async append(trx: Executor, e: LedgerEvent): Promise<{ id: number; bodyDigest: string }> {
+    const bodyDigest = eventBodyDigest(e.body);
+    const row = await trx.insertInto('ledger_entries').values({
+      learner_id: e.learnerId, subject_ref: this.subjectRef(e.learnerId), event_type: e.eventType,
+      actor: typeof e.actor === 'string' ? e.actor : actorOf(e.actor.principal), recorded_at: e.at,
+      body_digest: bodyDigest, resource_type: e.resourceType, resource_id: e.resourceId, leaf_index: null,
+    }).returning('id').executeTakeFirstOrThrow();
+    return { id: row.id, bodyDigest };
+  }
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createInstitution, createLearner, operatorToken, type TestInstitution, type TestLearner } from '../helpers/factories.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+type Who = 'operator' | 'ownInst' | 'otherInst' | 'ownLearner' | 'otherLearner' | 'anon';
+const ALL: Who[] = ['operator', 'ownInst', 'otherInst', 'ownLearner', 'otherLearner', 'anon'];
+const STAFF: Who[] = ['operator', 'ownInst', 'otherInst'];
+
+/**
+ * Every route × every principal kind. A route registered without a row here fails the test, so no
+ * new route can escape the matrix. "own" means the institution or learner named in the path.
+ */
+const EXPECTED: Record<string, Who[]> = {
+  'GET /health': ALL,
+  'GET /ready': ALL,
+  'GET /openapi.json': ALL,
+  'POST /oauth/token': ALL,
+  'GET /dev-idp/jwks.json': ALL,
+  'POST /dev-idp/id-tokens': ALL,
+  'POST /institutions': ['operator'],
+  'GET /institutions': ALL,
+  'GET /institutions/:id': ALL,
+  'POST /institutions/:id/clients': ['operator', 'ownInst'],
+  'POST /learners': STAFF,
+  'POST /learners/lookup': STAFF,
+  'GET /learners/:id': [...STAFF, 'ownLearner'],
+  'GET /learners/:id/identity': ['operator'],
+  'GET /me': ['ownLearner', 'otherLearner'],
+};
+
+let t: TestApp;
+const tokens = {} as Record<Who, string | undefined>;
+let own: TestInstitution;
+let learner: TestLearner;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  tokens.operator = await operatorToken(t.app);
+  own = await createInstitution(t.app, tokens.operator);
+  tokens.ownInst = own.token;
+  tokens.otherInst = (await createInstitution(t.app, tokens.operator)).token;
+  learner = await createLearner(t.app, own.token);
+  tokens.ownLearner = learner.token;
+  tokens.otherLearner = (await createLearner(t.app, own.token)).token;
+  tokens.anon = undefined;
+});
+afterAll(async () => t.close());
+
+function concreteUrl(url: string): string {
+  const learnerRoute = url.startsWith('/learners/:id');
+  return url.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    if (name === 'id') return learnerRoute ? learner.id : url.startsWith('/institutions/:id') ? own.id : randomUUID();
+    if (name === 'slug') return own.slug;
+    if (name === 'learnerId') return learner.id;
+    if (name === 'institutionId') return own.id;
+    return randomUUID();
+  }).replace('*', 'x');
+}
+
+describe('access matrix', () => {
+  it('has an expectation for every registered route', () => {
+    const missing = t.routes.filter((r) => !r.url.startsWith('/docs') && !(`${r.method} ${r.url}` in EXPECTED));
+    expect(missing.map((r) => `${r.method} ${r.url}`)).toEqual([]);
+  });
+
+  it('allows and denies each principal exactly as the matrix says', async () => {
+    const wrong: string[] = [];
+    for (const route of t.routes) {
+      const allowed = route.url.startsWith('/docs') ? ALL : EXPECTED[`${route.method} ${route.url}`] ?? [];
+      for (const who of ALL) {
+        const token = tokens[who];
+        const res = await t.app.inject({
+          method: route.method as 'GET', url: concreteUrl(route.url),
+          headers: token ? bearer(token) : {},
+          ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }),
+        });
+        const denied = res.statusCode === 401 || res.statusCode === 403;
+        if (denied === allowed.includes(who)) wrong.push(`${route.method} ${route.url} as ${who}: ${res.statusCode} ${res.body.slice(0, 120)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
