@@ -7,7 +7,7 @@ import { ISSUER_DID, NOW, issuerKey, loaderFor, sampleCredential } from './fixtu
 describe('JOSE proofs', () => {
   it('follows the Open Badges 3.0 JWT rules for an Open Badge: typ JWT, no cty, iss/jti/nbf/sub/exp claims', async () => {
     const key = await issuerKey();
-    const credential = { ...sampleCredential(), validUntil: '2030-01-01T00:00:00Z' };
+    const credential: Record<string, any> = { ...sampleCredential(), validUntil: '2030-01-01T00:00:00Z' };
     const jwt = await signCredential(credential, { suite: 'vc+jwt', key, documentLoader: loaderFor([key]), now: NOW }) as string;
     expect(decodeProtectedHeader(jwt)).toEqual({ alg: 'EdDSA', kid: key.id, typ: 'JWT' });
     const payload = decodeJwt(jwt);
