@@ -1,0 +1,16 @@
+import { httpBench } from './http.bench.js';
+
+export interface BenchContext {
+  smoke: boolean;
+  /** A PostgreSQL server to benchmark against as well as PGlite, when set. */
+  postgresUrl?: string;
+}
+
+export interface Benchmark {
+  name: string;
+  /** Returns markdown lines (tables) with medians and ratios measured in this run. */
+  run(ctx: BenchContext): Promise<string[]>;
+}
+
+/** Every benchmark, in order. Domains add theirs here. */
+export const BENCHMARKS: Benchmark[] = [httpBench];

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config/config.js';
+import { AppContext } from '../src/context.js';
+import type { Database } from '../src/db/database.js';
+import { createPGlite, kyselyOverPGlite, kyselyOverPostgres } from '../src/db/dialect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+
+export const BENCH_OPERATOR_SECRET = 'bench-operator-secret';
+
+export interface BenchServer {
+  label: string;
+  ctx: AppContext;
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+async function benchDatabase(postgresUrl?: string): Promise<{ db: Kysely<Database>; drop(): Promise<void> }> {
+  if (!postgresUrl) {
+    const db = kyselyOverPGlite(await createPGlite('memory://'));
+    return { db, drop: () => db.destroy() };
+  }
+  const name = `cb_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  const db = kyselyOverPostgres(url.toString(), 20);
+  return {
+    db,
+    async drop() {
+      await db.destroy();
+      const c = new pg.Client({ connectionString: postgresUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** The whole service on a real socket over a fresh database (PGlite in memory, or a new PostgreSQL database). */
+export async function startBenchServer(postgresUrl?: string): Promise<BenchServer> {
+  const database = await benchDatabase(postgresUrl);
+  await migrateToLatest(database.db);
+  const config = loadConfig({
+    KEY_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'), IDENTITY_PEPPER: Buffer.alloc(32, 4).toString('base64'),
+    DATABASE_URL: 'postgres://bench/unused', PUBLIC_URL: 'http://127.0.0.1', BOOTSTRAP_OPERATOR_SECRET: BENCH_OPERATOR_SECRET,
+    DEV_IDP: 'true', LOG_LEVEL: 'silent', DEMO_SEED: 'false',
+  });
+  const ctx = await AppContext.fromConfig(config, { db: database.db });
+  await ctx.prepare();
+  const app = await buildApp(ctx);
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    label: postgresUrl ? 'PostgreSQL' : 'PGlite', ctx, app, url,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export interface LoadResult { rps: number; p50: number; p99: number; errors: number; non2xx: number }
+
+/** autocannon against one URL for a fixed time; latency in ms. */
+export async function load(url: string, opts: { seconds: number; connections: number; headers?: Record<string, string>; method?: 'GET' | 'POST'; body?: string }): Promise<LoadResult> {
+  const r = await autocannon({ url, duration: opts.seconds, connections: opts.connections, headers: opts.headers, method: opts.method ?? 'GET', body: opts.body });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+}
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+export const fmt = (n: number, digits = 1) => n.toFixed(digits);
