@@ -47,33 +47,36 @@ function log2Exact(powerOfTwo: number): number {
   return level;
 }
 
+/** The RFC 9162 split of D[start:end]: perfect and aligned → undefined; else the first right index. */
+function splitOf(start: number, end: number): number | undefined {
+  const size = end - start;
+  if (isPowerOfTwo(size) && start % size === 0) return undefined;
+  // A misaligned power-of-two range still splits in half, exactly as MTH(D[start:end]) would.
+  return start + (isPowerOfTwo(size) ? size / 2 : splitPoint(size));
+}
+
+function checkRange({ start, end }: LeafRange): void {
+  if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && 0 <= start && start < end)) {
+    throw new RangeError(`bad leaf range [${start}, ${end})`);
+  }
+}
+
 /**
  * Perfect nodes whose composition gives MTH(D[start:end]), following the RFC 9162 recursion
  * (split at the largest power of two below the size). Returned left to right.
  */
 export function rangeNodes(range: LeafRange): NodeRef[] {
-  const out: NodeRef[] = [];
-  let { start } = range;
-  const { end } = range;
-  if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && 0 <= start && start < end)) {
-    throw new RangeError(`bad leaf range [${start}, ${end})`);
-  }
-  // The recursion only ever descends into the right part, so it unrolls into a loop.
-  while (start < end) {
-    const size = end - start;
-    if (isPowerOfTwo(size) && start % size === 0) {
-      out.push({ level: log2Exact(size), index: start / size });
-      break;
-    }
-    // A misaligned power-of-two range still splits in half, exactly as MTH(D[start:end]) would.
-    const k = isPowerOfTwo(size) ? size / 2 : splitPoint(size);
-    out.push(...rangeNodes({ start, end: start + k }));
-    start += k;
-  }
-  return out;
+  checkRange(range);
+  const { start, end } = range;
+  const mid = splitOf(start, end);
+  if (mid === undefined) return [{ level: log2Exact(end - start), index: start / (end - start) }];
+  return [...rangeNodes({ start, end: mid }), ...rangeNodes({ start: mid, end })];
 }
 
-/** Right fold of node hashes: MTH of a range from the hashes of its `rangeNodes`, in order. */
+/**
+ * Right fold of node hashes. For ranges starting at a multiple of a power of two at least their
+ * size (every range of a root or RFC 9162 proof, and the frontier) this is their MTH.
+ */
 export function foldRight(hashes: Uint8Array[]): Uint8Array {
   const last = hashes[hashes.length - 1];
   if (!last) throw new RangeError('nothing to fold');
@@ -84,12 +87,15 @@ export function foldRight(hashes: Uint8Array[]): Uint8Array {
 
 /** MTH(D[start:end]) from a map of stored perfect nodes keyed by `nodeKey`. */
 export function composeRange(range: LeafRange, nodes: ReadonlyMap<string, Uint8Array>): Uint8Array {
-  const hashes = rangeNodes(range).map(({ level, index }) => {
-    const hash = nodes.get(nodeKey(level, index));
-    if (!hash) throw new MissingNodeError(level, index);
-    return hash;
-  });
-  return foldRight(hashes);
+  checkRange(range);
+  const { start, end } = range;
+  const mid = splitOf(start, end);
+  if (mid !== undefined) return hashChildren(composeRange({ start, end: mid }, nodes), composeRange({ start: mid, end }, nodes));
+  const level = log2Exact(end - start);
+  const index = start / (end - start);
+  const hash = nodes.get(nodeKey(level, index));
+  if (!hash) throw new MissingNodeError(level, index);
+  return hash;
 }
 
 /** A proof or root needed a perfect node the caller did not supply. */

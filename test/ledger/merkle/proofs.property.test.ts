@@ -4,6 +4,7 @@ import {
   buildConsistencyProof,
   buildInclusionProof,
   buildRoot,
+  composeRange,
   planConsistency,
   planInclusion,
   planRoot,
@@ -11,7 +12,8 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../../../src/ledger/merkle/index.js';
-import { LEAF_HASHES, MAX, flipBit, naiveConsistencyOf, naiveInclusion, pick, rootOf } from './tree-fixture.js';
+import { naiveMth } from './naive-rfc9162.js';
+import { INPUTS, LEAF_HASHES, MAX, NODES, flipBit, naiveConsistencyOf, naiveInclusion, pick, rootOf } from './tree-fixture.js';
 
 const hexes = (hs: Uint8Array[]) => hs.map(toHex);
 const inclusion = (m: number, n: number) => buildInclusionProof(m, n, pick(planInclusion(m, n)));
@@ -44,6 +46,15 @@ describe('proofs built from stored perfect nodes', () => {
         expect(verifyConsistency(m, n, rootOf(m), rootOf(n), consistency(m, n))).toBe(true);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('compose MTH(D[a:b]) of any leaf range, aligned or not, from perfect nodes', () => {
+    const range = fc.tuple(fc.nat(MAX - 1), fc.nat(MAX - 1)).filter(([a, b]) => a !== b).map(([a, b]) => ({ start: Math.min(a, b), end: Math.max(a, b) }));
+    fc.assert(
+      fc.property(range, (r) => {
+        expect(toHex(composeRange(r, NODES))).toBe(toHex(naiveMth(INPUTS.slice(r.start, r.end))));
+      }),
     );
   });
 
@@ -113,6 +124,7 @@ describe('tampered consistency proofs fail', () => {
         if (other !== n) expect(verifyConsistency(m, n, r1, rootOf(other), proof)).toBe(false);
         if (other !== m && other < n) expect(verifyConsistency(other, n, rootOf(other), r2, proof)).toBe(false);
         if (other !== n && other > m) expect(verifyConsistency(m, other, r1, rootOf(other), proof)).toBe(false);
+        expect(verifyConsistency(m, n * 2, r1, r2, proof)).toBe(false);
         expect(verifyConsistency(m, n, r1, r2, proof.slice(0, -1))).toBe(false);
         expect(verifyConsistency(m, n, r1, r2, [...proof, r2])).toBe(false);
         expect(verifyConsistency(m, n, r1, r2, [proof[0]!, ...proof])).toBe(false);
