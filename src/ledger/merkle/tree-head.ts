@@ -69,7 +69,12 @@ export async function verifyTreeHead(signed: SignedTreeHead, resolveKey: KeyReso
   }
   if (header.alg !== 'EdDSA' || header.typ !== TREE_HEAD_JWS_TYPE) return { ok: false, reason: 'unexpected JWS header' };
   if (header.kid !== signed.kid) return { ok: false, reason: 'kid does not match the JWS header' };
-  const key = await resolveKey(signed.kid);
+  let key: VerificationKey | undefined;
+  try {
+    key = await resolveKey(signed.kid);
+  } catch (cause) {
+    return { ok: false, reason: `key ${signed.kid} could not be resolved: ${String(cause)}` };
+  }
   if (!key) return { ok: false, reason: `unknown key ${signed.kid}` };
   let payload: Uint8Array;
   try {
