@@ -16,6 +16,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('resource_type', 'text', (c) => c.notNull())
     .addColumn('resource_id', 'text', (c) => c.notNull())
     .addColumn('leaf_index', 'bigint', (c) => c.unique())
+    // RFC 9162 leaf hash, stored with the entry when it is integrated (level 0 of the tree).
+    .addColumn('leaf_hash', 'bytea')
     .execute();
   await db.schema.createIndex('ledger_entries_learner_idx').on('ledger_entries').column('learner_id').execute();
   await db.schema.createIndex('ledger_entries_resource_idx').on('ledger_entries').columns(['resource_type', 'resource_id']).execute();

@@ -33,7 +33,7 @@ export class LedgerWriter {
     const row = await trx.insertInto('ledger_entries').values({
       learner_id: e.learnerId, subject_ref: this.subjectRef(e.learnerId), event_type: e.eventType,
       actor: typeof e.actor === 'string' ? e.actor : actorOf(e.actor.principal), recorded_at: e.at,
-      body_digest: bodyDigest, resource_type: e.resourceType, resource_id: e.resourceId, leaf_index: null,
+      body_digest: bodyDigest, resource_type: e.resourceType, resource_id: e.resourceId, leaf_index: null, leaf_hash: null,
     }).returning('id').executeTakeFirstOrThrow();
     return { id: row.id, bodyDigest };
   }

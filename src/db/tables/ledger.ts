@@ -11,6 +11,7 @@ export interface LedgerEntriesTable {
   resource_type: string;
   resource_id: string;
   leaf_index: number | null;
+  leaf_hash: Uint8Array | null;
 }
 
 export interface LedgerNodesTable {

@@ -1,0 +1,151 @@
+import Fastify from 'fastify';
+import { SignJWT } from 'jose';
+import { registerErrorHandling } from '../../src/http/error-handler.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createInstitution, newResidentId, newUscc, operatorToken, type TestInstitution } from '../helpers/factories.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+let op: string;
+let inst: TestInstitution;
+let now = new Date();
+
+beforeAll(async () => {
+  t = await createTestApp({ config: { bodyLimit: 4096 }, clock: { now: () => now } });
+  op = await operatorToken(t.app);
+  inst = await createInstitution(t.app, op);
+});
+afterAll(async () => t.close());
+
+const count = async (table: 'institutions' | 'learners' | 'audit_trail') =>
+  Number((await t.ctx.db.selectFrom(table).select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json(): any }, status: number, code: string) {
+  expect(res.statusCode).toBe(status);
+  expect(String(res.headers['content-type'])).toContain('application/problem+json');
+  const body = res.json();
+  expect(body).toMatchObject({ status, code, type: `/problems/${code}` });
+  expect(typeof body.title).toBe('string');
+  return body;
+}
+
+const institution = (extra: Record<string, unknown> = {}) => ({ name: { en: 'Bad Input College' }, kind: 'university', country: 'CN', regionCode: '440106', uscc: newUscc(), ...extra });
+
+describe('bad input gets a problem response and writes nothing', () => {
+  it.each([
+    ['a wrong check character', (c: string) => c.slice(0, 17) + (c[17] === '0' ? '1' : '0')],
+    ['a forbidden letter', (c: string) => `${c.slice(0, 10)}I${c.slice(11)}`],
+    ['the wrong length', (c: string) => c.slice(0, 16)],
+  ])('rejects a credit code with %s', async (_l, mutate) => {
+    const before = await count('institutions');
+    const body = expectProblem(await t.app.inject({ method: 'POST', url: '/institutions', headers: bearer(op), payload: institution({ uscc: mutate(newUscc()) }) }), 422, 'invalid_uscc');
+    expect(body.errors[0].pointer).toBe('/body/uscc');
+    expect(await count('institutions')).toBe(before);
+  });
+
+  it('rejects unknown fields instead of dropping them', async () => {
+    const before = await count('learners');
+    const body = expectProblem(await t.app.inject({ method: 'POST', url: '/learners', headers: bearer(inst.token), payload: { identity: { type: 'cn-resident', number: newResidentId() }, name: '钱七', nickname: 'x' } }), 400, 'unknown_field');
+    expect(body.errors.map((e: { pointer: string }) => e.pointer)).toContain('/body/nickname');
+    expect(await count('learners')).toBe(before);
+  });
+
+  it('rejects malformed JSON', async () => {
+    expectProblem(await t.app.inject({ method: 'POST', url: '/learners', headers: { ...bearer(inst.token), 'content-type': 'application/json' }, payload: '{"identity": ' }), 400, 'malformed_json');
+  });
+
+  it('rejects a wrong content type', async () => {
+    expectProblem(await t.app.inject({ method: 'POST', url: '/learners', headers: { ...bearer(inst.token), 'content-type': 'text/csv' }, payload: 'a,b' }), 415, 'unsupported_media_type');
+  });
+
+  it('rejects an oversized body', async () => {
+    const before = await count('learners');
+    expectProblem(await t.app.inject({ method: 'POST', url: '/learners', headers: bearer(inst.token), payload: { identity: { type: 'cn-resident', number: newResidentId() }, name: 'x'.repeat(8000) } }), 413, 'body_too_large');
+    expect(await count('learners')).toBe(before);
+  });
+
+  it('answers an unknown route with a problem', async () => {
+    expectProblem(await t.app.inject({ method: 'GET', url: '/no/such/route' }), 404, 'route_not_found');
+  });
+
+  it('answers a non-uuid id with a validation problem, not a database error', async () => {
+    const body = expectProblem(await t.app.inject({ method: 'GET', url: '/learners/not-a-uuid', headers: bearer(op) }), 400, 'validation_failed');
+    expect(body.errors[0].pointer).toBe('/params/id');
+  });
+
+  it('rejects a forged token signed by another key', async () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const forged = await new SignJWT({ kind: 'operator', scope: '*' }).setProtectedHeader({ alg: 'EdDSA', kid: 'access-token-x', typ: 'at+jwt' })
+      .setIssuer('https://bank.test').setAudience('https://bank.test').setSubject('operator').setExpirationTime('5m').sign(privateKey);
+    const before = await count('institutions');
+    expectProblem(await t.app.inject({ method: 'POST', url: '/institutions', headers: bearer(forged), payload: institution() }), 401, 'token_invalid');
+    expect(await count('institutions')).toBe(before);
+  });
+
+  it('rejects a token for another audience', async () => {
+    const key = await t.ctx.keys.activeOrCreate('bank', 'access-token');
+    const other = await new SignJWT({ kind: 'operator', scope: '*' }).setProtectedHeader({ alg: 'EdDSA', kid: key.id, typ: 'at+jwt' })
+      .setIssuer('https://bank.test').setAudience('https://elsewhere.test').setSubject('operator').setExpirationTime('5m').sign(key.privateKey);
+    expectProblem(await t.app.inject({ method: 'POST', url: '/institutions', headers: bearer(other), payload: institution() }), 401, 'token_claim_invalid');
+  });
+
+  it('rejects an expired token and writes nothing', async () => {
+    const token = await operatorToken(t.app);
+    now = new Date(Date.now() + 3600_000);
+    try {
+      const before = await count('institutions');
+      expectProblem(await t.app.inject({ method: 'POST', url: '/institutions', headers: bearer(token), payload: institution() }), 401, 'token_expired');
+      expect(await count('institutions')).toBe(before);
+    } finally {
+      now = new Date();
+    }
+  });
+
+  it('rejects a malformed Authorization header', async () => {
+    expectProblem(await t.app.inject({ method: 'GET', url: '/learners/00000000-0000-4000-8000-000000000000', headers: { authorization: 'Token abc' } }), 401, 'malformed_authorization');
+  });
+
+  it('rejects a wrong client secret without revealing whether the client exists', async () => {
+    const a = await t.app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: 'operator', client_secret: 'wrong' } });
+    const b = await t.app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'wrong' } });
+    expect(expectProblem(a, 401, 'invalid_client').error).toBe('invalid_client');
+    expectProblem(b, 401, 'invalid_client');
+  });
+
+  it('accepts the token request as application/x-www-form-urlencoded (RFC 6749)', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=client_credentials&client_id=operator&client_secret=operator-test-secret' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().token_type).toBe('Bearer');
+  });
+
+  it('never leaks internals in a 500', async () => {
+    const app = Fastify({ logger: false });
+    registerErrorHandling(app);
+    app.get('/boom', async () => { throw new Error('secret internal detail: password=hunter2'); });
+    const res = await app.inject({ method: 'GET', url: '/boom' });
+    const body = expectProblem(res, 500, 'internal_error');
+    expect(JSON.stringify(body)).not.toContain('hunter2');
+    expect(body.requestId).toBeDefined();
+    await app.close();
+  });
+});
+
+describe('idempotency keys', () => {
+  it('replays the first response for a retry with the same key and body', async () => {
+    const payload = institution();
+    const headers = { ...bearer(op), 'idempotency-key': `k-${Date.now()}` };
+    const a = await t.app.inject({ method: 'POST', url: '/institutions', headers, payload });
+    const b = await t.app.inject({ method: 'POST', url: '/institutions', headers, payload });
+    expect(a.statusCode).toBe(201);
+    expect(b.statusCode).toBe(201);
+    expect(b.headers['idempotent-replayed']).toBe('true');
+    expect(b.json().id).toBe(a.json().id);
+  });
+
+  it('refuses the same key with a different body', async () => {
+    const headers = { ...bearer(op), 'idempotency-key': `k2-${Date.now()}` };
+    await t.app.inject({ method: 'POST', url: '/institutions', headers, payload: institution() });
+    expectProblem(await t.app.inject({ method: 'POST', url: '/institutions', headers, payload: institution() }), 422, 'idempotency_key_reused');
+  });
+});
