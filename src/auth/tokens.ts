@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { unauthorized } from '../errors.js';
 import type { KeyStore } from '../keys/key-store.js';
 import type { Principal } from './principal.js';
@@ -16,6 +17,9 @@ interface Claims extends JWTPayload {
 /** Short-lived EdDSA access tokens signed by the service; verification needs no database call. */
 export class TokenService {
   readonly #publicKeys = new Map<string, KeyObject>();
+  // A verified token maps to the same principal until it expires: skip the signature check on
+  // every request of a client that reuses its token (the common case behind a load balancer too).
+  readonly #verified = new LRUCache<string, { principal: Principal; exp: number }>({ max: 20_000 });
 
   constructor(private readonly keys: KeyStore, private readonly issuer: string,
     private readonly ttlSeconds: number, private readonly now: () => Date) {}
@@ -35,6 +39,20 @@ export class TokenService {
   }
 
   async verify(token: string): Promise<Principal> {
+    const cached = this.#verified.get(token);
+    if (cached && cached.exp * 1000 > this.now().getTime()) return cached.principal;
+    const { principal, exp } = await this.verifyFully(token);
+    this.#verified.set(token, { principal, exp });
+    return principal;
+  }
+
+  /** Forget cached verifications, e.g. after a signing key is revoked. */
+  forget(): void {
+    this.#verified.clear();
+    this.#publicKeys.clear();
+  }
+
+  private async verifyFully(token: string): Promise<{ principal: Principal; exp: number }> {
     let payload: Claims;
     try {
       const result = await jwtVerify<Claims>(token, (header) => this.publicKey(header.kid), {
@@ -49,9 +67,10 @@ export class TokenService {
     }
     const scopes = payload.scope ? payload.scope.split(' ') : [];
     const sub = payload.sub!;
-    if (payload.kind === 'operator') return { kind: 'operator', clientId: sub, scopes };
-    if (payload.kind === 'institution' && payload.inst) return { kind: 'institution', clientId: sub, institutionId: payload.inst, scopes };
-    if (payload.kind === 'learner') return { kind: 'learner', learnerId: sub, scopes };
+    const exp = payload.exp!;
+    if (payload.kind === 'operator') return { principal: { kind: 'operator', clientId: sub, scopes }, exp };
+    if (payload.kind === 'institution' && payload.inst) return { principal: { kind: 'institution', clientId: sub, institutionId: payload.inst, scopes }, exp };
+    if (payload.kind === 'learner') return { principal: { kind: 'learner', learnerId: sub, scopes }, exp };
     throw unauthorized('token_invalid', 'The bearer token names no known principal');
   }
 
