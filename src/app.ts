@@ -13,6 +13,9 @@ import { registerIdempotency } from './http/idempotency.js';
 import { Problem } from './http/schemas.js';
 import { institutionRoutes } from './institutions/institutions.routes.js';
 import { learnerRoutes } from './learners/learners.routes.js';
+import { credentialRoutes } from './credentials/credentials.routes.js';
+import { didRoutes } from './credentials/issuers/did.routes.js';
+import { verifyRoutes } from './credentials/verify/verify.routes.js';
 
 /** Builds the HTTP application over a context; never listens (server.ts does). */
 export async function buildApp(ctx: AppContext, routeTable: RouteAccess[] = []): Promise<FastifyInstance> {
@@ -56,5 +59,8 @@ export async function buildApp(ctx: AppContext, routeTable: RouteAccess[] = []):
   await app.register(authRoutes(ctx));
   await app.register(institutionRoutes(ctx));
   await app.register(learnerRoutes(ctx));
+  await app.register(didRoutes(ctx));
+  await app.register(credentialRoutes(ctx));
+  await app.register(verifyRoutes(ctx));
   return app;
 }

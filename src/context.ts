@@ -12,6 +12,7 @@ import { deriveKey } from './keys/envelope.js';
 import { KeyStore } from './keys/key-store.js';
 import { LearnerService } from './learners/learners.service.js';
 import { LedgerWriter } from './ledger/ledger-writer.js';
+import { CredentialsModule } from './credentials/credentials.module.js';
 
 export interface Clock { now(): Date }
 export const systemClock: Clock = { now: () => new Date() };
@@ -20,6 +21,8 @@ export interface ContextOverrides {
   db?: Kysely<Database>;
   clock?: Clock;
   logger?: Logger;
+  /** Credential signing in worker threads ('pool', default) or in this thread ('inline'). */
+  credentialSigning?: 'pool' | 'inline';
 }
 
 /** The only place that creates dependencies. Tests pass overrides (a database, a fixed clock). */
@@ -37,6 +40,7 @@ export class AppContext {
     readonly learners: LearnerService,
     readonly auth: AuthService,
     readonly ledger: LedgerWriter,
+    readonly credentials: CredentialsModule,
   ) {}
 
   static async fromConfig(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
@@ -52,7 +56,8 @@ export class AppContext {
     const learners = new LearnerService(db, config.identityPepper, deriveKey(config.keyEncryptionKey, 'identity'), now);
     const auth = new AuthService(db, tokens, oidc, learners);
     const ledger = new LedgerWriter(deriveKey(config.keyEncryptionKey, 'ledger-subject'));
-    return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger);
+    const credentials = new CredentialsModule({ db, keys, ledger, publicUrl: config.publicUrl, now, signing: overrides.credentialSigning });
+    return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, credentials);
   }
 
   /** Work that needs the migrated database: the dev identity provider's key, the first operator. */
@@ -62,6 +67,7 @@ export class AppContext {
   }
 
   async close(): Promise<void> {
+    await this.credentials.close();
     await this.db.destroy();
   }
 }

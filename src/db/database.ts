@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ApiClientsTable, InstitutionsTable } from './tables/institutions.js';
+import type { CredentialImportsTable, CredentialsTable, StatusListsTable } from './tables/credentials.js';
 import type { LearnerLoginsTable, LearnersTable } from './tables/learners.js';
 import type { LedgerEntriesTable, LedgerNodesTable, LedgerTreeHeadsTable } from './tables/ledger.js';
 import type { AuditTrailTable, IdempotencyKeysTable, KeysTable } from './tables/platform.js';
@@ -16,6 +17,9 @@ export interface Database {
   ledger_entries: LedgerEntriesTable;
   ledger_nodes: LedgerNodesTable;
   ledger_tree_heads: LedgerTreeHeadsTable;
+  credentials: CredentialsTable;
+  status_lists: StatusListsTable;
+  credential_imports: CredentialImportsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -27,6 +27,19 @@ const EXPECTED: Record<string, Who[]> = {
   'GET /learners/:id': [...STAFF, 'ownLearner'],
   'GET /learners/:id/identity': ['operator'],
   'GET /me': ['ownLearner', 'otherLearner'],
+  'GET /.well-known/did.json': ALL,
+  'GET /institutions/:id/did.json': ALL,
+  'GET /institutions/:id/keys': ['operator', 'ownInst'],
+  'POST /institutions/:id/keys/rotate': ['operator', 'ownInst'],
+  'POST /keys/:keyId/revoke': ['operator'],
+  'POST /credentials/issue': STAFF,
+  'POST /credentials/:id/status': STAFF,
+  'GET /status-lists/:id': ALL,
+  'GET /credentials/:id/qr.svg': ALL,
+  'POST /credentials/verify': ALL,
+  'POST /presentations/verify': ALL,
+  'GET /verify': ALL,
+  'GET /verify/:id': ALL,
 };
 
 let t: TestApp;

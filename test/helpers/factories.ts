@@ -60,3 +60,28 @@ export async function createLearner(app: FastifyInstance, token: string, name = 
   if (ex.statusCode !== 200) throw new Error(`learner token: ${ex.statusCode} ${ex.body}`);
   return { id: res.json().id, residentId, token: ex.json().access_token };
 }
+
+/** An unsigned Open Badges 3.0 AchievementCredential from `issuerDid` (for POST /credentials/issue). */
+export function obCredential(issuerDid: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+    type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    issuer: { id: issuerDid, type: ['Profile'], name: '测试大学 Test University' },
+    name: '数据库原理 Database Systems',
+    credentialSubject: {
+      type: ['AchievementSubject'],
+      identifier: [{ type: 'IdentityObject', hashed: true, identityHash: `sha256$${'ab'.repeat(32)}`, identityType: 'identifier', salt: `s-${randomInt(1e9)}` }],
+      creditsEarned: 3,
+      achievement: { id: 'https://bank.test/catalogue/db-101', type: ['Achievement'], achievementType: 'Course', name: '数据库原理', description: 'Relational databases.', criteria: { narrative: 'Pass the final exam.' }, creditsAvailable: 3 },
+    },
+    ...extra,
+  };
+}
+
+/** Issues through the VC-API as the institution; returns the signed credential and its row id. */
+export async function issueVc(app: FastifyInstance, inst: TestInstitution, options: Record<string, unknown> = {},
+  credential: Record<string, unknown> = obCredential(inst.did)): Promise<{ vc: Record<string, unknown> | string; id: string }> {
+  const res = await app.inject({ method: 'POST', url: '/credentials/issue', headers: bearer(inst.token), payload: { credential, options } });
+  if (res.statusCode !== 201) throw new Error(`issue: ${res.statusCode} ${res.body}`);
+  return { vc: res.json().verifiableCredential, id: String(res.headers.location).split('/').pop()! };
+}

@@ -1,0 +1,44 @@
+import type { Db } from '../db/database.js';
+import type { KeyStore } from '../keys/key-store.js';
+import type { LedgerWriter } from '../ledger/ledger-writer.js';
+import { IssuanceService } from './issuance/issuance.service.js';
+import { VcApiIssuer } from './issuance/vc-api-issuer.js';
+import { IssuerDirectory } from './issuers/issuer-directory.js';
+import { KeyAdminService } from './issuers/key-admin.service.js';
+import { CredentialStatusService } from './status/credential-status.service.js';
+import { StatusListService } from './status/status-lists.service.js';
+import { VerifierService } from './verify/verifier.service.js';
+import { InlineSigner, PooledSigner, type CredentialSigner } from './workers/signing-pool.js';
+
+export interface CredentialsDeps {
+  db: Db; keys: KeyStore; ledger: LedgerWriter; publicUrl: string; now: () => Date;
+  /** 'pool' (worker threads, default) or 'inline'. */
+  signing?: 'pool' | 'inline';
+}
+
+/** Everything the credentials domain needs, built once by the context. */
+export class CredentialsModule {
+  readonly signer: CredentialSigner;
+  readonly directory: IssuerDirectory;
+  readonly keyAdmin: KeyAdminService;
+  readonly lists: StatusListService;
+  readonly issuance: IssuanceService;
+  readonly status: CredentialStatusService;
+  readonly verifier: VerifierService;
+  readonly vcApi: VcApiIssuer;
+
+  constructor(d: CredentialsDeps) {
+    this.signer = d.signing === 'inline' ? new InlineSigner() : new PooledSigner();
+    this.directory = new IssuerDirectory(d.db, d.keys, d.publicUrl);
+    this.keyAdmin = new KeyAdminService(d.db, d.keys, this.directory, d.ledger, d.now);
+    this.lists = new StatusListService(d.db, this.directory, this.signer, d.publicUrl, d.now);
+    this.issuance = new IssuanceService(d.db, this.directory, this.lists, this.signer, d.ledger, d.now);
+    this.status = new CredentialStatusService(d.db, this.lists, d.ledger, d.now);
+    this.verifier = new VerifierService(d.db, this.directory, this.lists, d.now);
+    this.vcApi = new VcApiIssuer(d.db, this.directory, this.issuance);
+  }
+
+  close(): Promise<void> {
+    return this.signer.close();
+  }
+}

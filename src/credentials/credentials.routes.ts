@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import QRCode from 'qrcode';
+import { Type } from 'typebox';
+import type { AppContext } from '../context.js';
+import { notFound } from '../errors.js';
+import { actor } from '../http/actor.js';
+import { IdParams, problemResponses } from '../http/schemas.js';
+import { IssueBody, IssueResponse, StatusBody, StatusResponse } from './credentials.schemas.js';
+import type { JsonObject } from './core/did-key.js';
+
+export const credentialRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
+  const c = ctx.credentials;
+  // The worker pool lives as long as the app (tests close the app, not always the context).
+  app.addHook('onClose', async () => c.close());
+
+  app.post('/credentials/issue', {
+    config: { access: { allow: ['institution', 'operator'], scope: 'credentials:issue' }, idempotent: true },
+    schema: {
+      tags: ['credentials'], summary: 'VC-API issue: sign the caller\'s own credential (issuer must be the caller\'s DID)',
+      body: IssueBody, response: { 201: IssueResponse, ...problemResponses },
+    },
+  }, async (req, reply) => {
+    const issued = await c.vcApi.issue(req.body.credential as JsonObject, req.body.options, actor(req));
+    return reply.code(201).header('location', `/verify/${issued.id}`).send({ verifiableCredential: issued.verifiableCredential });
+  });
+
+  app.post('/credentials/:id/status', {
+    config: { access: { allow: ['institution', 'operator'], scope: 'credentials:issue' } },
+    schema: {
+      tags: ['credentials'], summary: 'Revoke, suspend or unsuspend a credential (its issuer only)',
+      params: IdParams, body: StatusBody, response: { 200: StatusResponse, ...problemResponses },
+    },
+  }, async (req) => c.status.change(req.params.id, req.body.action, req.body.reason ?? null, actor(req)));
+
+  app.get('/status-lists/:id', {
+    config: { access: { allow: ['public'] } },
+    schema: { tags: ['credentials'], summary: 'A signed BitstringStatusListCredential', params: IdParams,
+      response: { 200: Type.Object({}, { additionalProperties: true }), 404: Type.Ref('Problem') } },
+  }, async (req, reply) => reply.header('cache-control', 'public, max-age=60').send(await c.lists.listCredential(req.params.id)));
+
+  app.get('/credentials/:id/qr.svg', {
+    config: { access: { allow: ['public'] } },
+    schema: { tags: ['credentials'], summary: 'QR code (SVG) of the credential\'s public verification link', params: IdParams,
+      response: { 200: Type.String(), 404: Type.Ref('Problem') } },
+  }, async (req, reply) => {
+    if (!(await c.issuance.exists(req.params.id))) throw notFound('credential', req.params.id);
+    const svg = await QRCode.toString(`${ctx.config.publicUrl}/verify/${req.params.id}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    return reply.type('image/svg+xml').send(svg);
+  });
+};

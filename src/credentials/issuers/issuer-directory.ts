@@ -1,0 +1,127 @@
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import type { Executor } from '../../db/database.js';
+import { didWebFor } from '../../institutions/codes.js';
+import type { KeyStore, SigningKey } from '../../keys/key-store.js';
+import { CONTEXT_URLS } from '../core/context-store.js';
+import type { JsonObject } from '../core/did-key.js';
+import type { IssuerKey } from '../core/keys.js';
+
+/** Key purpose in the key store for credential assertion keys. */
+export const CREDENTIAL_KEY_PURPOSE = 'credentials';
+/** The bank's own issuer reference (institutions are referenced by their id). */
+export const BANK_REF = 'bank';
+export const BANK_NAME = { en: 'Lifelong Learning Credit Bank', zh: '终身学习学分银行' };
+
+export interface Issuer {
+  /** 'bank' or an institution id: the key store owner. */
+  ref: string;
+  did: string;
+  name: { en: string; zh: string | null };
+  kind: string;
+  slug: string | null;
+  url: string;
+}
+
+/**
+ * Who can issue (the bank and every registered institution), their did:web identifiers and DID
+ * documents, and their signing keys in Multikey form. The DID documents list every key ever used
+ * (so old credentials still resolve); revoked keys stay in verificationMethod but leave
+ * assertionMethod, and the keys table doubles as the revocation registry the verifier consults.
+ */
+export class IssuerDirectory {
+  readonly bankDid: string;
+  readonly #signing = new Map<string, IssuerKey>();
+
+  constructor(private readonly db: Executor, private readonly keys: KeyStore, private readonly publicUrl: string) {
+    this.bankDid = didWebFor(publicUrl);
+  }
+
+  bank(): Issuer {
+    return { ref: BANK_REF, did: this.bankDid, name: { ...BANK_NAME }, kind: 'credit-bank', slug: null, url: this.publicUrl };
+  }
+
+  async byRef(ref: string, db: Executor = this.db): Promise<Issuer | undefined> {
+    if (ref === BANK_REF) return this.bank();
+    if (!/^[0-9a-f-]{36}$/i.test(ref)) return undefined;
+    const row = await db.selectFrom('institutions').select(['id', 'slug', 'did', 'name_en', 'name_zh', 'kind', 'status'])
+      .where('id', '=', ref).executeTakeFirst();
+    return row ? this.toIssuer(row) : undefined;
+  }
+
+  async byDid(did: string): Promise<Issuer | undefined> {
+    if (did === this.bankDid) return this.bank();
+    const row = await this.db.selectFrom('institutions').select(['id', 'slug', 'did', 'name_en', 'name_zh', 'kind', 'status'])
+      .where('did', '=', did).executeTakeFirst();
+    return row ? this.toIssuer(row) : undefined;
+  }
+
+  async bySlug(slug: string): Promise<Issuer | undefined> {
+    const row = await this.db.selectFrom('institutions').select(['id', 'slug', 'did', 'name_en', 'name_zh', 'kind', 'status'])
+      .where('slug', '=', slug).executeTakeFirst();
+    return row ? this.toIssuer(row) : undefined;
+  }
+
+  private toIssuer(r: { id: string; slug: string; did: string; name_en: string; name_zh: string | null; kind: string }): Issuer {
+    return { ref: r.id, did: r.did, name: { en: r.name_en, zh: r.name_zh }, kind: r.kind, slug: r.slug, url: `${this.publicUrl}/institutions/${r.id}` };
+  }
+
+  /** The verification method URL of a key store key. */
+  vmId(issuer: Issuer, keyId: string): string {
+    return `${issuer.did}#${keyId}`;
+  }
+
+  /** The issuer's active assertion key (created on first use), with its secret, for signing. */
+  async signingKey(issuer: Issuer): Promise<IssuerKey> {
+    const active = await this.keys.activeOrCreate(issuer.ref, CREDENTIAL_KEY_PURPOSE);
+    const cached = this.#signing.get(active.id);
+    if (cached) return cached;
+    const pair = await Ed25519Multikey.fromJwk({ jwk: active.privateJwk as JsonObject, secretKey: true });
+    const key: IssuerKey = {
+      id: this.vmId(issuer, active.id), controller: issuer.did,
+      publicKeyMultibase: pair.publicKeyMultibase, secretKeyMultibase: pair.secretKeyMultibase!,
+    };
+    this.#signing.set(active.id, key);
+    return key;
+  }
+
+  /** Forget cached signing keys (after a rotation or revocation). */
+  forgetSigningKeys(): void {
+    this.#signing.clear();
+    this.keys.forget();
+  }
+
+  /** The DID document of the bank or an institution, from the database (never the network). */
+  async didDocument(did: string): Promise<JsonObject | undefined> {
+    const issuer = await this.byDid(did);
+    if (!issuer) return undefined;
+    const keys = await this.keys.list(issuer.ref, CREDENTIAL_KEY_PURPOSE);
+    if (keys.length === 0 && issuer.ref === BANK_REF) await this.signingKey(issuer);
+    return this.documentFor(issuer, keys.length === 0 && issuer.ref === BANK_REF ? await this.keys.list(issuer.ref, CREDENTIAL_KEY_PURPOSE) : keys);
+  }
+
+  private async documentFor(issuer: Issuer, keys: SigningKey[]): Promise<JsonObject> {
+    const methods = await Promise.all(keys.map(async (k) => ({
+      id: this.vmId(issuer, k.id), type: 'Multikey', controller: issuer.did,
+      publicKeyMultibase: (await Ed25519Multikey.fromJwk({ jwk: k.publicJwk as JsonObject })).publicKeyMultibase,
+    })));
+    const usable = keys.filter((k) => k.status !== 'revoked').map((k) => this.vmId(issuer, k.id));
+    return {
+      '@context': [CONTEXT_URLS.didV1, CONTEXT_URLS.multikeyV1],
+      id: issuer.did,
+      alsoKnownAs: [issuer.url],
+      verificationMethod: methods,
+      assertionMethod: usable,
+      authentication: usable,
+    };
+  }
+
+  /** The key-store record behind a verification method URL, if it is one of ours. */
+  async keyForVerificationMethod(vm: string): Promise<SigningKey | undefined> {
+    const [did, keyId] = vm.split('#', 2);
+    if (!did || !keyId) return undefined;
+    const issuer = await this.byDid(did);
+    if (!issuer) return undefined;
+    const key = await this.keys.get(keyId);
+    return key && key.owner === issuer.ref ? key : undefined;
+  }
+}

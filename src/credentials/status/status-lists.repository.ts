@@ -1,0 +1,48 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { StatusListsTable } from '../../db/tables/credentials.js';
+
+export type StatusPurpose = StatusListsTable['purpose'];
+
+/**
+ * PostgreSQL numbers bytea bits from the least significant bit of each byte; Bitstring Status List
+ * index 0 is the most significant bit of the first byte. This maps one onto the other.
+ */
+export const pgBit = (index: number) => (index >> 3) * 8 + (7 - (index & 7));
+
+/** Takes the next sequence number of an open list of the issuer, locking that list row for the caller's transaction. */
+export async function claimSlot(db: Executor, issuerRef: string, purpose: StatusPurpose) {
+  const r = await sql<{ id: string; seq: number; capacity: number }>`
+    update status_lists set allocated = allocated + 1
+    where id = (select id from status_lists where issuer_ref = ${issuerRef} and purpose = ${purpose}
+                and allocated < capacity order by created_at limit 1 for update)
+    returning id, allocated - 1 as seq, capacity`.execute(db);
+  return r.rows[0];
+}
+
+export function insertList(db: Executor, row: { id: string; issuer_ref: string; issuer_did: string; purpose: StatusPurpose; capacity: number; created_at: Date }) {
+  return db.insertInto('status_lists').values({ ...row, bits: new Uint8Array(row.capacity / 8), signed_version: null, signed: null }).execute();
+}
+
+/** Sets or clears one bit in a single UPDATE: the row lock serialises writers, so no change is lost. */
+export async function setStatusBit(db: Executor, listId: string, index: number, value: boolean): Promise<void> {
+  await sql`update status_lists set bits = set_bit(bits, ${pgBit(index)}, ${value ? 1 : 0}), version = version + 1
+    where id = ${listId}`.execute(db);
+}
+
+export async function getStatusBit(db: Executor, listId: string, index: number): Promise<boolean | undefined> {
+  const r = await sql<{ bit: number }>`select get_bit(bits, ${pgBit(index)}) as bit from status_lists where id = ${listId}`.execute(db);
+  return r.rows[0] === undefined ? undefined : r.rows[0].bit === 1;
+}
+
+export function findList(db: Executor, id: string) {
+  return db.selectFrom('status_lists')
+    .select(['id', 'issuer_ref', 'issuer_did', 'purpose', 'capacity', 'allocated', 'bits', 'version', 'signed_version', 'signed'])
+    .where('id', '=', id).executeTakeFirst();
+}
+
+/** Stores a signed list credential unless the list changed meanwhile (a newer signing wins). */
+export function storeSigned(db: Executor, id: string, version: number, signed: unknown) {
+  return db.updateTable('status_lists').set({ signed: JSON.stringify(signed), signed_version: version })
+    .where('id', '=', id).where('version', '=', version).execute();
+}

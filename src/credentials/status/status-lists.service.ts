@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { Db, Executor } from '../../db/database.js';
+import { notFound } from '../../errors.js';
+import type { JsonObject } from '../core/did-key.js';
+import { buildStatusEntry, buildStatusListCredential, MIN_STATUS_LIST_BITS } from '../core/status-list.js';
+import type { Issuer, IssuerDirectory } from '../issuers/issuer-directory.js';
+import type { CredentialSigner } from '../workers/signing-pool.js';
+import * as repo from './status-lists.repository.js';
+
+// An odd multiplier permutes 0..2^k-1: indexes look random (spec §6.1 privacy) yet never collide.
+const SCATTER = 92_821;
+
+export interface StatusSlot { listId: string; index: number; purpose: repo.StatusPurpose; entry: JsonObject }
+
+/** Bitstring Status Lists of every issuer: allocation, bit changes, and the signed list credentials. */
+export class StatusListService {
+  constructor(
+    private readonly db: Db,
+    private readonly directory: IssuerDirectory,
+    private readonly signer: CredentialSigner,
+    private readonly publicUrl: string,
+    private readonly now: () => Date,
+  ) {}
+
+  listUrl(listId: string): string {
+    return `${this.publicUrl}/status-lists/${listId}`;
+  }
+
+  /** Reserves one index in an open list of the issuer (a new list is opened when all are full). */
+  async allocate(issuer: Issuer, purpose: repo.StatusPurpose, db: Executor = this.db): Promise<StatusSlot> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const slot = await repo.claimSlot(db, issuer.ref, purpose);
+      if (slot) {
+        const index = (slot.seq * SCATTER) % slot.capacity;
+        return { listId: slot.id, index, purpose, entry: buildStatusEntry(this.listUrl(slot.id), index, purpose) };
+      }
+      await repo.insertList(db, { id: randomUUID(), issuer_ref: issuer.ref, issuer_did: issuer.did, purpose, capacity: MIN_STATUS_LIST_BITS, created_at: this.now() });
+    }
+    throw new Error('could not allocate a status list index');
+  }
+
+  setBit(db: Executor, listId: string, index: number, value: boolean): Promise<void> {
+    return repo.setStatusBit(db, listId, index, value);
+  }
+
+  getBit(listId: string, index: number): Promise<boolean | undefined> {
+    return repo.getStatusBit(this.db, listId, index);
+  }
+
+  /** The list id if a URL names one of this service's status lists. */
+  localListId(url: string): string | undefined {
+    const m = new RegExp(`^${this.listUrl('').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([0-9a-f-]{36})$`).exec(url);
+    return m?.[1];
+  }
+
+  /** The signed BitstringStatusListCredential, re-signed lazily when bits changed since the last signing. */
+  async listCredential(listId: string): Promise<JsonObject> {
+    if (!/^[0-9a-f-]{36}$/i.test(listId)) throw notFound('status_list', listId);
+    const row = await repo.findList(this.db, listId);
+    if (!row) throw notFound('status_list', listId);
+    if (row.signed_version === row.version && row.signed) return row.signed as JsonObject;
+    const issuer = await this.directory.byRef(row.issuer_ref);
+    if (!issuer) throw notFound('status_list', listId);
+    const unsigned = buildStatusListCredential({
+      id: this.listUrl(listId), issuer: issuer.did, statusPurpose: row.purpose,
+      bits: row.bits, validFrom: this.now().toISOString(),
+    });
+    const key = await this.directory.signingKey(issuer);
+    const signed = await this.signer.sign(unsigned, { suite: 'eddsa-rdfc-2022', key, now: this.now() }) as JsonObject;
+    await repo.storeSigned(this.db, listId, row.version, signed);
+    return signed;
+  }
+}

@@ -1,0 +1,23 @@
+import type { JsonObject } from '../core/did-key.js';
+import { issuerId, subjectId, typesOf } from '../core/credential-fields.js';
+import type { CredentialSummary } from './check-results.js';
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+
+/** Who issued what to whom and when, for the report and the public page. */
+export function summarise(c: JsonObject | undefined, format: string, known: boolean): CredentialSummary {
+  if (!c) return { types: [], format, issuer: { known }, subject: { hashedIdentifier: false } };
+  const subject = (Array.isArray(c.credentialSubject) ? c.credentialSubject[0] : c.credentialSubject) as JsonObject | undefined;
+  const achievement = subject?.achievement as JsonObject | undefined;
+  const issuer = c.issuer as JsonObject | string | undefined;
+  return {
+    id: str(c.id), types: typesOf(c), format,
+    issuer: { id: issuerId(c), name: typeof issuer === 'object' ? str(issuer.name) : undefined, known },
+    subject: { id: subjectId(c), hashedIdentifier: Array.isArray(subject?.identifier) && subject.identifier.length > 0 },
+    name: str(c.name),
+    ...(achievement ? { achievement: { name: str(achievement.name), type: str(achievement.achievementType), creditsAvailable: num(achievement.creditsAvailable) } } : {}),
+    creditsEarned: num(subject?.creditsEarned),
+    validFrom: str(c.validFrom ?? c.issuanceDate), validUntil: str(c.validUntil ?? c.expirationDate),
+  };
+}

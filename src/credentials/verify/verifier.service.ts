@@ -1,0 +1,126 @@
+import { decodeJwt } from 'jose';
+import canonicalize from 'canonicalize';
+import { createHash } from 'node:crypto';
+import type { Db } from '../../db/database.js';
+import { eventBodyDigest } from '../../ledger/merkle/ledger-entry.js';
+import { issuerId } from '../core/credential-fields.js';
+import type { JsonObject } from '../core/did-key.js';
+import { createDocumentLoader, type DocumentLoader } from '../core/document-loader.js';
+import { credentialFromPayload } from '../core/jose-suite.js';
+import { checkEducationCredential } from '../core/open-badge-checks.js';
+import { statusEntries } from '../core/status-check.js';
+import { isCompactJws, verifyCredentialProof } from '../core/suites.js';
+import { checkVcdm, validityAt } from '../core/vcdm-checks.js';
+import * as repo from '../issuance/credentials.repository.js';
+import { issuedEventBody } from '../issuance/issuance.service.js';
+import type { IssuerDirectory } from '../issuers/issuer-directory.js';
+import type { StatusListService } from '../status/status-lists.service.js';
+import { report, type CheckResult, type VerificationReport } from './check-results.js';
+import { summarise } from './summary.js';
+
+const pass = (check: CheckResult['check'], message: string): CheckResult => ({ check, status: 'pass', message });
+const fail = (check: CheckResult['check'], code: string, message: string): CheckResult => ({ check, status: 'fail', code, message });
+const skip = (check: CheckResult['check'], code: string, message: string): CheckResult => ({ check, status: 'skip', code, message });
+
+/**
+ * Verifies credentials offline: proof (contexts bundled, DIDs resolved from the database), issuer on
+ * the trust list and key not revoked, status from our own lists, validity dates, OB/CLR shape,
+ * VCDM 2.0 rules, and the credential.issued ledger entry. Each check is reported separately.
+ */
+export class VerifierService {
+  constructor(private readonly db: Db, private readonly directory: IssuerDirectory, private readonly lists: StatusListService,
+    private readonly now: () => Date) {}
+
+  /** A loader answering our own did:web DIDs from the database, memoised for one verification. */
+  documentLoader(): DocumentLoader {
+    const memo = new Map<string, Promise<JsonObject | undefined>>();
+    return createDocumentLoader({ resolveDid: (did) => {
+      if (!memo.has(did)) memo.set(did, this.directory.didDocument(did));
+      return memo.get(did)!;
+    } });
+  }
+
+  async verify(input: unknown, documentLoader = this.documentLoader()): Promise<VerificationReport> {
+    const now = this.now();
+    const jwt = isCompactJws(input) ? (input as string).trim() : undefined;
+    const proof = await verifyCredentialProof(input, { documentLoader, now });
+    const credential = (proof.credential ?? (jwt ? unverifiedPayload(jwt) : input)) as JsonObject | undefined;
+    const format = proof.suite ?? 'unknown';
+    if (!credential || typeof credential !== 'object') {
+      return report([fail('proof', 'malformed', proof.errors[0]?.message ?? 'not a credential')], summarise(undefined, format, false));
+    }
+    const issuer = await this.directory.byDid(issuerId(credential) ?? '');
+    const results: CheckResult[] = [
+      await this.proofCheck(proof),
+      issuer ? pass('issuer', `issuer ${issuer.did} is ${issuer.name.en}, known to the bank`)
+        : fail('issuer', 'unknown_issuer', `issuer ${issuerId(credential) ?? '(none)'} is not on the bank's trust list`),
+      await this.statusCheck(credential),
+      validity(credential, now),
+      shape(credential),
+      vcdm(credential),
+      await this.ledgerCheck(credential, jwt),
+    ];
+    return report(results, summarise(credential, format, issuer !== undefined), credential);
+  }
+
+  private async proofCheck(proof: Awaited<ReturnType<typeof verifyCredentialProof>>): Promise<CheckResult> {
+    const vm = proof.verificationMethod;
+    const key = vm ? await this.directory.keyForVerificationMethod(vm) : undefined;
+    if (key?.status === 'revoked') {
+      return fail('proof', 'key_revoked', `signing key ${vm} was revoked on ${key.revokedAt?.toISOString()}: ${key.revocationReason ?? 'no reason given'}`);
+    }
+    if (proof.verified) return pass('proof', `${proof.suite} proof by ${vm} is valid`);
+    const e = proof.errors[0];
+    return fail('proof', (e?.code ?? 'invalid_proof').toLowerCase(), e?.message ?? 'proof did not verify');
+  }
+
+  private async statusCheck(c: JsonObject): Promise<CheckResult> {
+    const entries = statusEntries(c);
+    if (entries.length === 0) return skip('status', 'no_status', 'the credential has no status entry');
+    for (const e of entries) {
+      const listId = this.lists.localListId(String(e.statusListCredential));
+      if (!listId) return skip('status', 'status_unreachable', `status list ${String(e.statusListCredential)} is not held by this bank (no network look-ups)`);
+      const set = await this.lists.getBit(listId, Number(e.statusListIndex));
+      if (set === undefined) return fail('status', 'status_list_unknown', `status list ${listId} does not exist`);
+      if (set && e.statusPurpose === 'revocation') return fail('status', 'credential_revoked', 'the issuer has revoked this credential');
+      if (set && e.statusPurpose === 'suspension') return fail('status', 'credential_suspended', 'the issuer has suspended this credential');
+    }
+    return pass('status', 'not revoked or suspended');
+  }
+
+  private async ledgerCheck(c: JsonObject, jwt: string | undefined): Promise<CheckResult> {
+    const m = /^urn:uuid:([0-9a-f-]{36})$/i.exec(String(c.id ?? ''));
+    const row = m ? await repo.findCredential(this.db, m[1]!) : undefined;
+    if (!row) return skip('ledger', 'not_ours', 'not issued by this bank, so not in its ledger');
+    const entry = await repo.findIssuedEntry(this.db, row.id);
+    if (!entry) return fail('ledger', 'ledger_missing', 'no credential.issued entry in the ledger');
+    const presented = jwt ?? canonicalize(c) ?? '';
+    const body = { ...issuedEventBody(row), documentDigest: createHash('sha256').update(presented, 'utf8').digest('hex') };
+    if (eventBodyDigest(body) !== entry.body_digest) return fail('ledger', 'ledger_mismatch', 'the presented credential differs from the one recorded in the ledger');
+    const where = entry.leaf_index === null ? 'awaiting its place in the Merkle tree' : `leaf ${entry.leaf_index} of the Merkle tree`;
+    return pass('ledger', `recorded in the ledger on ${entry.recorded_at.toISOString()} (${where})`);
+  }
+}
+
+function unverifiedPayload(jwt: string): JsonObject | undefined {
+  try { return credentialFromPayload(decodeJwt(jwt) as JsonObject).credential; } catch { return undefined; }
+}
+
+function validity(c: JsonObject, now: Date): CheckResult {
+  const state = validityAt(c, now);
+  if (state === 'expired') return fail('validity', 'expired', `expired at ${String(c.validUntil ?? c.expirationDate)}`);
+  if (state === 'not-yet-valid') return fail('validity', 'not_yet_valid', `valid only from ${String(c.validFrom ?? c.issuanceDate)}`);
+  return pass('validity', 'within its validity period');
+}
+
+function shape(c: JsonObject): CheckResult {
+  const problems = checkEducationCredential(c);
+  if (problems.length === 0) return pass('shape', 'Open Badges 3.0 / CLR 2.0 shape is complete');
+  return fail('shape', 'invalid_shape', problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join('; '));
+}
+
+function vcdm(c: JsonObject): CheckResult {
+  const problems = checkVcdm(c, { acceptV1: true });
+  if (problems.length === 0) return pass('vcdm', 'VC Data Model rules hold');
+  return fail('vcdm', 'vcdm_violation', problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join('; '));
+}

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createInstitution, issueVc, obCredential, operatorToken, type TestInstitution } from '../helpers/factories.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+let inst: TestInstitution;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  inst = await createInstitution(t.app, await operatorToken(t.app));
+});
+afterAll(async () => t.close());
+
+const verify = (vc: unknown) => t.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc } });
+
+describe('issue and verify through the HTTP API', () => {
+  for (const [label, options] of [
+    ['eddsa-rdfc-2022 (default)', {}],
+    ['eddsa-jcs-2022', { cryptosuite: 'eddsa-jcs-2022' }],
+    ['vc+jwt', { proofFormat: 'vc+jwt' }],
+  ] as const) {
+    it(`round-trips a ${label} credential with every check passing`, async () => {
+      const { vc } = await issueVc(t.app, inst, options);
+      if (label === 'vc+jwt') expect(typeof vc).toBe('string');
+      else expect((vc as { proof: { cryptosuite: string } }).proof.cryptosuite).toBe(label.split(' ')[0]);
+      const res = await verify(vc);
+      expect(res.statusCode, res.body).toBe(200);
+      const r = res.json();
+      expect(r.verified).toBe(true);
+      expect(r.checks).toEqual(['proof', 'issuer', 'status', 'validity', 'shape', 'vcdm', 'ledger']);
+      expect(r.summary.issuer).toMatchObject({ id: inst.did, known: true });
+    });
+  }
+
+  it('returns the same credential for the same input (idempotent issuance)', async () => {
+    const credential = obCredential(inst.did, { name: 'Idempotent 同一' });
+    const a = await issueVc(t.app, inst, {}, credential);
+    const b = await issueVc(t.app, inst, {}, credential);
+    expect(b.id).toBe(a.id);
+    expect(b.vc).toEqual(a.vc);
+  });
+
+  it('refuses a credential whose issuer is not the caller', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/credentials/issue', headers: bearer(inst.token), payload: { credential: obCredential('did:web:elsewhere.example') } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().code).toBe('issuer_mismatch');
+  });
+
+  it('serves DID documents for the bank and the institution with Multikey methods', async () => {
+    const bank = await t.app.inject({ method: 'GET', url: '/.well-known/did.json' });
+    expect(bank.json().id).toBe('did:web:bank.test');
+    const doc = (await t.app.inject({ method: 'GET', url: `/institutions/${inst.slug}/did.json` })).json();
+    expect(doc.id).toBe(inst.did);
+    expect(doc.verificationMethod[0]).toMatchObject({ type: 'Multikey', controller: inst.did });
+    expect(doc.assertionMethod).toContain(doc.verificationMethod[0].id);
+  });
+});
