@@ -31,13 +31,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('ledger_nodes_pk', ['level', 'idx'])
     .execute();
 
+  // Keyed by a serial id, not by size: the honest integrator signs one head per size, but a forked
+  // head (a second signed head of a size, with another root) must be storable so that it is
+  // published and an auditor can catch it, rather than silently replacing the first.
   await db.schema.createTable('ledger_tree_heads')
-    .addColumn('tree_size', 'bigint', (c) => c.primaryKey())
+    .addColumn('id', 'bigserial', (c) => c.primaryKey())
+    .addColumn('tree_size', 'bigint', (c) => c.notNull())
     .addColumn('root_hash', 'text', (c) => c.notNull())
     .addColumn('timestamp', 'timestamptz', (c) => c.notNull())
     .addColumn('key_id', 'text', (c) => c.notNull())
     .addColumn('signature', 'text', (c) => c.notNull())
     .execute();
+  await db.schema.createIndex('ledger_tree_heads_size_idx').on('ledger_tree_heads').column('tree_size').execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -13,6 +13,7 @@ import { registerIdempotency } from './http/idempotency.js';
 import { Problem } from './http/schemas.js';
 import { institutionRoutes } from './institutions/institutions.routes.js';
 import { learnerRoutes } from './learners/learners.routes.js';
+import { ledgerRoutes } from './ledger/ledger.routes.js';
 import { credentialRoutes } from './credentials/credentials.routes.js';
 import { didRoutes } from './credentials/issuers/did.routes.js';
 import { verifyRoutes } from './credentials/verify/verify.routes.js';
@@ -59,6 +60,7 @@ export async function buildApp(ctx: AppContext, routeTable: RouteAccess[] = []):
   await app.register(authRoutes(ctx));
   await app.register(institutionRoutes(ctx));
   await app.register(learnerRoutes(ctx));
+  await app.register(ledgerRoutes(ctx));
   await app.register(didRoutes(ctx));
   await app.register(credentialRoutes(ctx));
   await app.register(verifyRoutes(ctx));

@@ -12,6 +12,10 @@ import { deriveKey } from './keys/envelope.js';
 import { KeyStore } from './keys/key-store.js';
 import { LearnerService } from './learners/learners.service.js';
 import { LedgerWriter } from './ledger/ledger-writer.js';
+import { LedgerBodies } from './ledger/body-registry.js';
+import { registerLedgerBodies } from './ledger/bodies/index.js';
+import { LedgerService } from './ledger/ledger.service.js';
+import { TreeHeadKeys } from './ledger/tree-head-keys.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
 
 export interface Clock { now(): Date }
@@ -40,6 +44,9 @@ export class AppContext {
     readonly learners: LearnerService,
     readonly auth: AuthService,
     readonly ledger: LedgerWriter,
+    /** Domains register how to rebuild their ledger event bodies (the database check uses them). */
+    readonly ledgerBodies: LedgerBodies,
+    readonly ledgerService: LedgerService,
     readonly credentials: CredentialsModule,
   ) {}
 
@@ -56,8 +63,11 @@ export class AppContext {
     const learners = new LearnerService(db, config.identityPepper, deriveKey(config.keyEncryptionKey, 'identity'), now);
     const auth = new AuthService(db, tokens, oidc, learners);
     const ledger = new LedgerWriter(deriveKey(config.keyEncryptionKey, 'ledger-subject'));
+    const ledgerBodies = new LedgerBodies();
+    registerLedgerBodies(ledgerBodies);
+    const ledgerService = new LedgerService(db, new TreeHeadKeys(keys), ledgerBodies, config.ledger, now);
     const credentials = new CredentialsModule({ db, keys, ledger, publicUrl: config.publicUrl, now, signing: overrides.credentialSigning });
-    return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, credentials);
+    return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, ledgerBodies, ledgerService, credentials);
   }
 
   /** Work that needs the migrated database: the dev identity provider's key, the first operator. */

@@ -4,6 +4,7 @@ import { readEnv } from './config/env.js';
 import { AppContext } from './context.js';
 import { migrateToLatest } from './db/migrate.js';
 import { startup } from './startup.js';
+import { IntegratorTimer } from './ledger/integrator-timer.js';
 
 /** Loads config, builds the context, migrates, listens, and shuts down gracefully. */
 async function main(): Promise<void> {
@@ -14,6 +15,9 @@ async function main(): Promise<void> {
   const app = await buildApp(ctx);
   const notes = await startup(ctx);
   await app.listen({ port: config.port, host: config.host });
+  // Integrates ledger entries into the Merkle tree and signs tree heads while the server runs.
+  const integrator = new IntegratorTimer(ctx.ledgerService, config.ledger.integrateIntervalMs, ctx.logger);
+  integrator.start();
   for (const line of notes) ctx.logger.info(line);
 
   let closing = false;
@@ -23,6 +27,7 @@ async function main(): Promise<void> {
     ctx.logger.info({ signal }, 'shutting down: finishing in-flight requests');
     try {
       await app.close();
+      await integrator.stop();
       await ctx.close();
       process.exit(0);
     } catch (err) {

@@ -30,6 +30,17 @@ export interface Config {
   logLevel: string;
   homeFramework: string;
   homeCreditSystem: string;
+  ledger: LedgerConfig;
+}
+
+/** The tree integrator: a signed tree head at least every `headEveryEntries` entries or `headEverySeconds`. */
+export interface LedgerConfig {
+  headEveryEntries: number;
+  headEverySeconds: number;
+  /** How often the server's integrator looks for new entries; 0 disables the timer (another process integrates). */
+  integrateIntervalMs: number;
+  /** Entries integrated per transaction. */
+  batchSize: number;
 }
 
 export class ConfigError extends Error {}
@@ -102,6 +113,12 @@ export function loadConfig(env: RawEnv, overrides: Partial<Config> = {}): Config
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     homeFramework: env.HOME_FRAMEWORK ?? 'gd-ltlqf',
     homeCreditSystem: env.HOME_CREDIT_SYSTEM ?? 'cn-university',
+    ledger: {
+      headEveryEntries: int('LEDGER_HEAD_EVERY_ENTRIES', env.LEDGER_HEAD_EVERY_ENTRIES, 1000),
+      headEverySeconds: int('LEDGER_HEAD_EVERY_SECONDS', env.LEDGER_HEAD_EVERY_SECONDS, 10),
+      integrateIntervalMs: int('LEDGER_INTEGRATE_INTERVAL_MS', env.LEDGER_INTEGRATE_INTERVAL_MS, 1000, 0),
+      batchSize: int('LEDGER_BATCH_SIZE', env.LEDGER_BATCH_SIZE, 5000),
+    },
     ...overrides,
   };
   if (!config.database || (config.database.kind === 'postgres' && !/^postgres(ql)?:\/\//.test(config.database.url))) {

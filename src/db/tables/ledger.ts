@@ -21,6 +21,7 @@ export interface LedgerNodesTable {
 }
 
 export interface LedgerTreeHeadsTable {
+  id: Generated<number>;
   tree_size: number;
   root_hash: string;
   timestamp: Date;

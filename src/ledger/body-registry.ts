@@ -1,0 +1,36 @@
+import type { Executor } from '../db/database.js';
+
+/** What a body source gets for each entry it must rebuild. */
+export interface EntryRef {
+  id: number;
+  resourceId: string;
+  eventType: string;
+}
+
+/**
+ * Rebuilds the event bodies of a batch of entries of one resource type from the domain's own
+ * rows, keyed by entry id. An entry missing from the result means its row is gone.
+ */
+export type BodyRebuilder = (db: Executor, entries: readonly EntryRef[]) => Promise<Map<number, unknown>>;
+
+/**
+ * Each domain registers how to rebuild its event bodies, so the operator's database check can
+ * recompute every entry's `bodyDigest` from the rows as they are NOW and name the rows that no
+ * longer match what was logged.
+ */
+export class LedgerBodies {
+  readonly #sources = new Map<string, BodyRebuilder>();
+
+  register(resourceType: string, rebuild: BodyRebuilder): void {
+    if (this.#sources.has(resourceType)) throw new Error(`a body source for ${resourceType} is already registered`);
+    this.#sources.set(resourceType, rebuild);
+  }
+
+  get(resourceType: string): BodyRebuilder | undefined {
+    return this.#sources.get(resourceType);
+  }
+
+  types(): string[] {
+    return [...this.#sources.keys()].sort();
+  }
+}

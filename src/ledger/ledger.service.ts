@@ -1,0 +1,125 @@
+import type { LedgerConfig } from '../config/config.js';
+import type { Db } from '../db/database.js';
+import { AppError, invalidField, notFound } from '../errors.js';
+import { encodeCursor, decodeCursor, type Page } from '../db/pagination.js';
+import type { LedgerBodies } from './body-registry.js';
+import { checkDatabase, type DatabaseCheckReport } from './database-check.js';
+import { LedgerIntegrator, type HeadPolicy, type IntegrationResult } from './integrator.js';
+import * as repo from './ledger.repository.js';
+import {
+  buildConsistencyProof, buildInclusionProof, consistencyProofToJson, inclusionProofToJson, planConsistency,
+  planInclusion, type ConsistencyProofJson, type InclusionProofJson, type SignedTreeHead,
+} from './merkle/index.js';
+import { servedEntryOf, type ServedEntry } from './public-entry.js';
+import { signedHeadOf, type LedgerJwk, type TreeHeadKeys } from './tree-head-keys.js';
+
+/** At most this many entries per `GET /ledger/entries` call. */
+export const MAX_ENTRY_RANGE = 1000;
+
+export type EntryLocator = { index: number } | { entryId: number } | { resourceType: string; resourceId: string };
+
+export interface InclusionAnswer {
+  entry: ServedEntry;
+  proof: InclusionProofJson;
+  /** A signed head of exactly `proof.treeSize`, when the bank signed one (the default size always has one). */
+  treeHead: SignedTreeHead | null;
+}
+
+/** A reference other domains store or print: the entry, and its leaf index once integrated. */
+export interface EntryReference { entryId: number; leafIndex: number | null }
+
+/** Reads of the tamper-evident log, proofs from stored nodes, the integrator and the database check. */
+export class LedgerService {
+  readonly integrator: LedgerIntegrator;
+
+  constructor(private readonly db: Db, private readonly keys: TreeHeadKeys, readonly bodies: LedgerBodies,
+    config: LedgerConfig, now: () => Date) {
+    this.integrator = new LedgerIntegrator(db, keys, config, now);
+  }
+
+  /** Integrate committed entries now (tests and the CLI call this; the server runs it on a timer). */
+  integrate(opts: { heads?: HeadPolicy } = {}): Promise<IntegrationResult> {
+    return this.integrator.integrate(opts);
+  }
+
+  async latestTreeHead(): Promise<SignedTreeHead> {
+    const row = await repo.latestHead(this.db);
+    if (!row) throw notFound('tree_head');
+    return signedHeadOf(row);
+  }
+
+  async treeHeads(cursor: string | undefined, limit: number): Promise<Page<SignedTreeHead>> {
+    const after = decodeCursor(cursor, 2) as [number, number] | undefined;
+    const rows = await repo.listHeads(this.db, after, limit + 1);
+    const more = rows.length > limit;
+    const shown = rows.slice(0, limit);
+    const last = shown.at(-1);
+    return { items: shown.map(signedHeadOf), nextCursor: more && last ? encodeCursor([last.tree_size, last.id]) : null };
+  }
+
+  /** Integrated entries with leaf index in [start, end), end clipped to the tree size. */
+  async entries(start: number, end: number): Promise<{ treeSize: number; entries: ServedEntry[] }> {
+    if (end <= start) throw invalidField('/query/end', 'invalid_range', 'end must be greater than start');
+    if (end - start > MAX_ENTRY_RANGE) throw invalidField('/query/end', 'range_too_large', `at most ${MAX_ENTRY_RANGE} entries per call`);
+    const treeSize = await repo.integratedSize(this.db);
+    const rows = await repo.entriesByIndex(this.db, start, Math.min(end, treeSize));
+    return { treeSize, entries: rows.map(servedEntryOf) };
+  }
+
+  async entryFor(resourceType: string, resourceId: string): Promise<EntryReference | undefined> {
+    const row = await repo.firstEntryForResource(this.db, resourceType, resourceId);
+    return row && { entryId: row.id, leafIndex: row.leaf_index };
+  }
+
+  /** Inclusion proof of an entry in the latest signed head; undefined while the entry awaits integration or signing. */
+  async inclusionFor(entryId: number): Promise<InclusionAnswer | undefined> {
+    const row = await repo.entryById(this.db, entryId);
+    const head = await repo.latestHead(this.db);
+    if (!row || row.leaf_index === null || !head || row.leaf_index >= head.tree_size) return undefined;
+    return this.inclusion({ entryId }, head.tree_size);
+  }
+
+  /** Inclusion proof of one entry; the tree size defaults to the latest signed head's. */
+  async inclusion(locator: EntryLocator, treeSize?: number): Promise<InclusionAnswer> {
+    const row = await this.locate(locator);
+    if (row.leaf_index === null) throw new AppError(409, 'entry_not_integrated', `Entry ${row.id} is not in the tree yet; retry shortly`);
+    const size = treeSize ?? (await repo.latestHead(this.db))?.tree_size ?? 0;
+    if (row.leaf_index >= size) {
+      if (treeSize === undefined) throw new AppError(409, 'entry_not_signed', `Entry ${row.id} is not covered by a signed tree head yet; retry shortly`);
+      throw invalidField('/query/treeSize', 'tree_size_too_small', `treeSize must exceed the entry's leaf index ${row.leaf_index}`);
+    }
+    await this.assertIntegrated(size, '/query/treeSize');
+    const nodes = await repo.fetchNodes(this.db, planInclusion(row.leaf_index, size));
+    const proof = inclusionProofToJson(row.leaf_index, size, buildInclusionProof(row.leaf_index, size, nodes));
+    const head = (await repo.headsOfSize(this.db, size))[0];
+    return { entry: servedEntryOf(row), proof, treeHead: head ? signedHeadOf(head) : null };
+  }
+
+  async consistency(first: number, second: number): Promise<ConsistencyProofJson> {
+    if (first > second) throw invalidField('/query/first', 'invalid_range', 'first must not exceed second');
+    await this.assertIntegrated(second, '/query/second');
+    const nodes = await repo.fetchNodes(this.db, planConsistency(first, second));
+    return consistencyProofToJson(first, second, buildConsistencyProof(first, second, nodes));
+  }
+
+  jwks(): Promise<{ keys: LedgerJwk[] }> {
+    return this.keys.jwks();
+  }
+
+  checkDatabase(opts: { batchSize?: number; maxProblems?: number } = {}): Promise<DatabaseCheckReport> {
+    return checkDatabase(this.db, this.bodies, opts);
+  }
+
+  private async locate(locator: EntryLocator): Promise<repo.EntryRow> {
+    const row = 'index' in locator ? await repo.entryByLeafIndex(this.db, locator.index)
+      : 'entryId' in locator ? await repo.entryById(this.db, locator.entryId)
+        : await repo.firstEntryForResource(this.db, locator.resourceType, locator.resourceId);
+    if (!row) throw notFound('ledger_entry');
+    return row;
+  }
+
+  private async assertIntegrated(size: number, pointer: string): Promise<void> {
+    const treeSize = await repo.integratedSize(this.db);
+    if (size > treeSize) throw invalidField(pointer, 'tree_size_too_large', `the tree has ${treeSize} entries`);
+  }
+}
