@@ -1,6 +1,8 @@
 import { Decimal } from 'decimal.js';
 import type { AuditResult } from './audit-result.js';
 import { loadHighsSolver, type MilpSolver } from './highs-solver.js';
+import { solveCoverage } from './exact-solve.js';
+import { extendPlacement } from './extend.js';
 import { buildMilp } from './milp-model.js';
 import { prepare } from './prepare.js';
 import type { AuditItem, AuditOptions, Programme } from './programme.js';
@@ -9,14 +11,17 @@ import { suggestionsFor } from './suggestions.js';
 import { unusedItems } from './unused-reasons.js';
 
 export interface AuditEngine {
-  /** Assigns items to requirements as close to completion as possible (see buildMilp for the objective). */
+  /**
+   * Assigns items to requirements as close to completion as possible: maximum coverage of all
+   * minimums (exact; see buildMilp), then extended until no further item fits (see extendPlacement).
+   */
   audit(programme: Programme, items: AuditItem[], options: AuditOptions): AuditResult;
   /** The audit with `extraItems` added; they are marked hypothetical in the result. */
   whatIf(programme: Programme, items: AuditItem[], extraItems: AuditItem[], options: AuditOptions): AuditResult;
 }
 
 /** Runs one audit with a given MILP solver (pure apart from the solver's own computation). */
-export function auditWith(solve: MilpSolver, programme: Programme, items: AuditItem[], options: AuditOptions,
+export function auditWith(solver: MilpSolver, programme: Programme, items: AuditItem[], options: AuditOptions,
   hypothetical: Set<string> = new Set()): AuditResult {
   const ids = new Set<string>();
   for (const item of items) {
@@ -25,7 +30,7 @@ export function auditWith(solve: MilpSolver, programme: Programme, items: AuditI
   }
   const prepared = prepare(programme, items, options, hypothetical);
   const model = buildMilp(prepared);
-  const placement = placementFrom(model.pairs, solve(model));
+  const placement = extendPlacement(prepared, placementFrom(model.pairs, solveCoverage(solver, model)));
   verifyPlacement(prepared, placement);
   const requirements = requirementStatuses(programme, prepared, placement);
   return {
@@ -42,11 +47,11 @@ export function auditWith(solve: MilpSolver, programme: Programme, items: AuditI
 }
 
 /** An engine bound to one solver instance; build it once (e.g. in the app context) and reuse it. */
-export function createAuditEngine(solve: MilpSolver): AuditEngine {
+export function createAuditEngine(solver: MilpSolver): AuditEngine {
   return {
-    audit: (programme, items, options) => auditWith(solve, programme, items, options),
+    audit: (programme, items, options) => auditWith(solver, programme, items, options),
     whatIf: (programme, items, extraItems, options) =>
-      auditWith(solve, programme, [...items, ...extraItems], options, new Set(extraItems.map((i) => i.id))),
+      auditWith(solver, programme, [...items, ...extraItems], options, new Set(extraItems.map((i) => i.id))),
   };
 }
 

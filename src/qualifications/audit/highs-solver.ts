@@ -1,20 +1,21 @@
-import loadHighsModule, { type Highs } from 'highs';
-import type { MilpModel } from './milp-model.js';
+import loadHighsModule from 'highs';
+import type { LinearProgram } from './milp-model.js';
 
-/** Solves a maximisation MILP and returns the column values. */
-export type MilpSolver = (model: MilpModel) => Float64Array;
+export interface Solution { values: Float64Array; objective: number }
+
+/** Maximises a linear programme: `lp` ignores integrality (a bound), `mip` honours it. */
+export interface MilpSolver {
+  lp(model: LinearProgram): Solution;
+  /** Undefined when the model is infeasible. */
+  mip(model: LinearProgram): Solution | undefined;
+}
 
 export class AuditSolverError extends Error {
   readonly code = 'AUDIT_SOLVER_FAILED';
 }
 
-/** Loads the HiGHS WebAssembly runtime once; the returned solver reuses it for every audit. */
-export async function loadHighsSolver(): Promise<MilpSolver> {
-  const highs = await highsLoader()();
-  return (model) => solveWith(highs, model);
-}
-
 type Loader = (typeof loadHighsModule)['default'];
+type Highs = Awaited<ReturnType<Loader>>;
 
 // The package ships CommonJS typings, so under NodeNext the default import is typed as the
 // module object while the ESM build hands over the loader function itself.
@@ -23,7 +24,16 @@ function highsLoader(): Loader {
   return typeof mod === 'function' ? mod : mod.default;
 }
 
-function toCsr(model: MilpModel) {
+/** Loads the HiGHS WebAssembly runtime once; the returned solver reuses it for every audit. */
+export async function loadHighsSolver(): Promise<MilpSolver> {
+  const highs = await highsLoader()();
+  return {
+    lp: (model) => solveWith(highs, model, false) ?? { values: new Float64Array(model.numCols), objective: 0 },
+    mip: (model) => solveWith(highs, model, true),
+  };
+}
+
+function modelData(highs: Highs, model: LinearProgram, integer: boolean) {
   const starts = [0];
   const indices: number[] = [];
   const values: number[] = [];
@@ -32,27 +42,30 @@ function toCsr(model: MilpModel) {
     values.push(...row.values);
     starts.push(indices.length);
   }
-  return { format: 'csr' as const, numRows: model.rows.length, numCols: model.numCols, starts, indices, values };
-}
-
-function solveWith(highs: Highs, model: MilpModel): Float64Array {
-  if (model.numCols === 0) return new Float64Array(0);
-  const data = {
-    numCols: model.numCols, numRows: model.rows.length,
-    sense: highs.constants.objectiveSense.maximize,
+  return {
+    numCols: model.numCols, numRows: model.rows.length, sense: highs.constants.objectiveSense.maximize,
     colCost: model.colCost, colLower: model.colCost.map(() => 0), colUpper: model.colUpper,
     rowLower: model.rows.map(() => -highs.infinity), rowUpper: model.rows.map((r) => r.upper),
-    matrix: toCsr(model), integrality: model.integrality.map((v) => v as 0 | 1),
+    matrix: { format: 'csr' as const, numRows: model.rows.length, numCols: model.numCols, starts, indices, values },
+    ...(integer ? { integrality: model.integrality.map((v) => (v === 1 ? 1 : 0) as 0 | 1) } : {}),
   };
-  return highs.withModel(data, (m) => {
-    // Every objective coefficient is an integer, so a gap below 1 proves optimality; 0.5 leaves
-    // room for floating-point noise while still pinning the exact optimum (see buildMilp).
-    m.options.set({ output_flag: false, mip_rel_gap: 0, mip_abs_gap: 0.5, time_limit: 20 });
+}
+
+// Measured on the 300-item case: the sparse-array API avoids parsing ~100 kB of LP text, and
+// for the LP relaxation plain simplex without presolve is 3x faster than the defaults.
+const LP_OPTIONS = { output_flag: false, presolve: 'off', solver: 'simplex' } as const;
+// Every objective coefficient is an integer, so a gap below 1 proves optimality; 0.5 leaves
+// room for floating-point noise while still pinning the exact optimum (see buildMilp).
+const MIP_OPTIONS = { output_flag: false, mip_rel_gap: 0, mip_abs_gap: 0.5, time_limit: 20 } as const;
+
+function solveWith(highs: Highs, model: LinearProgram, integer: boolean): Solution | undefined {
+  if (model.numCols === 0) return { values: new Float64Array(0), objective: 0 };
+  return highs.withModel(modelData(highs, model, integer), (m) => {
+    m.options.set(integer ? MIP_OPTIONS : LP_OPTIONS);
     m.run();
     const status = m.getModelStatus();
-    if (status !== highs.constants.modelStatus.optimal) {
-      throw new AuditSolverError(`HiGHS ended with model status ${status}`);
-    }
-    return Float64Array.from(m.getSolution().colValue);
+    if (status === highs.constants.modelStatus.infeasible) return undefined;
+    if (status !== highs.constants.modelStatus.optimal) throw new AuditSolverError(`HiGHS ended with model status ${status}`);
+    return { values: Float64Array.from(m.getSolution().colValue), objective: m.getObjectiveValue() };
   });
 }

@@ -1,12 +1,19 @@
 import type { Prepared } from './prepare.js';
 
-/** A maximisation MILP in row form; columns are binaries x(item, category) then continuous y(minimum). */
-export interface MilpModel {
+/** A maximisation MILP in row form (every row `Σ a·x ≤ upper`, every column `0 ≤ x ≤ upper`). */
+export interface LinearProgram {
   numCols: number;
   colCost: number[];
   colUpper: number[];
+  /** 1 for an integer column, 0 for a continuous one. */
   integrality: number[];
   rows: { indices: number[]; values: number[]; upper: number }[];
+}
+
+/** The audit MILP: binaries x(item, category), then one continuous coverage column y per minimum. */
+export interface MilpModel extends LinearProgram {
+  /** The row that bounds each coverage column, in the same order as the columns. */
+  coverageRows: number[];
   /** pairs[k] = [item index, category index] of column k. */
   pairs: [number, number][];
   /** Minimums that took a coverage column, in column order after the pairs. */
@@ -14,20 +21,19 @@ export interface MilpModel {
 }
 
 /**
- * Builds the assignment MILP. Objective, lexicographic by weighting (all integers, so exact):
- *   primary   Σ over minimums of covered need (scaled credits; an item slot weighs one credit)
- *   secondary Σ counted credits
- * The primary weight P exceeds every possible secondary value, so no trade of coverage for
- * extra credit can pay. Coverage is maximal (= Σ need) exactly when every minimum is met, so
- * the optimum is complete whenever any complete assignment exists.
+ * Builds the assignment MILP. Objective (integer coefficients, so an optimum is exact):
+ *   coverage = Σ over minimums of min(counted, need), in scaled credits; an item slot of a
+ *   required item or choice group weighs one credit.
+ * Coverage reaches Σ need exactly when every minimum is met, so the optimum is complete
+ * whenever any complete assignment exists. Counted credit beyond that is settled afterwards
+ * (see extendPlacement): putting it in the objective with a lexicographic weight made the
+ * coefficients span eight orders of magnitude, and HiGHS then took seconds to close the gap.
  */
 export function buildMilp(p: Prepared): MilpModel {
   const pairs: [number, number][] = [];
   const pairsOfItem: number[][] = p.items.map((item, i) => item.categories.map((c) => { pairs.push([i, c]); return pairs.length - 1; }));
-  const secondaryMax = p.items.reduce((s, it) => s + it.units, 0);
-  const weightP = secondaryMax + 1;
   const scale = p.scale.toNumber();
-  const colCost = pairs.map(([i]) => p.items[i]!.units);
+  const colCost = pairs.map(() => 0);
   const colUpper = pairs.map(() => 1);
   const integrality = pairs.map(() => 1);
   const rows: MilpModel['rows'] = [];
@@ -50,15 +56,17 @@ export function buildMilp(p: Prepared): MilpModel {
     rows.push({ indices: cols, values: cols.map(units), upper: g.limitUnits });
   }
   const coveredMinimums: number[] = [];
+  const coverageRows: number[] = [];
   p.minimums.forEach((m, mi) => {
     if (m.waiver !== undefined || m.need <= 0) return;
     const y = pairs.length + coveredMinimums.length;
     coveredMinimums.push(mi);
-    colCost.push(weightP * (m.unit === 'items' ? scale : 1));
+    colCost.push(m.unit === 'items' ? scale : 1);
     colUpper.push(m.need);
     integrality.push(0);
     const cols = m.itemIndexes.flatMap((i) => pairsOfItem[i]!.filter((k) => m.scope === null || m.scope.includes(pairs[k]![1])));
+    coverageRows.push(rows.length);
     rows.push({ indices: [...cols, y], values: [...cols.map((k) => m.unit === 'items' ? -1 : -units(k)), 1], upper: 0 });
   });
-  return { numCols: colCost.length, colCost, colUpper, integrality, rows, pairs, coveredMinimums };
+  return { numCols: colCost.length, colCost, colUpper, integrality, rows, pairs, coveredMinimums, coverageRows };
 }
