@@ -17,6 +17,7 @@ import { registerLedgerBodies } from './ledger/bodies/index.js';
 import { LedgerService } from './ledger/ledger.service.js';
 import { TreeHeadKeys } from './ledger/tree-head-keys.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
+import { RecordsModule } from './records/records.module.js';
 
 export interface Clock { now(): Date }
 export const systemClock: Clock = { now: () => new Date() };
@@ -48,6 +49,8 @@ export class AppContext {
     readonly ledgerBodies: LedgerBodies,
     readonly ledgerService: LedgerService,
     readonly credentials: CredentialsModule,
+    /** The learning record: deposits, transcripts, shares; `records.onRevoked(handler)` for other domains. */
+    readonly records: RecordsModule,
   ) {}
 
   static async fromConfig(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
@@ -67,7 +70,8 @@ export class AppContext {
     registerLedgerBodies(ledgerBodies);
     const ledgerService = new LedgerService(db, new TreeHeadKeys(keys), ledgerBodies, config.ledger, now);
     const credentials = new CredentialsModule({ db, keys, ledger, publicUrl: config.publicUrl, now, signing: overrides.credentialSigning });
-    return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, ledgerBodies, ledgerService, credentials);
+    const records = new RecordsModule({ db, ledger, learners, institutions, keyEncryptionKey: config.keyEncryptionKey, publicUrl: config.publicUrl, homeCreditSystem: config.homeCreditSystem, now });
+    return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, ledgerBodies, ledgerService, credentials, records);
   }
 
   /** Work that needs the migrated database: the dev identity provider's key, the first operator. */

@@ -4,6 +4,7 @@ import type { CredentialImportsTable, CredentialsTable, StatusListsTable } from 
 import type { LearnerLoginsTable, LearnersTable } from './tables/learners.js';
 import type { LedgerEntriesTable, LedgerNodesTable, LedgerTreeHeadsTable } from './tables/ledger.js';
 import type { AuditTrailTable, IdempotencyKeysTable, KeysTable } from './tables/platform.js';
+import type { AchievementKeysTable, AchievementsTable, AchievementVersionsTable, RecordShareAccessesTable, RecordSharesTable } from './tables/records.js';
 
 /** The whole schema, one table type per file under tables/. */
 export interface Database {
@@ -17,6 +18,11 @@ export interface Database {
   ledger_entries: LedgerEntriesTable;
   ledger_nodes: LedgerNodesTable;
   ledger_tree_heads: LedgerTreeHeadsTable;
+  achievement_keys: AchievementKeysTable;
+  achievements: AchievementsTable;
+  achievement_versions: AchievementVersionsTable;
+  record_shares: RecordSharesTable;
+  record_share_accesses: RecordShareAccessesTable;
   credentials: CredentialsTable;
   status_lists: StatusListsTable;
   credential_imports: CredentialImportsTable;

@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import type { Insertable, Selectable } from 'kysely';
+import { Decimal } from 'decimal.js';
+import type { AchievementVersionsTable } from '../db/tables/records.js';
+import { canonicalJson } from '../ledger/merkle/ledger-entry.js';
+import type { AchievementContent, AchievementVersion, NonCatalogueLearning } from './records.types.js';
+
+export type VersionRow = Selectable<AchievementVersionsTable>;
+/** The columns an event body is built from (a stored row, or one about to be inserted). */
+export type VersionFields = Omit<VersionRow, 'ledger_entry_id' | 'learning' | 'credits'> & { learning: unknown; credits: string | null };
+
+/** Credits in one canonical text form, so "7.50" and "7.5" are the same deposit. */
+export const canonicalCredits = (c: string | null): string | null => (c === null ? null : new Decimal(c).toFixed());
+
+const parseLearning = (v: unknown): NonCatalogueLearning | null =>
+  v === null || v === undefined ? null : (typeof v === 'string' ? JSON.parse(v) : v) as NonCatalogueLearning;
+
+export function contentOf(r: VersionFields): AchievementContent | null {
+  if (r.action === 'revocation') return null;
+  return {
+    catalogueItemId: r.catalogue_item_id, learning: parseLearning(r.learning), result: r.result,
+    credits: canonicalCredits(r.credits), creditSystemId: r.credit_system_id, completedOn: r.completed_on!,
+    term: r.term, assessmentMode: r.assessment_mode,
+    evidence: r.evidence_url === null ? null : { url: r.evidence_url, sha256: r.evidence_sha256! },
+  };
+}
+
+export function toVersion(r: VersionRow): AchievementVersion {
+  return {
+    version: r.version, action: r.action, supersedes: r.supersedes, content: contentOf(r), reason: r.reason,
+    actor: r.actor, recordedAt: r.recorded_at.toISOString(), ledgerEntryId: Number(r.ledger_entry_id),
+  };
+}
+
+/** Hash of the content a deposit states: a retry with equal content is a replay, not a conflict. */
+export function contentHash(learnerId: string, c: AchievementContent): string {
+  return createHash('sha256').update(canonicalJson({ learnerId, ...c })).digest('hex');
+}
+
+export function versionValues(learnerId: string, achievementId: string, version: number,
+  c: AchievementContent | null, meta: { action: VersionRow['action']; supersedes: number | null; reason: string | null; actor: string; at: Date }): VersionFields {
+  return {
+    learner_id: learnerId, achievement_id: achievementId, version, action: meta.action, supersedes: meta.supersedes,
+    catalogue_item_id: c?.catalogueItemId ?? null, learning: c?.learning ?? null, result: c?.result ?? null,
+    credits: c?.credits ?? null, credit_system_id: c?.creditSystemId ?? null, completed_on: c?.completedOn ?? null,
+    term: c?.term ?? null, assessment_mode: c?.assessmentMode ?? null, evidence_url: c?.evidence?.url ?? null,
+    evidence_sha256: c?.evidence?.sha256 ?? null, reason: meta.reason, actor: meta.actor, recorded_at: meta.at,
+  };
+}
+
+export function toInsertable(v: VersionFields, ledgerEntryId: number): Insertable<AchievementVersionsTable> {
+  return { ...v, learning: v.learning === null ? null : JSON.stringify(v.learning), ledger_entry_id: ledgerEntryId };
+}
+
+const EVENT_TYPES = { deposit: 'achievement.deposited', correction: 'achievement.corrected', revocation: 'achievement.revoked' } as const;
+export const eventTypeOf = (action: VersionRow['action']) => EVENT_TYPES[action];
+
+/**
+ * The ledger event body of a version, rebuilt from its row alone, so the ledger auditor can
+ * recompute `bodyDigest` from the database: same function at write time and at audit time.
+ */
+export function achievementEventBody(r: VersionFields): Record<string, unknown> {
+  return {
+    type: eventTypeOf(r.action), learnerId: r.learner_id, achievementId: r.achievement_id, version: r.version,
+    supersedes: r.supersedes, content: contentOf(r), reason: r.reason, actor: r.actor,
+    recordedAt: r.recorded_at.toISOString(),
+  };
+}

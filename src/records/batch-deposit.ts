@@ -1,0 +1,129 @@
+import { Compile } from 'typebox/compile';
+import type { Type } from 'typebox';
+import type { Actor } from '../auth/principal.js';
+import { AppError } from '../errors.js';
+import type { NdjsonLine } from '../http/ndjson.js';
+import { learnersExist } from '../learners/learners.repository.js';
+import { catalogueItems } from './catalogue-lookup.repository.js';
+import { checkContent } from './deposit-rules.js';
+import { writeDeposits, type CheckedDeposit } from './deposit-writer.js';
+import { BatchLine } from './records.schemas.js';
+import { latestToday, type RecordsService } from './records.service.js';
+
+export type RawLine = NdjsonLine;
+export interface LineResult {
+  line: number;
+  status: 'accepted' | 'rejected';
+  externalId?: string;
+  achievementId?: string;
+  replayed?: boolean;
+  code?: string;
+  message?: string;
+  errors?: { pointer: string; message: string }[];
+}
+export interface ChunkResult { results: LineResult[]; endOffset: number; lastLine: number }
+
+type Line = Type.Static<typeof BatchLine>;
+const checkLine = Compile(BatchLine);
+export const DEFAULT_CHUNK = 500;
+
+function reject(line: number, err: unknown): LineResult {
+  if (err instanceof AppError && err.expose) return { line, status: 'rejected', code: err.code, message: err.message, errors: err.errors };
+  throw err;
+}
+
+function parse(raw: RawLine): Line | LineResult {
+  if (raw.error) return { line: raw.line, status: 'rejected', code: raw.error, message: 'The line is longer than the limit' };
+  let data: unknown;
+  try {
+    data = JSON.parse(raw.text);
+  } catch {
+    return { line: raw.line, status: 'rejected', code: 'malformed_json', message: 'The line is not JSON' };
+  }
+  if (checkLine.Check(data)) return data;
+  const errors = [...checkLine.Errors(data)].filter((e) => e.keyword !== 'boolean')
+    .map((e) => ({ pointer: e.instancePath || '/', message: e.message }));
+  const unknown = errors.some((e) => e.message.includes('additional'));
+  return { line: raw.line, status: 'rejected', code: unknown ? 'unknown_field' : 'validation_failed', message: 'The line does not match the deposit schema', errors };
+}
+
+/** Checks one chunk of lines, then writes the good ones in one transaction; rejected lines never block the rest. */
+async function depositChunk(svc: RecordsService, raws: RawLine[], actor: Actor, defaultInstitution?: string): Promise<LineResult[]> {
+  const results = new Map<number, LineResult>();
+  const parsed: { raw: RawLine; l: Line }[] = [];
+  for (const raw of raws) {
+    const p = parse(raw);
+    if ('status' in p) results.set(raw.line, p); else parsed.push({ raw, l: p });
+  }
+  const items = await catalogueItems(svc.db, parsed.flatMap(({ l }) => (l.catalogueItemId ? [l.catalogueItemId] : [])));
+  const ids = [...new Set(parsed.flatMap(({ l }) => (l.learnerId ? [l.learnerId] : [])))];
+  const known = new Set(ids.length ? (await learnersExist(svc.db, ids)).map((r) => r.id) : []);
+  const depositors = new Map<string | undefined, Promise<string>>();
+  const depositorOf = (named: string | undefined) => {
+    if (!depositors.has(named)) depositors.set(named, svc.depositorFor(actor.principal, named, '/institutionId'));
+    return depositors.get(named)!;
+  };
+  const byInstitution = new Map<string, { line: number; d: CheckedDeposit }[]>();
+  for (const { raw, l } of parsed) {
+    try {
+      const institutionId = await depositorOf(l.institutionId ?? defaultInstitution);
+      const learnerId = await learnerOf(svc, l, known);
+      const content = checkContent(l, { depositorId: institutionId, item: l.catalogueItemId ? items.get(l.catalogueItemId) : undefined, ref: svc.ref, today: latestToday(svc.now()), at: '' });
+      const list = byInstitution.get(institutionId) ?? [];
+      list.push({ line: raw.line, d: { learnerId, institutionId, externalId: l.externalId, content } });
+      byInstitution.set(institutionId, list);
+    } catch (err) {
+      results.set(raw.line, reject(raw.line, err));
+    }
+  }
+  for (const [institutionId, list] of byInstitution) {
+    for (const r of await write(svc, actor, institutionId, list)) results.set(r.line, r);
+  }
+  return raws.map((r) => results.get(r.line)!);
+}
+
+async function learnerOf(svc: RecordsService, l: Line, known: Set<string>): Promise<string> {
+  if ((l.learnerId === undefined) === (l.identity === undefined)) {
+    throw new AppError(422, 'learner_required', 'Give exactly one of learnerId or identity', { errors: [{ pointer: '/learnerId', message: 'learnerId or identity' }] });
+  }
+  if (l.learnerId !== undefined) {
+    if (!known.has(l.learnerId)) throw new AppError(422, 'learner_not_found', `No learner ${l.learnerId}`, { errors: [{ pointer: '/learnerId', message: 'no such learner' }] });
+    return l.learnerId;
+  }
+  svc.learners.normalize(l.identity!, '/identity');
+  const found = await svc.learners.findByIdentity(l.identity!);
+  if (!found) throw new AppError(422, 'learner_not_found', 'No learner has this identity', { errors: [{ pointer: '/identity', message: 'no such learner' }] });
+  return found.id;
+}
+
+async function write(svc: RecordsService, actor: Actor, institutionId: string, list: { line: number; d: CheckedDeposit }[]): Promise<LineResult[]> {
+  const outcomes = await svc.db.transaction().execute((trx) => writeDeposits(trx, svc.ledger, actor, institutionId, list.map((x) => x.d), svc.now()));
+  return outcomes.map((o, i) => {
+    const { line, d } = list[i]!;
+    if (o.kind === 'conflict') {
+      return { line, status: 'rejected', externalId: d.externalId, achievementId: o.achievementId, code: 'natural_key_conflict', message: 'externalId already names a different achievement' };
+    }
+    return { line, status: 'accepted', externalId: d.externalId, achievementId: o.achievementId, replayed: o.kind === 'replayed' };
+  });
+}
+
+/**
+ * Streams lines through the same rules as a single deposit, a chunk per transaction: a chunk is
+ * committed before its results are yielded, so a caller's checkpoint never runs ahead of the data.
+ */
+export async function* depositLines(svc: RecordsService, lines: AsyncIterable<RawLine>, actor: Actor,
+  opts: { chunk?: number; institutionId?: string } = {}): AsyncGenerator<ChunkResult> {
+  const size = opts.chunk ?? DEFAULT_CHUNK;
+  let chunk: RawLine[] = [];
+  const flush = async (): Promise<ChunkResult> => {
+    const last = chunk[chunk.length - 1]!;
+    const results = await depositChunk(svc, chunk, actor, opts.institutionId);
+    chunk = [];
+    return { results, endOffset: last.endOffset, lastLine: last.line };
+  };
+  for await (const raw of lines) {
+    chunk.push(raw);
+    if (chunk.length >= size) yield await flush();
+  }
+  if (chunk.length > 0) yield await flush();
+}

@@ -1,0 +1,95 @@
+import type { Actor } from '../auth/principal.js';
+import type { CatalogueItem } from '../catalogue/catalogue.types.js';
+import type { Executor } from '../db/database.js';
+import { notFound } from '../errors.js';
+import { isPassing } from '../frameworks/grading.js';
+import type { InstitutionService, Institution } from '../institutions/institutions.service.js';
+import { findLearner } from '../learners/learners.repository.js';
+import { assemble } from './achievement-view.js';
+import * as repo from './achievements.repository.js';
+import { catalogueItems } from './catalogue-lookup.repository.js';
+import { microMajorProgress, type MicroMajorProgress } from './micro-majors.js';
+import { viewOf, visible, type RecordView } from './record-access.js';
+import type { RecordsService } from './records.service.js';
+import type { Achievement } from './records.types.js';
+import { buildTranscript, type Transcript } from './transcript.js';
+
+export const EXPORT_FORMAT = { format: 'credit-bank-learning-record', formatVersion: '1.0' } as const;
+
+/** Read side of the record: transcript, export, micro-major progress. */
+export class RecordReader {
+  constructor(private readonly records: RecordsService, private readonly institutions: InstitutionService,
+    private readonly homeCreditSystem: string) {}
+
+  /** The achievements a viewer may see, with the catalogue items they name. */
+  async visibleRecord(db: Executor, learnerId: string, view: RecordView) {
+    const rows = (await repo.achievementsOf(db, learnerId)).filter((r) => visible(view, r));
+    const versions = await repo.versionsOf(db, learnerId, view.kind === 'all' ? undefined : rows.map((r) => r.id));
+    const achievements = assemble(rows, versions);
+    const items = await catalogueItems(db, achievements.flatMap((a) => a.history.flatMap((v) => (v.content?.catalogueItemId ? [v.content.catalogueItemId] : []))));
+    return { achievements, items };
+  }
+
+  async transcript(learnerId: string, actor: Actor): Promise<Transcript & { view: 'whole' | 'partial' }> {
+    const view = await this.viewFor(learnerId, actor);
+    return { ...await this.transcriptOf(learnerId, view), view: view.kind === 'all' ? 'whole' : 'partial' };
+  }
+
+  async transcriptOf(learnerId: string, view: RecordView): Promise<Transcript> {
+    const { achievements, items } = await this.visibleRecord(this.records.db, learnerId, view);
+    const institutions = await this.institutionsOf(achievements);
+    return buildTranscript({
+      learnerId, achievements, items, ref: this.records.ref, homeCreditSystem: this.homeCreditSystem,
+      institutions: new Map([...institutions].map(([id, i]) => [id, i.name])),
+    });
+  }
+
+  /** The whole record as one portable document: every version, its provenance and its ledger entry. */
+  async exportRecord(learnerId: string, actor: Actor) {
+    const learner = await this.records.learners.get(learnerId, actor);
+    const { achievements, items } = await this.visibleRecord(this.records.db, learnerId, { kind: 'all' });
+    const institutions = await this.institutionsOf(achievements);
+    return {
+      ...EXPORT_FORMAT, exportedAt: this.records.now().toISOString(), learner,
+      achievements: achievements.map((a) => {
+        const depositor = institutions.get(a.institutionId)!;
+        return {
+          ...a, item: a.current.catalogueItemId ? items.get(a.current.catalogueItemId) ?? null : null,
+          provenance: { depositor: { id: depositor.id, name: depositor.name, did: depositor.did }, externalId: a.externalId, source: a.source, learning: a.current.learning?.provenance ?? null },
+          ledgerEntryIds: a.history.map((v) => v.ledgerEntryId),
+        };
+      }),
+    };
+  }
+
+  /** The name a share shows; never the identity number or account details. */
+  async learnerName(learnerId: string): Promise<{ name: string; nameLatin: string | null }> {
+    const row = await findLearner(this.records.db, learnerId);
+    if (!row) throw notFound('learner', learnerId);
+    return { name: row.name, nameLatin: row.name_latin };
+  }
+
+  async microMajors(learnerId: string, actor: Actor): Promise<MicroMajorProgress[]> {
+    await this.viewFor(learnerId, actor);
+    const { achievements, items } = await this.visibleRecord(this.records.db, learnerId, { kind: 'all' });
+    const held = achievements.filter((a) => a.status === 'active' && this.passed(a, items));
+    return microMajorProgress(this.records.db, held, items);
+  }
+
+  private passed(a: Achievement, items: Map<string, CatalogueItem>): boolean {
+    const item = a.current.catalogueItemId ? items.get(a.current.catalogueItemId) : undefined;
+    const scheme = item ? this.records.ref.gradingScheme(item.gradingSchemeId) : undefined;
+    return item !== undefined && scheme !== undefined && a.current.result !== null && isPassing(scheme, a.current.result);
+  }
+
+  private async viewFor(learnerId: string, actor: Actor): Promise<RecordView> {
+    const view = await viewOf(this.records.db, actor.principal, learnerId, this.records.now());
+    if (!(await this.records.learners.exists(learnerId))) throw notFound('learner', learnerId);
+    return view;
+  }
+
+  private async institutionsOf(achievements: Achievement[]): Promise<Map<string, Institution>> {
+    const ids = [...new Set(achievements.map((a) => a.institutionId))];
+    return new Map(await Promise.all(ids.map(async (id) => [id, await this.institutions.get(id)] as const)));
+  }
+}

@@ -1,0 +1,94 @@
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ndjsonLines } from '../../src/http/ndjson.js';
+import { bearer, createInstitution, createLearner, operatorToken, type TestInstitution, type TestLearner } from '../helpers/factories.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { count, depositBody, insertItem } from './fixtures.js';
+
+let t: TestApp;
+let op: string;
+let uni: TestInstitution;
+let other: TestInstitution;
+let learner: TestLearner;
+let item: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  op = await operatorToken(t.app);
+  uni = await createInstitution(t.app, op);
+  other = await createInstitution(t.app, op);
+  learner = await createLearner(t.app, uni.token);
+  item = await insertItem(t.ctx.db, uni.id, { credits: '4' });
+});
+afterAll(async () => t.close());
+
+const send = (token: string, body: string, query = '') =>
+  t.app.inject({ method: 'POST', url: `/achievements/batches${query}`, headers: { ...bearer(token), 'content-type': 'application/x-ndjson' }, payload: body });
+const lines = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l));
+
+describe('NDJSON batch deposits', () => {
+  it('reports each line, keeps the accepted ones when others fail, and replays on resend', async () => {
+    const good = [1, 2, 3].map(() => ({ ...depositBody(item), learnerId: learner.id }));
+    const byIdentity = { ...depositBody(item), identity: { type: 'cn-resident', number: learner.residentId } };
+    const input = [
+      JSON.stringify(good[0]),
+      '{not json',
+      JSON.stringify({ ...depositBody(item), learnerId: learner.id, result: '300' }),
+      '',
+      JSON.stringify(good[1]),
+      JSON.stringify({ ...depositBody(item), learnerId: '00000000-0000-4000-8000-000000000000' }),
+      JSON.stringify({ ...depositBody(item), learnerId: learner.id, colour: 'red' }),
+      JSON.stringify(byIdentity),
+      JSON.stringify(good[2]),
+      JSON.stringify({ ...good[2], result: '61' }),
+    ].join('\n');
+    const before = await count(t.ctx.db, 'achievements');
+    const res = await send(uni.token, input);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/x-ndjson');
+    const out = lines(res.body);
+    const summary = out.pop();
+    expect(out.map((r) => [r.line, r.status, r.code ?? null])).toEqual([
+      [1, 'accepted', null], [2, 'rejected', 'malformed_json'], [3, 'rejected', 'invalid_result'],
+      [5, 'accepted', null], [6, 'rejected', 'learner_not_found'], [7, 'rejected', 'unknown_field'],
+      [8, 'accepted', null], [9, 'accepted', null], [10, 'rejected', 'natural_key_conflict'],
+    ]);
+    expect(out[2].errors[0].pointer).toBe('/result');
+    expect(summary).toEqual({ summary: { accepted: 4, replayed: 0, rejected: 5, lines: 9 } });
+    expect(await count(t.ctx.db, 'achievements')).toBe(before + 4);
+
+    const again = lines((await send(uni.token, input)).body);
+    expect(again.pop()).toEqual({ summary: { accepted: 0, replayed: 4, rejected: 5, lines: 9 } });
+    expect(await count(t.ctx.db, 'achievements')).toBe(before + 4);
+  });
+
+  it('rejects lines against another institution\'s items and lets an operator name the depositor', async () => {
+    const line = JSON.stringify({ ...depositBody(item), learnerId: learner.id });
+    expect(lines((await send(other.token, line)).body)[0]).toMatchObject({ status: 'rejected', code: 'other_institution_item' });
+    expect(lines((await send(op, line)).body)[0]).toMatchObject({ status: 'rejected', code: 'institution_required' });
+    expect(lines((await send(op, line, `?institutionId=${uni.id}`)).body)[0]).toMatchObject({ status: 'accepted' });
+  });
+
+  it('accepts only NDJSON', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/achievements/batches', headers: bearer(uni.token), payload: { a: 1 } });
+    expect(res.statusCode).toBe(415);
+  });
+});
+
+describe('ndjsonLines', () => {
+  it('gives exact byte offsets across chunk boundaries and multi-byte characters', async () => {
+    const text = '{"a":"𠮷"}\n\n{"b":1}\r\n{"c":2}';
+    const bytes = Buffer.from(text);
+    const chunks = [bytes.subarray(0, 5), bytes.subarray(5, 13), bytes.subarray(13)];
+    const out = [];
+    for await (const l of ndjsonLines(Readable.from(chunks))) out.push(l);
+    expect(out.map((l) => [l.line, l.text])).toEqual([[1, '{"a":"𠮷"}'], [3, '{"b":1}'], [4, '{"c":2}']]);
+    expect(out.map((l) => l.endOffset)).toEqual([bytes.indexOf('\n') + 1, bytes.lastIndexOf('\n') + 1, bytes.length]);
+  });
+
+  it('marks an overlong line and carries on', async () => {
+    const out = [];
+    for await (const l of ndjsonLines(Readable.from([Buffer.from(`${'x'.repeat(50)}\n{"ok":1}\n`)]), { maxLineBytes: 10 })) out.push(l);
+    expect(out.map((l) => [l.line, l.error ?? l.text])).toEqual([[1, 'line_too_long'], [2, '{"ok":1}']]);
+  });
+});
