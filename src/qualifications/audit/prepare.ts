@@ -32,13 +32,16 @@ export interface Prepared {
 }
 
 function decimalPlaces(programme: Programme, items: AuditItem[]): number {
-  const values = [programme.totalCredits, ...items.map((i) => i.credits.toString())];
+  const values: Decimal.Value[] = [programme.totalCredits, ...items.map((i) => i.credits)];
+  const categories = programme.requirements.filter((r) => r.kind === 'category');
+  const base = (of?: string) => categories.find((r) => r.id === of)?.minCredits ?? programme.totalCredits;
   for (const r of programme.requirements) {
     if (r.kind === 'category') values.push(r.minCredits, r.maxCredits ?? '0');
-    if (r.kind === 'minimum' && r.minCredits) values.push(r.minCredits);
+    if (r.kind === 'minimum') values.push(r.minCredits ?? new Decimal(r.minFraction ?? '0').times(base(r.fractionOf)));
   }
-  for (const c of programme.caps) if (c.maxCredits) values.push(c.maxCredits);
-  return Math.max(0, ...values.map((v) => new Decimal(v).decimalPlaces()));
+  for (const c of programme.caps) values.push(c.maxCredits ?? new Decimal(c.maxFraction ?? '0').times(base(c.fractionOf)));
+  // Limits from fractions can carry many digits; six decimal places is finer than any credit.
+  return Math.min(6, Math.max(0, ...values.map((v) => new Decimal(v).decimalPlaces())));
 }
 
 function exclusionOf(item: AuditItem, cutoff: string | undefined, hypothetical: boolean): UnusedItem | undefined {

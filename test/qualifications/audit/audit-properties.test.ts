@@ -19,7 +19,7 @@ const categoryArb = (id: string) => fc.record({
   ...(max !== undefined ? { maxCredits: String(Math.max(min, max)) } : {}), ...(any ? { acceptsAny: true } : {}) }));
 
 const overlayArb = (id: string) => fc.oneof(
-  fc.record({ residency: fc.boolean(), min: fc.integer({ min: 1, max: 6 }), scope: fc.option(fc.constantFrom(['a'], ['b']), { nil: undefined }) })
+  fc.record({ residency: fc.boolean(), min: fc.integer({ min: 1, max: 6 }), scope: fc.option(fc.constantFrom('a', 'b').map((c) => [c]), { nil: undefined }) })
     .map(({ residency, min, scope }): Requirement => ({ id, kind: 'minimum', name: { en: id }, minCredits: String(min),
       filter: residency ? { atAwardingInstitution: true } : { sourceKinds: ['course'] }, ...(scope ? { scope } : {}) })),
   fc.constantFrom('k1', 'k2', 'k3').map((k): Requirement => ({ id, kind: 'required', name: { en: id }, catalogueItemIds: [k] })),
