@@ -13,6 +13,8 @@ import { registerIdempotency } from './http/idempotency.js';
 import { Problem } from './http/schemas.js';
 import { institutionRoutes } from './institutions/institutions.routes.js';
 import { learnerRoutes } from './learners/learners.routes.js';
+import { frameworkRoutes } from './frameworks/frameworks.routes.js';
+import { catalogueRoutes } from './catalogue/catalogue.routes.js';
 import { batchRoutes } from './records/batch.routes.js';
 import { recordRoutes } from './records/records.routes.js';
 import { shareRoutes } from './sharing/shares.routes.js';
@@ -63,6 +65,8 @@ export async function buildApp(ctx: AppContext, routeTable: RouteAccess[] = []):
   await app.register(authRoutes(ctx));
   await app.register(institutionRoutes(ctx));
   await app.register(learnerRoutes(ctx));
+  await app.register(frameworkRoutes(ctx));
+  await app.register(catalogueRoutes(ctx));
   await app.register(recordRoutes(ctx));
   await app.register(batchRoutes(ctx));
   await app.register(shareRoutes(ctx));

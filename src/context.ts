@@ -12,6 +12,8 @@ import { deriveKey } from './keys/envelope.js';
 import { KeyStore } from './keys/key-store.js';
 import { LearnerService } from './learners/learners.service.js';
 import { LedgerWriter } from './ledger/ledger-writer.js';
+import { CatalogueService } from './catalogue/catalogue.service.js';
+import { BUNDLED_FRAMEWORKS_DIR, FrameworkService } from './frameworks/frameworks.service.js';
 import { LedgerBodies } from './ledger/body-registry.js';
 import { registerLedgerBodies } from './ledger/bodies/index.js';
 import { LedgerService } from './ledger/ledger.service.js';
@@ -45,6 +47,9 @@ export class AppContext {
     readonly learners: LearnerService,
     readonly auth: AuthService,
     readonly ledger: LedgerWriter,
+    /** Frameworks, credit systems, grading schemes, ISCED-F: versioned reference data, cached. */
+    readonly frameworks: FrameworkService,
+    readonly catalogue: CatalogueService,
     /** Domains register how to rebuild their ledger event bodies (the database check uses them). */
     readonly ledgerBodies: LedgerBodies,
     readonly ledgerService: LedgerService,
@@ -66,18 +71,24 @@ export class AppContext {
     const learners = new LearnerService(db, config.identityPepper, deriveKey(config.keyEncryptionKey, 'identity'), now);
     const auth = new AuthService(db, tokens, oidc, learners);
     const ledger = new LedgerWriter(deriveKey(config.keyEncryptionKey, 'ledger-subject'));
+    const frameworks = new FrameworkService(db, now);
+    const catalogue = new CatalogueService(db, frameworks, institutions, now);
     const ledgerBodies = new LedgerBodies();
     registerLedgerBodies(ledgerBodies);
     const ledgerService = new LedgerService(db, new TreeHeadKeys(keys), ledgerBodies, config.ledger, now);
     const credentials = new CredentialsModule({ db, keys, ledger, publicUrl: config.publicUrl, now, signing: overrides.credentialSigning });
     const records = new RecordsModule({ db, ledger, learners, institutions, keyEncryptionKey: config.keyEncryptionKey, publicUrl: config.publicUrl, homeCreditSystem: config.homeCreditSystem, now });
-    return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, ledgerBodies, ledgerService, credentials, records);
+    return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, frameworks, catalogue, ledgerBodies, ledgerService, credentials, records);
   }
 
   /** Work that needs the migrated database: the dev identity provider's key, the first operator. */
   async prepare(): Promise<void> {
     if (this.devIdp) await this.devIdp.register(this.oidc);
     await this.institutions.bootstrapOperator(this.config.bootstrapOperatorSecret);
+    // The bundled frameworks: a no-op when loaded already, an error naming the file when a loaded
+    // version's content changed. Then the configured home framework and credit system must exist.
+    await this.frameworks.loadDirectory(BUNDLED_FRAMEWORKS_DIR, { principal: { kind: 'operator', clientId: 'startup', scopes: ['*'] }, requestId: 'startup' });
+    await this.frameworks.assertHome(this.config.homeFramework, this.config.homeCreditSystem);
   }
 
   async close(): Promise<void> {

@@ -58,6 +58,8 @@ export interface CatalogueItem {
   effectiveFrom: string;
   effectiveTo: string | null;
   retiredAt: string | null;
+  /** Why it was retired (退出), when it was. */
+  retiredReason: string | null;
   createdAt: string;
 }
 

@@ -1,4 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { CatalogueItemsTable } from './tables/catalogue.js';
+import type { FrameworkEntriesTable, FrameworkVersionsTable } from './tables/frameworks.js';
 import type { ApiClientsTable, InstitutionsTable } from './tables/institutions.js';
 import type { CredentialImportsTable, CredentialsTable, StatusListsTable } from './tables/credentials.js';
 import type { LearnerLoginsTable, LearnersTable } from './tables/learners.js';
@@ -18,6 +20,9 @@ export interface Database {
   ledger_entries: LedgerEntriesTable;
   ledger_nodes: LedgerNodesTable;
   ledger_tree_heads: LedgerTreeHeadsTable;
+  framework_versions: FrameworkVersionsTable;
+  framework_entries: FrameworkEntriesTable;
+  catalogue_items: CatalogueItemsTable;
   achievement_keys: AchievementKeysTable;
   achievements: AchievementsTable;
   achievement_versions: AchievementVersionsTable;

@@ -71,6 +71,11 @@ function parseFile(file: string): LoadedFile {
   } catch (err) {
     throw new FrameworkFileError(file, '', `invalid JSON: ${(err as Error).message}`);
   }
+  return validateDocument(file, data);
+}
+
+/** Validates one parsed document (a file's content, or a document posted by an operator) by its `kind`. */
+export function validateDocument(file: string, data: unknown): LoadedFile {
   const kind = (data as { kind?: unknown } | null)?.kind;
   if (typeof kind !== 'string' || !(kind in VALIDATORS)) {
     throw new FrameworkFileError(file, '/kind', `expected one of ${Object.keys(VALIDATORS).join(', ')}`);
@@ -84,7 +89,7 @@ function parseFile(file: string): LoadedFile {
   return { file, kind: kind as FileKind, data } as LoadedFile;
 }
 
-function assemble(files: LoadedFile[]): FrameworkData {
+export function assembleFrameworkData(files: LoadedFile[]): FrameworkData {
   const out: FrameworkData = {
     frameworks: [], creditSystems: [], mappings: [], studies: [],
     gradingSchemes: [], gradeConversions: [], isced: [],
@@ -104,13 +109,18 @@ function assemble(files: LoadedFile[]): FrameworkData {
 
 /** Reads every *.json directly in `dir` (subfolders are ignored), validates shape and cross-file references. */
 export function loadFrameworkFiles(dir = 'frameworks'): FrameworkData {
+  return assembleFrameworkData(readFrameworkDir(dir));
+}
+
+/** The validated files of `dir`, each with its file name, for loaders that must name the file. */
+export function readFrameworkDir(dir = 'frameworks'): LoadedFile[] {
   const names = readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isFile() && d.name.endsWith('.json'))
     .map((d) => d.name)
     .sort();
   const files = names.map((name) => parseFile(join(dir, name)));
   checkFrameworkData(files, (file, path, detail) => new FrameworkFileError(file, path, detail));
-  return assemble(files);
+  return files;
 }
 
 /** The arithmetic view of a credit system; throws when the system defines no hours per credit. */
