@@ -48,7 +48,11 @@ function globalCap(ctx: EvalContext, prior: PriorRecognition[], all: number[]): 
 function groupBy(candidates: Candidate[], keys: (c: Candidate) => string[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
   candidates.forEach((c, i) => {
-    for (const k of keys(c)) out.set(k, [...(out.get(k) ?? []), i]);
+    for (const k of keys(c)) {
+      const list = out.get(k);
+      if (list) list.push(i);
+      else out.set(k, [i]);
+    }
   });
   return out;
 }

@@ -9,7 +9,11 @@ export function conflictSets(cands: Candidate[], members: number[]): number[][] 
     const c = cands[i]!;
     const keys = [...c.achievementIds.map((a) => `a:${a}`),
       ...c.grants.flatMap((g) => (g.targetItemId === undefined ? [] : [`t:${g.targetItemId}`]))];
-    for (const k of new Set(keys)) byKey.set(k, [...(byKey.get(k) ?? []), i]);
+    for (const k of new Set(keys)) {
+      const list = byKey.get(k);
+      if (list) list.push(i);
+      else byKey.set(k, [i]);
+    }
   }
   return [...byKey.values()].filter((set) => set.length > 1);
 }
@@ -33,6 +37,11 @@ export function componentsOf(cands: Candidate[], active: number[], groups: CapGr
     if (total.gt(g.remaining)) join(ms);
   }
   const comps = new Map<number, number[]>();
-  for (const i of active) comps.set(find(i), [...(comps.get(find(i)) ?? []), i]);
+  for (const i of active) {
+    const root = find(i);
+    const list = comps.get(root);
+    if (list) list.push(i);
+    else comps.set(root, [i]);
+  }
   return [...comps.values()];
 }

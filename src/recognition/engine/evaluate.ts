@@ -3,7 +3,7 @@ import { buildCandidates } from './candidates.js';
 import { capGroups, type CapGroup } from './caps.js';
 import { buildContext } from './context.js';
 import { optimise, type Selection } from './optimiser.js';
-import { lossOf, outcomeFor } from './outcomes.js';
+import { lossIndex, lossOf, outcomeFor, type LossIndex } from './outcomes.js';
 import type { Candidate, EvaluationResult } from './result-types.js';
 import type { RuleIndex } from './rule-index.js';
 import type { Solver } from './solver.js';
@@ -14,7 +14,7 @@ function assertFeasible(cands: Candidate[], groups: CapGroup[], sel: Selection):
   const seen = new Set<string>();
   for (const i of sel.chosen) {
     const c = cands[i]!;
-    for (const k of [...c.achievementIds.map((a) => `a:${a}`), ...c.grants.flatMap((g) => (g.targetItemId ? [`t:${g.targetItemId}`] : []))]) {
+    for (const k of new Set([...c.achievementIds.map((a) => `a:${a}`), ...c.grants.flatMap((g) => (g.targetItemId ? [`t:${g.targetItemId}`] : []))])) {
       if (seen.has(k)) throw new Error(`recognition optimiser: ${k} used twice`);
       seen.add(k);
     }
@@ -25,7 +25,7 @@ function assertFeasible(cands: Candidate[], groups: CapGroup[], sel: Selection):
   }
 }
 
-function explain(cands: Candidate[], groups: CapGroup[], sel: Selection, total: Decimal): string[] {
+function explain(cands: Candidate[], groups: CapGroup[], sel: Selection, loss: LossIndex, total: Decimal): string[] {
   const lines = [
     `${sel.chosen.size} of ${cands.length} possible grants chosen for ${total} credits: the most any combination allows `
       + 'without counting an achievement or a target item twice and within every cap; ties go to more requirements '
@@ -34,7 +34,7 @@ function explain(cands: Candidate[], groups: CapGroup[], sel: Selection, total: 
     ...sel.notes,
   ];
   cands.forEach((c, i) => {
-    if (!sel.chosen.has(i)) lines.push(`not chosen: ${c.explanation}: ${lossOf(i, cands, groups, sel).explanation}`);
+    if (!sel.chosen.has(i)) lines.push(`not chosen: ${c.explanation}: ${lossOf(i, loss).explanation}`);
   });
   return lines;
 }
@@ -48,13 +48,18 @@ export function evaluate(input: EvaluationInput, index: RuleIndex, solver: Solve
   const sel = optimise(cands, groups, solver);
   assertFeasible(cands, groups, sel);
   const byAchievement = new Map<string, number[]>();
-  cands.forEach((c, i) => c.achievementIds.forEach((a) => byAchievement.set(a, [...(byAchievement.get(a) ?? []), i])));
+  cands.forEach((c, i) => c.achievementIds.forEach((a) => {
+    const list = byAchievement.get(a);
+    if (list) list.push(i);
+    else byAchievement.set(a, [i]);
+  }));
+  const loss = lossIndex(cands, groups, sel);
   const defaultReviewer = { institutionId: input.target.institutionId };
   const outcomes = [...input.achievements].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
-    .map((a) => outcomeFor(a, set, groups, sel, input.reviewerFor?.(a) ?? defaultReviewer, byAchievement));
+    .map((a) => outcomeFor(a, set, loss, input.reviewerFor?.(a) ?? defaultReviewer, byAchievement));
   const chosen = cands.filter((_, i) => sel.chosen.has(i));
   const byCategory: Record<string, Decimal> = {};
   for (const g of chosen.flatMap((c) => c.grants)) byCategory[g.category] = (byCategory[g.category] ?? new Decimal(0)).plus(g.credits);
   const total = chosen.reduce((s, c) => s.plus(c.credits), new Decimal(0));
-  return { outcomes, totals: { total, byCategory }, chosen, explanation: explain(cands, groups, sel, total) };
+  return { outcomes, totals: { total, byCategory }, chosen, explanation: explain(cands, groups, sel, loss, total) };
 }

@@ -1,22 +1,47 @@
+import { Decimal } from 'decimal.js';
 import type { CapGroup } from './caps.js';
 import type { CandidateSet } from './candidates.js';
 import type { Candidate, MissOutcome, Outcome } from './result-types.js';
 import type { Selection } from './optimiser.js';
 import type { EngineAchievement, ReviewerRef } from './types.js';
 
+/** What the chosen combination uses, computed once so that explaining each loser is cheap. */
+export interface LossIndex {
+  cands: Candidate[]; sel: Selection;
+  byAchievement: Map<string, Candidate>; items: Set<string>;
+  groupsOf: Map<number, CapGroup[]>; used: Map<CapGroup, Decimal>;
+}
+
+export function lossIndex(cands: Candidate[], groups: CapGroup[], sel: Selection): LossIndex {
+  const byAchievement = new Map<string, Candidate>();
+  const items = new Set<string>();
+  for (const j of sel.chosen) {
+    for (const a of cands[j]!.achievementIds) byAchievement.set(a, cands[j]!);
+    for (const g of cands[j]!.grants) if (g.targetItemId !== undefined) items.add(g.targetItemId);
+  }
+  const groupsOf = new Map<number, CapGroup[]>();
+  const used = new Map<CapGroup, Decimal>();
+  for (const g of groups) {
+    let sum = new Decimal(0);
+    for (const i of g.members) {
+      groupsOf.set(i, [...(groupsOf.get(i) ?? []), g]);
+      if (sel.chosen.has(i)) sum = sum.plus(cands[i]!.credits);
+    }
+    used.set(g, sum);
+  }
+  return { cands, sel, byAchievement, items, groupsOf, used };
+}
+
 /** Why a candidate the optimiser could have taken was left out. */
-export function lossOf(i: number, cands: Candidate[], groups: CapGroup[], sel: Selection): Pick<MissOutcome, 'reason' | 'explanation'> {
-  const c = cands[i]!;
-  const unfit = sel.unfit.get(i);
+export function lossOf(i: number, x: LossIndex): Pick<MissOutcome, 'reason' | 'explanation'> {
+  const c = x.cands[i]!;
+  const unfit = x.sel.unfit.get(i);
   if (unfit) return { reason: 'cap_reached', explanation: `${c.credits} credits exceed what is left of the ${unfit.label}: ${unfit.remaining}` };
-  const chosen = [...sel.chosen].map((j) => cands[j]!);
-  const rival = chosen.find((o) => o.achievementIds.some((a) => c.achievementIds.includes(a)));
+  const rival = c.achievementIds.map((a) => x.byAchievement.get(a)).find((r) => r !== undefined);
   if (rival) return { reason: 'used_elsewhere', explanation: `${rival.achievementIds.join(' + ')} already count under rule ${rival.rule.id} v${rival.rule.version}, which yields more overall` };
-  const items = new Set(chosen.flatMap((o) => o.grants.map((g) => g.targetItemId)));
-  const taken = c.grants.find((g) => g.targetItemId !== undefined && items.has(g.targetItemId));
+  const taken = c.grants.find((g) => g.targetItemId !== undefined && x.items.has(g.targetItemId));
   if (taken) return { reason: 'already_satisfied', explanation: `${taken.targetItemId} is already granted from another achievement` };
-  const full = groups.find((g) => g.members.includes(i)
-    && g.members.filter((j) => sel.chosen.has(j)).reduce((s, j) => s.plus(cands[j]!.credits), c.credits).gt(g.remaining));
+  const full = (x.groupsOf.get(i) ?? []).find((g) => x.used.get(g)!.plus(c.credits).gt(g.remaining));
   return { reason: 'cap_reached', explanation: full ? `the ${full.label} is used up by credit that yields more overall (${full.remaining} available)` : 'another combination yields more credit' };
 }
 
@@ -25,9 +50,9 @@ const byCreditsThenKey = (cands: Candidate[]) => (x: number, y: number): number 
 
 /** One outcome per achievement: match, the most useful miss reason, or maybe (send to review). */
 export function outcomeFor(
-  a: EngineAchievement, set: CandidateSet, groups: CapGroup[], sel: Selection, reviewer: ReviewerRef,
-  byAchievement: Map<string, number[]>,
+  a: EngineAchievement, set: CandidateSet, loss: LossIndex, reviewer: ReviewerRef, byAchievement: Map<string, number[]>,
 ): Outcome {
+  const sel = loss.sel;
   const cands = set.candidates;
   if (a.revoked) return { status: 'miss', achievementId: a.id, reason: 'revoked', explanation: 'the achievement has been revoked' };
   if (set.alreadyRecognised.has(a.id)) return { status: 'miss', achievementId: a.id, reason: 'already_recognised', explanation: 'already recognised at this target' };
@@ -39,7 +64,7 @@ export function outcomeFor(
   }
   if (mine.length > 0) {
     const c = cands[mine[0]!]!;
-    return { status: 'miss', achievementId: a.id, ruleId: c.rule.id, ruleVersion: c.rule.version, ...lossOf(mine[0]!, cands, groups, sel) };
+    return { status: 'miss', achievementId: a.id, ruleId: c.rule.id, ruleVersion: c.rule.version, ...lossOf(mine[0]!, loss) };
   }
   const failures = (set.failures.get(a.id) ?? []).slice().sort((x, y) =>
     x.ruleId !== y.ruleId ? (x.ruleId < y.ruleId ? -1 : 1) : y.ruleVersion - x.ruleVersion);
