@@ -34,7 +34,7 @@ export class CredentialsModule {
     this.lists = new StatusListService(d.db, this.directory, this.signer, d.publicUrl, d.now);
     this.issuance = new IssuanceService(d.db, this.directory, this.lists, this.signer, d.ledger, d.now);
     this.status = new CredentialStatusService(d.db, this.lists, d.ledger, d.now);
-    this.verifier = new VerifierService(d.db, this.directory, this.lists, d.now);
+    this.verifier = new VerifierService(d.db, this.directory, this.lists, d.now, this.signer);
     this.vcApi = new VcApiIssuer(d.db, this.directory, this.issuance);
   }
 

@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { actor } from '../http/actor.js';
 import { IdParams, problemResponses } from '../http/schemas.js';
-import { IssueBody, IssueResponse, StatusBody, StatusResponse } from './credentials.schemas.js';
+import { BatchBody, BatchResponse, IssueBody, IssueResponse, StatusBody, StatusResponse } from './credentials.schemas.js';
 import type { JsonObject } from './core/did-key.js';
 
 export const credentialRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
@@ -22,6 +22,21 @@ export const credentialRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => 
   }, async (req, reply) => {
     const issued = await c.vcApi.issue(req.body.credential as JsonObject, req.body.options, actor(req));
     return reply.code(201).header('location', `/verify/${issued.id}`).send({ verifiableCredential: issued.verifiableCredential });
+  });
+
+  app.post('/institutions/:id/credentials/batches', {
+    config: { access: { allow: ['institution', 'operator'], scope: 'credentials:issue', institutionParam: 'id' }, idempotent: true },
+    bodyLimit: ctx.config.batchBodyLimit,
+    schema: {
+      tags: ['credentials'], summary: 'Issue a batch (a term\'s worth) for the institution; signing is spread over worker threads; re-sending returns the same credentials',
+      params: IdParams, body: BatchBody, response: { 201: BatchResponse, ...problemResponses },
+    },
+  }, async (req, reply) => {
+    const issued = await c.vcApi.issueBatch(req.params.id, req.body.items.map((i) => ({ credential: i.credential as JsonObject, options: i.options })), actor(req));
+    return reply.code(201).send({
+      issued: issued.length, created: issued.filter((i) => i.created).length,
+      items: issued.map((i) => ({ id: i.id, created: i.created, verifyUrl: `${ctx.config.publicUrl}/verify/${i.id}`, verifiableCredential: i.verifiableCredential })),
+    });
   });
 
   app.post('/credentials/:id/status', {

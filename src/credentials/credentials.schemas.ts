@@ -4,16 +4,21 @@ import { Strict } from '../http/schemas.js';
 const AnyObject = Type.Object({}, { additionalProperties: true });
 export const SignedCredentialSchema = Type.Union([AnyObject, Type.String({ description: 'compact JWS (application/vc+jwt)' })]);
 
-export const IssueBody = Strict({
-  credential: AnyObject,
-  options: Type.Optional(Strict({
+const IssueOptions = Strict({
     proofFormat: Type.Optional(Type.String({ description: 'ldp_vc (Data Integrity, default) or vc+jwt' })),
     cryptosuite: Type.Optional(Type.Union([Type.Literal('eddsa-rdfc-2022'), Type.Literal('eddsa-jcs-2022')])),
     credentialStatus: Type.Optional(Strict({
       type: Type.Literal('BitstringStatusListEntry'),
       statusPurpose: Type.Optional(Type.Array(Type.Union([Type.Literal('revocation'), Type.Literal('suspension')]), { uniqueItems: true })),
     })),
-  })),
+});
+export const IssueBody = Strict({ credential: AnyObject, options: Type.Optional(IssueOptions) });
+export const BatchBody = Strict({
+  items: Type.Array(Strict({ credential: AnyObject, options: Type.Optional(IssueOptions) }), { minItems: 1, maxItems: 5000 }),
+});
+export const BatchResponse = Type.Object({
+  issued: Type.Integer(), created: Type.Integer(),
+  items: Type.Array(Type.Object({ id: Type.String(), created: Type.Boolean(), verifyUrl: Type.String(), verifiableCredential: SignedCredentialSchema })),
 });
 export const IssueResponse = Type.Object({ verifiableCredential: SignedCredentialSchema });
 

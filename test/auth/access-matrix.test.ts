@@ -53,6 +53,7 @@ const EXPECTED: Record<string, Who[]> = {
   'POST /institutions/:id/keys/rotate': ['operator', 'ownInst'],
   'POST /keys/:keyId/revoke': ['operator'],
   'POST /credentials/issue': STAFF,
+  'POST /institutions/:id/credentials/batches': ['operator', 'ownInst'],
   'POST /credentials/:id/status': STAFF,
   'GET /status-lists/:id': ALL,
   'GET /credentials/:id/qr.svg': ALL,

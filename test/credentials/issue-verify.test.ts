@@ -54,4 +54,25 @@ describe('issue and verify through the HTTP API', () => {
     expect(doc.verificationMethod[0]).toMatchObject({ type: 'Multikey', controller: inst.did });
     expect(doc.assertionMethod).toContain(doc.verificationMethod[0].id);
   });
+
+  it('issues a batch over the worker pool; re-sending it returns the same credentials', async () => {
+    const items = Array.from({ length: 12 }, (_, i) => ({
+      credential: obCredential(inst.did, { name: `Batch ${i} 批量` }),
+      options: [{}, { cryptosuite: 'eddsa-jcs-2022' }, { proofFormat: 'vc+jwt' }][i % 3],
+    }));
+    const send = () => t.app.inject({ method: 'POST', url: `/institutions/${inst.id}/credentials/batches`, headers: bearer(inst.token), payload: { items } });
+    const first = await send();
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).toMatchObject({ issued: 12, created: 12 });
+    for (const item of first.json().items) expect((await verify(item.verifiableCredential)).json().verified).toBe(true);
+    const again = (await send()).json();
+    expect(again.created).toBe(0);
+    expect(again.items.map((i: { id: string }) => i.id)).toEqual(first.json().items.map((i: { id: string }) => i.id));
+  });
+
+  it('a batch for another institution is refused', async () => {
+    const other = await createInstitution(t.app, await operatorToken(t.app));
+    const res = await t.app.inject({ method: 'POST', url: `/institutions/${other.id}/credentials/batches`, headers: bearer(inst.token), payload: { items: [{ credential: obCredential(other.did) }] } });
+    expect(res.statusCode).toBe(403);
+  });
 });

@@ -3,12 +3,13 @@ import canonicalize from 'canonicalize';
 import type { Actor } from '../../auth/principal.js';
 import type { Db } from '../../db/database.js';
 import type { CredentialFormat } from '../../db/tables/credentials.js';
-import { forbidden, invalidField } from '../../errors.js';
+import { assertActsForInstitution } from '../../auth/policy.js';
+import { forbidden, invalidField, notFound } from '../../errors.js';
 import { issuerId } from '../core/credential-fields.js';
 import type { JsonObject } from '../core/did-key.js';
 import { checkVcdm } from '../core/vcdm-checks.js';
-import type { IssuerDirectory } from '../issuers/issuer-directory.js';
-import type { IssuanceService, IssuedCredential } from './issuance.service.js';
+import type { Issuer, IssuerDirectory } from '../issuers/issuer-directory.js';
+import type { IssuanceService, IssuedCredential, IssueRequest } from './issuance.service.js';
 
 export interface VcApiOptions {
   proofFormat?: string;
@@ -28,22 +29,39 @@ export class VcApiIssuer {
   constructor(private readonly db: Db, private readonly directory: IssuerDirectory, private readonly issuance: IssuanceService) {}
 
   async issue(credential: JsonObject, options: VcApiOptions | undefined, actor: Actor): Promise<IssuedCredential> {
+    const issuer = await this.callerIssuer(actor);
+    return this.issuance.issue(await this.request(issuer, credential, options, '/body/credential'), actor);
+  }
+
+  /** A term's worth for one institution: validated up front (nothing is issued if one is bad), signed in the pool. */
+  async issueBatch(institutionId: string, items: { credential: JsonObject; options?: VcApiOptions }[], actor: Actor): Promise<IssuedCredential[]> {
+    assertActsForInstitution(actor.principal, institutionId);
+    const issuer = await this.directory.byRef(institutionId);
+    if (!issuer) throw notFound('institution', institutionId);
+    const reqs: IssueRequest[] = [];
+    for (const [i, item] of items.entries()) reqs.push(await this.request(issuer, item.credential, item.options, `/body/items/${i}/credential`));
+    return this.issuance.issueMany(reqs, actor);
+  }
+
+  private async callerIssuer(actor: Actor): Promise<Issuer> {
     const p = actor.principal;
     const issuer = p.kind === 'institution' ? await this.directory.byRef(p.institutionId) : p.kind === 'operator' ? this.directory.bank() : undefined;
     if (!issuer) throw forbidden('not_an_issuer', 'Only institutions and operators issue credentials');
-    if (issuerId(credential) !== issuer.did) {
-      throw invalidField('/body/credential/issuer', 'issuer_mismatch', `issuer must be your own DID ${issuer.did}`);
-    }
-    if (credential.proof !== undefined) throw invalidField('/body/credential/proof', 'already_signed', 'the credential must be unsigned');
-    if (credential.id !== undefined) throw invalidField('/body/credential/id', 'id_assigned_by_issuer', 'the service assigns the credential id (urn:uuid)');
+    return issuer;
+  }
+
+  private async request(issuer: Issuer, credential: JsonObject, options: VcApiOptions | undefined, at: string): Promise<IssueRequest> {
+    if (issuerId(credential) !== issuer.did) throw invalidField(`${at}/issuer`, 'issuer_mismatch', `issuer must be your own DID ${issuer.did}`);
+    if (credential.proof !== undefined) throw invalidField(`${at}/proof`, 'already_signed', 'the credential must be unsigned');
+    if (credential.id !== undefined) throw invalidField(`${at}/id`, 'id_assigned_by_issuer', 'the service assigns the credential id (urn:uuid)');
     const problems = checkVcdm({ ...credential, id: 'urn:uuid:00000000-0000-4000-8000-000000000000' });
-    if (problems.length > 0) throw invalidField(`/body/credential/${problems[0]!.path.replace(/\[(\d+)\]/g, '/$1').replace(/\./g, '/')}`, 'invalid_credential', `${problems[0]!.path} ${problems[0]!.message}`);
+    if (problems.length > 0) throw invalidField(`${at}/${problems[0]!.path.replace(/\[(\d+)\]/g, '/$1').replace(/\./g, '/')}`, 'invalid_credential', `${problems[0]!.path} ${problems[0]!.message}`);
     const format = formatFrom(options);
     const digest = createHash('sha256').update(canonicalize(credential) ?? '').digest('hex');
-    return this.issuance.issue({
+    return {
       issuer, credential, format, learnerId: await this.learnerFor(credential), kind: 'vc-api',
       issuanceKey: `vc-api:${digest}`, suspendable: options?.credentialStatus?.statusPurpose?.includes('suspension') ?? false,
-    }, actor);
+    };
   }
 
   /** The learner whose DID is the subject id, if any (so the credential joins their record). */

@@ -20,6 +20,17 @@ export async function claimSlot(db: Executor, issuerRef: string, purpose: Status
   return r.rows[0];
 }
 
+/** Serialises list creation per issuer and purpose for the rest of the transaction. */
+export async function lockIssuerLists(db: Executor, issuerRef: string, purpose: StatusPurpose): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`status-list:${issuerRef}:${purpose}`}))`.execute(db);
+}
+
+export async function hasOpenList(db: Executor, issuerRef: string, purpose: StatusPurpose): Promise<boolean> {
+  const row = await db.selectFrom('status_lists').select('id').where('issuer_ref', '=', issuerRef).where('purpose', '=', purpose)
+    .whereRef('allocated', '<', 'capacity').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 export function insertList(db: Executor, row: { id: string; issuer_ref: string; issuer_did: string; purpose: StatusPurpose; capacity: number; created_at: Date }) {
   return db.insertInto('status_lists').values({ ...row, bits: new Uint8Array(row.capacity / 8), signed_version: null, signed: null }).execute();
 }

@@ -27,16 +27,25 @@ export class StatusListService {
   }
 
   /** Reserves one index in an open list of the issuer (a new list is opened when all are full). */
-  async allocate(issuer: Issuer, purpose: repo.StatusPurpose, db: Executor = this.db): Promise<StatusSlot> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const slot = await repo.claimSlot(db, issuer.ref, purpose);
+  async allocate(issuer: Issuer, purpose: repo.StatusPurpose): Promise<StatusSlot> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const slot = await repo.claimSlot(this.db, issuer.ref, purpose);
       if (slot) {
         const index = (slot.seq * SCATTER) % slot.capacity;
         return { listId: slot.id, index, purpose, entry: buildStatusEntry(this.listUrl(slot.id), index, purpose) };
       }
-      await repo.insertList(db, { id: randomUUID(), issuer_ref: issuer.ref, issuer_did: issuer.did, purpose, capacity: MIN_STATUS_LIST_BITS, created_at: this.now() });
+      await this.openList(issuer, purpose);
     }
     throw new Error('could not allocate a status list index');
+  }
+
+  /** Opens a new list unless a concurrent caller just did (advisory lock per issuer and purpose). */
+  private async openList(issuer: Issuer, purpose: repo.StatusPurpose): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await repo.lockIssuerLists(trx, issuer.ref, purpose);
+      if (await repo.hasOpenList(trx, issuer.ref, purpose)) return;
+      await repo.insertList(trx, { id: randomUUID(), issuer_ref: issuer.ref, issuer_did: issuer.did, purpose, capacity: MIN_STATUS_LIST_BITS, created_at: this.now() });
+    });
   }
 
   setBit(db: Executor, listId: string, index: number, value: boolean): Promise<void> {

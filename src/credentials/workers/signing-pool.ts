@@ -6,6 +6,7 @@ import type { JsonObject } from '../core/did-key.js';
 import type { IssuerKey } from '../core/keys.js';
 import type { ProofSuiteName } from '../core/proof-result.js';
 import { signCredential, type SignedCredential } from '../core/suites.js';
+import type { ProofVerification } from '../core/proof-result.js';
 import type { SignTask } from './sign-worker.js';
 
 export interface SignRequest { suite: ProofSuiteName; key: IssuerKey; now: Date }
@@ -14,6 +15,8 @@ export interface SignRequest { suite: ProofSuiteName; key: IssuerKey; now: Date 
 export interface CredentialSigner {
   sign(credential: JsonObject, req: SignRequest): Promise<SignedCredential>;
   signMany(items: { credential: JsonObject; req: SignRequest }[]): Promise<SignedCredential[]>;
+  /** Checks a proof against controller documents given up front (the worker has no database). */
+  verifyProof?(input: unknown, documents: Record<string, JsonObject>, now: Date): Promise<ProofVerification>;
   close(): Promise<void>;
 }
 
@@ -64,6 +67,10 @@ export class PooledSigner implements CredentialSigner {
     for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size).map((x) => task(x.credential, x.req)));
     const results = await Promise.all(chunks.map((c) => this.pool().run(c, { name: 'signMany' }) as Promise<SignedCredential[]>));
     return results.flat();
+  }
+
+  verifyProof(input: unknown, documents: Record<string, JsonObject>, now: Date): Promise<ProofVerification> {
+    return this.pool().run({ input, documents, now: now.toISOString() }, { name: 'verifyProof' });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentLoader } from '../../src/credentials/core/document-loader.js';
+import { generateKey } from '../../src/credentials/core/keys.js';
+import { decodeBitstring, getBit } from '../../src/credentials/core/status-list.js';
+import { signCredential } from '../../src/credentials/core/suites.js';
+import { bearer, createInstitution, issueVc, obCredential, operatorToken, type TestInstitution } from '../helpers/factories.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+let op: string;
+let inst: TestInstitution;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  op = await operatorToken(t.app);
+  inst = await createInstitution(t.app, op);
+});
+afterAll(async () => t.close());
+
+const verify = async (vc: unknown) => (await t.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc } })).json();
+const setStatus = (id: string, action: string, token = inst.token) =>
+  t.app.inject({ method: 'POST', url: `/credentials/${id}/status`, headers: bearer(token), payload: { action, reason: 'test' } });
+
+describe('each failure has its own reason', () => {
+  it('tampering with any field of a Data Integrity credential breaks the proof', async () => {
+    const { vc } = await issueVc(t.app, inst);
+    const signed = vc as any;
+    for (const mutate of [(c: any) => { c.name = 'Forged'; }, (c: any) => { c.credentialSubject.creditsEarned = 30; },
+      (c: any) => { c.credentialSubject.achievement.name = '伪造'; }, (c: any) => { c.validFrom = '2020-01-01T00:00:00Z'; }]) {
+      const copy = structuredClone(signed);
+      mutate(copy);
+      const r = await verify(copy);
+      expect(r.verified).toBe(false);
+      expect(r.reason).toBe('invalid_signature');
+    }
+  });
+
+  it('tampering with a JWT payload breaks the proof', async () => {
+    const { vc } = await issueVc(t.app, inst, { proofFormat: 'vc+jwt' });
+    const [h, p, s] = (vc as string).split('.');
+    const payload = JSON.parse(Buffer.from(p!, 'base64url').toString());
+    payload.credentialSubject.creditsEarned = 99;
+    const r = await verify(`${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`);
+    expect(r.reason).toBe('invalid_signature');
+  });
+
+  it('a revoked credential fails with credential_revoked, and only its issuer may revoke', async () => {
+    const { vc, id } = await issueVc(t.app, inst);
+    const other = await createInstitution(t.app, op);
+    expect((await setStatus(id, 'revoke', other.token)).statusCode).toBe(403);
+    expect((await setStatus(id, 'revoke')).json()).toMatchObject({ status: 'revoked', changed: true });
+    const r = await verify(vc);
+    expect(r).toMatchObject({ verified: false, reason: 'credential_revoked' });
+    expect(r.checks).toContain('proof');
+  });
+
+  it('a suspended credential fails with credential_suspended and verifies again once unsuspended', async () => {
+    const { vc, id } = await issueVc(t.app, inst, { credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: ['revocation', 'suspension'] } });
+    await setStatus(id, 'suspend');
+    expect((await verify(vc)).reason).toBe('credential_suspended');
+    await setStatus(id, 'unsuspend');
+    expect((await verify(vc)).verified).toBe(true);
+  });
+
+  it('an expired credential fails with expired, a future one with not_yet_valid', async () => {
+    const expired = await issueVc(t.app, inst, {}, obCredential(inst.did, { validFrom: '2020-01-01T00:00:00Z', validUntil: '2021-01-01T00:00:00Z' }));
+    expect((await verify(expired.vc)).reason).toBe('expired');
+    const future = await issueVc(t.app, inst, {}, obCredential(inst.did, { validFrom: '2099-01-01T00:00:00Z' }));
+    expect((await verify(future.vc)).reason).toBe('not_yet_valid');
+  });
+
+  it('a well-signed credential from an issuer outside the trust list fails with unknown_issuer', async () => {
+    const key = await generateKey('did:key:placeholder');
+    const did = `did:key:${key.publicKeyMultibase}`;
+    const signed = await signCredential({ ...obCredential(did), id: 'urn:uuid:11111111-2222-4333-8444-555555555555', validFrom: '2025-01-01T00:00:00Z' },
+      { key: { ...key, controller: did, id: `${did}#${key.publicKeyMultibase}` }, documentLoader: createDocumentLoader() });
+    const r = await verify(signed);
+    expect(r).toMatchObject({ verified: false, reason: 'unknown_issuer' });
+    expect(r.checks).toContain('proof');
+  });
+
+  it('a rotated-out key still verifies; a revoked key fails with key_revoked', async () => {
+    const { vc } = await issueVc(t.app, inst, {}, obCredential(inst.did, { name: 'Before rotation' }));
+    const rot = await t.app.inject({ method: 'POST', url: `/institutions/${inst.id}/keys/rotate`, headers: bearer(inst.token) });
+    expect(rot.statusCode).toBe(201);
+    expect((await verify(vc)).verified).toBe(true);
+    const after = await issueVc(t.app, inst, {}, obCredential(inst.did, { name: 'After rotation' }));
+    expect((after.vc as any).proof.verificationMethod).toBe(rot.json().verificationMethod);
+    const oldKeyId = String((vc as any).proof.verificationMethod).split('#')[1];
+    const rev = await t.app.inject({ method: 'POST', url: `/keys/${oldKeyId}/revoke`, headers: bearer(op), payload: { reason: 'key compromised' } });
+    expect(rev.statusCode).toBe(200);
+    const r = await verify(vc);
+    expect(r).toMatchObject({ verified: false, reason: 'key_revoked' });
+    expect(r.errors[0].message).toContain('key compromised');
+    expect((await verify(after.vc)).verified).toBe(true);
+    const doc = (await t.app.inject({ method: 'GET', url: `/institutions/${inst.slug}/did.json` })).json();
+    expect(doc.verificationMethod).toHaveLength(2);
+    expect(doc.assertionMethod).toEqual([rot.json().verificationMethod]);
+  });
+
+  it('verifies the 1EdTech Open Badges 3.0 signed example: proof ok, issuer reported unknown', async () => {
+    const example = JSON.parse(readFileSync(new URL('../../credentials/vectors/ob-v3p0-signed-example.json', import.meta.url), 'utf8'));
+    const r = await verify(example);
+    const byCheck = Object.fromEntries(r.results.map((x: any) => [x.check, x]));
+    expect(byCheck.proof.status).toBe('pass');
+    expect(byCheck.issuer).toMatchObject({ status: 'fail', code: 'unknown_issuer' });
+    expect(byCheck.shape.status).toBe('pass');
+    expect(r.reason).toBe('unknown_issuer');
+  });
+
+  it('serves the signed status list with the revoked bit set', async () => {
+    const { vc, id } = await issueVc(t.app, inst);
+    await setStatus(id, 'revoke');
+    const entry = (vc as any).credentialStatus[0];
+    const res = await t.app.inject({ method: 'GET', url: new URL(entry.statusListCredential).pathname });
+    const list = res.json();
+    expect(list.type).toContain('BitstringStatusListCredential');
+    expect(getBit(decodeBitstring(list.credentialSubject.encodedList), Number(entry.statusListIndex))).toBe(true);
+    expect((await verify(list)).results.find((x: any) => x.check === 'proof').status).toBe('pass');
+  });
+});
