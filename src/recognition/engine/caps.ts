@@ -10,6 +10,7 @@ export interface CapGroup {
   label: string;
   remaining: Decimal; // cap minus what earlier recognition already used; never negative
   members: number[]; // candidate indices
+  global?: boolean; // bounds every candidate (programme or period cap)
 }
 
 const sum = (list: PriorRecognition[]): Decimal => list.reduce((s, p) => s.plus(p.credits), new Decimal(0));
@@ -42,7 +43,8 @@ function globalCap(ctx: EvalContext, prior: PriorRecognition[], all: number[]): 
     const used = sum(prior);
     options.push({ id: 'programme', label: `${programme.label} (${used} already recognised)`, remaining: clamp(programme.limit.minus(used)), members: all });
   }
-  return options.sort((a, b) => a.remaining.comparedTo(b.remaining))[0];
+  const tightest = options.sort((a, b) => a.remaining.comparedTo(b.remaining))[0];
+  return tightest && { ...tightest, global: true };
 }
 
 function groupBy(candidates: Candidate[], keys: (c: Candidate) => string[]): Map<string, number[]> {

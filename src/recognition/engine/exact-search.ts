@@ -1,6 +1,6 @@
 import type { Model } from './model.js';
 
-type Score = [number, number, number, number]; // credits, grant lines, −achievements, −rank sum
+type Score = [number, number, number, number]; // credits, grant lines, −achievements, −sum of candidate indices
 
 const better = (a: Score, b: Score): boolean => {
   for (let i = 0; i < 4; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
@@ -36,7 +36,7 @@ export function exactSearch(m: Model): number[] {
     if (fits) {
       conflictsOf[k]!.forEach((r) => (conflictUsed[r] = true));
       capsOf[k]!.forEach((r) => (capUsed[r]! += m.units[k]!));
-      const delta: Score = [m.units[k]!, m.lines[k]!, -m.sizes[k]!, -k];
+      const delta: Score = [m.units[k]!, m.lines[k]!, -m.sizes[k]!, -m.members[k]!];
       delta.forEach((v, i) => (score[i]! += v));
       picked.push(k);
       visit(k + 1);

@@ -13,10 +13,13 @@ export interface Model {
   caps: { positions: number[]; rhs: number }[]; // Σ units ≤ rhs
 }
 
-export function buildModel(members: number[], cands: Candidate[], groups: CapGroup[]): Model {
+/** Smallest power of ten that makes every credit value an integer. */
+export function unitScale(values: Decimal[]): Decimal {
+  return new Decimal(10).pow(Math.max(0, ...values.map((v) => v.decimalPlaces())));
+}
+
+export function buildModel(members: number[], cands: Candidate[], groups: CapGroup[], scale = unitScale(members.map((i) => cands[i]!.credits))): Model {
   const inside = new Map(members.map((i, k) => [i, k]));
-  const dp = Math.max(0, ...members.map((i) => cands[i]!.credits.decimalPlaces()));
-  const scale = new Decimal(10).pow(dp);
   const units = members.map((i) => cands[i]!.credits.times(scale).toNumber());
   const caps: Model['caps'] = [];
   for (const g of groups) {

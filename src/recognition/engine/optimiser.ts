@@ -1,7 +1,9 @@
 import type { CapGroup } from './caps.js';
 import { componentsOf } from './components.js';
 import { exactSearch } from './exact-search.js';
-import { buildModel, type Model } from './model.js';
+import { Decimal } from 'decimal.js';
+import { combineUnderCapacity, frontier } from './capacity-dp.js';
+import { buildModel, unitScale, type Model } from './model.js';
 import type { Candidate } from './result-types.js';
 import type { Solver } from './solver.js';
 
@@ -36,35 +38,52 @@ function lp(m: Model, objective: number[], extra: string[] = []): string {
 
 // Same lexicographic objective as exactSearch, in two solves because the weights would not fit
 // one float: (1) most credit; then (2) most grant lines, (3) fewest achievements consumed,
-// (4) smallest sum of canonical positions.
+// (4) smallest sum of canonical candidate indices.
 function solveMilp(m: Model, solver: Solver): number[] {
   const best = Math.round(solver.solve(lp(m, m.units)).objective);
-  const n = m.members.length;
-  const w3 = (n * (n - 1)) / 2 + 1;
+  const w3 = m.members.reduce((s, i) => s + i, 0) + 1;
   const w2 = (m.sizes.reduce((s, x) => s + x, 0) + 1) * w3;
-  const tie = m.members.map((_, k) => m.lines[k]! * w2 - m.sizes[k]! * w3 - k);
+  const tie = m.members.map((i, k) => m.lines[k]! * w2 - m.sizes[k]! * w3 - i);
   const keep = row('best', m.members.map((_, k) => [m.units[k]!, k]), '>=', best);
   const second = solver.solve(lp(m, tie, best > 0 ? [keep] : []));
   return m.members.filter((_, k) => (second.values[`x${k}`] ?? 0) > 0.5);
+}
+
+function solveComponent(members: number[], cands: Candidate[], groups: CapGroup[], solver: Solver, limit: number, notes: string[]): number[] {
+  if (members.length === 1) return members;
+  const model = buildModel(members, cands, groups);
+  const useSearch = members.length <= limit;
+  const picked = useSearch ? exactSearch(model) : solveMilp(model, solver);
+  const rules = [...new Set(members.map((i) => cands[i]!.rule.id))].join(', ');
+  notes.push(`${members.length} competing candidates (${rules}) solved exactly by ${useSearch ? 'exhaustive search' : 'integer programming'}; ${picked.length} chosen`);
+  return picked;
+}
+
+// A binding programme/period cap couples everything; when every component is small, an exact
+// knapsack over the components' frontiers replaces one large MILP (much faster).
+function underGlobalCap(comps: number[][], active: number[], cands: Candidate[], local: CapGroup[], global: CapGroup, notes: string[]): number[] {
+  const scale = unitScale([...active.map((i) => cands[i]!.credits), global.remaining]);
+  const options = comps.map((members) => frontier(buildModel(members, cands, local, scale)));
+  notes.push(`${comps.length} independent groups of candidates share the ${global.label}; combined exactly by dynamic programming over the credit total`);
+  return combineUnderCapacity(options, global.remaining.times(scale).floor().toNumber());
 }
 
 /** Chooses the combination of candidates granting the most credit under every cap (exact). */
 export function optimise(cands: Candidate[], groups: CapGroup[], solver: Solver, searchLimit = EXACT_SEARCH_LIMIT): Selection {
   const unfit = unfitCandidates(cands, groups);
   const active = cands.map((_, i) => i).filter((i) => !unfit.has(i));
-  const chosen = new Set<number>();
   const notes: string[] = [];
-  for (const members of componentsOf(cands, active, groups)) {
-    if (members.length === 1) {
-      chosen.add(members[0]!);
-      continue;
-    }
-    const model = buildModel(members, cands, groups);
-    const useSearch = members.length <= searchLimit;
-    const picked = useSearch ? exactSearch(model) : solveMilp(model, solver);
-    picked.forEach((i) => chosen.add(i));
-    const rules = [...new Set(members.map((i) => cands[i]!.rule.id))].join(', ');
-    notes.push(`${members.length} competing candidates (${rules}) solved exactly by ${useSearch ? 'exhaustive search' : 'integer programming'}; ${picked.length} chosen`);
+  const global = groups.find((g) => g.global);
+  const local = groups.filter((g) => !g.global);
+  const comps = componentsOf(cands, active, local);
+  const demand = active.reduce((s, i) => s.plus(cands[i]!.credits), new Decimal(0));
+  let picked: number[];
+  if (!global || demand.lte(global.remaining)) {
+    picked = comps.flatMap((members) => solveComponent(members, cands, local, solver, searchLimit, notes));
+  } else if (comps.every((c) => c.length <= searchLimit)) {
+    picked = underGlobalCap(comps, active, cands, local, global, notes);
+  } else {
+    picked = active.length === 0 ? [] : solveComponent(active, cands, groups, solver, searchLimit, notes);
   }
-  return { chosen, unfit, notes };
+  return { chosen: new Set(picked), unfit, notes };
 }
