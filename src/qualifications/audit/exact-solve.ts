@@ -40,7 +40,8 @@ function restrict(model: LinearProgram, fixed: Map<number, number>): { sub: Line
  * Maximum-coverage assignment, proven optimal. The LP relaxation bounds coverage from above
  * and on these models is almost always tight, so we look for an integral solution that meets
  * the bound: the LP's own if integral, else a greedy repair of its whole part, else a search
- * (exhaustive DFS, then a MILP) that reopens only the columns around the repair's shortfall.
+ * that reopens only the columns around the repair's shortfall (exhaustive DFS one hop out,
+ * then a MILP two hops out).
  * Meeting the bound proves optimality; failing all of these, the full MILP decides.
  */
 export function solveCoverage(solver: MilpSolver, model: MilpModel): Float64Array {
@@ -54,10 +55,12 @@ export function solveCoverage(solver: MilpSolver, model: MilpModel): Float64Arra
   const open = shortfallNeighbourhood(model, repaired);
   const searched = searchNeighbourhood(model, repaired, open, lp.objective);
   if (searched && reaches(searched)) return searched;
+  const wider = shortfallNeighbourhood(model, repaired, 2);
   const fixed = new Map<number, number>();
-  for (let k = 0; k < binaries; k++) if (!open.has(k)) fixed.set(k, repaired[k]! > 0.5 ? 1 : 0);
+  for (let k = 0; k < binaries; k++) if (!wider.has(k)) fixed.set(k, repaired[k]! > 0.5 ? 1 : 0);
   const improved = solveRestricted(solver, model, fixed);
-  if (improved && reaches(improved)) return improved;
+  // With nothing fixed the restricted MILP was the full one, so its answer is already exact.
+  if (improved && (reaches(improved) || fixed.size === 0)) return improved;
   const full = solver.mip(model);
   if (!full) throw new RangeError('audit model infeasible: an empty assignment is always feasible');
   return full.values;

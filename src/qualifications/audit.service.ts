@@ -1,0 +1,101 @@
+import type { Actor } from '../auth/principal.js';
+import type { CatalogueItem } from '../catalogue/catalogue.types.js';
+import type { Db, Executor } from '../db/database.js';
+import { invalidField } from '../errors.js';
+import { isValidResult } from '../frameworks/grading.js';
+import { catalogueItems } from '../records/catalogue-lookup.repository.js';
+import type { RecordsModule } from '../records/records.module.js';
+import { type AuditEngine, loadAuditEngine } from './audit/audit.js';
+import type { AuditItem, CandidateItem } from './audit/programme.js';
+import * as inputs from './audit-inputs.repository.js';
+import { toAuditView, type AuditView } from './audit-view.js';
+import type { EnrolmentService } from './enrolments.service.js';
+import { candidateItem, hypotheticalItem, recognisedItem, replacedBy } from './extra-items.js';
+import { matches } from './programme-mapping.js';
+import type { ProgrammeVersion } from './programmes.service.js';
+import { achievementItem, catalogueFacts, catalogueRef, isExcluded, type ExcludedItem, type RecordContext } from './record-items.js';
+
+export interface Hypothetical { catalogueItemId: string; result?: string; completedOn?: string }
+
+const CANDIDATE_LIMIT = 2000;
+
+/** Audits a learner's record (own achievements + recognised credits) against a programme version. */
+export class QualificationAuditService {
+  #engine: Promise<AuditEngine> | undefined;
+
+  constructor(private readonly db: Db, private readonly records: RecordsModule, private readonly enrolments: EnrolmentService,
+    private readonly now: () => Date, engine?: AuditEngine) {
+    if (engine) this.#engine = Promise.resolve(engine);
+  }
+
+  /** HiGHS is loaded once per service instance, on first use. */
+  engine(): Promise<AuditEngine> {
+    this.#engine ??= loadAuditEngine();
+    return this.#engine;
+  }
+
+  async audit(learnerId: string, programmeId: string, version: string | undefined, actor: Actor): Promise<AuditView> {
+    const pv = await this.enrolments.versionForAudit(learnerId, programmeId, version, actor);
+    return this.run(this.db, learnerId, pv, []);
+  }
+
+  async whatIf(learnerId: string, programmeId: string, version: string | undefined, items: Hypothetical[], actor: Actor): Promise<AuditView> {
+    const pv = await this.enrolments.versionForAudit(learnerId, programmeId, version, actor);
+    return this.run(this.db, learnerId, pv, items);
+  }
+
+  /** One audit as of today; also used by awards (inside their transaction) for the snapshot. */
+  async run(db: Executor, learnerId: string, pv: ProgrammeVersion, hypotheticals: Hypothetical[]): Promise<AuditView> {
+    const asOf = this.now().toISOString().slice(0, 10);
+    const { achievements, items: held } = await this.records.reader.visibleRecord(db, learnerId, { kind: 'all' });
+    const awardingId = await inputs.institutionIdBySlug(db, pv.awardingInstitution);
+    const recognised = awardingId ? await inputs.recognisedCreditsOf(db, learnerId, awardingId, pv.programmeId) : [];
+    const extraIds = [...recognised.flatMap((r) => (r.targetItemId ? [r.targetItemId] : [])), ...hypotheticals.map((h) => h.catalogueItemId),
+      ...await inputs.candidateIds(db, pv.programme.creditSystem, undefined, CANDIDATE_LIMIT)];
+    const catalogue = new Map([...held, ...await catalogueItems(db, extraIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id)))]);
+    const slugs = await inputs.slugsOf(db, [...achievements.map((a) => a.institutionId), ...[...catalogue.values()].map((i) => i.institutionId), ...recognised.flatMap((r) => r.sourceInstitutionIds)]);
+    const ref = this.records.service.ref;
+    const c: RecordContext = {
+      programme: pv.programme, mapping: pv.mapping, catalogue, slugs,
+      gradingScheme: (id) => ref.gradingScheme(id), creditSystem: (id) => ref.creditSystem(id).system,
+    };
+    const replaced = replacedBy(recognised);
+    const built = achievements.map((a) => replaced.get(a.id) ?? achievementItem(c, a));
+    const items = [...built.filter((b): b is AuditItem => !isExcluded(b)), ...recognised.map((r) => recognisedItem(c, r, new Map(achievements.map((a) => [a.id, a]))))];
+    const excluded = built.filter(isExcluded);
+    const extra = hypotheticals.map((h, i) => this.hypothetical(c, h, i, asOf));
+    const { candidates, byRef } = this.candidates(c, new Set(extraIds.slice(-CANDIDATE_LIMIT)));
+    const engine = await this.engine();
+    const options = { asOf, candidates, maxSuggestions: 5 };
+    const result = extra.length > 0 ? engine.whatIf(pv.programme, items, extra, options) : engine.audit(pv.programme, items, options);
+    return toAuditView({ learnerId, digest: pv.digest, result, items: [...items, ...extra], excluded, candidates: byRef });
+  }
+
+  private hypothetical(c: RecordContext, h: Hypothetical, i: number, asOf: string): AuditItem {
+    const item = c.catalogue.get(h.catalogueItemId);
+    if (!item) throw invalidField(`/body/items/${i}/catalogueItemId`, 'unknown_catalogue_item', `No catalogue item ${h.catalogueItemId}`);
+    const scheme = c.gradingScheme(item.gradingSchemeId);
+    if (h.result !== undefined && (!scheme || !isValidResult(scheme, h.result))) {
+      throw invalidField(`/body/items/${i}/result`, 'invalid_result', `${h.result} is not a result of grading scheme ${item.gradingSchemeId}`);
+    }
+    const built = hypotheticalItem(c, `what-if:${i}`, item, h.result ?? null, h.completedOn ?? asOf);
+    if (typeof built === 'string') throw invalidField(`/body/items/${i}/catalogueItemId`, 'item_not_countable', built);
+    return built;
+  }
+
+  private candidates(c: RecordContext, ids: Set<string>): { candidates: CandidateItem[]; byRef: Map<string, CatalogueItem> } {
+    const byRef = new Map<string, CatalogueItem>();
+    const candidates: CandidateItem[] = [];
+    for (const id of ids) {
+      const item = c.catalogue.get(id);
+      if (!item || (c.mapping.candidates && !matches(c.mapping.candidates, catalogueFacts(c, item)))) continue;
+      const candidate = candidateItem(c, item);
+      if (!candidate || byRef.has(candidate.catalogueItemId)) continue;
+      byRef.set(catalogueRef(c.slugs, item), item);
+      candidates.push(candidate);
+    }
+    return { candidates, byRef };
+  }
+}
+
+export type { ExcludedItem };
