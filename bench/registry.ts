@@ -1,4 +1,5 @@
 import { httpBench } from './http.bench.js';
+import { ledgerBench } from './ledger.bench.js';
 
 export interface BenchContext {
   smoke: boolean;
@@ -13,4 +14,4 @@ export interface Benchmark {
 }
 
 /** Every benchmark, in order. Domains add theirs here. */
-export const BENCHMARKS: Benchmark[] = [httpBench];
+export const BENCHMARKS: Benchmark[] = [httpBench, ledgerBench];
