@@ -50,8 +50,8 @@ export class QualificationAuditService {
     const { achievements, items: held } = await this.records.reader.visibleRecord(db, learnerId, { kind: 'all' });
     const awardingId = await inputs.institutionIdBySlug(db, pv.awardingInstitution);
     const recognised = awardingId ? await inputs.recognisedCreditsOf(db, learnerId, awardingId, pv.programmeId) : [];
-    const extraIds = [...recognised.flatMap((r) => (r.targetItemId ? [r.targetItemId] : [])), ...hypotheticals.map((h) => h.catalogueItemId),
-      ...await inputs.candidateIds(db, pv.programme.creditSystem, undefined, CANDIDATE_LIMIT)];
+    const candidateIds = await inputs.candidateIds(db, pv.programme.creditSystem, undefined, CANDIDATE_LIMIT);
+    const extraIds = [...recognised.flatMap((r) => (r.targetItemId ? [r.targetItemId] : [])), ...hypotheticals.map((h) => h.catalogueItemId), ...candidateIds];
     const catalogue = new Map([...held, ...await catalogueItems(db, extraIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id)))]);
     const slugs = await inputs.slugsOf(db, [...achievements.map((a) => a.institutionId), ...[...catalogue.values()].map((i) => i.institutionId), ...recognised.flatMap((r) => r.sourceInstitutionIds)]);
     const ref = this.records.service.ref;
@@ -64,7 +64,7 @@ export class QualificationAuditService {
     const items = [...built.filter((b): b is AuditItem => !isExcluded(b)), ...recognised.map((r) => recognisedItem(c, r, new Map(achievements.map((a) => [a.id, a]))))];
     const excluded = built.filter(isExcluded);
     const extra = hypotheticals.map((h, i) => this.hypothetical(c, h, i, asOf));
-    const { candidates, byRef } = this.candidates(c, new Set(extraIds.slice(-CANDIDATE_LIMIT)));
+    const { candidates, byRef } = this.candidates(c, new Set(candidateIds));
     const engine = await this.engine();
     const options = { asOf, candidates, maxSuggestions: 5 };
     const result = extra.length > 0 ? engine.whatIf(pv.programme, items, extra, options) : engine.audit(pv.programme, items, options);

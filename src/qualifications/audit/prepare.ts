@@ -119,7 +119,8 @@ function buildCapGroups(programme: Programme, items: PreparedItem[], toUnits: To
     items.forEach((p, i) => {
       if (!matchesFilter(p.item, cap.filter)) return;
       const key = capGroupKey(p.item, cap.per, programme.termStartMonths);
-      groups.set(key, [...(groups.get(key) ?? []), i]);
+      const group = groups.get(key);
+      if (group) group.push(i); else groups.set(key, [i]);
     });
     for (const [key, itemIndexes] of groups) out.push({ capId: cap.id, key, limitUnits, itemIndexes });
   }
@@ -130,7 +131,9 @@ function buildDuplicateGroups(items: PreparedItem[]): number[][] {
   const groups = new Map<string, number[]>();
   items.forEach((p, i) => {
     const key = duplicateKeyOf(p.item);
-    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), i]);
+    if (key === undefined) return;
+    const group = groups.get(key);
+    if (group) group.push(i); else groups.set(key, [i]);
   });
   return [...groups.values()].filter((g) => g.length > 1);
 }
