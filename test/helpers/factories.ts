@@ -85,3 +85,19 @@ export async function issueVc(app: FastifyInstance, inst: TestInstitution, optio
   if (res.statusCode !== 201) throw new Error(`issue: ${res.statusCode} ${res.body}`);
   return { vc: res.json().verifiableCredential, id: String(res.headers.location).split('/').pop()! };
 }
+
+/** A valid course for POST /institutions/{id}/catalogue (unique code unless given). */
+export function courseInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    code: `C${digits(8)}`, kind: 'course', title: { zh: '数据结构', en: 'Data Structures' },
+    level: { frameworkId: 'gd-ltlqf', frameworkVersion: '2017', level: 5 }, creditSystemId: 'cn-university',
+    credits: '3', notionalHours: '96', iscedCode: '0613', gradingSchemeId: 'percentage', language: 'zh-CN', mode: 'blended',
+    outcomes: [{ zh: '能实现常用数据结构', en: 'Implements common data structures' }], effectiveFrom: '2024-09-01', ...overrides,
+  };
+}
+
+export async function publishItem(app: FastifyInstance, inst: TestInstitution, overrides: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  const res = await app.inject({ method: 'POST', url: `/institutions/${inst.id}/catalogue`, headers: bearer(inst.token), payload: courseInput(overrides) });
+  if (res.statusCode !== 201) throw new Error(`catalogue: ${res.statusCode} ${res.body}`);
+  return res.json();
+}
