@@ -23,8 +23,9 @@ function programmeLimit(ctx: EvalContext): { limit: Decimal; label: string } | u
   const limits: { limit: Decimal; label: string }[] = [];
   if (p.max) limits.push({ limit: p.max, label: `programme cap ${p.max}` });
   if (p.fraction && programmeTotalCredits) {
-    const limit = p.fraction.times(programmeTotalCredits);
-    limits.push({ limit, label: `programme cap ${p.fraction} of ${programmeTotalCredits} = ${limit.toDecimalPlaces(4)} (${programmeId ?? 'programme'})` });
+    const { numerator, denominator } = Decimal.isDecimal(p.fraction) ? { numerator: p.fraction, denominator: new Decimal(1) } : p.fraction;
+    const limit = programmeTotalCredits.times(numerator).div(denominator);
+    limits.push({ limit, label: `programme cap ${numerator}/${denominator} of ${programmeTotalCredits} = ${limit.toDecimalPlaces(4)} (${programmeId ?? 'programme'})` });
   }
   return limits.sort((a, b) => a.limit.comparedTo(b.limit))[0];
 }

@@ -62,7 +62,9 @@ function solveComponent(members: number[], cands: Candidate[], groups: CapGroup[
 // A binding programme/period cap couples everything; when every component is small, an exact
 // knapsack over the components' frontiers replaces one large MILP (much faster).
 function underGlobalCap(comps: number[][], active: number[], cands: Candidate[], local: CapGroup[], global: CapGroup, notes: string[]): number[] {
-  const scale = unitScale([...active.map((i) => cands[i]!.credits), global.remaining]);
+  // Scale from the credits only: totals are multiples of 1/scale, so flooring the capacity is
+  // exact even when the cap itself is not (1/3 of a programme).
+  const scale = unitScale(active.map((i) => cands[i]!.credits));
   const options = comps.map((members) => frontier(buildModel(members, cands, local, scale)));
   notes.push(`${comps.length} independent groups of candidates share the ${global.label}; combined exactly by dynamic programming over the credit total`);
   return combineUnderCapacity(options, global.remaining.times(scale).floor().toNumber());

@@ -119,7 +119,9 @@ export interface AgreementWindow {
 export interface TargetCaps {
   perSourceInstitution?: Decimal;
   learnerPeriod?: { months: number; max: Decimal }; // rolling window ending on the evaluation date
-  programme?: { max?: Decimal; fraction?: Decimal }; // fraction of programmeTotalCredits, e.g. 1/3
+  // A fraction of programmeTotalCredits; give thirds as numerator/denominator so that 1/3 of 120
+  // is exactly 40 (a Decimal 0.333… would leave 39.99…, which caps exact sums one step short).
+  programme?: { max?: Decimal; fraction?: Decimal | { numerator: Decimal; denominator: Decimal } };
 }
 
 export interface Target {

@@ -40,7 +40,7 @@ describe('recognition engine scenarios from published policy', () => {
     const rules = [block('b25', 25, { pattern: { kinds: ['qualification'] } }), block('b20', 20, { pattern: { kinds: ['course'] } })];
     const inp = input([
       achievement({ id: 'q', kind: 'qualification' }), achievement({ id: 'c1' }), achievement({ id: 'c2' }),
-    ], { target: target({ programmeId: 'bsc', programmeTotalCredits: d(120), caps: { programme: { fraction: d(1).div(3) } } }) });
+    ], { target: target({ programmeId: 'bsc', programmeTotalCredits: d(120), caps: { programme: { fraction: { numerator: d(1), denominator: d(3) } } } }) });
     const r = run(rules, inp);
     expect(r.totals.total.toString()).toBe('40');
     expect(outcome(r, 'q')).toMatchObject({ status: 'miss', reason: 'cap_reached' });
@@ -49,7 +49,7 @@ describe('recognition engine scenarios from published policy', () => {
 
   it('counts earlier recognition against the programme cap', () => {
     const inp = input([achievement({ id: 'c1' })], {
-      target: target({ programmeTotalCredits: d(120), caps: { programme: { fraction: d(1).div(3) } } }),
+      target: target({ programmeTotalCredits: d(120), caps: { programme: { fraction: { numerator: d(1), denominator: d(3) } } } }),
       previouslyRecognised: [{ credits: d(38), recognisedOn: '2025-01-10' }],
     });
     const r = run([block('b', 4)], inp);
