@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-ledger.js';
 import * as m0003 from './0003-frameworks-catalogue.js';
+import * as m0004 from './0004-records.js';
 import * as m0007 from './0007-credentials.js';
 
 /** Every migration, in order. Add new ones at the end; a merged migration is never edited. */
@@ -9,5 +10,6 @@ export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-ledger': m0002,
   '0003-frameworks-catalogue': m0003,
+  '0004-records': m0004,
   '0007-credentials': m0007,
 };

@@ -6,6 +6,7 @@ import { migrateAllDown, migrateToLatest } from './db/migrate.js';
 import type { Actor } from './auth/principal.js';
 import { INSTITUTION_KINDS, type InstitutionKind } from './institutions/institutions.service.js';
 import { registerLedgerCommands } from './ledger/cli/commands.js';
+import { registerRecordCommands } from './records/import-command.js';
 
 /** The operator's command line: `npm run cli -- <command>`. Commands use the same services as the API. */
 const program = new Command('credit-bank').description('Operator command line of the credit bank');
@@ -59,6 +60,7 @@ program.command('client:create').description('Create an API client for an instit
 
 // Domain commands register below.
 registerLedgerCommands(program, withContext);
+registerRecordCommands(program, withContext);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

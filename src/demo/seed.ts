@@ -1,5 +1,6 @@
 import type { Actor } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
+import { seedRecords } from '../records/demo-seed.js';
 import { hashSecret } from '../auth/secrets.js';
 import { insertClient } from '../institutions/institutions.repository.js';
 import { DEMO_INSTITUTIONS, DEMO_LEARNERS, type DemoState } from './demo-data.js';
@@ -36,7 +37,8 @@ export async function seedDemo(ctx: AppContext): Promise<string[]> {
     state.learners[d.key] = { ...learner, residentId: d.input.identity.number };
   }
   // Domain seed steps are appended here.
-  return describe(state);
+  const recordLines = await seedRecords(ctx, state, SYSTEM);
+  return [...describe(state), ...recordLines];
 }
 
 function describe(state: DemoState): string[] {
