@@ -116,7 +116,7 @@ export function repairTowardCoverage(model: MilpModel, start: Float64Array, maxS
  * Binary columns worth reopening when a repaired assignment falls short: every column that could
  * feed a short minimum, plus the placed columns of the limit rows that block those.
  */
-export function shortfallNeighbourhood(model: MilpModel, x: Float64Array, hops = 1): Set<number> {
+export function shortfallNeighbourhood(model: MilpModel, x: Float64Array): Set<number> {
   const n = model.pairs.length;
   const cols = columns(model);
   const need = model.coverageRows.map((_, j) => model.colUpper[n + j]!);
@@ -132,14 +132,5 @@ export function shortfallNeighbourhood(model: MilpModel, x: Float64Array, hops =
     // The column's own item may be placed elsewhere; reopening that placement lets it move.
     for (const [r] of c.limits) for (const q of rowCols[r]!) if (s.x[q] === 1 && cols[q]!.item === c.item) open.add(q);
   });
-  if (hops < 2) return open;
-  // Second hop: a reopened placement may have been what kept another minimum met; reopen the
-  // columns that could take over for it.
-  const coverCols = need.map(() => [] as number[]);
-  cols.forEach((c, k) => c.covers.forEach(([j]) => coverCols[j]!.push(k)));
-  for (const q of [...open]) {
-    if (s.x[q] !== 1) continue;
-    for (const [j, a] of cols[q]!.covers) if (s.counted[j]! - a < need[j]!) for (const k of coverCols[j]!) open.add(k);
-  }
   return open;
 }

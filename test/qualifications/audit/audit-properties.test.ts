@@ -59,8 +59,8 @@ function resultCoverage(programme: Programme, items: AuditItem[], result: AuditR
 // Solvers that force each fallback path of the exact search to be exercised and checked too.
 const variants: [string, () => MilpSolver][] = [
   ['LP, repair and search', () => highs],
-  ['repair from an empty start', () => ({ lp: (m) => ({ ...highs.lp(m), values: new Float64Array(m.numCols) }), mip: (m) => highs.mip(m) })],
-  ['the full MILP', () => ({ lp: (m) => ({ values: new Float64Array(m.numCols), objective: Number.MAX_SAFE_INTEGER }), mip: (m) => highs.mip(m) })],
+  ['repair from an empty start', () => ({ lp: (m) => ({ ...highs.lp(m), values: new Float64Array(m.numCols) }), mip: (m, h) => highs.mip(m, h) })],
+  ['the full MILP', () => ({ lp: (m) => ({ values: new Float64Array(m.numCols), objective: Number.MAX_SAFE_INTEGER }), mip: (m, h) => highs.mip(m, h) })],
 ];
 
 describe('audit properties (against brute force on small cases)', () => {
