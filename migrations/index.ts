@@ -3,6 +3,7 @@ import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-ledger.js';
 import * as m0003 from './0003-frameworks-catalogue.js';
 import * as m0004 from './0004-records.js';
+import * as m0005 from './0005-recognition.js';
 import * as m0007 from './0007-credentials.js';
 
 /** Every migration, in order. Add new ones at the end; a merged migration is never edited. */
@@ -11,5 +12,6 @@ export const migrations: Record<string, Migration> = {
   '0002-ledger': m0002,
   '0003-frameworks-catalogue': m0003,
   '0004-records': m0004,
+  '0005-recognition': m0005,
   '0007-credentials': m0007,
 };

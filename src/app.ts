@@ -22,6 +22,8 @@ import { ledgerRoutes } from './ledger/ledger.routes.js';
 import { credentialRoutes } from './credentials/credentials.routes.js';
 import { didRoutes } from './credentials/issuers/did.routes.js';
 import { verifyRoutes } from './credentials/verify/verify.routes.js';
+import { recognitionRuleRoutes } from './recognition/rules.routes.js';
+import { recognitionRoutes } from './recognition/recognition.routes.js';
 
 /** Builds the HTTP application over a context; never listens (server.ts does). */
 export async function buildApp(ctx: AppContext, routeTable: RouteAccess[] = []): Promise<FastifyInstance> {
@@ -74,5 +76,7 @@ export async function buildApp(ctx: AppContext, routeTable: RouteAccess[] = []):
   await app.register(didRoutes(ctx));
   await app.register(credentialRoutes(ctx));
   await app.register(verifyRoutes(ctx));
+  await app.register(recognitionRuleRoutes(ctx));
+  await app.register(recognitionRoutes(ctx));
   return app;
 }

@@ -59,6 +59,13 @@ program.command('client:create').description('Create an API client for an instit
   });
 
 // Domain commands register below.
+
+program.command('frameworks:load').description('Load framework data files (default: the bundled frameworks/); a loaded version never changes')
+  .argument('[dir]', 'directory of framework JSON files').action(async (dir?: string) => {
+    await withContext(async (ctx) => {
+      const { BUNDLED_FRAMEWORKS_DIR } = await import('./frameworks/frameworks.service.js');
+      console.log(JSON.stringify(await ctx.frameworks.loadDirectory(dir ?? BUNDLED_FRAMEWORKS_DIR, CLI_ACTOR), null, 2));
+    });
 registerLedgerCommands(program, withContext);
 registerRecordCommands(program, withContext);
 

@@ -20,6 +20,7 @@ import { LedgerService } from './ledger/ledger.service.js';
 import { TreeHeadKeys } from './ledger/tree-head-keys.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
 import { RecordsModule } from './records/records.module.js';
+import { RecognitionModule } from './recognition/recognition.module.js';
 
 export interface Clock { now(): Date }
 export const systemClock: Clock = { now: () => new Date() };
@@ -56,6 +57,8 @@ export class AppContext {
     readonly credentials: CredentialsModule,
     /** The learning record: deposits, transcripts, shares; `records.onRevoked(handler)` for other domains. */
     readonly records: RecordsModule,
+    /** Recognition: rules, agreements, preview, requests, decisions, appeals; revokes derived credit on revocation. */
+    readonly recognition: RecognitionModule,
   ) {}
 
   static async fromConfig(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
@@ -78,7 +81,8 @@ export class AppContext {
     const ledgerService = new LedgerService(db, new TreeHeadKeys(keys), ledgerBodies, config.ledger, now);
     const credentials = new CredentialsModule({ db, keys, ledger, publicUrl: config.publicUrl, now, signing: overrides.credentialSigning });
     const records = new RecordsModule({ db, ledger, learners, institutions, keyEncryptionKey: config.keyEncryptionKey, publicUrl: config.publicUrl, homeCreditSystem: config.homeCreditSystem, now });
-    return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, frameworks, catalogue, ledgerBodies, ledgerService, credentials, records);
+    const recognition = new RecognitionModule({ db, ledger, ledgerBodies, institutions, frameworks, records, homeCreditSystem: config.homeCreditSystem, now });
+    return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, frameworks, catalogue, ledgerBodies, ledgerService, credentials, records, recognition);
   }
 
   /** Work that needs the migrated database: the dev identity provider's key, the first operator. */

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { DecimalString, IsoDate, Nullable, PageQuery, Strict } from '../http/schemas.js';
-import { CATALOGUE_KINDS, DELIVERY_MODES } from './catalogue.types.js';
+import { CATALOGUE_KINDS, DELIVERY_MODES, type CatalogueKind, type CompletionRule, type DeliveryMode } from './catalogue.types.js';
 
 const Localised = Strict({ zh: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })), en: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })) });
 const Kind = Type.Union(CATALOGUE_KINDS.map((k) => Type.Literal(k)));
@@ -36,7 +36,15 @@ export const CatalogueItemInput = Strict({
   effectiveFrom: IsoDate,
   effectiveTo: Type.Optional(IsoDate),
 });
-export type CatalogueItemInput = Static<typeof CatalogueItemInput>;
+// Written out rather than Static<>: typebox infers template-literal types from `pattern`, which
+// turns the code and language fields into types no string literal satisfies.
+export interface CatalogueItemInput {
+  code: string; version?: number; kind: CatalogueKind; title: { zh?: string; en?: string };
+  level?: { frameworkId: string; frameworkVersion?: string; level: number };
+  creditSystemId?: string; credits?: string; notionalHours?: string; iscedCode?: string;
+  outcomes?: { zh?: string; en?: string }[]; language?: string; mode?: DeliveryMode; gradingSchemeId: string;
+  platform?: string; completionRule?: CompletionRule; components?: string[]; effectiveFrom: string; effectiveTo?: string;
+}
 
 const LocalisedOut = Type.Object({ zh: Type.Optional(Type.String()), en: Type.Optional(Type.String()) });
 

@@ -6,6 +6,10 @@ import type { CredentialImportsTable, CredentialsTable, StatusListsTable } from 
 import type { LearnerLoginsTable, LearnersTable } from './tables/learners.js';
 import type { LedgerEntriesTable, LedgerNodesTable, LedgerTreeHeadsTable } from './tables/ledger.js';
 import type { AuditTrailTable, IdempotencyKeysTable, KeysTable } from './tables/platform.js';
+import type {
+  RecognisedCreditsTable, RecognitionAgreementPartiesTable, RecognitionAgreementsTable, RecognitionAppealsTable,
+  RecognitionDecisionsTable, RecognitionItemsTable, RecognitionNoticesTable, RecognitionRequestsTable, RecognitionRulesTable,
+} from './tables/recognition.js';
 import type { AchievementKeysTable, AchievementsTable, AchievementVersionsTable, RecordShareAccessesTable, RecordSharesTable } from './tables/records.js';
 
 /** The whole schema, one table type per file under tables/. */
@@ -31,6 +35,15 @@ export interface Database {
   credentials: CredentialsTable;
   status_lists: StatusListsTable;
   credential_imports: CredentialImportsTable;
+  recognition_rules: RecognitionRulesTable;
+  recognition_agreements: RecognitionAgreementsTable;
+  recognition_agreement_parties: RecognitionAgreementPartiesTable;
+  recognition_requests: RecognitionRequestsTable;
+  recognition_items: RecognitionItemsTable;
+  recognition_decisions: RecognitionDecisionsTable;
+  recognition_appeals: RecognitionAppealsTable;
+  recognised_credits: RecognisedCreditsTable;
+  recognition_notices: RecognitionNoticesTable;
 }
 
 export type Db = Kysely<Database>;

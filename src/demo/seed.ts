@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { seedRecords } from '../records/demo-seed.js';
 import { hashSecret } from '../auth/secrets.js';
 import { insertClient } from '../institutions/institutions.repository.js';
+import { seedCatalogue } from '../catalogue/demo-seed.js';
 import { DEMO_INSTITUTIONS, DEMO_LEARNERS, type DemoState } from './demo-data.js';
 
 const SYSTEM: Actor = { principal: { kind: 'operator', clientId: 'demo-seed', scopes: ['*'] }, requestId: 'demo-seed' };
@@ -37,8 +38,9 @@ export async function seedDemo(ctx: AppContext): Promise<string[]> {
     state.learners[d.key] = { ...learner, residentId: d.input.identity.number };
   }
   // Domain seed steps are appended here.
+  const catalogueLines = await seedCatalogue(ctx, state, SYSTEM);
   const recordLines = await seedRecords(ctx, state, SYSTEM);
-  return [...describe(state), ...recordLines];
+  return [...describe(state), ...catalogueLines, ...recordLines];
 }
 
 function describe(state: DemoState): string[] {

@@ -1,0 +1,87 @@
+import { Decimal } from 'decimal.js';
+import type { CatalogueItem } from '../../catalogue/catalogue.types.js';
+import type { Executor } from '../../db/database.js';
+import { assemble } from '../../records/achievement-view.js';
+import * as records from '../../records/achievements.repository.js';
+import { catalogueItems } from '../../records/catalogue-lookup.repository.js';
+import type { Achievement } from '../../records/records.types.js';
+import type { EngineAchievement, ItemKind } from '../engine/index.js';
+import { engineItemId } from '../rules/rule-definition.js';
+
+/** An achievement described by the caller of a what-if preview (not in anyone's record). */
+export interface DescribedAchievement {
+  id?: string;
+  catalogueItemId?: string;
+  sourceInstitutionId?: string;
+  kind?: ItemKind;
+  platform?: string;
+  level?: { frameworkId: string; version: string; level: number };
+  fieldOfStudy?: string;
+  credits?: string;
+  creditSystemId?: string;
+  notionalHours?: string;
+  result?: string;
+  gradingSchemeId?: string;
+  completedOn: string;
+}
+
+const NON_CATALOGUE_KIND: Record<string, ItemKind> = { 'verified-certificate': 'certificate', 'work-based': 'work-based', rpl: 'rpl' };
+
+function fromItem(item: CatalogueItem | undefined) {
+  return {
+    catalogueItemId: item ? engineItemId(item.institutionId, item.code) : null,
+    catalogueItemVersion: item ? String(item.version) : null,
+    kind: (item?.kind ?? 'course') as ItemKind,
+    platform: item?.platform ?? null,
+    level: item?.level ? { frameworkId: item.level.frameworkId, version: item.level.frameworkVersion, level: item.level.level } : null,
+    fieldOfStudy: item?.iscedCode ?? null,
+  };
+}
+
+/** The engine's view of a recorded achievement: current content, resolved through the catalogue. */
+export function toEngineAchievement(a: Achievement, items: Map<string, CatalogueItem>, defaultSystem: string): EngineAchievement {
+  const c = a.current;
+  const item = c.catalogueItemId ? items.get(c.catalogueItemId) : undefined;
+  const learning = c.learning;
+  const base = fromItem(item);
+  return {
+    id: a.id, learnerId: a.learnerId, sourceInstitutionId: item?.institutionId ?? a.institutionId, ...base,
+    kind: item ? base.kind : NON_CATALOGUE_KIND[learning?.source ?? ''] ?? 'rpl',
+    level: base.level ?? (learning?.level ? { frameworkId: learning.level.frameworkId, version: learning.level.frameworkVersion, level: learning.level.level } : null),
+    fieldOfStudy: base.fieldOfStudy ?? learning?.iscedCode ?? null,
+    credits: new Decimal(c.credits ?? item?.credits ?? '0'),
+    creditSystemId: c.creditSystemId ?? item?.creditSystemId ?? learning?.creditSystemId ?? defaultSystem,
+    notionalHours: item?.notionalHours ? new Decimal(item.notionalHours) : null,
+    result: c.result ?? 'P',
+    gradingSchemeId: item?.gradingSchemeId ?? learning?.gradingSchemeId ?? 'pass-fail',
+    completedOn: c.completedOn,
+    revoked: a.status === 'revoked',
+  };
+}
+
+/** A learner's achievements (all, or the chosen ones), as the engine sees them. */
+export async function learnerAchievements(db: Executor, learnerId: string, defaultSystem: string, ids?: string[]): Promise<EngineAchievement[]> {
+  const rows = ids ? await records.achievementsByIds(db, learnerId, ids) : await records.achievementsOf(db, learnerId);
+  const versions = await records.versionsOf(db, learnerId, rows.map((r) => r.id));
+  const achievements = assemble(rows, versions);
+  const items = await catalogueItems(db, achievements.flatMap((a) => (a.current.catalogueItemId ? [a.current.catalogueItemId] : [])));
+  return achievements.map((a) => toEngineAchievement(a, items, defaultSystem));
+}
+
+/** Described achievements, filled in from the catalogue item they name (the caller's values win). */
+export async function describedAchievements(db: Executor, list: DescribedAchievement[], defaultSystem: string): Promise<EngineAchievement[]> {
+  const items = await catalogueItems(db, list.flatMap((x) => (x.catalogueItemId ? [x.catalogueItemId] : [])));
+  return list.map((x, i) => {
+    const item = x.catalogueItemId ? items.get(x.catalogueItemId) : undefined;
+    const base = fromItem(item);
+    return {
+      id: x.id ?? `a${String(i + 1).padStart(4, '0')}`, learnerId: 'preview', sourceInstitutionId: x.sourceInstitutionId ?? item?.institutionId ?? 'unknown',
+      ...base, kind: x.kind ?? base.kind, platform: x.platform ?? base.platform, level: x.level ?? base.level,
+      fieldOfStudy: x.fieldOfStudy ?? base.fieldOfStudy, credits: new Decimal(x.credits ?? item?.credits ?? '0'),
+      creditSystemId: x.creditSystemId ?? item?.creditSystemId ?? defaultSystem,
+      notionalHours: x.notionalHours ? new Decimal(x.notionalHours) : item?.notionalHours ? new Decimal(item.notionalHours) : null,
+      result: x.result ?? 'P', gradingSchemeId: x.gradingSchemeId ?? item?.gradingSchemeId ?? 'pass-fail',
+      completedOn: x.completedOn, revoked: false,
+    };
+  });
+}

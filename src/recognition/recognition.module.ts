@@ -1,0 +1,56 @@
+import type { Actor } from '../auth/principal.js';
+import { assertActsForInstitution, assertIsLearner } from '../auth/policy.js';
+import type { Db } from '../db/database.js';
+import type { FrameworkService } from '../frameworks/frameworks.service.js';
+import type { InstitutionService } from '../institutions/institutions.service.js';
+import type { LedgerBodies } from '../ledger/body-registry.js';
+import type { LedgerWriter } from '../ledger/ledger-writer.js';
+import type { RecordsModule } from '../records/records.module.js';
+import { AgreementService } from './agreements/agreements.service.js';
+import { Evaluator } from './evaluation/evaluator.js';
+import { DecisionService } from './requests/decisions.service.js';
+import { CREDIT_RESOURCE, DECISION_RESOURCE, rebuildCredits, rebuildDecisions } from './requests/ledger-bodies.js';
+import { ReevaluationService } from './requests/reevaluation.service.js';
+import { RequestService } from './requests/requests.service.js';
+import { notices } from './requests/requests.repository.js';
+import { revokeDerivedCredit } from './requests/revocation.js';
+import { RuleService } from './rules/rules.service.js';
+
+export interface RecognitionDeps {
+  db: Db; ledger: LedgerWriter; ledgerBodies: LedgerBodies; institutions: InstitutionService; frameworks: FrameworkService;
+  records: RecordsModule; homeCreditSystem: string; now: () => Date;
+}
+
+/** Recognition: rules, agreements, evaluation (cached per target), requests, decisions, appeals. */
+export class RecognitionModule {
+  readonly agreements: AgreementService;
+  readonly rules: RuleService;
+  readonly evaluator: Evaluator;
+  readonly requests: RequestService;
+  readonly decisions: DecisionService;
+  readonly reevaluation: ReevaluationService;
+
+  constructor(private readonly d: RecognitionDeps) {
+    this.agreements = new AgreementService(d.db, d.institutions, d.now);
+    this.rules = new RuleService(d.db, this.agreements, d.frameworks, d.now);
+    this.evaluator = new Evaluator(d.db, d.frameworks, this.agreements, d.homeCreditSystem);
+    this.rules.onPublished((target) => this.evaluator.invalidate(target));
+    this.requests = new RequestService(d.db, this.evaluator, d.ledger, d.institutions, d.homeCreditSystem, d.now);
+    this.decisions = new DecisionService(d.db, this.requests, d.ledger, d.homeCreditSystem, d.now);
+    this.reevaluation = new ReevaluationService(d.db, this.rules, this.evaluator, d.ledger, d.homeCreditSystem, d.now);
+    d.records.onRevoked(revokeDerivedCredit(d.ledger));
+    d.ledgerBodies.register(DECISION_RESOURCE, rebuildDecisions);
+    d.ledgerBodies.register(CREDIT_RESOURCE, rebuildCredits);
+  }
+
+  /** Notices for a learner (own) or an institution (own), newest first. */
+  async notices(who: { learnerId?: string; institutionId?: string }, limit: number, actor: Actor) {
+    if (who.learnerId) assertIsLearner(actor.principal, who.learnerId);
+    if (who.institutionId) assertActsForInstitution(actor.principal, who.institutionId);
+    const rows = await notices(this.d.db, { ...who, limit });
+    return rows.map((n) => ({
+      id: n.id, learnerId: n.learner_id, institutionId: n.institution_id, kind: n.kind, subjectId: n.subject_id, message: n.message,
+      detail: (typeof n.detail === 'string' ? JSON.parse(n.detail) : n.detail) as object, createdAt: n.created_at.toISOString(),
+    }));
+  }
+}

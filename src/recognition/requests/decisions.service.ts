@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { Decimal } from 'decimal.js';
+import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
+import { assertActsForInstitution, assertIsLearner } from '../../auth/policy.js';
+import { actorOf, type Actor } from '../../auth/principal.js';
+import type { Db, Executor } from '../../db/database.js';
+import { conflict, forbidden, invalidField, notFound } from '../../errors.js';
+import type { LedgerWriter } from '../../ledger/ledger-writer.js';
+import { todayOf } from '../agreements/agreements.service.js';
+import { learnerAchievements } from '../evaluation/achievement-inputs.js';
+import type { OutcomeView } from '../evaluation/evaluation-view.js';
+import { notify, writeDecision } from './decision-writer.js';
+import type { RequestView } from './request-view.js';
+import * as repo from './requests.repository.js';
+import type { RequestService } from './requests.service.js';
+
+export interface ReviewInput {
+  outcome: 'approve' | 'partial' | 'reject'; credits?: string; category?: string; targetItemId?: string;
+  reason: string; evidence?: string[]; reviewer?: string; ruleId?: string; ruleVersion?: number;
+}
+export interface AppealInput { reason: string; evidence: { url: string; sha256?: string; description?: string }[] }
+
+/** The identity "different reviewer" is enforced on: a named reviewer of the institution, else its client. */
+export function reviewerIdentity(actor: Actor, reviewer: string | undefined): string {
+  const p = actor.principal;
+  const who = actorOf(p);
+  if (reviewer === undefined) return who;
+  return p.kind === 'institution' ? `institution:${p.institutionId}/reviewer:${reviewer}` : `${who}/reviewer:${reviewer}`;
+}
+
+const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+
+interface Located { request: repo.RequestRow; item: repo.ItemRow }
+
+/** Review decisions, appeals (once per item) and appeal decisions by a different reviewer. */
+export class DecisionService {
+  constructor(private readonly db: Db, private readonly requests: RequestService, private readonly ledger: LedgerWriter,
+    private readonly homeCreditSystem: string, private readonly now: () => Date) {}
+
+  private async locate(trx: Executor, requestId: string, itemId: string): Promise<Located> {
+    const request = await repo.findRequest(trx, requestId);
+    if (!request) throw notFound('recognition_request', requestId);
+    const item = await repo.findItem(trx, request.learner_id, itemId, true);
+    if (!item || item.request_id !== requestId) throw notFound('recognition_item', itemId);
+    return { request, item };
+  }
+
+  private grants(input: ReviewInput) {
+    if (input.outcome === 'reject') return [];
+    if (input.credits === undefined) throw invalidField('/body/credits', 'credits_required', 'An approval states the credits it grants ("0" for a waiver)');
+    return [{ category: input.category ?? 'unspecified', credits: new Decimal(input.credits).toString(), ...(input.targetItemId ? { targetItemId: input.targetItemId } : {}) }];
+  }
+
+  private async sources(trx: Executor, learnerId: string, achievementId: string) {
+    const [a] = await learnerAchievements(trx, learnerId, this.homeCreditSystem, [achievementId]);
+    if (!a || a.revoked) throw conflict('achievement_revoked', 'The source achievement has been revoked; nothing can be granted from it');
+    return { achievementIds: [a.id], institutionIds: [a.sourceInstitutionId] };
+  }
+
+  async decide(requestId: string, itemId: string, input: ReviewInput, actor: Actor): Promise<RequestView> {
+    const at = this.now();
+    await this.db.transaction().execute(async (trx) => {
+      const { request, item } = await this.locate(trx, requestId, itemId);
+      assertActsForInstitution(actor.principal, request.target_institution_id);
+      if (item.status !== 'queued') throw conflict('item_not_queued', `This item is ${item.status}, not waiting for review`);
+      const evaluation = json<OutcomeView>(item.evaluation);
+      const rule = input.ruleId ? { id: input.ruleId, version: input.ruleVersion ?? 1 } : evaluation.ruleId ? { id: evaluation.ruleId, version: evaluation.ruleVersion! } : undefined;
+      const grants = this.grants(input);
+      await writeDecision(trx, this.ledger, actor, {
+        learnerId: request.learner_id, requestId, itemId, targetInstitutionId: request.target_institution_id, programmeId: request.programme_id,
+        kind: 'review', outcome: input.outcome, grants, ruleVersions: rule ? [rule] : [], reviewer: reviewerIdentity(actor, input.reviewer),
+        reason: input.reason, evidence: input.evidence ?? [], sources: grants.length ? await this.sources(trx, request.learner_id, item.achievement_id) : { achievementIds: [item.achievement_id], institutionIds: [] },
+        recognisedOn: todayOf(at),
+      }, at);
+      await repo.setItemStatus(trx, request.learner_id, itemId, 'decided', null);
+      await notify(trx, { learnerId: request.learner_id, institutionId: request.target_institution_id, kind: 'decision', subjectId: itemId,
+        message: `Your request ${requestId}: ${input.outcome} (${grants[0]?.credits ?? '0'} credits): ${input.reason}`, detail: { requestId, itemId, outcome: input.outcome } }, at);
+    });
+    return this.requests.get(requestId, actor);
+  }
+
+  async appeal(requestId: string, itemId: string, input: AppealInput, actor: Actor): Promise<RequestView> {
+    const at = this.now();
+    await this.db.transaction().execute(async (trx) => {
+      const { request, item } = await this.locate(trx, requestId, itemId);
+      if (actor.principal.kind !== 'learner') throw forbidden('learner_only', 'Only the learner appeals');
+      assertIsLearner(actor.principal, request.learner_id);
+      const last = (await repo.decisionsOf(trx, request.learner_id, requestId)).filter((d) => d.item_id === itemId).at(-1);
+      if (item.status === 'appealed' || (await repo.appealsOf(trx, request.learner_id, requestId)).some((a) => a.item_id === itemId)) {
+        throw conflict('already_appealed', 'An item may be appealed once');
+      }
+      if (item.status !== 'decided' || !last) throw conflict('not_decided', 'Only a decided item can be appealed');
+      if (last.outcome === 'approve') throw conflict('nothing_to_appeal', 'The item was approved in full');
+      const appealId = randomUUID();
+      const inserted = await repo.insertAppeal(trx, {
+        learner_id: request.learner_id, id: appealId, item_id: itemId, request_id: requestId, appealed_decision_id: last.id,
+        reason: input.reason, evidence: JSON.stringify(input.evidence), filed_at: at, decision_id: null,
+      });
+      if (!inserted) throw conflict('already_appealed', 'An item may be appealed once');
+      await repo.setItemStatus(trx, request.learner_id, itemId, 'appealed', at);
+      await recordWrite(trx, actor, { action: 'recognition.appeal', resourceType: 'recognition_appeal', resourceId: appealId, learnerId: request.learner_id, institutionId: request.target_institution_id }, at);
+      await notify(trx, { learnerId: request.learner_id, institutionId: request.target_institution_id, kind: 'appeal', subjectId: itemId,
+        message: `Appeal filed against decision ${last.id}: ${input.reason}`, detail: { requestId, itemId, appealId } }, at);
+    });
+    return this.requests.get(requestId, actor);
+  }
+
+  async decideAppeal(requestId: string, itemId: string, input: ReviewInput, actor: Actor): Promise<RequestView> {
+    const at = this.now();
+    await this.db.transaction().execute(async (trx) => {
+      const { request, item } = await this.locate(trx, requestId, itemId);
+      assertActsForInstitution(actor.principal, request.target_institution_id);
+      if (item.status !== 'appealed') throw conflict('no_open_appeal', 'This item has no open appeal');
+      const appeal = (await repo.appealsOf(trx, request.learner_id, requestId)).find((a) => a.item_id === itemId)!;
+      const appealed = (await repo.decisionsOf(trx, request.learner_id, requestId)).find((d) => d.id === appeal.appealed_decision_id)!;
+      const reviewer = reviewerIdentity(actor, input.reviewer);
+      if (reviewer === appealed.reviewer) throw conflict('same_reviewer', 'An appeal is decided by a different reviewer than the decision appealed');
+      const granted = (await repo.creditsOf(trx, request.learner_id, { itemIds: [itemId], activeOnly: true })).reduce((s, c) => s.plus(c.credits), new Decimal(0));
+      const asked = this.grants(input);
+      const extra = asked.length ? new Decimal(asked[0]!.credits).minus(granted) : new Decimal(0);
+      if (input.outcome !== 'reject' && extra.lte(0)) throw invalidField('/body/credits', 'appeal_grants_nothing', `Upholding the appeal must grant more than the ${granted} credits already granted; reject to uphold the decision`);
+      const grants = input.outcome === 'reject' ? [] : [{ ...asked[0]!, credits: extra.toString() }];
+      const { decisionId } = await writeDecision(trx, this.ledger, actor, {
+        learnerId: request.learner_id, requestId, itemId, targetInstitutionId: request.target_institution_id, programmeId: request.programme_id,
+        kind: 'appeal', outcome: input.outcome, grants, ruleVersions: json(appealed.rule_versions), reviewer, reason: input.reason,
+        evidence: [...json<unknown[]>(appeal.evidence), ...(input.evidence ?? [])],
+        sources: grants.length ? await this.sources(trx, request.learner_id, item.achievement_id) : { achievementIds: [item.achievement_id], institutionIds: [] },
+        recognisedOn: todayOf(at),
+      }, at);
+      await repo.closeAppeal(trx, request.learner_id, appeal.id, decisionId);
+      await repo.setItemStatus(trx, request.learner_id, itemId, 'decided', null);
+      await notify(trx, { learnerId: request.learner_id, institutionId: request.target_institution_id, kind: 'appeal-decision', subjectId: itemId,
+        message: `Appeal ${input.outcome === 'reject' ? 'rejected; the decision stands' : `upheld: ${extra} more credits`}: ${input.reason}`, detail: { requestId, itemId, decisionId } }, at);
+    });
+    return this.requests.get(requestId, actor);
+  }
+}

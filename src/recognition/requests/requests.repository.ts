@@ -1,0 +1,119 @@
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type {
+  RecognisedCreditsTable, RecognitionAppealsTable, RecognitionDecisionsTable, RecognitionItemsTable,
+  RecognitionNoticesTable, RecognitionRequestsTable,
+} from '../../db/tables/recognition.js';
+
+export type RequestRow = Selectable<RecognitionRequestsTable>;
+export type ItemRow = Selectable<RecognitionItemsTable>;
+export type DecisionRow = Selectable<RecognitionDecisionsTable>;
+export type AppealRow = Selectable<RecognitionAppealsTable>;
+export type CreditRow = Selectable<RecognisedCreditsTable>;
+export type NoticeRow = Selectable<RecognitionNoticesTable>;
+
+const REQUEST = ['learner_id', 'id', 'target_institution_id', 'programme_id', 'evaluated_on', 'note', 'created_at'] as const;
+const ITEM = ['learner_id', 'id', 'request_id', 'target_institution_id', 'achievement_id', 'status', 'evaluation', 'queued_at'] as const;
+export const DECISION = ['learner_id', 'id', 'item_id', 'request_id', 'kind', 'outcome', 'credits', 'grants', 'rule_versions', 'reviewer',
+  'reason', 'evidence', 'decided_at', 'ledger_entry_id'] as const;
+const APPEAL = ['learner_id', 'id', 'item_id', 'request_id', 'appealed_decision_id', 'reason', 'evidence', 'filed_at', 'decision_id'] as const;
+export const CREDIT = ['learner_id', 'id', 'decision_id', 'item_id', 'target_institution_id', 'programme_id', 'category', 'credits',
+  'target_item_id', 'source_achievement_ids', 'source_institution_ids', 'rule_id', 'rule_version', 'recognised_on', 'granted_entry_id',
+  'revoked_at', 'revoked_reason', 'revoked_entry_id'] as const;
+const NOTICE = ['learner_id', 'id', 'institution_id', 'kind', 'subject_id', 'message', 'detail', 'created_at'] as const;
+
+export async function insertRequest(db: Executor, row: Insertable<RecognitionRequestsTable>, items: Insertable<RecognitionItemsTable>[]): Promise<void> {
+  await db.insertInto('recognition_requests').values(row).execute();
+  if (items.length > 0) await db.insertInto('recognition_items').values(items).execute();
+}
+
+/** Finds a request by id alone (the route has no learner id; a fan-out look-up under Citus). */
+export function findRequest(db: Executor, id: string): Promise<RequestRow | undefined> {
+  return db.selectFrom('recognition_requests').select(REQUEST).where('id', '=', id).executeTakeFirst();
+}
+
+export function requestsOf(db: Executor, learnerId: string, ids: string[]): Promise<RequestRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('recognition_requests').select(REQUEST).where('learner_id', '=', learnerId).where('id', 'in', ids).execute();
+}
+
+export function itemsOf(db: Executor, learnerId: string, requestId: string): Promise<ItemRow[]> {
+  return db.selectFrom('recognition_items').select(ITEM).where('learner_id', '=', learnerId).where('request_id', '=', requestId).orderBy('achievement_id').execute();
+}
+
+export function findItem(db: Executor, learnerId: string, itemId: string, lock = false): Promise<ItemRow | undefined> {
+  const q = db.selectFrom('recognition_items').select(ITEM).where('learner_id', '=', learnerId).where('id', '=', itemId);
+  return (lock ? q.forUpdate() : q).executeTakeFirst();
+}
+
+export async function setItemStatus(db: Executor, learnerId: string, itemId: string, status: ItemRow['status'], queuedAt: Date | null): Promise<void> {
+  await db.updateTable('recognition_items').set({ status, queued_at: queuedAt }).where('learner_id', '=', learnerId).where('id', '=', itemId).execute();
+}
+
+/** Items of the learner at this target that are still open or ended without full credit. */
+export function reconsiderableItems(db: Executor, targetInstitutionId: string): Promise<ItemRow[]> {
+  return db.selectFrom('recognition_items').select(ITEM).where('target_institution_id', '=', targetInstitutionId)
+    .orderBy('learner_id').orderBy('id').execute();
+}
+
+export function queue(db: Executor, institutionId: string, limit: number, after?: string): Promise<ItemRow[]> {
+  let q = db.selectFrom('recognition_items').select(ITEM).where('target_institution_id', '=', institutionId).where('status', 'in', ['queued', 'appealed']);
+  if (after) q = q.where('id', '>', after);
+  return q.orderBy('id').limit(limit + 1).execute();
+}
+
+export async function insertDecision(db: Executor, row: Insertable<RecognitionDecisionsTable>): Promise<void> {
+  await db.insertInto('recognition_decisions').values(row).execute();
+}
+
+export function decisionsOf(db: Executor, learnerId: string, requestId: string): Promise<DecisionRow[]> {
+  return db.selectFrom('recognition_decisions').select(DECISION).where('learner_id', '=', learnerId).where('request_id', '=', requestId)
+    .orderBy('decided_at').orderBy('id').execute();
+}
+
+export async function insertAppeal(db: Executor, row: Insertable<RecognitionAppealsTable>): Promise<boolean> {
+  const r = await db.insertInto('recognition_appeals').values(row).onConflict((oc) => oc.columns(['learner_id', 'item_id']).doNothing()).executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export function appealsOf(db: Executor, learnerId: string, requestId: string): Promise<AppealRow[]> {
+  return db.selectFrom('recognition_appeals').select(APPEAL).where('learner_id', '=', learnerId).where('request_id', '=', requestId).execute();
+}
+
+export async function closeAppeal(db: Executor, learnerId: string, appealId: string, decisionId: string): Promise<void> {
+  await db.updateTable('recognition_appeals').set({ decision_id: decisionId }).where('learner_id', '=', learnerId).where('id', '=', appealId).execute();
+}
+
+export async function insertCredits(db: Executor, rows: Insertable<RecognisedCreditsTable>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('recognised_credits').values(rows).execute();
+}
+
+export function creditsOf(db: Executor, learnerId: string, f: { targetInstitutionId?: string; itemIds?: string[]; activeOnly?: boolean } = {}): Promise<CreditRow[]> {
+  let q = db.selectFrom('recognised_credits').select(CREDIT).where('learner_id', '=', learnerId);
+  if (f.targetInstitutionId) q = q.where('target_institution_id', '=', f.targetInstitutionId);
+  if (f.itemIds) q = f.itemIds.length === 0 ? q.where('id', 'is', null) : q.where('item_id', 'in', f.itemIds);
+  if (f.activeOnly) q = q.where('revoked_at', 'is', null);
+  return q.orderBy('recognised_on').orderBy('id').execute();
+}
+
+/** Live credit that names this achievement among its sources, locked for revocation. */
+export function liveCreditsFrom(db: Executor, learnerId: string, achievementId: string): Promise<CreditRow[]> {
+  return db.selectFrom('recognised_credits').select(CREDIT).where('learner_id', '=', learnerId)
+    .where(sql<boolean>`source_achievement_ids @> array[${achievementId}]::uuid[]`).where('revoked_at', 'is', null).orderBy('id').forUpdate().execute();
+}
+
+export async function revokeCredit(db: Executor, learnerId: string, id: string, v: { at: Date; reason: string; entryId: number }): Promise<void> {
+  await db.updateTable('recognised_credits').set({ revoked_at: v.at, revoked_reason: v.reason, revoked_entry_id: v.entryId })
+    .where('learner_id', '=', learnerId).where('id', '=', id).execute();
+}
+
+export async function insertNotices(db: Executor, rows: Insertable<RecognitionNoticesTable>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('recognition_notices').values(rows).execute();
+}
+
+export function notices(db: Executor, f: { learnerId?: string; institutionId?: string; limit: number; before?: string }): Promise<NoticeRow[]> {
+  let q = db.selectFrom('recognition_notices').select(NOTICE);
+  if (f.learnerId) q = q.where('learner_id', '=', f.learnerId);
+  if (f.institutionId) q = q.where('institution_id', '=', f.institutionId);
+  return q.orderBy('created_at', 'desc').orderBy('id').limit(f.limit).execute();
+}

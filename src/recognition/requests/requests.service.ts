@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { Decimal } from 'decimal.js';
+import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
+import { assertActsForInstitution, assertIsLearner } from '../../auth/policy.js';
+import type { Actor, Principal } from '../../auth/principal.js';
+import type { Db, Executor } from '../../db/database.js';
+import { forbidden, invalidField, notFound } from '../../errors.js';
+import type { InstitutionService } from '../../institutions/institutions.service.js';
+import type { LedgerWriter } from '../../ledger/ledger-writer.js';
+import { todayOf } from '../agreements/agreements.service.js';
+import type { Candidate, EngineAchievement, PriorRecognition } from '../engine/index.js';
+import { describedAchievements, learnerAchievements, type DescribedAchievement } from '../evaluation/achievement-inputs.js';
+import { evaluationView, grantView, outcomeView, type EvaluationView } from '../evaluation/evaluation-view.js';
+import type { Evaluator } from '../evaluation/evaluator.js';
+import { writeDecision } from './decision-writer.js';
+import { requestView, type RequestView } from './request-view.js';
+import * as repo from './requests.repository.js';
+
+export interface PreviewInput {
+  targetInstitutionId: string; programmeId?: string; date?: string;
+  learnerId?: string; achievementIds?: string[]; achievements?: DescribedAchievement[];
+}
+export interface NewRequest { targetInstitutionId: string; programmeId?: string; achievementIds: string[]; note?: string }
+
+/** Earlier recognition at the target, as the engine counts it against caps and double counting. */
+export function priorOf(credits: repo.CreditRow[]): PriorRecognition[] {
+  return credits.filter((c) => c.revoked_at === null).map((c) => ({
+    credits: new Decimal(c.credits), recognisedOn: c.recognised_on, ...(c.rule_id ? { ruleId: c.rule_id } : {}),
+    sourceInstitutionIds: c.source_institution_ids, achievementIds: c.source_achievement_ids,
+    ...(c.target_item_id ? { targetItemIds: [c.target_item_id] } : {}),
+  }));
+}
+
+/** Preview (no writes), requests (automatic decisions for full matches, the rest queued), reads. */
+export class RequestService {
+  constructor(private readonly db: Db, private readonly evaluator: Evaluator, private readonly ledger: LedgerWriter,
+    private readonly institutions: InstitutionService, private readonly homeCreditSystem: string, private readonly now: () => Date) {}
+
+  async preview(input: PreviewInput, actor: Actor): Promise<EvaluationView> {
+    await this.targetExists(input.targetInstitutionId);
+    const date = input.date ?? todayOf(this.now());
+    let achievements: EngineAchievement[];
+    let prior: PriorRecognition[] = [];
+    if (input.achievements) {
+      achievements = await describedAchievements(this.db, input.achievements, this.homeCreditSystem);
+      await this.checkDescribed(input.achievements, achievements);
+    } else {
+      const learnerId = input.learnerId ?? (actor.principal.kind === 'learner' ? actor.principal.learnerId : undefined);
+      if (!learnerId) throw invalidField('/body/achievements', 'achievements_required', 'Name achievements, or preview as a learner on your own record');
+      if (actor.principal.kind !== 'learner') throw forbidden('own_record_only', 'Only the learner previews against their own record; others list achievements');
+      assertIsLearner(actor.principal, learnerId);
+      achievements = await learnerAchievements(this.db, learnerId, this.homeCreditSystem, input.achievementIds);
+      prior = priorOf(await repo.creditsOf(this.db, learnerId, { targetInstitutionId: input.targetInstitutionId, activeOnly: true }));
+    }
+    const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date, previouslyRecognised: prior });
+    return evaluationView(e, date, input.programmeId ?? null);
+  }
+
+  private async checkDescribed(list: DescribedAchievement[], resolved: EngineAchievement[]): Promise<void> {
+    list.forEach((x, i) => {
+      if (x.catalogueItemId && resolved[i]!.catalogueItemId === null) throw invalidField(`/body/achievements/${i}/catalogueItemId`, 'unknown_catalogue_item', `No catalogue item ${x.catalogueItemId}`);
+    });
+  }
+
+  private async targetExists(id: string): Promise<void> {
+    await this.institutions.get(id).catch(() => { throw invalidField('/body/targetInstitutionId', 'unknown_institution', `No institution ${id}`); });
+  }
+
+  async create(learnerId: string, input: NewRequest, actor: Actor): Promise<RequestView> {
+    await this.targetExists(input.targetInstitutionId);
+    const ids = [...new Set(input.achievementIds)];
+    const at = this.now();
+    const date = todayOf(at);
+    const requestId = randomUUID();
+    await this.db.transaction().execute(async (trx) => {
+      const achievements = await learnerAchievements(trx, learnerId, this.homeCreditSystem, ids);
+      const missing = ids.findIndex((id) => !achievements.some((a) => a.id === id));
+      if (missing >= 0) throw invalidField(`/body/achievementIds/${missing}`, 'unknown_achievement', `No achievement ${ids[missing]} in this learner's record`);
+      const prior = priorOf(await repo.creditsOf(trx, learnerId, { targetInstitutionId: input.targetInstitutionId, activeOnly: true }));
+      const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date, previouslyRecognised: prior }, trx);
+      const items = e.result.outcomes.map((o) => ({
+        learner_id: learnerId, id: randomUUID(), request_id: requestId, target_institution_id: input.targetInstitutionId, achievement_id: o.achievementId,
+        status: o.status === 'match' ? 'decided' as const : 'queued' as const, evaluation: JSON.stringify(outcomeView(o)), queued_at: o.status === 'match' ? null : at,
+      }));
+      await repo.insertRequest(trx, {
+        learner_id: learnerId, id: requestId, target_institution_id: input.targetInstitutionId, programme_id: input.programmeId ?? null,
+        evaluated_on: date, note: input.note ?? null, created_at: at,
+      }, items);
+      await recordWrite(trx, actor, { action: 'recognition.request', resourceType: 'recognition_request', resourceId: requestId, learnerId, institutionId: input.targetInstitutionId }, at);
+      const itemOf = new Map(items.map((i) => [i.achievement_id, i.id]));
+      for (const c of e.result.chosen) await this.decideAutomatically(trx, c, { learnerId, requestId, input, itemOf, date, actor, at });
+    });
+    return this.get(requestId, actor);
+  }
+
+  // A many:1 match is granted once, on the first source's item; the others record the shared grant.
+  private async decideAutomatically(trx: Executor, c: Candidate, x: { learnerId: string; requestId: string; input: NewRequest; itemOf: Map<string, string>; date: string; actor: Actor; at: Date }) {
+    const [first, ...others] = c.achievementIds;
+    for (const a of [first!, ...others]) {
+      await writeDecision(trx, this.ledger, x.actor, {
+        learnerId: x.learnerId, requestId: x.requestId, itemId: x.itemOf.get(a)!, targetInstitutionId: x.input.targetInstitutionId,
+        programmeId: x.input.programmeId ?? null, kind: 'automatic', outcome: 'approve', grants: a === first ? c.grants.map(grantView) : [],
+        ruleVersions: [{ id: c.rule.id, version: c.rule.version }], reviewer: 'engine',
+        reason: a === first ? c.explanation : `counted together with ${first} under rule ${c.rule.id} v${c.rule.version}`,
+        evidence: c.rule.evidence, sources: { achievementIds: c.achievementIds, institutionIds: c.sourceInstitutionIds }, recognisedOn: x.date,
+      }, x.at);
+    }
+  }
+
+  async get(id: string, actor: Actor, db: Executor = this.db): Promise<RequestView> {
+    const r = await repo.findRequest(db, id);
+    if (!r) throw notFound('recognition_request', id);
+    assertCanSeeRequest(actor.principal, r);
+    const [items, decisions, appeals] = await Promise.all([repo.itemsOf(db, r.learner_id, id), repo.decisionsOf(db, r.learner_id, id), repo.appealsOf(db, r.learner_id, id)]);
+    const credits = await repo.creditsOf(db, r.learner_id, { itemIds: items.map((i) => i.id) });
+    return requestView(r, items, decisions, appeals, credits);
+  }
+
+  async queue(institutionId: string, limit: number, after?: string) {
+    const rows = await repo.queue(this.db, institutionId, limit, after);
+    const shown = rows.slice(0, limit);
+    return {
+      items: shown.map((i) => ({ id: i.id, learnerId: i.learner_id, requestId: i.request_id, achievementId: i.achievement_id, status: i.status,
+        evaluation: (typeof i.evaluation === 'string' ? JSON.parse(i.evaluation) : i.evaluation) as object, queuedAt: i.queued_at?.toISOString() ?? null })),
+      next: rows.length > limit ? shown[shown.length - 1]!.id : null,
+    };
+  }
+}
+
+/** The learner, the target institution's reviewers, or the operator. */
+export function assertCanSeeRequest(p: Principal, r: repo.RequestRow): void {
+  if (p.kind === 'learner') return assertIsLearner(p, r.learner_id);
+  if (p.kind === 'institution' && !p.scopes.includes('recognition:review')) throw forbidden('insufficient_scope', 'This needs the scope recognition:review');
+  assertActsForInstitution(p, r.target_institution_id);
+}

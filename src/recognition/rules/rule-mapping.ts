@@ -1,0 +1,99 @@
+import { Decimal } from 'decimal.js';
+import type {
+  AchievementPattern, Conditions, Rule, RuleItem, RuleOwner, TargetCaps,
+} from '../engine/index.js';
+import { engineItemId, type BlockDef, type CapsDef, type ConditionsDef, type ConversionDef, type EquivalencyDef, type PatternDef, type RuleItemDef, type RuleKind } from './rule-definition.js';
+
+/** A published rule version as the service handles it (domain type, not a row). */
+export interface RuleVersion {
+  id: string;
+  version: number;
+  owner: RuleOwner;
+  targetInstitutionId: string;
+  programmeId: string | null;
+  kind: RuleKind;
+  definition: unknown;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  rationale: string;
+  evidence: string[];
+  supersedes: number | null;
+  publishedBy: string;
+  publishedAt: string;
+}
+
+/** Target policy from a 'caps' rule version. */
+export interface CapsPolicy { ruleId: string; version: number; programmeId: string | null; effectiveFrom: string; effectiveTo: string | null; def: CapsDef }
+
+const d = (v: string): Decimal => new Decimal(v);
+
+function item(i: RuleItemDef): RuleItem {
+  return {
+    itemId: engineItemId(i.institutionId, i.code), version: i.version === undefined ? null : String(i.version),
+    institutionId: i.institutionId, credits: d(i.credits), ...(i.category ? { category: i.category } : {}),
+  };
+}
+
+function conditions(c: ConditionsDef | undefined): Conditions {
+  if (!c) return {};
+  const out: Conditions = {};
+  if (c.minResult) out.minResult = { ...c.minResult };
+  if (c.recency) out.recency = { ...c.recency };
+  if (c.targetLevel) out.targetLevel = { ...c.targetLevel };
+  if (c.allowLowerLevel !== undefined) out.allowLowerLevel = c.allowLowerLevel;
+  if (c.prerequisites) out.prerequisites = c.prerequisites.map((p) => ({ ...p }));
+  if (c.waiverOnly !== undefined) out.waiverOnly = c.waiverOnly;
+  return out;
+}
+
+function pattern(p: PatternDef): AchievementPattern {
+  const out: AchievementPattern = {};
+  if (p.kinds) out.kinds = [...p.kinds];
+  if (p.institutionIds) out.institutionIds = [...p.institutionIds];
+  if (p.platforms) out.platforms = [...p.platforms];
+  if (p.minLevel) out.minLevel = { ...p.minLevel };
+  if (p.fieldPrefix !== undefined) out.fieldPrefix = p.fieldPrefix;
+  if (p.minCredits) out.minCredits = { amount: d(p.minCredits.amount), creditSystemId: p.minCredits.creditSystemId };
+  if (p.minHours !== undefined) out.minHours = d(p.minHours);
+  return out;
+}
+
+/** The engine's view of a published version; undefined for 'caps' (target policy, not a rule). */
+export function toEngineRule(r: RuleVersion): Rule | undefined {
+  if (r.kind === 'caps') return undefined;
+  const def = r.definition as EquivalencyDef | BlockDef | ConversionDef;
+  const base = {
+    id: r.id, version: r.version, owner: r.owner, targetInstitutionId: r.targetInstitutionId,
+    ...(r.programmeId !== null ? { programmeId: r.programmeId } : {}),
+    effectiveFrom: r.effectiveFrom, effectiveTo: r.effectiveTo, rationale: r.rationale, evidence: r.evidence,
+    conditions: conditions(def.conditions), ...(def.maxCredits ? { maxCredits: d(def.maxCredits) } : {}),
+  };
+  if (r.kind === 'equivalency') {
+    const e = def as EquivalencyDef;
+    return { ...base, type: 'equivalency', sources: e.sources.map(item), targets: e.targets.map(item), bidirectional: e.bidirectional === true };
+  }
+  const p = def as BlockDef | ConversionDef;
+  const targetItem = p.targetItem ? { targetItem: item(p.targetItem) } : {};
+  return r.kind === 'block'
+    ? { ...base, type: 'block', pattern: pattern(p.pattern), credits: d((p as BlockDef).credits), category: p.category, ...targetItem }
+    : { ...base, type: 'conversion', pattern: pattern(p.pattern), step: d((p as ConversionDef).step), category: p.category, ...targetItem };
+}
+
+/** '1/3' or '0.25' as an exact ratio (the engine multiplies before it divides). */
+export function fraction(text: string): { numerator: Decimal; denominator: Decimal } {
+  const [n, m] = text.split('/');
+  return { numerator: d(n!), denominator: d(m ?? '1') };
+}
+
+export function toTargetCaps(def: CapsDef): TargetCaps {
+  const caps: TargetCaps = {};
+  if (def.perSourceInstitution) caps.perSourceInstitution = d(def.perSourceInstitution);
+  if (def.learnerPeriod) caps.learnerPeriod = { months: def.learnerPeriod.months, max: d(def.learnerPeriod.max) };
+  if (def.programme) {
+    caps.programme = {
+      ...(def.programme.max ? { max: d(def.programme.max) } : {}),
+      ...(def.programme.fraction ? { fraction: fraction(def.programme.fraction) } : {}),
+    };
+  }
+  return caps;
+}
