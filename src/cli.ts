@@ -66,6 +66,7 @@ program.command('frameworks:load').description('Load framework data files (defau
       const { BUNDLED_FRAMEWORKS_DIR } = await import('./frameworks/frameworks.service.js');
       console.log(JSON.stringify(await ctx.frameworks.loadDirectory(dir ?? BUNDLED_FRAMEWORKS_DIR, CLI_ACTOR), null, 2));
     });
+  });
 registerLedgerCommands(program, withContext);
 registerRecordCommands(program, withContext);
 
