@@ -5,6 +5,7 @@ import {
 } from '../../src/ledger/merkle/index.js';
 import { resolverFromJwks } from '../../src/ledger/tree-head-keys.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { onPostgres } from '../helpers/test-db.js';
 import { SMALL_LEDGER, appendEvent, appendEvents } from './ledger-fixture.js';
 
 let t: TestApp;
@@ -66,6 +67,31 @@ describe('ledger integrator', () => {
     await ledger().integrate();
     expect((await ledger().entryFor('test_thing', 'late'))).toEqual({ entryId: lowId, leafIndex: before });
     expect((await ledger().entryFor('test_thing', late.resourceId))?.leafIndex).toBe(before - 1);
+  });
+
+  it.skipIf(!onPostgres)('integrates a transaction that drew its id first but committed last after the later one (PostgreSQL)', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    let appended!: (id: number) => void;
+    const early = new Promise<number>((resolve) => { appended = resolve; });
+    const slow = t.ctx.db.transaction().execute(async (trx) => {
+      appended((await appendEvent(t.ctx, { trx, resourceId: 'slow' })).id);
+      await gate;
+    });
+    const slowId = await early;
+    try {
+      const fast = await appendEvent(t.ctx, { resourceId: 'fast' });
+      expect(fast.id).toBeGreaterThan(slowId);
+      await ledger().integrate();
+      // Uncommitted: invisible to the integrator, so it cannot leave a hole in the tree.
+      expect(await ledger().entryFor('test_thing', 'slow')).toBeUndefined();
+    } finally {
+      release();
+      await slow;
+    }
+    await ledger().integrate();
+    const fastIndex = (await ledger().entryFor('test_thing', 'fast'))!.leafIndex!;
+    expect((await ledger().entryFor('test_thing', 'slow'))!.leafIndex).toBe(fastIndex + 1);
   });
 
   it('signs nothing when idle, and only every N entries or T seconds on the timer policy', async () => {
