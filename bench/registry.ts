@@ -1,3 +1,4 @@
+import { credentialsBench } from './credentials.bench.js';
 import { httpBench } from './http.bench.js';
 import { ledgerBench } from './ledger.bench.js';
 
@@ -14,4 +15,4 @@ export interface Benchmark {
 }
 
 /** Every benchmark, in order. Domains add theirs here. */
-export const BENCHMARKS: Benchmark[] = [httpBench, ledgerBench];
+export const BENCHMARKS: Benchmark[] = [httpBench, ledgerBench, credentialsBench];

@@ -5,7 +5,8 @@ import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { actor } from '../http/actor.js';
 import { IdParams, problemResponses } from '../http/schemas.js';
-import { BatchBody, BatchResponse, IssueBody, IssueResponse, StatusBody, StatusResponse } from './credentials.schemas.js';
+import { BatchBody, BatchResponse, IssueBody, IssueResponse, SignedCredentialSchema, StatusBody, StatusResponse } from './credentials.schemas.js';
+import { signedForm } from './issuance/issuance.service.js';
 import type { JsonObject } from './core/did-key.js';
 
 export const credentialRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
@@ -46,6 +47,19 @@ export const credentialRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => 
       params: IdParams, body: StatusBody, response: { 200: StatusResponse, ...problemResponses },
     },
   }, async (req) => c.status.change(req.params.id, req.body.action, req.body.reason ?? null, actor(req)));
+
+  app.get('/learners/:id/credentials', {
+    config: { access: { allow: ['learner', 'operator', 'institution'], learnerParam: 'id', scope: 'records:read' } },
+    schema: { tags: ['credentials'], summary: 'Credentials issued to a learner (the learner, operators, institutions with records:read)', params: IdParams,
+      response: { 200: Type.Object({ items: Type.Array(Type.Object({
+        id: Type.String(), issuer: Type.String(), kind: Type.String(), format: Type.String(), status: Type.String(),
+        issuedAt: Type.String(), verifyUrl: Type.String(), verifiableCredential: SignedCredentialSchema })) }), ...problemResponses } },
+  }, async (req) => ({
+    items: (await c.issuance.forLearner(req.params.id)).map((r) => ({
+      id: r.id, issuer: r.issuer_did, kind: r.kind, format: r.format, status: r.status, issuedAt: r.issued_at.toISOString(),
+      verifyUrl: `${ctx.config.publicUrl}/verify/${r.id}`, verifiableCredential: signedForm(r),
+    })),
+  }));
 
   app.get('/status-lists/:id', {
     config: { access: { allow: ['public'] } },

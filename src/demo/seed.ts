@@ -1,5 +1,6 @@
 import type { Actor } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
+import { seedCredentials } from '../credentials/demo-seed.js';
 import { seedRecords } from '../records/demo-seed.js';
 import { hashSecret } from '../auth/secrets.js';
 import { insertClient } from '../institutions/institutions.repository.js';
@@ -40,7 +41,8 @@ export async function seedDemo(ctx: AppContext): Promise<string[]> {
   // Domain seed steps are appended here.
   const catalogueLines = await seedCatalogue(ctx, state, SYSTEM);
   const recordLines = await seedRecords(ctx, state, SYSTEM);
-  return [...describe(state), ...catalogueLines, ...recordLines];
+  const credentialLines = await seedCredentials(ctx, state, SYSTEM);
+  return [...describe(state), ...catalogueLines, ...recordLines, ...credentialLines];
 }
 
 function describe(state: DemoState): string[] {

@@ -67,6 +67,7 @@ const EXPECTED: Record<string, Who[]> = {
   'POST /institutions/:id/keys/rotate': ['operator', 'ownInst'],
   'POST /keys/:keyId/revoke': ['operator'],
   'POST /credentials/issue': STAFF,
+  'GET /learners/:id/credentials': [...STAFF, 'ownLearner'],
   'POST /institutions/:id/credentials/batches': ['operator', 'ownInst'],
   'POST /credentials/:id/status': STAFF,
   'GET /status-lists/:id': ALL,

@@ -69,6 +69,10 @@ export class IssuanceService {
     return /^[0-9a-f-]{36}$/i.test(id) ? repo.findCredential(this.db, id) : undefined;
   }
 
+  forLearner(learnerId: string): Promise<repo.CredentialRow[]> {
+    return repo.listForLearner(this.db, learnerId);
+  }
+
   async issue(req: IssueRequest, actor: Actor): Promise<IssuedCredential> {
     return (await this.issueMany([req], actor))[0]!;
   }

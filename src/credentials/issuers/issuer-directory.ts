@@ -31,6 +31,11 @@ export interface Issuer {
 export class IssuerDirectory {
   readonly bankDid: string;
   readonly #signing = new Map<string, IssuerKey>();
+  // DID documents and issuers by DID, kept briefly: verification looks them up several times per
+  // request. A rotation or revocation here clears them; another instance's shows within TTL_MS.
+  readonly #docs = new Map<string, { at: number; value: Promise<JsonObject | undefined> }>();
+  readonly #byDid = new Map<string, { at: number; value: Promise<Issuer | undefined> }>();
+  static readonly TTL_MS = 5_000;
 
   constructor(private readonly db: Executor, private readonly keys: KeyStore, private readonly publicUrl: string) {
     this.bankDid = didWebFor(publicUrl);
@@ -48,7 +53,21 @@ export class IssuerDirectory {
     return row ? this.toIssuer(row) : undefined;
   }
 
-  async byDid(did: string): Promise<Issuer | undefined> {
+  byDid(did: string): Promise<Issuer | undefined> {
+    return this.cached(this.#byDid, did, () => this.loadByDid(did));
+  }
+
+  private cached<T>(map: Map<string, { at: number; value: Promise<T> }>, key: string, load: () => Promise<T>): Promise<T> {
+    const hit = map.get(key);
+    if (hit && Date.now() - hit.at < IssuerDirectory.TTL_MS) return hit.value;
+    if (map.size > 10_000) map.clear();
+    const value = load();
+    map.set(key, { at: Date.now(), value });
+    value.catch(() => map.delete(key));
+    return value;
+  }
+
+  private async loadByDid(did: string): Promise<Issuer | undefined> {
     if (did === this.bankDid) return this.bank();
     const row = await this.db.selectFrom('institutions').select(['id', 'slug', 'did', 'name_en', 'name_zh', 'kind', 'status'])
       .where('did', '=', did).executeTakeFirst();
@@ -87,11 +106,16 @@ export class IssuerDirectory {
   /** Forget cached signing keys (after a rotation or revocation). */
   forgetSigningKeys(): void {
     this.#signing.clear();
+    this.#docs.clear();
     this.keys.forget();
   }
 
   /** The DID document of the bank or an institution, from the database (never the network). */
-  async didDocument(did: string): Promise<JsonObject | undefined> {
+  didDocument(did: string): Promise<JsonObject | undefined> {
+    return this.cached(this.#docs, did, () => this.loadDidDocument(did));
+  }
+
+  private async loadDidDocument(did: string): Promise<JsonObject | undefined> {
     const issuer = await this.byDid(did);
     if (!issuer) return undefined;
     const keys = await this.keys.list(issuer.ref, CREDENTIAL_KEY_PURPOSE);

@@ -89,7 +89,8 @@ export class VerifierService {
 
   private async proofCheck(proof: ProofVerification): Promise<CheckResult> {
     const vm = proof.verificationMethod;
-    const key = vm ? await this.directory.keyForVerificationMethod(vm) : undefined;
+    // A revoked key has left assertionMethod, so its proofs fail; only then ask the registry why.
+    const key = vm && !proof.verified ? await this.directory.keyForVerificationMethod(vm) : undefined;
     if (key?.status === 'revoked') {
       return fail('proof', 'key_revoked', `signing key ${vm} was revoked on ${key.revokedAt?.toISOString()}: ${key.revocationReason ?? 'no reason given'}`);
     }
