@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   // Integrates ledger entries into the Merkle tree and signs tree heads while the server runs.
   const integrator = new IntegratorTimer(ctx.ledgerService, config.ledger.integrateIntervalMs, ctx.logger);
   integrator.start();
-  for (const line of notes) ctx.logger.info(line);
+  // Start-up notes are for the person at the terminal: plain text, not JSON log lines.
+  process.stdout.write(`${notes.join("\n")}\n`);
 
   let closing = false;
   const shutdown = async (signal: string) => {
