@@ -24,6 +24,7 @@ export function buildModel(members: number[], cands: Candidate[], groups: CapGro
   const caps: Model['caps'] = [];
   for (const g of groups) {
     const positions = g.members.flatMap((i) => (inside.has(i) && units[inside.get(i)!]! > 0 ? [inside.get(i)!] : []));
+    if (positions.length === 0) continue; // decimal arithmetic below is the costly part
     const rhs = g.remaining.times(scale).floor().toNumber();
     if (positions.reduce((s, k) => s + units[k]!, 0) > rhs) caps.push({ positions, rhs }); // binding only
   }

@@ -49,6 +49,14 @@ function solveMilp(m: Model, solver: Solver): number[] {
   return m.members.filter((_, k) => (second.values[`x${k}`] ?? 0) > 0.5);
 }
 
+// Each component only needs the caps its members belong to; scanning every cap per component
+// was the evaluation's main cost.
+function groupsTouching(n: number, groups: CapGroup[]): (members: number[]) => CapGroup[] {
+  const of = Array.from({ length: n }, () => [] as CapGroup[]);
+  for (const g of groups) for (const i of g.members) of[i]!.push(g);
+  return (members) => [...new Set(members.flatMap((i) => of[i]!))];
+}
+
 function solveComponent(members: number[], cands: Candidate[], groups: CapGroup[], solver: Solver, limit: number, notes: string[]): number[] {
   if (members.length === 1) return members;
   const model = buildModel(members, cands, groups);
@@ -65,7 +73,8 @@ function underGlobalCap(comps: number[][], active: number[], cands: Candidate[],
   // Scale from the credits only: totals are multiples of 1/scale, so flooring the capacity is
   // exact even when the cap itself is not (1/3 of a programme).
   const scale = unitScale(active.map((i) => cands[i]!.credits));
-  const options = comps.map((members) => frontier(buildModel(members, cands, local, scale)));
+  const touching = groupsTouching(cands.length, local);
+  const options = comps.map((members) => frontier(buildModel(members, cands, touching(members), scale)));
   notes.push(`${comps.length} independent groups of candidates share the ${global.label}; combined exactly by dynamic programming over the credit total`);
   return combineUnderCapacity(options, global.remaining.times(scale).floor().toNumber());
 }
@@ -81,7 +90,8 @@ export function optimise(cands: Candidate[], groups: CapGroup[], solver: Solver,
   const demand = active.reduce((s, i) => s.plus(cands[i]!.credits), new Decimal(0));
   let picked: number[];
   if (!global || demand.lte(global.remaining)) {
-    picked = comps.flatMap((members) => solveComponent(members, cands, local, solver, searchLimit, notes));
+    const touching = groupsTouching(cands.length, local);
+    picked = comps.flatMap((members) => solveComponent(members, cands, touching(members), solver, searchLimit, notes));
   } else if (comps.every((c) => c.length <= searchLimit)) {
     picked = underGlobalCap(comps, active, cands, local, global, notes);
   } else {
