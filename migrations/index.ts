@@ -4,6 +4,7 @@ import * as m0002 from './0002-ledger.js';
 import * as m0003 from './0003-frameworks-catalogue.js';
 import * as m0004 from './0004-records.js';
 import * as m0005 from './0005-recognition.js';
+import * as m0006 from './0006-qualifications.js';
 import * as m0007 from './0007-credentials.js';
 
 /** Every migration, in order. Add new ones at the end; a merged migration is never edited. */
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   '0003-frameworks-catalogue': m0003,
   '0004-records': m0004,
   '0005-recognition': m0005,
+  '0006-qualifications': m0006,
   '0007-credentials': m0007,
 };

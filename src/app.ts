@@ -24,6 +24,8 @@ import { didRoutes } from './credentials/issuers/did.routes.js';
 import { verifyRoutes } from './credentials/verify/verify.routes.js';
 import { recognitionRuleRoutes } from './recognition/rules.routes.js';
 import { recognitionRoutes } from './recognition/recognition.routes.js';
+import { programmeRoutes } from './qualifications/programmes.routes.js';
+import { auditRoutes } from './qualifications/audits.routes.js';
 
 /** Builds the HTTP application over a context; never listens (server.ts does). */
 export async function buildApp(ctx: AppContext, routeTable: RouteAccess[] = []): Promise<FastifyInstance> {
@@ -78,5 +80,7 @@ export async function buildApp(ctx: AppContext, routeTable: RouteAccess[] = []):
   await app.register(verifyRoutes(ctx));
   await app.register(recognitionRuleRoutes(ctx));
   await app.register(recognitionRoutes(ctx));
+  await app.register(programmeRoutes(ctx));
+  await app.register(auditRoutes(ctx));
   return app;
 }

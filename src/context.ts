@@ -21,6 +21,7 @@ import { TreeHeadKeys } from './ledger/tree-head-keys.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
 import { RecordsModule } from './records/records.module.js';
 import { RecognitionModule } from './recognition/recognition.module.js';
+import { QualificationsModule } from './qualifications/qualifications.module.js';
 
 export interface Clock { now(): Date }
 export const systemClock: Clock = { now: () => new Date() };
@@ -57,6 +58,8 @@ export class AppContext {
     readonly credentials: CredentialsModule,
     /** The learning record: deposits, transcripts, shares; `records.onRevoked(handler)` for other domains. */
     readonly records: RecordsModule,
+    /** Programmes, enrolments, audits and awards. */
+    readonly qualifications: QualificationsModule,
     /** Recognition: rules, agreements, preview, requests, decisions, appeals; revokes derived credit on revocation. */
     readonly recognition: RecognitionModule,
   ) {}
@@ -81,8 +84,10 @@ export class AppContext {
     const ledgerService = new LedgerService(db, new TreeHeadKeys(keys), ledgerBodies, config.ledger, now);
     const credentials = new CredentialsModule({ db, keys, ledger, publicUrl: config.publicUrl, now, signing: overrides.credentialSigning });
     const records = new RecordsModule({ db, ledger, learners, institutions, keyEncryptionKey: config.keyEncryptionKey, publicUrl: config.publicUrl, homeCreditSystem: config.homeCreditSystem, now });
+    const qualifications = new QualificationsModule({ db, institutions, learners, records, ledger, ledgerBodies, credentials, publicUrl: config.publicUrl, now });
+    credentials.connectRecords(records);
     const recognition = new RecognitionModule({ db, ledger, ledgerBodies, institutions, frameworks, records, homeCreditSystem: config.homeCreditSystem, now });
-    return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, frameworks, catalogue, ledgerBodies, ledgerService, credentials, records, recognition);
+    return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, frameworks, catalogue, ledgerBodies, ledgerService, credentials, records, qualifications, recognition);
   }
 
   /** Work that needs the migrated database: the dev identity provider's key, the first operator. */
@@ -93,6 +98,8 @@ export class AppContext {
     // version's content changed. Then the configured home framework and credit system must exist.
     await this.frameworks.loadDirectory(BUNDLED_FRAMEWORKS_DIR, { principal: { kind: 'operator', clientId: 'startup', scopes: ['*'] }, requestId: 'startup' });
     await this.frameworks.assertHome(this.config.homeFramework, this.config.homeCreditSystem);
+    // The shipped programme requirement sets, like the frameworks: a no-op once loaded.
+    await this.qualifications.programmes.loadBundled({ principal: { kind: 'operator', clientId: 'startup', scopes: ['*'] }, requestId: 'startup' });
   }
 
   async close(): Promise<void> {

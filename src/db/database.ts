@@ -10,6 +10,7 @@ import type {
   RecognisedCreditsTable, RecognitionAgreementPartiesTable, RecognitionAgreementsTable, RecognitionAppealsTable,
   RecognitionDecisionsTable, RecognitionItemsTable, RecognitionNoticesTable, RecognitionRequestsTable, RecognitionRulesTable,
 } from './tables/recognition.js';
+import type { AwardRescissionsTable, AwardsTable, ProgrammeEnrolmentsTable, ProgrammeVersionsTable } from './tables/qualifications.js';
 import type { AchievementKeysTable, AchievementsTable, AchievementVersionsTable, RecordShareAccessesTable, RecordSharesTable } from './tables/records.js';
 
 /** The whole schema, one table type per file under tables/. */
@@ -35,6 +36,10 @@ export interface Database {
   credentials: CredentialsTable;
   status_lists: StatusListsTable;
   credential_imports: CredentialImportsTable;
+  programme_versions: ProgrammeVersionsTable;
+  programme_enrolments: ProgrammeEnrolmentsTable;
+  awards: AwardsTable;
+  award_rescissions: AwardRescissionsTable;
   recognition_rules: RecognitionRulesTable;
   recognition_agreements: RecognitionAgreementsTable;
   recognition_agreement_parties: RecognitionAgreementPartiesTable;

@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { BodyRebuilder, EntryRef } from '../ledger/body-registry.js';
@@ -10,7 +11,7 @@ export const RESCISSION_RESOURCE = 'award_rescission';
 export function awardedEventBody(r: Pick<AwardRow, 'id' | 'programme_id' | 'programme_version' | 'institution_id' | 'snapshot_digest' | 'total_credits' | 'awarded_at'>) {
   return {
     awardId: r.id, programmeId: r.programme_id, programmeVersion: r.programme_version, institutionId: r.institution_id,
-    snapshotDigest: r.snapshot_digest, totalCredits: r.total_credits, awardedAt: new Date(r.awarded_at).toISOString(),
+    snapshotDigest: r.snapshot_digest, totalCredits: new Decimal(r.total_credits).toString(), awardedAt: new Date(r.awarded_at).toISOString(),
   };
 }
 

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { Decimal } from 'decimal.js';
 import type { Actor } from '../auth/principal.js';
 import { actorOf } from '../auth/principal.js';
 import { recordWrite } from '../audit-trail/audit-trail.repository.js';
@@ -29,7 +30,7 @@ export interface Award {
 function toAward(r: repo.AwardRow, x?: repo.RescissionRow): Award {
   return {
     id: r.id, learnerId: r.learner_id, programmeId: r.programme_id, programmeVersion: r.programme_version, institutionId: r.institution_id,
-    status: r.status, totalCredits: r.total_credits, snapshotDigest: r.snapshot_digest, auditSnapshot: r.audit_snapshot as AuditView,
+    status: r.status, totalCredits: new Decimal(r.total_credits).toString(), snapshotDigest: r.snapshot_digest, auditSnapshot: r.audit_snapshot as AuditView,
     credentialId: r.credential_id, awardedBy: r.awarded_by, awardedAt: r.awarded_at.toISOString(), ledgerEntryId: Number(r.ledger_entry_id),
     rescission: x ? { reason: x.reason, rescindedBy: x.rescinded_by, rescindedAt: x.rescinded_at.toISOString(), ledgerEntryId: Number(x.ledger_entry_id) } : null,
   };
@@ -98,7 +99,7 @@ export class AwardService {
     const learner = (await findLearner(this.db, row.learner_id))!;
     const now = this.now();
     const credential = awardCredential({
-      awardId: row.id, pv, issuer, publicUrl: this.publicUrl, totalCounted: row.total_credits, awardedOn: row.awarded_at.toISOString().slice(0, 10),
+      awardId: row.id, pv, issuer, publicUrl: this.publicUrl, totalCounted: new Decimal(row.total_credits).toString(), awardedOn: row.awarded_at.toISOString().slice(0, 10),
       validFrom: now.toISOString().replace(/\.\d{3}Z$/, 'Z'), learner: { id: row.learner_id, did: learner.did, subjectSalt: learner.subject_salt },
     });
     const issued = await this.credentials.issuance.issue({

@@ -30,8 +30,8 @@ export function latestVersions(db: Executor, awarding?: string): Promise<Program
 
 /** Inserts the next version; undefined when the (programme, version) or seq slot was taken concurrently. */
 export async function insertVersion(db: Executor, row: Insertable<ProgrammeVersionsTable>): Promise<boolean> {
-  const res = await db.insertInto('programme_versions').values(row).onConflict((c) => c.doNothing()).executeTakeFirst();
-  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  const res = await db.insertInto('programme_versions').values(row).onConflict((c) => c.doNothing()).returning('seq').executeTakeFirst();
+  return res !== undefined;
 }
 
 export function findEnrolment(db: Executor, learnerId: string, programmeId: string): Promise<EnrolmentRow | undefined> {
