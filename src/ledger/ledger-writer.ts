@@ -37,4 +37,16 @@ export class LedgerWriter {
     }).returning('id').executeTakeFirstOrThrow();
     return { id: row.id, bodyDigest };
   }
+
+  /** Appends several entries in one statement (bulk deposits); results are keyed by resourceId. */
+  async appendMany(trx: Executor, events: LedgerEvent[]): Promise<Map<string, { id: number; bodyDigest: string }>> {
+    if (events.length === 0) return new Map();
+    const rows = events.map((e) => ({
+      learner_id: e.learnerId, subject_ref: this.subjectRef(e.learnerId), event_type: e.eventType,
+      actor: typeof e.actor === 'string' ? e.actor : actorOf(e.actor.principal), recorded_at: e.at,
+      body_digest: eventBodyDigest(e.body), resource_type: e.resourceType, resource_id: e.resourceId, leaf_index: null,
+    }));
+    const inserted = await trx.insertInto('ledger_entries').values(rows).returning(['id', 'resource_id', 'body_digest']).execute();
+    return new Map(inserted.map((r) => [r.resource_id, { id: r.id, bodyDigest: r.body_digest }]));
+  }
 }

@@ -3,7 +3,7 @@ import type { Actor } from '../auth/principal.js';
 import { actorOf } from '../auth/principal.js';
 import { recordWrite } from '../audit-trail/audit-trail.repository.js';
 import type { Executor } from '../db/database.js';
-import type { LedgerWriter } from '../ledger/ledger-writer.js';
+import type { LedgerEvent, LedgerWriter } from '../ledger/ledger-writer.js';
 import { achievementEventBody, contentHash, eventTypeOf, toInsertable, versionValues, type VersionFields } from './achievement-rows.js';
 import * as repo from './achievements.repository.js';
 import type { AchievementContent } from './records.types.js';
@@ -21,12 +21,15 @@ export type DepositOutcome =
   | { kind: 'replayed'; achievementId: string }
   | { kind: 'conflict'; achievementId: string };
 
+const resourceIdOf = (v: VersionFields) => `${v.achievement_id}:${v.version}`;
+const ledgerEvent = (actor: Actor, v: VersionFields): LedgerEvent => ({
+  eventType: eventTypeOf(v.action), actor, learnerId: v.learner_id, resourceType: 'achievement_version',
+  resourceId: resourceIdOf(v), body: achievementEventBody(v), at: v.recorded_at,
+});
+
 /** Appends one version and its ledger entry, in the caller's transaction; returns the ledger id. */
 export async function appendVersion(trx: Executor, ledger: LedgerWriter, actor: Actor, v: VersionFields): Promise<number> {
-  const entry = await ledger.append(trx, {
-    eventType: eventTypeOf(v.action), actor, learnerId: v.learner_id, resourceType: 'achievement_version',
-    resourceId: `${v.achievement_id}:${v.version}`, body: achievementEventBody(v), at: v.recorded_at,
-  });
+  const entry = await ledger.append(trx, ledgerEvent(actor, v));
   await repo.insertVersions(trx, [toInsertable(v, entry.id)]);
   return entry.id;
 }
@@ -51,9 +54,10 @@ export async function writeDeposits(trx: Executor, ledger: LedgerWriter, actor: 
     source: f.d.content.learning?.source ?? 'catalogue', created_at: at,
   })));
   const who = actorOf(actor.principal);
-  for (const f of created) {
-    await appendVersion(trx, ledger, actor, versionValues(f.d.learnerId, f.id, 1, f.d.content, { action: 'deposit', supersedes: null, reason: null, actor: who, at }));
-  }
+  // One statement for all ledger entries and one for all versions: a chunk costs a handful of round trips.
+  const versions = created.map((f) => versionValues(f.d.learnerId, f.id, 1, f.d.content, { action: 'deposit', supersedes: null, reason: null, actor: who, at }));
+  const entries = await ledger.appendMany(trx, versions.map((v) => ledgerEvent(actor, v)));
+  await repo.insertVersions(trx, versions.map((v) => toInsertable(v, entries.get(resourceIdOf(v))!.id)));
   if (created.length > 0) {
     await recordWrite(trx, actor, {
       action: 'achievement.deposit', resourceType: 'achievement', resourceId: created.length === 1 ? created[0]!.id : `batch:${created[0]!.id}`,

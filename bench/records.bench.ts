@@ -1,0 +1,111 @@
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import type { Actor } from '../src/auth/principal.js';
+import type { AppContext } from '../src/context.js';
+import type { NdjsonLine } from '../src/http/ndjson.js';
+import { depositLines } from '../src/records/batch-deposit.js';
+import type { Benchmark } from './registry.js';
+import { fmt, median, percentile, startBenchServer } from './support.js';
+
+const OPERATOR: Actor = { principal: { kind: 'operator', clientId: 'bench', scopes: ['*'] }, requestId: 'bench' };
+
+async function setup(ctx: AppContext, learnerCount: number) {
+  const { institution } = await ctx.institutions.create({ name: { en: `Bench University ${Date.now()}` }, kind: 'university', country: 'HK' }, OPERATOR);
+  const item = '6d6f6f63-0000-4000-8000-000000000001';
+  await sql`insert into catalogue_items (id, institution_id, code, version, kind, title_en, credit_system_id, credits, isced_code, grading_scheme_id,
+    effective_from, content_hash, search_text, search_grams)
+    values (${item}, ${institution.id}, 'BENCH101', 1, 'course', 'Bench course', 'cn-university', 4, '0613', 'percentage', '2020-01-01', 'x', 'bench', ${['bench']})`.execute(ctx.db);
+  const learners: string[] = [];
+  for (let i = 0; i < learnerCount; i++) {
+    learners.push((await ctx.learners.register({ identity: { type: 'passport', number: `BENCH${Date.now() % 1e6}${i}`, country: 'GB' }, name: `Bench ${i}` }, OPERATOR)).learner.id);
+  }
+  return { institutionId: institution.id, item, learners };
+}
+
+async function* generated(n: number, prefix: string, item: string, learners: string[]): AsyncGenerator<NdjsonLine> {
+  for (let i = 0; i < n; i++) {
+    const text = JSON.stringify({ externalId: `${prefix}-${i}`, catalogueItemId: item, learnerId: learners[i % learners.length], result: String(60 + (i % 40)), completedOn: '2024-06-30',
+      evidence: { url: 'https://evidence.example/x.pdf', sha256: 'a'.repeat(64) } });
+    yield { line: i + 1, text, endOffset: 0 };
+  }
+}
+
+/** Achievements per second through the batch path (validation, natural-key claim, ledger entry, chunked transactions). */
+async function throughput(ctx: AppContext, n: number, s: Awaited<ReturnType<typeof setup>>) {
+  const run = async (prefix: string) => {
+    const started = performance.now();
+    let ok = 0;
+    for await (const chunk of depositLines(ctx.records.service, generated(n, prefix, s.item, s.learners), OPERATOR, { institutionId: s.institutionId })) {
+      ok += chunk.results.filter((r) => r.status === 'accepted').length;
+    }
+    if (ok !== n) throw new Error(`only ${ok} of ${n} accepted`);
+    return n / ((performance.now() - started) / 1000);
+  };
+  await run('warm');
+  const fresh = await run('fresh');
+  const replay = await run('fresh');
+  return { fresh, replay };
+}
+
+/** Loads N achievements of N/10 learners at COPY-like speed (INSERT … SELECT generate_series), then analyses. */
+async function bulkLoad(ctx: AppContext, n: number, institutionId: string, item: string): Promise<number> {
+  const started = performance.now();
+  const learners = Math.max(1, Math.floor(n / 10));
+  const step = 200_000;
+  await sql`insert into learners (id, identity_type, identity_hmac, identity_ciphertext, identity_masked, identity_country, name, subject_salt, created_by)
+    select md5('L' || g)::uuid, 'passport', md5('h' || g), 'x', 'x', 'GB', 'Bulk ' || g, 's', 'bench' from generate_series(1, ${learners}::int) g`.execute(ctx.db);
+  for (let from = 1; from <= n; from += step) {
+    const to = Math.min(n, from + step - 1);
+    await sql`insert into achievements (learner_id, id, institution_id, external_id, source, created_at)
+      select md5('L' || (g % ${learners}::int + 1))::uuid, md5('A' || g)::uuid, ${institutionId}, 'bulk-' || g, 'catalogue', now() from generate_series(${from}::int, ${to}::int) g`.execute(ctx.db);
+    await sql`insert into achievement_keys (institution_id, external_id, learner_id, achievement_id, content_hash)
+      select ${institutionId}, 'bulk-' || g, md5('L' || (g % ${learners}::int + 1))::uuid, md5('A' || g)::uuid, 'x' from generate_series(${from}::int, ${to}::int) g`.execute(ctx.db);
+    await sql`insert into achievement_versions (learner_id, achievement_id, version, action, catalogue_item_id, result, credits, credit_system_id, completed_on, actor, recorded_at, ledger_entry_id)
+      select md5('L' || (g % ${learners}::int + 1))::uuid, md5('A' || g)::uuid, 1, 'deposit', ${item}, '80', 4, 'cn-university', '2024-06-30', 'bench', now(), g
+      from generate_series(${from}::int, ${to}::int) g`.execute(ctx.db);
+  }
+  await sql`analyze`.execute(ctx.db);
+  return (performance.now() - started) / 1000;
+}
+
+async function transcriptLatency(ctx: AppContext, learnerId: string, reads: number) {
+  const who: Actor = { principal: { kind: 'learner', learnerId, scopes: [] }, requestId: 'bench' };
+  for (let i = 0; i < 20; i++) await ctx.records.reader.transcript(learnerId, who);
+  const times: number[] = [];
+  for (let i = 0; i < reads; i++) {
+    const t0 = performance.now();
+    const tr = await ctx.records.reader.transcript(learnerId, who);
+    times.push(performance.now() - t0);
+    if (tr.groups[0]!.achievements.length !== 300) throw new Error('expected 300 achievements');
+  }
+  return { p50: median(times), p99: percentile(times, 99) };
+}
+
+export const recordsBench: Benchmark = {
+  name: 'records: bulk deposit throughput and transcript latency',
+  async run(bench) {
+    const lines = ['| database | deposits/s (new) | deposits/s (replayed) | background achievements (learners) | load s | transcript p50 ms | transcript p99 ms |', '|---|---|---|---|---|---|---|'];
+    for (const pgUrl of [undefined, ...(bench.postgresUrl ? [bench.postgresUrl] : [])]) {
+      const server = await startBenchServer(pgUrl);
+      try {
+        const ctx = server.ctx;
+        const t0 = performance.now();
+        const s = await setup(ctx, bench.smoke ? 2 : 50);
+        console.error(`records bench: setup ${fmt((performance.now() - t0) / 1000)} s`);
+        const tp = await throughput(ctx, bench.smoke ? 100 : pgUrl ? 20_000 : 5_000, s);
+        console.error(`records bench: throughput done ${fmt((performance.now() - t0) / 1000)} s`);
+        const n = bench.smoke ? 2_000 : Number(process.env.BENCH_RECORDS_N ?? (pgUrl ? 1_000_000 : 100_000));
+        const loadSeconds = await bulkLoad(ctx, n, s.institutionId, s.item);
+        console.error(`records bench: loaded ${n} in ${fmt(loadSeconds)} s`);
+        const reader = (await ctx.learners.register({ identity: { type: 'passport', number: `READER${Date.now() % 1e8}`, country: 'GB' }, name: 'Transcript reader' }, OPERATOR)).learner.id;
+        for await (const _ of depositLines(ctx.records.service, generated(300, 'three-hundred', s.item, [reader]), OPERATOR, { institutionId: s.institutionId })) { /* drain */ }
+        const lat = await transcriptLatency(ctx, reader, bench.smoke ? 20 : 300);
+        lines.push(`| ${server.label} | ${fmt(tp.fresh, 0)} | ${fmt(tp.replay, 0)} | ${n.toLocaleString('en')} (${Math.floor(n / 10).toLocaleString('en')}) | ${fmt(loadSeconds)} | ${fmt(lat.p50, 2)} | ${fmt(lat.p99, 2)} |`);
+      } finally {
+        await server.close();
+      }
+    }
+    return [...lines, '', '- deposits: the batch path (TypeBox line check, rules, natural-key claim, achievement + version + ledger entry per line, chunks of 500 per transaction), one Node process; "replayed" resends the same lines (natural-key hits).',
+      '- transcript: `RecordReader.transcript` in-process for a learner with 300 achievements (learner principal), after the background rows were loaded with INSERT … SELECT generate_series and ANALYZE.'];
+  },
+};
