@@ -1,6 +1,7 @@
 import { credentialsBench } from './credentials.bench.js';
 import { httpBench } from './http.bench.js';
 import { ledgerBench } from './ledger.bench.js';
+import { qualificationsBench } from './qualifications.bench.js';
 import { recordsBench } from './records.bench.js';
 
 export interface BenchContext {
@@ -16,4 +17,4 @@ export interface Benchmark {
 }
 
 /** Every benchmark, in order. Domains add theirs here. */
-export const BENCHMARKS: Benchmark[] = [httpBench, ledgerBench, credentialsBench, recordsBench];
+export const BENCHMARKS: Benchmark[] = [httpBench, ledgerBench, credentialsBench, recordsBench, qualificationsBench];
