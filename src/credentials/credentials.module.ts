@@ -1,6 +1,8 @@
-import type { Db } from '../db/database.js';
+import type { Actor } from '../auth/principal.js';
+import type { Db, Executor } from '../db/database.js';
 import type { KeyStore } from '../keys/key-store.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
+import { AchievementIssuer, type RecordSource } from './issuance/achievement-issuer.js';
 import { IssuanceService } from './issuance/issuance.service.js';
 import { VcApiIssuer } from './issuance/vc-api-issuer.js';
 import { IssuerDirectory } from './issuers/issuer-directory.js';
@@ -27,7 +29,8 @@ export class CredentialsModule {
   readonly verifier: VerifierService;
   readonly vcApi: VcApiIssuer;
 
-  constructor(d: CredentialsDeps) {
+  constructor(private readonly deps: CredentialsDeps) {
+    const d = deps;
     this.signer = d.signing === 'inline' ? new InlineSigner() : new PooledSigner();
     this.directory = new IssuerDirectory(d.db, d.keys, d.publicUrl);
     this.keyAdmin = new KeyAdminService(d.db, d.keys, this.directory, d.ledger, d.now);
@@ -36,6 +39,15 @@ export class CredentialsModule {
     this.status = new CredentialStatusService(d.db, this.lists, d.ledger, d.now);
     this.verifier = new VerifierService(d.db, this.directory, this.lists, d.now, this.signer);
     this.vcApi = new VcApiIssuer(d.db, this.directory, this.issuance);
+  }
+
+  /** Set by connectRecords: credentials for record achievements. */
+  achievements: AchievementIssuer | undefined;
+
+  /** Subscribes to the learning record's revocations and reads its achievements (called by the context once both exist). */
+  connectRecords(records: { service: RecordSource; onRevoked(handler: (trx: Executor, e: { learnerId: string; achievementId: string; reason: string; actor: Actor }) => Promise<void>): void }): void {
+    records.onRevoked((trx, e) => this.status.onAchievementRevoked(trx, e));
+    this.achievements = new AchievementIssuer(this.deps.db, this.directory, this.issuance, records.service, this.deps.publicUrl);
   }
 
   close(): Promise<void> {

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { actor } from '../http/actor.js';
-import { IdParams, problemResponses } from '../http/schemas.js';
+import { IdParams, problemResponses, Strict, Uuid } from '../http/schemas.js';
 import { BatchBody, BatchResponse, IssueBody, IssueResponse, SignedCredentialSchema, StatusBody, StatusResponse } from './credentials.schemas.js';
 import { signedForm } from './issuance/issuance.service.js';
 import type { JsonObject } from './core/did-key.js';
@@ -47,6 +47,17 @@ export const credentialRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => 
       params: IdParams, body: StatusBody, response: { 200: StatusResponse, ...problemResponses },
     },
   }, async (req) => c.status.change(req.params.id, req.body.action, req.body.reason ?? null, actor(req)));
+
+  app.post('/learners/:id/credentials', {
+    config: { access: { allow: ['institution', 'operator'], scope: 'credentials:issue' }, idempotent: true },
+    schema: { tags: ['credentials'], summary: 'Issue an OB 3.0 credential for an achievement in the learner\'s record (by its depositing institution); the same achievement and format return the same credential',
+      params: IdParams, body: Strict({ achievementId: Uuid, format: Type.Optional(Type.Union([Type.Literal('eddsa-rdfc-2022'), Type.Literal('eddsa-jcs-2022'), Type.Literal('vc+jwt')])) }),
+      response: { 200: IssueResponse, 201: IssueResponse, ...problemResponses } },
+  }, async (req, reply) => {
+    if (!c.achievements) throw new Error('the learning record is not connected');
+    const issued = await c.achievements.issue(req.params.id, req.body.achievementId, req.body.format ?? 'eddsa-rdfc-2022', actor(req));
+    return reply.code(issued.created ? 201 : 200).header('location', `/verify/${issued.id}`).send({ verifiableCredential: issued.verifiableCredential });
+  });
 
   app.get('/learners/:id/credentials', {
     config: { access: { allow: ['learner', 'operator', 'institution'], learnerParam: 'id', scope: 'records:read' } },

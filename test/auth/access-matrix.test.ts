@@ -68,6 +68,7 @@ const EXPECTED: Record<string, Who[]> = {
   'POST /keys/:keyId/revoke': ['operator'],
   'POST /credentials/issue': STAFF,
   'GET /learners/:id/credentials': [...STAFF, 'ownLearner'],
+  'POST /learners/:id/credentials': STAFF,
   'POST /institutions/:id/credentials/batches': ['operator', 'ownInst'],
   'POST /credentials/:id/status': STAFF,
   'GET /status-lists/:id': ALL,

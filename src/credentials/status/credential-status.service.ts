@@ -24,6 +24,13 @@ export class CredentialStatusService {
     });
   }
 
+  /** Revoking a record achievement revokes, in the same transaction, every credential resting on it. */
+  async onAchievementRevoked(trx: Executor, e: { learnerId: string; achievementId: string; reason: string; actor: Actor }): Promise<void> {
+    for (const row of await repo.findBySource(trx, e.learnerId, e.achievementId)) {
+      await this.apply(trx, row, 'revoke', `achievement ${e.achievementId} revoked: ${e.reason}`, e.actor);
+    }
+  }
+
   /** Applies a change inside the caller's transaction (also used by the record-revocation cascade). */
   async apply(trx: Executor, row: repo.CredentialRow, action: StatusAction, reason: string | null, actor: Actor | string) {
     if (row.status === 'revoked') {

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createInstitution, createLearner, operatorToken, publishItem, type TestInstitution, type TestLearner } from '../helpers/factories.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+let inst: TestInstitution;
+let learner: TestLearner;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  inst = await createInstitution(t.app, await operatorToken(t.app));
+  learner = await createLearner(t.app, inst.token);
+});
+afterAll(async () => t.close());
+
+async function deposit(): Promise<string> {
+  const item = await publishItem(t.app, inst);
+  const res = await t.app.inject({ method: 'POST', url: `/learners/${learner.id}/achievements`, headers: bearer(inst.token),
+    payload: { externalId: `ext-${item.id}`, catalogueItemId: item.id, result: '88', completedOn: '2025-06-30' } });
+  if (res.statusCode !== 201) throw new Error(`deposit: ${res.statusCode} ${res.body}`);
+  return res.json().id;
+}
+
+const verify = async (vc: unknown) => (await t.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc } })).json();
+
+describe('credentials for record achievements', () => {
+  it('issues an OB 3.0 credential with catalogue and record data, a hashed subject, and the same one again on retry', async () => {
+    const achievementId = await deposit();
+    const issue = () => t.app.inject({ method: 'POST', url: `/learners/${learner.id}/credentials`, headers: bearer(inst.token), payload: { achievementId } });
+    const res = await issue();
+    expect(res.statusCode, res.body).toBe(201);
+    const vc = res.json().verifiableCredential;
+    expect(vc.issuer.id).toBe(inst.did);
+    const s = vc.credentialSubject;
+    expect(s.id).toBeUndefined();
+    expect(s.identifier[0].identityHash).toMatch(/^sha256\$[0-9a-f]{64}$/);
+    expect(JSON.stringify(vc)).not.toContain(learner.residentId);
+    expect(s).toMatchObject({ creditsEarned: 3, result: [{ value: '88' }], achievement: { achievementType: 'Course', creditsAvailable: 3, fieldOfStudy: '0613' } });
+    expect(s.achievement.alignment[0]).toMatchObject({ targetFramework: 'gd-ltlqf', targetCode: '5' });
+    expect((await verify(vc)).verified).toBe(true);
+    const again = await issue();
+    expect(again.statusCode).toBe(200);
+    expect(again.json().verifiableCredential).toEqual(vc);
+  });
+
+  it('revoking the achievement in the record revokes the credential resting on it', async () => {
+    const achievementId = await deposit();
+    const vc = (await t.app.inject({ method: 'POST', url: `/learners/${learner.id}/credentials`, headers: bearer(inst.token), payload: { achievementId, format: 'vc+jwt' } })).json().verifiableCredential;
+    const rev = await t.app.inject({ method: 'POST', url: `/achievements/${achievementId}/revocations`, headers: bearer(inst.token), payload: { reason: 'exam misconduct' } });
+    expect(rev.statusCode, rev.body).toBeLessThan(300);
+    expect(await verify(vc)).toMatchObject({ verified: false, reason: 'credential_revoked' });
+  });
+
+  it('another institution cannot credential this institution\'s achievement', async () => {
+    const achievementId = await deposit();
+    const other = await createInstitution(t.app, await operatorToken(t.app));
+    const res = await t.app.inject({ method: 'POST', url: `/learners/${learner.id}/credentials`, headers: bearer(other.token), payload: { achievementId } });
+    expect(res.statusCode).toBe(403);
+  });
+});
