@@ -1,4 +1,5 @@
 import { credentialsBench } from './credentials.bench.js';
+import { catalogueBench } from './catalogue.bench.js';
 import { httpBench } from './http.bench.js';
 import { ledgerBench } from './ledger.bench.js';
 import { qualificationsBench } from './qualifications.bench.js';
@@ -17,4 +18,4 @@ export interface Benchmark {
 }
 
 /** Every benchmark, in order. Domains add theirs here. */
-export const BENCHMARKS: Benchmark[] = [httpBench, ledgerBench, credentialsBench, recordsBench, qualificationsBench];
+export const BENCHMARKS: Benchmark[] = [httpBench, ledgerBench, credentialsBench, recordsBench, qualificationsBench, catalogueBench];

@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { Insertable, Selectable } from 'kysely';
 import type { CatalogueItemsTable } from '../db/tables/catalogue.js';
-import { contentHash } from '../frameworks/framework-snapshot.service.js';
+import { createHash } from 'node:crypto';
 import type { CatalogueItemInput } from './catalogue.schemas.js';
 import { searchFields } from './catalogue-search.js';
 import type { CatalogueItem, CatalogueKind, CompletionRule, DeliveryMode, LevelReference, LocalisedText } from './catalogue.types.js';
@@ -40,16 +40,25 @@ export interface ItemContent {
   effectiveFrom: string; effectiveTo: string | null;
 }
 
+function normalRule(rule: CompletionRule | undefined): CompletionRule | null {
+  if (!rule) return null;
+  if (rule.type === 'n-of') return { type: 'n-of', n: rule.n };
+  if (rule.type === 'min-credits') return { type: 'min-credits', credits: plain(rule.credits)! };
+  return { type: 'all' };
+}
+
+// toContent builds every object with a fixed key order, so plain JSON is canonical here and much
+// cheaper than a general canonicaliser on the bulk path.
+const hashContent = (c: ItemContent) => createHash('sha256').update(JSON.stringify(c)).digest('hex');
+
 export function toContent(input: CatalogueItemInput, level: LevelReference | null, components: string[] | null): ItemContent {
-  const rule = input.completionRule;
   return {
     code: input.code, version: input.version ?? 1, kind: input.kind,
     title: { zh: input.title.zh?.normalize('NFC') ?? null, en: input.title.en?.normalize('NFC') ?? null },
-    level, creditSystemId: input.creditSystemId ?? null, credits: plain(input.credits), notionalHours: plain(input.notionalHours),
-    iscedCode: input.iscedCode ?? null, outcomes: input.outcomes ?? [], language: input.language ?? null, mode: input.mode ?? null,
+    level: level && { frameworkId: level.frameworkId, frameworkVersion: level.frameworkVersion, level: level.level }, creditSystemId: input.creditSystemId ?? null, credits: plain(input.credits), notionalHours: plain(input.notionalHours),
+    iscedCode: input.iscedCode ?? null, outcomes: (input.outcomes ?? []).map((o) => ({ ...(o.zh ? { zh: o.zh.normalize('NFC') } : {}), ...(o.en ? { en: o.en.normalize('NFC') } : {}) })), language: input.language ?? null, mode: input.mode ?? null,
     gradingSchemeId: input.gradingSchemeId, platform: input.platform ?? null,
-    completionRule: rule?.type === 'min-credits' ? { type: 'min-credits', credits: plain(rule.credits)! } : rule ?? null,
-    components, effectiveFrom: input.effectiveFrom, effectiveTo: input.effectiveTo ?? null,
+    completionRule: normalRule(input.completionRule), components, effectiveFrom: input.effectiveFrom, effectiveTo: input.effectiveTo ?? null,
   };
 }
 
@@ -62,6 +71,6 @@ export function toRow(id: string, institutionId: string, c: ItemContent): Insert
     outcomes: JSON.stringify(c.outcomes), language: c.language, mode: c.mode, grading_scheme_id: c.gradingSchemeId,
     platform: c.platform, completion_rule: c.completionRule ? JSON.stringify(c.completionRule) : null,
     components: c.components ? JSON.stringify(c.components) : null, effective_from: c.effectiveFrom, effective_to: c.effectiveTo,
-    retired_at: null, retired_reason: null, content_hash: contentHash(c), search_text: search.text, search_grams: search.grams,
+    retired_at: null, retired_reason: null, content_hash: hashContent(c), search_text: search.text, search_grams: search.grams,
   };
 }

@@ -12,13 +12,13 @@ export function normaliseSearch(text: string): string {
 }
 
 function gramsOf(text: string, out: Set<string>): void {
-  const chars = Array.from(text);
-  chars.forEach((c, i) => {
-    if (/\s/u.test(c)) return;
-    out.add(c);
-    const next = chars[i + 1];
-    if (next !== undefined && !/\s/u.test(next)) out.add(c + next);
-  });
+  for (const word of text.split(/\s+/u)) {
+    const chars = Array.from(word);
+    for (let i = 0; i < chars.length; i++) {
+      out.add(chars[i]!);
+      if (i + 1 < chars.length) out.add(chars[i]! + chars[i + 1]!);
+    }
+  }
 }
 
 /** The stored search text and grams of an item: code and both titles, never joined across fields. */
