@@ -72,8 +72,9 @@ export function decisionsOf(db: Executor, learnerId: string, requestId: string):
 }
 
 export async function insertAppeal(db: Executor, row: Insertable<RecognitionAppealsTable>): Promise<boolean> {
-  const r = await db.insertInto('recognition_appeals').values(row).onConflict((oc) => oc.columns(['learner_id', 'item_id']).doNothing()).executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+  const r = await db.insertInto('recognition_appeals').values(row).onConflict((oc) => oc.columns(['learner_id', 'item_id']).doNothing())
+    .returning('id').executeTakeFirst();
+  return r !== undefined;
 }
 
 export function appealsOf(db: Executor, learnerId: string, requestId: string): Promise<AppealRow[]> {
