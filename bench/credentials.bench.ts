@@ -72,7 +72,7 @@ export const credentialsBench: Benchmark = {
       const token = (await post(`${server.url}/oauth/token`, { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret })).access_token as string;
       let serial = 0;
       for (const s of SUITES) {
-        const n = ctx.smoke ? 5 : s.name === 'eddsa-rdfc-2022' ? 150 : 600;
+        const n = ctx.smoke ? 5 : s.name === 'eddsa-rdfc-2022' ? 60 : 240;
         const lib = await libraryRates(s.name, n, runs);
         const issueOne = () => { const { id: _id, ...credential } = obInput(inst.did, ++serial); return post(`${server.url}/credentials/issue`, { credential, options: s.options }, token); };
         const sample = (await issueOne()).verifiableCredential;

@@ -4,6 +4,7 @@ import type { KeyStore } from '../keys/key-store.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
 import { AchievementIssuer, type RecordSource } from './issuance/achievement-issuer.js';
 import { IssuanceService } from './issuance/issuance.service.js';
+import { ImportService } from './imports/import.service.js';
 import { VcApiIssuer } from './issuance/vc-api-issuer.js';
 import { IssuerDirectory } from './issuers/issuer-directory.js';
 import { KeyAdminService } from './issuers/key-admin.service.js';
@@ -28,6 +29,7 @@ export class CredentialsModule {
   readonly status: CredentialStatusService;
   readonly verifier: VerifierService;
   readonly vcApi: VcApiIssuer;
+  readonly imports: ImportService;
 
   constructor(private readonly deps: CredentialsDeps) {
     const d = deps;
@@ -39,6 +41,7 @@ export class CredentialsModule {
     this.status = new CredentialStatusService(d.db, this.lists, d.ledger, d.now);
     this.verifier = new VerifierService(d.db, this.directory, this.lists, d.now, this.signer);
     this.vcApi = new VcApiIssuer(d.db, this.directory, this.issuance);
+    this.imports = new ImportService(d.db, this.verifier, d.ledger, d.now);
   }
 
   /** Set by connectRecords: credentials for record achievements. */
