@@ -4,6 +4,7 @@ import type { KeyStore } from '../keys/key-store.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
 import { AchievementIssuer, type RecordSource } from './issuance/achievement-issuer.js';
 import { IssuanceService } from './issuance/issuance.service.js';
+import { ClrIssuer } from './issuance/clr-issuer.js';
 import { ImportService } from './imports/import.service.js';
 import { VcApiIssuer } from './issuance/vc-api-issuer.js';
 import { IssuerDirectory } from './issuers/issuer-directory.js';
@@ -30,6 +31,7 @@ export class CredentialsModule {
   readonly verifier: VerifierService;
   readonly vcApi: VcApiIssuer;
   readonly imports: ImportService;
+  readonly clr: ClrIssuer;
 
   constructor(private readonly deps: CredentialsDeps) {
     const d = deps;
@@ -42,6 +44,7 @@ export class CredentialsModule {
     this.verifier = new VerifierService(d.db, this.directory, this.lists, d.now, this.signer);
     this.vcApi = new VcApiIssuer(d.db, this.directory, this.issuance);
     this.imports = new ImportService(d.db, this.verifier, d.ledger, d.now);
+    this.clr = new ClrIssuer(d.db, this.directory, this.issuance);
   }
 
   /** Set by connectRecords: credentials for record achievements. */

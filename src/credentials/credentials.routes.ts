@@ -59,6 +59,17 @@ export const credentialRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => 
     return reply.code(issued.created ? 201 : 200).header('location', `/verify/${issued.id}`).send({ verifiableCredential: issued.verifiableCredential });
   });
 
+  app.post('/learners/:id/clr', {
+    config: { access: { allow: ['learner', 'operator'], learnerParam: 'id' }, idempotent: true },
+    schema: { tags: ['credentials'], summary: 'CLR 2.0 transcript issued by the bank, bundling the learner\'s achievement credentials (all, or the chosen ones)',
+      params: IdParams, body: Strict({ credentialIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 500, uniqueItems: true })),
+        format: Type.Optional(Type.Union([Type.Literal('eddsa-rdfc-2022'), Type.Literal('eddsa-jcs-2022'), Type.Literal('vc+jwt')])) }),
+      response: { 200: IssueResponse, 201: IssueResponse, ...problemResponses } },
+  }, async (req, reply) => {
+    const issued = await c.clr.issue(req.params.id, req.body, actor(req));
+    return reply.code(issued.created ? 201 : 200).header('location', `/verify/${issued.id}`).send({ verifiableCredential: issued.verifiableCredential });
+  });
+
   app.post('/learners/:id/imports', {
     config: { access: { allow: ['learner', 'operator'], learnerParam: 'id' }, idempotent: true },
     schema: { tags: ['credentials'], summary: 'Import a credential from elsewhere (W3C VC / OB 3.0, OB 2.0, OB 1.x); kept as evidence with how it was verified',

@@ -70,6 +70,7 @@ const EXPECTED: Record<string, Who[]> = {
   'GET /learners/:id/credentials': [...STAFF, 'ownLearner'],
   'POST /learners/:id/credentials': STAFF,
   'POST /learners/:id/imports': ['operator', 'ownLearner'],
+  'POST /learners/:id/clr': ['operator', 'ownLearner'],
   'POST /institutions/:id/credentials/batches': ['operator', 'ownInst'],
   'POST /credentials/:id/status': STAFF,
   'GET /status-lists/:id': ALL,

@@ -57,4 +57,16 @@ describe('credentials for record achievements', () => {
     const res = await t.app.inject({ method: 'POST', url: `/learners/${learner.id}/credentials`, headers: bearer(other.token), payload: { achievementId } });
     expect(res.statusCode).toBe(403);
   });
+
+  it('the learner gets a bank-issued CLR 2.0 bundling their achievement credentials, and it verifies', async () => {
+    const res = await t.app.inject({ method: 'POST', url: `/learners/${learner.id}/clr`, headers: bearer(learner.token), payload: {} });
+    expect(res.statusCode, res.body).toBe(201);
+    const clr = res.json().verifiableCredential;
+    expect(clr.type).toContain('ClrCredential');
+    expect(clr.issuer.id).toBe('did:web:bank.test');
+    expect(clr.credentialSubject.verifiableCredential.length).toBeGreaterThan(0);
+    const r = await verify(clr);
+    expect(r.errors).toEqual([]);
+    expect(r.verified).toBe(true);
+  });
 });
