@@ -3,7 +3,7 @@ import type { AuditResult } from './audit-result.js';
 import { loadHighsSolver, type MilpSolver } from './highs-solver.js';
 import { solveCoverage } from './exact-solve.js';
 import { extendPlacement } from './extend.js';
-import { buildMilp } from './milp-model.js';
+import { buildMilp, type MilpModel } from './milp-model.js';
 import { prepare } from './prepare.js';
 import type { AuditItem, AuditOptions, Programme } from './programme.js';
 import { assignmentsOf, capStatuses, placementFrom, requirementStatuses, verifyPlacement } from './report.js';
@@ -20,9 +20,12 @@ export interface AuditEngine {
   whatIf(programme: Programme, items: AuditItem[], extraItems: AuditItem[], options: AuditOptions): AuditResult;
 }
 
+/** How the exact coverage optimum is found; replaceable so a probe can compare strategies. */
+export type CoverageSolve = (solver: MilpSolver, model: MilpModel) => Float64Array;
+
 /** Runs one audit with a given MILP solver (pure apart from the solver's own computation). */
 export function auditWith(solver: MilpSolver, programme: Programme, items: AuditItem[], options: AuditOptions,
-  hypothetical: Set<string> = new Set()): AuditResult {
+  hypothetical: Set<string> = new Set(), solve: CoverageSolve = solveCoverage): AuditResult {
   const ids = new Set<string>();
   for (const item of items) {
     if (ids.has(item.id)) throw new RangeError(`item id ${item.id} appears twice`);
@@ -30,7 +33,7 @@ export function auditWith(solver: MilpSolver, programme: Programme, items: Audit
   }
   const prepared = prepare(programme, items, options, hypothetical);
   const model = buildMilp(prepared);
-  const placement = extendPlacement(prepared, placementFrom(model.pairs, solveCoverage(solver, model)));
+  const placement = extendPlacement(prepared, placementFrom(model.pairs, solve(solver, model)));
   verifyPlacement(prepared, placement);
   const requirements = requirementStatuses(programme, prepared, placement);
   return {

@@ -1,42 +1,51 @@
+import { coverageOf, coverageStep, integralBound } from './coverage-bound.js';
 import type { MilpSolver } from './highs-solver.js';
 import type { MilpModel } from './milp-model.js';
 import { searchNeighbourhood } from './neighbourhood-search.js';
 import { repairTowardCoverage, shortfallNeighbourhood } from './repair.js';
+import { type Incumbent, perturbAndRepair } from './restarts.js';
+
+export { coverageOf } from './coverage-bound.js';
 
 const EPS = 1e-7;
 
-/** Coverage of the x part of `values`, with each coverage column at its best (min of need and counted). */
-export function coverageOf(model: MilpModel, values: Float64Array): number {
-  const first = model.pairs.length;
-  return model.coverageRows.reduce((sum, r, j) => {
-    const row = model.rows[r]!;
-    const counted = row.indices.reduce((s, col, t) => col < first ? s - row.values[t]! * Math.round(values[col]!) : s, 0);
-    return sum + model.colCost[first + j]! * Math.min(model.colUpper[first + j]!, counted);
-  }, 0);
-}
-
 /**
- * Maximum-coverage assignment, proven optimal. The LP relaxation bounds coverage from above
- * and on these models is almost always tight, so we look for an integral solution that meets
- * the bound: the LP's own if integral, else a greedy repair of its whole part, else a search
- * that reopens only the columns around the repair's shortfall (exhaustive DFS). Meeting the
- * bound proves optimality; failing all of these, the full MILP decides, started from the repair.
+ * Maximum-coverage assignment, proven optimal. The LP relaxation, rounded down to the step of
+ * integral coverage values, bounds coverage from above and on these models is almost always
+ * met, so we look for an integral solution that meets it: the LP's own if integral, else the
+ * best of greedy repairs (from the LP's whole part, from nothing, then perturbed restarts),
+ * else a search that reopens only the columns around the shortfall (exhaustive DFS). Meeting
+ * the bound proves optimality; failing all of these, the full MILP decides, started from the
+ * best assignment found.
  */
 export function solveCoverage(solver: MilpSolver, model: MilpModel): Float64Array {
   const binaries = model.pairs.length;
   const lp = solver.lp(model);
-  const reaches = (values: Float64Array) => coverageOf(model, values) >= lp.objective - 0.5;
+  const bound = integralBound(model, lp.objective);
+  const reaches = (values: Float64Array) => coverageOf(model, values) >= bound - 0.5;
   const integral = lp.values.slice(0, binaries).every((v) => v < EPS || v > 1 - EPS);
   if (integral && reaches(lp.values)) return lp.values;
-  const repaired = repairTowardCoverage(model, lp.values);
-  if (reaches(repaired)) return repaired;
-  const open = shortfallNeighbourhood(model, repaired);
-  const searched = searchNeighbourhood(model, repaired, open, lp.objective);
+  const best = bestRepair(model, lp.values, bound - 0.5);
+  if (best.coverage >= bound - 0.5) return best.values;
+  const searched = searchNeighbourhood(model, best.values, shortfallNeighbourhood(model, best.values), bound);
   if (searched && reaches(searched)) return searched;
-  // The MILP starts from the repair and may stop once it meets the LP bound.
-  const full = solver.mip(model, { start: withCoverage(model, repaired), target: lp.objective - 0.5 });
+  // The MILP starts from the best assignment and may stop once it meets the bound.
+  const full = solver.mip(model, { start: withCoverage(model, best.values), target: bound - 0.5, step: coverageStep(model) });
   if (!full) throw new RangeError('audit model infeasible: an empty assignment is always feasible');
   return full.values;
+}
+
+function bestRepair(model: MilpModel, lpValues: Float64Array, target: number): Incumbent {
+  const attempt = (start: Float64Array): Incumbent => {
+    const values = repairTowardCoverage(model, start);
+    return { values, coverage: coverageOf(model, values) };
+  };
+  const fromLp = attempt(lpValues);
+  if (fromLp.coverage >= target) return fromLp;
+  // The LP's whole ones can steer the greedy into a corner; starting empty often avoids it.
+  const fromEmpty = attempt(new Float64Array(model.numCols));
+  const better = fromEmpty.coverage > fromLp.coverage ? fromEmpty : fromLp;
+  return better.coverage >= target ? better : perturbAndRepair(model, better, target);
 }
 
 /** The assignment with each coverage column set to what the binaries earn, so it is feasible. */

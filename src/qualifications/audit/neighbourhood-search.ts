@@ -1,5 +1,5 @@
 import type { MilpModel } from './milp-model.js';
-import { Partial, columns } from './repair.js';
+import { Partial, modelIndex } from './repair.js';
 
 /**
  * Exhaustive depth-first search over a few reopened binary columns, everything else fixed,
@@ -10,9 +10,7 @@ import { Partial, columns } from './repair.js';
 export function searchNeighbourhood(model: MilpModel, base: Float64Array, open: Set<number>, target: number,
   nodeBudget = 50_000): Float64Array | undefined {
   const n = model.pairs.length;
-  const cols = columns(model);
-  const need = model.coverageRows.map((_, j) => model.colUpper[n + j]!);
-  const weight = model.coverageRows.map((_, j) => model.colCost[n + j]!);
+  const { cols, need, weight } = modelIndex(model);
   const s = new Partial(model, cols, need, weight);
   for (let k = 0; k < n; k++) if (base[k]! > 0.5 && !open.has(k)) s.toggle(k, true);
   const order = [...open].sort((a, b) => s.gain(b) - s.gain(a) || a - b);

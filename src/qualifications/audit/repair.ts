@@ -40,7 +40,22 @@ export class Partial {
   }
 }
 
-export function columns(model: MilpModel): Column[] {
+/** Column-wise view of a model's rows, built once per model (repair, restarts and search share it). */
+export interface ModelIndex {
+  cols: Column[];
+  need: number[];
+  weight: number[];
+  /** Binary columns feeding each coverage column, and in each limit row. */
+  coverCols: number[][];
+  rowCols: number[][];
+}
+
+const indexes = new WeakMap<MilpModel, ModelIndex>();
+
+export function modelIndex(model: MilpModel): ModelIndex {
+  const cached = indexes.get(model);
+  if (cached) return cached;
+  const n = model.pairs.length;
   const cols: Column[] = model.pairs.map(([item]) => ({ item, limits: [], covers: [] }));
   const coverage = new Map(model.coverageRows.map((r, j) => [r, j]));
   model.rows.forEach((row, r) => row.indices.forEach((col, t) => {
@@ -49,7 +64,15 @@ export function columns(model: MilpModel): Column[] {
     if (j === undefined) cols[col]!.limits.push([r, row.values[t]!]);
     else cols[col]!.covers.push([j, -row.values[t]!]);
   }));
-  return cols;
+  const need = model.coverageRows.map((_, j) => model.colUpper[n + j]!);
+  const weight = model.coverageRows.map((_, j) => model.colCost[n + j]!);
+  const coverCols = need.map(() => [] as number[]);
+  cols.forEach((c, k) => c.covers.forEach(([j]) => coverCols[j]!.push(k)));
+  const rowCols = model.rows.map(() => [] as number[]);
+  cols.forEach((c, k) => c.limits.forEach(([r]) => rowCols[r]!.push(k)));
+  const index = { cols, need, weight, coverCols, rowCols };
+  indexes.set(model, index);
+  return index;
 }
 
 function greedyAdd(s: Partial, candidates: number[]): boolean {
@@ -92,16 +115,10 @@ function swapOnce(s: Partial, candidates: number[], placedByRow: (r: number) => 
  */
 export function repairTowardCoverage(model: MilpModel, start: Float64Array, maxSteps = 500): Float64Array {
   const n = model.pairs.length;
-  const cols = columns(model);
-  const need = model.coverageRows.map((_, j) => model.colUpper[n + j]!);
-  const weight = model.coverageRows.map((_, j) => model.colCost[n + j]!);
+  const { cols, need, weight, coverCols, rowCols } = modelIndex(model);
   const s = new Partial(model, cols, need, weight);
   // Only the LP's whole ones are kept: rounding fractional values up could break a limit.
   for (let k = 0; k < n; k++) if (start[k]! > 1 - 1e-7) s.toggle(k, true);
-  const coverCols = need.map(() => [] as number[]);
-  cols.forEach((c, k) => c.covers.forEach(([j]) => coverCols[j]!.push(k)));
-  const rowCols = model.rows.map(() => [] as number[]);
-  cols.forEach((c, k) => c.limits.forEach(([r]) => rowCols[r]!.push(k)));
   const placedByRow = (r: number) => rowCols[r]!.filter((q) => s.x[q] === 1);
   for (let step = 0; step < maxSteps; step++) {
     const short = need.flatMap((v, j) => (s.counted[j]! < v ? [j] : []));
@@ -118,12 +135,9 @@ export function repairTowardCoverage(model: MilpModel, start: Float64Array, maxS
  */
 export function shortfallNeighbourhood(model: MilpModel, x: Float64Array): Set<number> {
   const n = model.pairs.length;
-  const cols = columns(model);
-  const need = model.coverageRows.map((_, j) => model.colUpper[n + j]!);
+  const { cols, need, rowCols } = modelIndex(model);
   const s = new Partial(model, cols, need, need.map(() => 1));
   for (let k = 0; k < n; k++) if (x[k]! > 0.5) s.toggle(k, true);
-  const rowCols = model.rows.map(() => [] as number[]);
-  cols.forEach((c, k) => c.limits.forEach(([r]) => rowCols[r]!.push(k)));
   const open = new Set<number>();
   cols.forEach((c, k) => {
     if (!c.covers.some(([j]) => s.counted[j]! < need[j]!)) return;
