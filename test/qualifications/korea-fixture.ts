@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { bearer, createInstitution, createLearner, publishItem, type TestInstitution, type TestLearner } from '../helpers/factories.js';
+import { bearer, courseInput, createInstitution, createLearner, type TestInstitution, type TestLearner } from '../helpers/factories.js';
 import { termDate } from './audit/records.js';
 
 const FIXTURE = new URL('../../frameworks/programmes/korea-acbs-bachelor.json', import.meta.url);
@@ -24,11 +24,20 @@ export interface KoreanWorld {
 
 const KR = { country: 'KR', uscc: undefined };
 
-async function course(app: FastifyInstance, inst: TestInstitution, field: string, credits = '3', kind = 'course', title = 'Course'): Promise<string> {
-  const item = await publishItem(app, inst, {
-    kind, credits, creditSystemId: 'kr-acbs', iscedCode: field, notionalHours: undefined, effectiveFrom: '2019-01-01', title: { zh: title, en: title },
-  });
-  return item.id as string;
+const json = { 'content-type': 'application/x-ndjson' };
+
+interface Course { key: string; field: string; credits?: string; kind?: string; title: string }
+
+/** Publishes an institution's courses in one NDJSON batch (one request, not one per item). */
+async function publishCourses(app: FastifyInstance, inst: TestInstitution, courses: Course[], items: Record<string, string>): Promise<void> {
+  const lines = courses.map((c) => JSON.stringify(courseInput({
+    kind: c.kind ?? 'course', credits: c.credits ?? '3', creditSystemId: 'kr-acbs', iscedCode: c.field, notionalHours: undefined,
+    effectiveFrom: '2019-01-01', title: { zh: c.title, en: c.title },
+  })));
+  const res = await app.inject({ method: 'POST', url: `/institutions/${inst.id}/catalogue/batches`, headers: { ...bearer(inst.token), ...json }, payload: `${lines.join('\n')}\n` });
+  const results = res.json().results as { line: number; status: string; id?: string }[];
+  if (res.statusCode !== 200 || results.some((r) => r.status !== 'accepted')) throw new Error(`catalogue batch: ${res.statusCode} ${res.body}`);
+  for (const r of results) items[courses[r.line - 1]!.key] = r.id!;
 }
 
 /** NILE (slug kr-nile, the fixture's awarding institution), two course providers and a certification body. */
@@ -39,15 +48,11 @@ export async function koreanWorld(app: FastifyInstance, opToken: string): Promis
   const hrd = await createInstitution(app, opToken, { ...KR, kind: 'certification-body' });
   const items: Record<string, string> = {};
   const fields = { major: '0613', general: '0231', elective: '0311' };
-  for (const [n, category] of COURSES.entries()) {
-    for (const [key, inst] of [['a', providerA], ['b', providerB]] as const) {
-      items[`${key}-${n}`] = await course(app, inst, fields[category], '3', 'course', `${category} course ${n}`);
-    }
-  }
-  items['a-general-2'] = await course(app, providerA, '0231', '2', 'course', 'Writing (2 credits)');
-  items['a-elective-1'] = await course(app, providerA, '0311', '1', 'course', 'Seminar (1 credit)');
-  items['b-general-extra'] = await course(app, providerB, '0231', '3', 'course', 'Korean literature');
-  items.certificate = await course(app, hrd, '0613', '20', 'certificate', 'Engineer Information Processing');
+  const per = (key: 'a' | 'b') => COURSES.map((category, n) => ({ key: `${key}-${n}`, field: fields[category], title: `${category} course ${n}` }));
+  await publishCourses(app, providerA, [...per('a'), { key: 'a-general-2', field: '0231', credits: '2', title: 'Writing (2 credits)' },
+    { key: 'a-elective-1', field: '0311', credits: '1', title: 'Seminar (1 credit)' }], items);
+  await publishCourses(app, providerB, [...per('b'), { key: 'b-general-extra', field: '0231', title: 'Korean literature' }], items);
+  await publishCourses(app, hrd, [{ key: 'certificate', field: '0613', credits: '20', kind: 'certificate', title: 'Engineer Information Processing' }], items);
   const res = await app.inject({ method: 'POST', url: `/institutions/${nile.id}/programmes`, headers: bearer(nile.token), payload: { programme: koreanProgramme(), mapping: KOREAN_MAPPING } });
   if (res.statusCode !== 201) throw new Error(`programme: ${res.statusCode} ${res.body}`);
   return { nile, providerA, providerB, hrd, items };
@@ -71,21 +76,24 @@ export type Shape = 'complete' | 'general-short' | 'one-provider';
  * 20-credit certificate toward the major: 140 credits. Variants break one rule.
  */
 export async function depositKoreanRecord(app: FastifyInstance, w: KoreanWorld, learner: TestLearner, shape: Shape): Promise<void> {
+  const byProvider = new Map<TestInstitution, object[]>();
+  const add = (inst: TestInstitution, itemId: string, completedOn: string, externalId: string) =>
+    byProvider.set(inst, [...(byProvider.get(inst) ?? []), { learnerId: learner.id, externalId, catalogueItemId: itemId, result: '85', completedOn }]);
   for (let n = 0; n < COURSES.length; n++) {
     const onA = shape === 'one-provider' || n % 2 === 0;
     const key = shape === 'general-short' && n === 1 ? 'a-general-2' : `${onA ? 'a' : 'b'}-${n}`;
-    await deposit(app, key.startsWith('a') ? w.providerA : w.providerB, learner, w.items[key]!, termDate(n, 7), `${learner.id}-${n}`);
+    add(key.startsWith('a') ? w.providerA : w.providerB, w.items[key]!, termDate(n, 7), `${learner.id}-${n}`);
   }
-  await deposit(app, w.hrd, learner, w.items.certificate!, '2021-06-01', `${learner.id}-cert`);
-  if (shape === 'general-short') await deposit(app, w.providerA, learner, w.items['a-elective-1']!, '2023-04-01', `${learner.id}-extra`);
+  add(w.hrd, w.items.certificate!, '2021-06-01', `${learner.id}-cert`);
+  if (shape === 'general-short') add(w.providerA, w.items['a-elective-1']!, '2023-04-01', `${learner.id}-extra`);
+  for (const [inst, lines] of byProvider) await depositBatch(app, inst, lines);
 }
 
-async function deposit(app: FastifyInstance, inst: TestInstitution, learner: TestLearner, itemId: string, date: string, externalId: string): Promise<void> {
-  const res = await app.inject({
-    method: 'POST', url: `/learners/${learner.id}/achievements`, headers: bearer(inst.token),
-    payload: { externalId, catalogueItemId: itemId, result: '85', completedOn: date },
-  });
-  if (res.statusCode !== 201) throw new Error(`deposit: ${res.statusCode} ${res.body}`);
+/** One NDJSON batch of deposits by one institution; every line must be accepted. */
+async function depositBatch(app: FastifyInstance, inst: TestInstitution, lines: object[]): Promise<void> {
+  const res = await app.inject({ method: 'POST', url: '/achievements/batches', headers: { ...bearer(inst.token), ...json }, payload: `${lines.map((l) => JSON.stringify(l)).join('\n')}\n` });
+  const out = res.body.trim().split('\n').map((l) => JSON.parse(l) as { summary?: { accepted: number } });
+  if (res.statusCode !== 200 || out.at(-1)?.summary?.accepted !== lines.length) throw new Error(`deposit batch: ${res.statusCode} ${res.body}`);
 }
 
 export async function enrol(app: FastifyInstance, learner: TestLearner, version = '2024.2') {
