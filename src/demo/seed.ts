@@ -5,6 +5,7 @@ import { seedRecords } from '../records/demo-seed.js';
 import { hashSecret } from '../auth/secrets.js';
 import { insertClient } from '../institutions/institutions.repository.js';
 import { seedCatalogue } from '../catalogue/demo-seed.js';
+import { seedQualifications } from '../qualifications/demo-seed.js';
 import { DEMO_INSTITUTIONS, DEMO_LEARNERS, type DemoState } from './demo-data.js';
 
 const SYSTEM: Actor = { principal: { kind: 'operator', clientId: 'demo-seed', scopes: ['*'] }, requestId: 'demo-seed' };
@@ -42,7 +43,8 @@ export async function seedDemo(ctx: AppContext): Promise<string[]> {
   const catalogueLines = await seedCatalogue(ctx, state, SYSTEM);
   const recordLines = await seedRecords(ctx, state, SYSTEM);
   const credentialLines = await seedCredentials(ctx, state, SYSTEM);
-  return [...describe(state), ...catalogueLines, ...recordLines, ...credentialLines];
+  const qualificationLines = await seedQualifications(ctx, state, SYSTEM);
+  return [...describe(state), ...catalogueLines, ...recordLines, ...credentialLines, ...qualificationLines];
 }
 
 function describe(state: DemoState): string[] {
