@@ -15,14 +15,14 @@ function memberOn(agreement: AgreementWindow, institutionId: string, date: strin
  */
 export function ruleInForce(rule: Rule, sourceInstitutionIds: readonly string[], ctx: EvalContext): Failure {
   const date = ctx.date;
-  const label = `rule ${rule.id} v${rule.version}`;
   if (!withinDates(date, rule.effectiveFrom, rule.effectiveTo)) {
+    const label = `rule ${rule.id} v${rule.version}`;
     return { reason: 'not_effective', text: `${label} is effective ${rule.effectiveFrom} to ${rule.effectiveTo ?? 'open'}, not on ${date}` };
   }
   if (rule.owner.kind !== 'agreement') return null;
   const agreement = ctx.input.agreements?.find((a) => a.id === rule.owner.id);
   if (!agreement || !withinDates(date, agreement.effectiveFrom, agreement.effectiveTo)) {
-    return { reason: 'not_effective', text: `agreement ${rule.owner.id} of ${label} is not in force on ${date}` };
+    return { reason: 'not_effective', text: `agreement ${rule.owner.id} of rule ${rule.id} v${rule.version} is not in force on ${date}` };
   }
   const parties = [ctx.input.target.institutionId, ...sourceInstitutionIds];
   const outside = parties.find((p) => !memberOn(agreement, p, date));

@@ -4,7 +4,7 @@ import { ruleConcernsTarget, ruleInForce } from './applicability.js';
 import { checkConditions, patternCovers, patternThresholds, type Failure } from './conditions.js';
 import type { EvalContext } from './context.js';
 import { withinDates } from './dates.js';
-import { equivalencyCandidates } from './equivalency.js';
+import { achievementsByItem, equivalencyCandidates } from './equivalency.js';
 import type { Candidate, Grant, MissReason } from './result-types.js';
 import { lookupRules, type RuleIndex } from './rule-index.js';
 import type { BlockRule, ConversionRule, EngineAchievement, EquivalencyRule, RuleItem } from './types.js';
@@ -22,18 +22,48 @@ export interface CandidateSet {
 export const sideMatches = (side: RuleItem, a: EngineAchievement): boolean =>
   side.itemId === a.catalogueItemId && (side.version == null || side.version === a.catalogueItemVersion);
 
+const sumCredits = (grants: Grant[]): Decimal =>
+  grants.length === 1 ? grants[0]!.credits : grants.reduce((sum, g) => sum.plus(g.credits), new Decimal(0));
+
+/**
+ * A candidate whose explanation is written on first read (and by toJSON): most candidates of a
+ * large evaluation are never shown, and formatting every one of them was a large share of an
+ * evaluation's time and garbage. A class keeps one hidden class for all candidates.
+ */
+class LazyCandidate implements Candidate {
+  readonly key: string;
+  readonly achievementIds: string[];
+  readonly sourceInstitutionIds: string[];
+  readonly credits: Decimal;
+  readonly waiver: boolean;
+  #text: string | undefined;
+
+  constructor(readonly rule: Candidate['rule'], readonly reverse: boolean, sources: EngineAchievement[], readonly grants: Grant[]) {
+    this.achievementIds = sources.length === 1 ? [sources[0]!.id] : sources.map((s) => s.id).sort();
+    this.sourceInstitutionIds = sources.length === 1 ? [sources[0]!.sourceInstitutionId] : [...new Set(sources.map((s) => s.sourceInstitutionId))].sort();
+    this.key = `${rule.id}|${String(rule.version).padStart(6, '0')}|${reverse ? 'r' : 'f'}|${this.achievementIds.join(',')}`;
+    this.credits = sumCredits(grants);
+    this.waiver = rule.conditions.waiverOnly === true;
+  }
+
+  get explanation(): string {
+    if (this.#text === undefined) {
+      const { rule } = this;
+      const shown = this.grants.map((g) => `${g.credits} ${g.category}${g.targetItemId ? ` (${g.targetItemId})` : ''}`).join(', ');
+      this.#text = `${rule.type} rule ${rule.id} v${rule.version}${this.reverse ? ' (read in reverse)' : ''}: `
+        + `${this.achievementIds.join(' + ')} → ${shown}${this.waiver ? ' (waiver, 0 credits)' : ''}; ${rule.rationale}`;
+    }
+    return this.#text;
+  }
+
+  toJSON(): Candidate {
+    const { key, rule, reverse, achievementIds, sourceInstitutionIds, grants, credits, waiver, explanation } = this;
+    return { key, rule, reverse, achievementIds, sourceInstitutionIds, grants, credits, waiver, explanation };
+  }
+}
+
 export function makeCandidate(rule: Candidate['rule'], reverse: boolean, sources: EngineAchievement[], grants: Grant[]): Candidate {
-  const achievementIds = sources.map((s) => s.id).sort();
-  const credits = grants.reduce((sum, g) => sum.plus(g.credits), new Decimal(0));
-  const shown = grants.map((g) => `${g.credits} ${g.category}${g.targetItemId ? ` (${g.targetItemId})` : ''}`).join(', ');
-  return {
-    key: `${rule.id}|${String(rule.version).padStart(6, '0')}|${reverse ? 'r' : 'f'}|${achievementIds.join(',')}`,
-    rule, reverse, achievementIds,
-    sourceInstitutionIds: [...new Set(sources.map((s) => s.sourceInstitutionId))].sort(),
-    grants, credits, waiver: rule.conditions.waiverOnly === true,
-    explanation: `${rule.type} rule ${rule.id} v${rule.version}${reverse ? ' (read in reverse)' : ''}: `
-      + `${achievementIds.join(' + ')} → ${shown}${rule.conditions.waiverOnly ? ' (waiver, 0 credits)' : ''}; ${rule.rationale}`,
-  };
+  return new LazyCandidate(rule, reverse, sources, grants);
 }
 
 export class FailureLog {
@@ -110,8 +140,9 @@ export function buildCandidates(index: RuleIndex, ctx: EvalContext): CandidateSe
     }
   }
   const candidates: Candidate[] = [];
+  const byItem = achievementsByItem(live);
   for (const { rule, reverse } of supersede([...equivalencies.values()], ctx.date)) {
-    candidates.push(...equivalencyCandidates(rule, reverse, live, ctx, log));
+    candidates.push(...equivalencyCandidates(rule, reverse, byItem, ctx, log));
   }
   for (const { rule, a } of supersede(patterns, ctx.date)) {
     covered.add(a.id);

@@ -13,8 +13,22 @@ export interface CapGroup {
   global?: boolean; // bounds every candidate (programme or period cap)
 }
 
-const sum = (list: PriorRecognition[]): Decimal => list.reduce((s, p) => s.plus(p.credits), new Decimal(0));
-const clamp = (d: Decimal): Decimal => Decimal.max(d, 0);
+const ZERO = new Decimal(0);
+const sum = (list: PriorRecognition[]): Decimal => (list.length === 0 ? ZERO : list.reduce((s, p) => s.plus(p.credits), ZERO));
+const left = (max: Decimal, used: Decimal): Decimal => (used.isZero() ? (max.isNegative() ? ZERO : max) : Decimal.max(max.minus(used), 0));
+
+// The label is written on first read: an evaluation builds hundreds of groups and shows few.
+class LazyGroup implements CapGroup {
+  #label: (() => string) | string;
+  constructor(readonly id: string, label: () => string, readonly remaining: Decimal, readonly members: number[]) { this.#label = label; }
+  get label(): string {
+    if (typeof this.#label === 'function') this.#label = this.#label();
+    return this.#label;
+  }
+}
+
+const group = (id: string, label: () => string, remaining: Decimal, members: number[]): CapGroup =>
+  new LazyGroup(id, label, remaining, members);
 
 function programmeLimit(ctx: EvalContext): { limit: Decimal; label: string } | undefined {
   const { caps, programmeTotalCredits, programmeId } = ctx.input.target;
@@ -37,12 +51,12 @@ function globalCap(ctx: EvalContext, prior: PriorRecognition[], all: number[]): 
   if (period) {
     const start = addMonths(ctx.date, -period.months);
     const used = sum(prior.filter((p) => p.recognisedOn > start && p.recognisedOn <= ctx.date));
-    options.push({ id: 'period', label: `at most ${period.max} credits per ${period.months} months (${used} used since ${start})`, remaining: clamp(period.max.minus(used)), members: all });
+    options.push({ id: 'period', label: `at most ${period.max} credits per ${period.months} months (${used} used since ${start})`, remaining: left(period.max, used), members: all });
   }
   const programme = programmeLimit(ctx);
   if (programme) {
     const used = sum(prior);
-    options.push({ id: 'programme', label: `${programme.label} (${used} already recognised)`, remaining: clamp(programme.limit.minus(used)), members: all });
+    options.push({ id: 'programme', label: `${programme.label} (${used} already recognised)`, remaining: left(programme.limit, used), members: all });
   }
   const tightest = options.sort((a, b) => a.remaining.comparedTo(b.remaining))[0];
   return tightest && { ...tightest, global: true };
@@ -65,15 +79,16 @@ export function capGroups(candidates: Candidate[], ctx: EvalContext): CapGroup[]
   const prior = ctx.input.previouslyRecognised ?? [];
   const groups: CapGroup[] = [];
   for (const [ruleId, members] of groupBy(candidates, (c) => (c.rule.maxCredits ? [c.rule.id] : []))) {
-    const max = Decimal.min(...members.map((i) => candidates[i]!.rule.maxCredits!));
+    let max = candidates[members[0]!]!.rule.maxCredits!;
+    for (const i of members) if (candidates[i]!.rule.maxCredits!.lt(max)) max = candidates[i]!.rule.maxCredits!;
     const used = sum(prior.filter((p) => p.ruleId === ruleId));
-    groups.push({ id: `rule:${ruleId}`, label: `rule ${ruleId} cap ${max} (${used} used)`, remaining: clamp(max.minus(used)), members });
+    groups.push(group(`rule:${ruleId}`, () => `rule ${ruleId} cap ${max} (${used} used)`, left(max, used), members));
   }
   const perInst = ctx.input.target.caps?.perSourceInstitution;
   if (perInst) {
     for (const [inst, members] of groupBy(candidates, (c) => c.sourceInstitutionIds)) {
       const used = sum(prior.filter((p) => p.sourceInstitutionIds?.includes(inst)));
-      groups.push({ id: `inst:${inst}`, label: `at most ${perInst} credits from ${inst} (${used} used)`, remaining: clamp(perInst.minus(used)), members });
+      groups.push(group(`inst:${inst}`, () => `at most ${perInst} credits from ${inst} (${used} used)`, left(perInst, used), members));
     }
   }
   const global = globalCap(ctx, prior, candidates.map((_, i) => i));

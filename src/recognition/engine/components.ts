@@ -1,25 +1,31 @@
-import { Decimal } from 'decimal.js';
 import type { CapGroup } from './caps.js';
 import type { Candidate } from './result-types.js';
 
 /** Sets of candidates of which at most one may be chosen: same achievement or same target item. */
 export function conflictSets(cands: Candidate[], members: number[]): number[][] {
-  const byKey = new Map<string, number[]>();
+  // Two maps instead of prefixed string keys: this runs over every candidate of an evaluation.
+  const byAchievement = new Map<string, number[]>();
+  const byItem = new Map<string, number[]>();
+  const file = (map: Map<string, number[]>, k: string, i: number): void => {
+    const list = map.get(k);
+    if (!list) map.set(k, [i]);
+    else if (list[list.length - 1] !== i) list.push(i); // a candidate naming one item twice
+  };
   for (const i of members) {
     const c = cands[i]!;
-    const keys = [...c.achievementIds.map((a) => `a:${a}`),
-      ...c.grants.flatMap((g) => (g.targetItemId === undefined ? [] : [`t:${g.targetItemId}`]))];
-    for (const k of new Set(keys)) {
-      const list = byKey.get(k);
-      if (list) list.push(i);
-      else byKey.set(k, [i]);
-    }
+    for (const a of c.achievementIds) file(byAchievement, a, i);
+    for (const g of c.grants) if (g.targetItemId !== undefined) file(byItem, g.targetItemId, i);
   }
-  return [...byKey.values()].filter((set) => set.length > 1);
+  const out: number[][] = [];
+  for (const map of [byAchievement, byItem]) for (const set of map.values()) if (set.length > 1) out.push(set);
+  return out;
 }
 
-/** Independent sub-problems: candidates linked by a conflict or by a cap they could overrun. */
-export function componentsOf(cands: Candidate[], active: number[], groups: CapGroup[]): number[][] {
+/**
+ * Independent sub-problems: candidates linked by a conflict or by a cap they could overrun.
+ * `units` are the candidates' credits and `rhs` each group's remaining cap, in integer units.
+ */
+export function componentsOf(active: number[], conflicts: number[][], groups: CapGroup[], units: number[], rhs: Map<CapGroup, number>): number[][] {
   const parent = new Map(active.map((i) => [i, i]));
   const find = (i: number): number => {
     let r = i;
@@ -30,11 +36,12 @@ export function componentsOf(cands: Candidate[], active: number[], groups: CapGr
   const join = (set: number[]): void => {
     for (const i of set.slice(1)) parent.set(find(i), find(set[0]!));
   };
-  conflictSets(cands, active).forEach(join);
+  conflicts.forEach(join);
   for (const g of groups) {
-    const ms = g.members.filter((i) => parent.has(i) && cands[i]!.credits.gt(0));
-    const total = ms.reduce((s, i) => s.plus(cands[i]!.credits), new Decimal(0));
-    if (total.gt(g.remaining)) join(ms);
+    const ms = g.members.filter((i) => parent.has(i) && units[i]! > 0);
+    let total = 0;
+    for (const i of ms) total += units[i]!;
+    if (total > rhs.get(g)!) join(ms);
   }
   const comps = new Map<number, number[]>();
   for (const i of active) {

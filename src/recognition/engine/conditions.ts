@@ -65,10 +65,30 @@ function checkPrerequisites(pre: NonNullable<Conditions['prerequisites']>, ctx: 
   return null;
 }
 
+// Many rules share one minimum (e.g. 60 %) and grade parsing allocates decimals, so each
+// (achievement, minimum) pair is decided once per evaluation.
+function gradeOnce(min: MinResult, a: EngineAchievement, ctx: EvalContext): Failure {
+  const key = `${a.id}\u0000${min.schemeId}\u0000${min.result}\u0000${min.conversionTableId ?? ''}`;
+  const seen = ctx.memo.get(key);
+  if (seen !== undefined) return seen;
+  const f = checkGrade(min, a, ctx);
+  ctx.memo.set(key, f);
+  return f;
+}
+
+function recencyOnce(c: NonNullable<Conditions['recency']>, a: EngineAchievement, ctx: EvalContext): Failure {
+  const key = `${a.id}\u0000${c.years}\u0000${c.referenceDate ?? ''}`;
+  const seen = ctx.memo.get(key);
+  if (seen !== undefined) return seen;
+  const f = checkRecency(c, a, ctx);
+  ctx.memo.set(key, f);
+  return f;
+}
+
 /** Checks a rule's conditions on one source achievement, in a fixed order. */
 export function checkConditions(c: Conditions, a: EngineAchievement, ctx: EvalContext): Failure {
-  return (c.minResult ? checkGrade(c.minResult, a, ctx) : null)
-    ?? (c.recency ? checkRecency(c.recency, a, ctx) : null)
+  return (c.minResult ? gradeOnce(c.minResult, a, ctx) : null)
+    ?? (c.recency ? recencyOnce(c.recency, a, ctx) : null)
     ?? (c.targetLevel && !c.allowLowerLevel ? levelAtLeast(a, c.targetLevel, ctx) : null)
     ?? (c.prerequisites ? checkPrerequisites(c.prerequisites, ctx) : null);
 }

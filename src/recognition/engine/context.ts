@@ -1,5 +1,6 @@
 import type { CreditSystem } from '../../frameworks/credit-arithmetic.js';
 import type { GradeConversionTable, GradingScheme } from '../../frameworks/grading.js';
+import type { MissReason } from './result-types.js';
 import type { EngineAchievement, EvaluationInput, FrameworkLevel } from './types.js';
 
 /** Look-up tables built once per evaluation from the input. */
@@ -12,6 +13,8 @@ export interface EvalContext {
   heldItems: Set<string>; // catalogue items of the learner's live achievements
   heldAchievements: Set<string>;
   referenceLevel: (level: FrameworkLevel, toFrameworkId: string) => number | undefined;
+  /** Per-evaluation memo of condition checks that many rules repeat (see conditions.ts). */
+  memo: Map<string, { reason: MissReason; text: string } | null>;
 }
 
 const live = (a: EngineAchievement): boolean => !a.revoked;
@@ -27,5 +30,6 @@ export function buildContext(input: EvaluationInput): EvalContext {
     heldItems: new Set(alive.flatMap((a) => (a.catalogueItemId === null ? [] : [a.catalogueItemId]))),
     heldAchievements: new Set(alive.map((a) => a.id)),
     referenceLevel: input.referenceLevel ?? (() => undefined),
+    memo: new Map(),
   };
 }

@@ -30,15 +30,31 @@ function combinations(options: EngineAchievement[][]): EngineAchievement[][] {
   return acc.filter((combo) => new Set(combo.map((a) => a.id)).size === combo.length);
 }
 
+/** Live achievements by catalogue item, most recent first: built once per evaluation. */
+export function achievementsByItem(live: EngineAchievement[]): Map<string, EngineAchievement[]> {
+  const out = new Map<string, EngineAchievement[]>();
+  for (const a of live) {
+    if (a.catalogueItemId === null) continue;
+    const list = out.get(a.catalogueItemId);
+    if (list) list.push(a);
+    else out.set(a.catalogueItemId, [a]);
+  }
+  for (const list of out.values()) list.sort(recentFirst);
+  return out;
+}
+
+const NONE: EngineAchievement[] = [];
+
 /** Candidates of one equivalency read in one direction: every source side must be filled. */
 export function equivalencyCandidates(
-  rule: EquivalencyRule, reverse: boolean, live: EngineAchievement[], ctx: EvalContext, log: FailureLog,
+  rule: EquivalencyRule, reverse: boolean, byItem: Map<string, EngineAchievement[]>, ctx: EvalContext, log: FailureLog,
 ): Candidate[] {
   const sides = reverse ? rule.targets : rule.sources;
   const gives = reverse ? rule.sources : rule.targets;
   const options = sides.map((side) => {
     const passing: EngineAchievement[] = [];
-    for (const a of live.filter((x) => sideMatches(side, x)).sort(recentFirst)) {
+    for (const a of byItem.get(side.itemId) ?? NONE) {
+      if (!sideMatches(side, a)) continue;
       const f = checkConditions(rule.conditions, a, ctx);
       if (f) log.add(a, rule, f);
       else passing.push(a);

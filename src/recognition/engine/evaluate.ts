@@ -20,8 +20,9 @@ function assertFeasible(cands: Candidate[], groups: CapGroup[], sel: Selection):
     }
   }
   for (const g of groups) {
-    const used = g.members.filter((i) => sel.chosen.has(i)).reduce((s, i) => s.plus(cands[i]!.credits), new Decimal(0));
-    if (used.gt(g.remaining)) throw new Error(`recognition optimiser: ${g.id} exceeded`);
+    let used: Decimal | undefined;
+    for (const i of g.members) if (sel.chosen.has(i)) used = used ? used.plus(cands[i]!.credits) : cands[i]!.credits;
+    if (used?.gt(g.remaining)) throw new Error(`recognition optimiser: ${g.id} exceeded`);
   }
 }
 
@@ -61,5 +62,10 @@ export function evaluate(input: EvaluationInput, index: RuleIndex, solver: Solve
   const byCategory: Record<string, Decimal> = {};
   for (const g of chosen.flatMap((c) => c.grants)) byCategory[g.category] = (byCategory[g.category] ?? new Decimal(0)).plus(g.credits);
   const total = chosen.reduce((s, c) => s.plus(c.credits), new Decimal(0));
-  return { outcomes, totals: { total, byCategory }, chosen, explanation: explain(cands, groups, sel, loss, total) };
+  // Written on first read (an enumerable getter, so JSON sees the array): one line per losing
+  // candidate is most of an evaluation's text, and most callers only read the outcomes.
+  let lines: string[] | undefined;
+  return Object.defineProperty({ outcomes, totals: { total, byCategory }, chosen } as Omit<EvaluationResult, 'explanation'>, 'explanation', {
+    enumerable: true, configurable: true, get: () => (lines ??= explain(cands, groups, sel, loss, total)),
+  }) as EvaluationResult;
 }

@@ -1,7 +1,15 @@
-import { Decimal } from 'decimal.js';
 import type { CapGroup } from './caps.js';
-import { conflictSets } from './components.js';
 import type { Candidate } from './result-types.js';
+
+/** The whole evaluation in integer units, with conflicts and cap memberships computed once. */
+export interface Problem {
+  cands: Candidate[];
+  units: number[]; // per candidate (see units.ts)
+  rhs: Map<CapGroup, number>; // per group: remaining cap in units
+  conflicts: number[][]; // candidate index sets of which at most one may be chosen
+  conflictsOf: number[][]; // per candidate: indices into `conflicts`
+  groupsOf: CapGroup[][]; // per candidate: the non-global groups it belongs to
+}
 
 /** One component as a 0-1 programme; positions k index `members` (canonical candidate order). */
 export interface Model {
@@ -13,25 +21,35 @@ export interface Model {
   caps: { positions: number[]; rhs: number }[]; // Σ units ≤ rhs
 }
 
-/** Smallest power of ten that makes every credit value an integer. */
-export function unitScale(values: Decimal[]): Decimal {
-  return new Decimal(10).pow(Math.max(0, ...values.map((v) => v.decimalPlaces())));
+// Components are closed under conflicts, so each conflict set of a member lies wholly inside.
+function componentConflicts(members: number[], p: Problem, inside: Map<number, number>): number[][] {
+  const ids = new Set<number>();
+  for (const i of members) for (const r of p.conflictsOf[i]!) ids.add(r);
+  return [...ids].sort((a, b) => a - b).map((r) => p.conflicts[r]!.map((i) => inside.get(i)!));
 }
 
-export function buildModel(members: number[], cands: Candidate[], groups: CapGroup[], scale = unitScale(members.map((i) => cands[i]!.credits))): Model {
+/** The model of one component: only the caps its members belong to (plus `global` if given). */
+export function buildModel(members: number[], p: Problem, global?: CapGroup): Model {
   const inside = new Map(members.map((i, k) => [i, k]));
-  const units = members.map((i) => cands[i]!.credits.times(scale).toNumber());
+  const mine = members.map((i) => p.units[i]!);
+  const groups = new Set<CapGroup>();
+  for (const i of members) for (const g of p.groupsOf[i]!) groups.add(g);
+  if (global) groups.add(global);
   const caps: Model['caps'] = [];
   for (const g of groups) {
-    const positions = g.members.flatMap((i) => (inside.has(i) && units[inside.get(i)!]! > 0 ? [inside.get(i)!] : []));
-    if (positions.length === 0) continue; // decimal arithmetic below is the costly part
-    const rhs = g.remaining.times(scale).floor().toNumber();
-    if (positions.reduce((s, k) => s + units[k]!, 0) > rhs) caps.push({ positions, rhs }); // binding only
+    const positions: number[] = [];
+    let total = 0;
+    for (const i of g.members) {
+      const k = inside.get(i);
+      if (k !== undefined && mine[k]! > 0) { positions.push(k); total += mine[k]!; }
+    }
+    const limit = p.rhs.get(g)!;
+    if (positions.length > 0 && total > limit) caps.push({ positions, rhs: limit }); // binding only
   }
   return {
-    members, units, caps,
-    lines: members.map((i) => cands[i]!.grants.length),
-    sizes: members.map((i) => cands[i]!.achievementIds.length),
-    conflicts: conflictSets(cands, members).map((set) => set.map((i) => inside.get(i)!)),
+    members, units: mine, caps,
+    lines: members.map((i) => p.cands[i]!.grants.length),
+    sizes: members.map((i) => p.cands[i]!.achievementIds.length),
+    conflicts: componentConflicts(members, p, inside),
   };
 }

@@ -1,11 +1,11 @@
 import type { CapGroup } from './caps.js';
-import { componentsOf } from './components.js';
+import { componentsOf, conflictSets } from './components.js';
 import { exactSearch } from './exact-search.js';
-import { Decimal } from 'decimal.js';
 import { combineUnderCapacity, frontier } from './capacity-dp.js';
-import { buildModel, unitScale, type Model } from './model.js';
+import { buildModel, type Model, type Problem } from './model.js';
 import type { Candidate } from './result-types.js';
 import type { Solver } from './solver.js';
+import { capUnits, creditUnits } from './units.js';
 
 export interface Selection {
   chosen: Set<number>;
@@ -16,12 +16,23 @@ export interface Selection {
 /** Components up to this size are searched exhaustively (cheaper than a solver call). */
 export const EXACT_SEARCH_LIMIT = 16;
 
-function unfitCandidates(cands: Candidate[], groups: CapGroup[]): Map<number, CapGroup> {
+// Credits and caps in integer units, conflicts and cap memberships, computed once: the solvers
+// and the component split then do no decimal arithmetic and build no string keys.
+function problemOf(cands: Candidate[], groups: CapGroup[]): { p: Problem; unfit: Map<number, CapGroup>; active: number[] } {
+  const { scale, units } = creditUnits(cands.map((c) => c.credits));
+  const rhs = new Map(groups.map((g) => [g, capUnits(g.remaining, scale)]));
   const unfit = new Map<number, CapGroup>();
   for (const g of groups) {
-    for (const i of g.members) if (!unfit.has(i) && cands[i]!.credits.gt(g.remaining)) unfit.set(i, g);
+    const limit = rhs.get(g)!;
+    for (const i of g.members) if (!unfit.has(i) && units[i]! > limit) unfit.set(i, g);
   }
-  return unfit;
+  const active = cands.map((_, i) => i).filter((i) => !unfit.has(i));
+  const conflicts = conflictSets(cands, active);
+  const conflictsOf = cands.map(() => [] as number[]);
+  conflicts.forEach((set, r) => set.forEach((i) => conflictsOf[i]!.push(r)));
+  const groupsOf = cands.map(() => [] as CapGroup[]);
+  for (const g of groups) if (!g.global) for (const i of g.members) groupsOf[i]!.push(g);
+  return { p: { cands, units, rhs, conflicts, conflictsOf, groupsOf }, unfit, active };
 }
 
 const term = (coef: number, i: number): string => `${coef < 0 ? '-' : '+'} ${Math.abs(coef)} x${i}`;
@@ -49,17 +60,10 @@ function solveMilp(m: Model, solver: Solver): number[] {
   return m.members.filter((_, k) => (second.values[`x${k}`] ?? 0) > 0.5);
 }
 
-// Each component only needs the caps its members belong to; scanning every cap per component
-// was the evaluation's main cost.
-function groupsTouching(n: number, groups: CapGroup[]): (members: number[]) => CapGroup[] {
-  const of = Array.from({ length: n }, () => [] as CapGroup[]);
-  for (const g of groups) for (const i of g.members) of[i]!.push(g);
-  return (members) => [...new Set(members.flatMap((i) => of[i]!))];
-}
-
-function solveComponent(members: number[], cands: Candidate[], groups: CapGroup[], solver: Solver, limit: number, notes: string[]): number[] {
+function solveComponent(members: number[], p: Problem, global: CapGroup | undefined, solver: Solver, limit: number, notes: string[]): number[] {
   if (members.length === 1) return members;
-  const model = buildModel(members, cands, groups);
+  const cands = p.cands;
+  const model = buildModel(members, p, global);
   const useSearch = members.length <= limit;
   const picked = useSearch ? exactSearch(model) : solveMilp(model, solver);
   const rules = [...new Set(members.map((i) => cands[i]!.rule.id))].join(', ');
@@ -69,33 +73,28 @@ function solveComponent(members: number[], cands: Candidate[], groups: CapGroup[
 
 // A binding programme/period cap couples everything; when every component is small, an exact
 // knapsack over the components' frontiers replaces one large MILP (much faster).
-function underGlobalCap(comps: number[][], active: number[], cands: Candidate[], local: CapGroup[], global: CapGroup, notes: string[]): number[] {
-  // Scale from the credits only: totals are multiples of 1/scale, so flooring the capacity is
-  // exact even when the cap itself is not (1/3 of a programme).
-  const scale = unitScale(active.map((i) => cands[i]!.credits));
-  const touching = groupsTouching(cands.length, local);
-  const options = comps.map((members) => frontier(buildModel(members, cands, touching(members), scale)));
+function underGlobalCap(comps: number[][], p: Problem, global: CapGroup, notes: string[]): number[] {
+  // Totals are integer units, so the floored capacity is exact even when the cap itself is not
+  // (1/3 of a programme).
+  const options = comps.map((members) => frontier(buildModel(members, p)));
   notes.push(`${comps.length} independent groups of candidates share the ${global.label}; combined exactly by dynamic programming over the credit total`);
-  return combineUnderCapacity(options, global.remaining.times(scale).floor().toNumber());
+  return combineUnderCapacity(options, p.rhs.get(global)!);
 }
 
 /** Chooses the combination of candidates granting the most credit under every cap (exact). */
 export function optimise(cands: Candidate[], groups: CapGroup[], solver: Solver, searchLimit = EXACT_SEARCH_LIMIT): Selection {
-  const unfit = unfitCandidates(cands, groups);
-  const active = cands.map((_, i) => i).filter((i) => !unfit.has(i));
+  const { p, unfit, active } = problemOf(cands, groups);
   const notes: string[] = [];
   const global = groups.find((g) => g.global);
-  const local = groups.filter((g) => !g.global);
-  const comps = componentsOf(cands, active, local);
-  const demand = active.reduce((s, i) => s.plus(cands[i]!.credits), new Decimal(0));
+  const comps = componentsOf(active, p.conflicts, groups.filter((g) => !g.global), p.units, p.rhs);
+  const demand = active.reduce((s, i) => s + p.units[i]!, 0);
   let picked: number[];
-  if (!global || demand.lte(global.remaining)) {
-    const touching = groupsTouching(cands.length, local);
-    picked = comps.flatMap((members) => solveComponent(members, cands, touching(members), solver, searchLimit, notes));
+  if (!global || demand <= p.rhs.get(global)!) {
+    picked = comps.flatMap((members) => solveComponent(members, p, undefined, solver, searchLimit, notes));
   } else if (comps.every((c) => c.length <= searchLimit)) {
-    picked = underGlobalCap(comps, active, cands, local, global, notes);
+    picked = underGlobalCap(comps, p, global, notes);
   } else {
-    picked = active.length === 0 ? [] : solveComponent(active, cands, groups, solver, searchLimit, notes);
+    picked = active.length === 0 ? [] : solveComponent(active, p, global, solver, searchLimit, notes);
   }
   return { chosen: new Set(picked), unfit, notes };
 }

@@ -24,7 +24,9 @@ export function lossIndex(cands: Candidate[], groups: CapGroup[], sel: Selection
   for (const g of groups) {
     let sum = new Decimal(0);
     for (const i of g.members) {
-      groupsOf.set(i, [...(groupsOf.get(i) ?? []), g]);
+      const list = groupsOf.get(i);
+      if (list) list.push(g);
+      else groupsOf.set(i, [g]);
       if (sel.chosen.has(i)) sum = sum.plus(cands[i]!.credits);
     }
     used.set(g, sum);

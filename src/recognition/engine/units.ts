@@ -1,0 +1,41 @@
+import { Decimal } from 'decimal.js';
+
+/**
+ * Credits as exact integers: every value times 10^k, k the most decimal places among them. Sums
+ * and comparisons of such integers agree with Decimal arithmetic while they stay below 2^53
+ * (checked), and a cap R compares exactly as ⌊R·10^k⌋ because every sum of units is an integer.
+ */
+export interface CreditUnits {
+  scale: Decimal; // 10^k
+  units: number[]; // per value, in input order
+}
+
+/** Smallest power of ten that makes every credit value an integer. */
+export function unitScale(values: readonly Decimal[]): Decimal {
+  let places = 0;
+  for (const v of values) places = Math.max(places, v.decimalPlaces());
+  return new Decimal(10).pow(places);
+}
+
+function safe(n: number, what: string): number {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`recognition engine: ${what} does not fit exact integer units`);
+  return n;
+}
+
+/** One value in units of `scale` (exact: the scale covers its decimal places). */
+export function toUnits(value: Decimal, scale: Decimal): number {
+  return safe(value.times(scale).toNumber(), `credit value ${value}`);
+}
+
+export function creditUnits(values: readonly Decimal[], scale = unitScale(values)): CreditUnits {
+  const units = values.map((v) => toUnits(v, scale));
+  safe(units.reduce((s, u) => s + u, 0), 'the sum of candidate credits');
+  return { scale, units };
+}
+
+/** A cap in the same units: the largest integer total that does not exceed it. */
+export function capUnits(remaining: Decimal, scale: Decimal): number {
+  const d = remaining.times(scale).floor();
+  // Beyond 2^53 the cap exceeds every (checked) sum of units, so clamping keeps comparisons exact.
+  return d.gt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : d.toNumber();
+}
