@@ -95,21 +95,33 @@ async function known(d: PublishDeps, inputs: CatalogueItemInput[]): Promise<Know
   return { byCode, byId: new Map(byIdRows.map((r) => [r.id, r])) };
 }
 
+const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === '23505';
+
 /**
  * Decides each line of a chunk against the database and earlier lines, then writes the accepted
- * ones in one transaction. Rejected lines never hold back accepted ones.
+ * ones in one transaction. Rejected lines never hold back accepted ones. When a concurrent publish
+ * of the same code and version wins the race, the chunk is decided again (those lines become
+ * existing or conflicts).
  */
-export async function publishChunk(d: PublishDeps, s: PublishState, lines: { line: number; input: CatalogueItemInput }[]): Promise<LineResult[]> {
+export async function publishChunk(d: PublishDeps, s: PublishState, lines: { line: number; input: CatalogueItemInput }[], retried = false): Promise<LineResult[]> {
+  const saved = { seen: new Set(s.seen), accepted: new Map(s.accepted) };
   const k = await known(d, lines.map((l) => l.input));
   const rows: Insertable<CatalogueItemsTable>[] = [];
   const results = lines.map((l) => decide(l.line, l.input, d, k, s, rows));
   if (rows.length === 0) return results;
-  await d.db.transaction().execute(async (trx) => {
-    await repo.insertItems(trx, rows);
-    await recordWrite(trx, d.actor, {
-      action: 'catalogue.publish', resourceType: 'catalogue_item', resourceId: rows.length === 1 ? rows[0]!.id : `batch:${rows[0]!.id}`,
-      institutionId: d.institutionId, detail: { ids: rows.map((r) => r.id) },
-    }, d.now);
-  });
+  try {
+    await d.db.transaction().execute(async (trx) => {
+      await repo.insertItems(trx, rows);
+      await recordWrite(trx, d.actor, {
+        action: 'catalogue.publish', resourceType: 'catalogue_item', resourceId: rows.length === 1 ? rows[0]!.id : `batch:${rows[0]!.id}`,
+        institutionId: d.institutionId, detail: { ids: rows.map((r) => r.id) },
+      }, d.now);
+    });
+  } catch (err) {
+    if (retried || !isUniqueViolation(err)) throw err;
+    s.seen = saved.seen;
+    s.accepted = saved.accepted;
+    return publishChunk(d, s, lines, true);
+  }
   return results;
 }

@@ -112,14 +112,18 @@ export function loadFrameworkFiles(dir = 'frameworks'): FrameworkData {
   return assembleFrameworkData(readFrameworkDir(dir));
 }
 
-/** The validated files of `dir`, each with its file name, for loaders that must name the file. */
-export function readFrameworkDir(dir = 'frameworks'): LoadedFile[] {
+/**
+ * The validated files of `dir`, each with its file name, for loaders that must name the file.
+ * `crossCheck: false` leaves references between files to the caller, which checks them against
+ * what is already loaded (a directory may hold a new version whose older one is only in the database).
+ */
+export function readFrameworkDir(dir = 'frameworks', opts: { crossCheck?: boolean } = {}): LoadedFile[] {
   const names = readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isFile() && d.name.endsWith('.json'))
     .map((d) => d.name)
     .sort();
   const files = names.map((name) => parseFile(join(dir, name)));
-  checkFrameworkData(files, (file, path, detail) => new FrameworkFileError(file, path, detail));
+  if (opts.crossCheck !== false) checkFrameworkData(files, (file, path, detail) => new FrameworkFileError(file, path, detail));
   return files;
 }
 

@@ -54,7 +54,7 @@ export class FrameworkService {
   async loadDirectory(dir: string, actor: Actor): Promise<LoadSummary> {
     let files: LoadedFile[];
     try {
-      files = readFrameworkDir(dir);
+      files = readFrameworkDir(dir, { crossCheck: false });
     } catch (err) {
       throw toAppError(err);
     }
