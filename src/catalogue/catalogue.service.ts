@@ -3,7 +3,7 @@ import { assertActsForInstitution } from '../auth/policy.js';
 import { recordWrite } from '../audit-trail/audit-trail.repository.js';
 import type { Db } from '../db/database.js';
 import { decodeCursor, toPage, type Page } from '../db/pagination.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, badRequest, notFound } from '../errors.js';
 import type { FrameworkService } from '../frameworks/frameworks.service.js';
 import type { InstitutionService } from '../institutions/institutions.service.js';
 import * as repo from './catalogue.repository.js';
@@ -108,7 +108,9 @@ export class CatalogueService {
   async list(q: CatalogueQuery): Promise<Page<CatalogueItem>> {
     const limit = q.limit ?? 50;
     const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
-    if (after && (typeof after[0] !== 'string' || typeof after[1] !== 'string' || !UUID.test(after[1]))) decodeCursor('!', 2);
+    if (after && (typeof after[0] !== 'string' || typeof after[1] !== 'string' || !UUID.test(after[1]))) {
+      throw badRequest('invalid_cursor', 'The cursor is not one this service issued', [{ pointer: '/query/cursor', message: 'invalid cursor' }]);
+    }
     const rows = await repo.listItems(this.db, {
       institution: q.institution, kind: q.kind, framework: q.framework, frameworkVersion: q.frameworkVersion, level: q.level,
       field: q.field, creditSystem: q.creditSystem, terms: q.q ? queryTerms(q.q) : [], includeRetired: q.includeRetired ?? false,
