@@ -4,6 +4,7 @@ import { httpBench } from './http.bench.js';
 import { ledgerBench } from './ledger.bench.js';
 import { qualificationsBench } from './qualifications.bench.js';
 import { recognitionEngineBench } from './recognition-engine.bench.js';
+import { recognitionBench } from './recognition.bench.js';
 import { recordsBench } from './records.bench.js';
 
 export interface BenchContext {
@@ -19,4 +20,4 @@ export interface Benchmark {
 }
 
 /** Every benchmark, in order. Domains add theirs here. */
-export const BENCHMARKS: Benchmark[] = [httpBench, ledgerBench, credentialsBench, recordsBench, recognitionEngineBench, catalogueBench, qualificationsBench];
+export const BENCHMARKS: Benchmark[] = [httpBench, ledgerBench, credentialsBench, recordsBench, recognitionEngineBench, recognitionBench, catalogueBench, qualificationsBench];

@@ -5,6 +5,7 @@ import { seedRecords } from '../records/demo-seed.js';
 import { hashSecret } from '../auth/secrets.js';
 import { insertClient } from '../institutions/institutions.repository.js';
 import { seedCatalogue } from '../catalogue/demo-seed.js';
+import { seedRecognition } from '../recognition/demo-seed.js';
 import { seedQualifications } from '../qualifications/demo-seed.js';
 import { DEMO_INSTITUTIONS, DEMO_LEARNERS, type DemoState } from './demo-data.js';
 
@@ -44,7 +45,8 @@ export async function seedDemo(ctx: AppContext): Promise<string[]> {
   const recordLines = await seedRecords(ctx, state, SYSTEM);
   const credentialLines = await seedCredentials(ctx, state, SYSTEM);
   const qualificationLines = await seedQualifications(ctx, state, SYSTEM);
-  return [...describe(state), ...catalogueLines, ...recordLines, ...credentialLines, ...qualificationLines];
+  const recognitionLines = await seedRecognition(ctx, state, SYSTEM);
+  return [...describe(state), ...catalogueLines, ...recordLines, ...credentialLines, ...qualificationLines, ...recognitionLines];
 }
 
 function describe(state: DemoState): string[] {

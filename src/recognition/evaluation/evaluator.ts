@@ -35,7 +35,8 @@ const key = (id: string, version: number) => `${id}@${version}`;
  * moves (one cheap query), so a publication on another instance is seen on the next evaluation.
  */
 export class Evaluator {
-  private readonly cache = new Map<string, TargetRules>();
+  // One in-flight build per target and stamp: concurrent first requests share it.
+  private readonly cache = new Map<string, { stamp: string; rules: Promise<TargetRules> }>();
   private solver: Promise<Solver> | undefined;
 
   constructor(private readonly db: Db, private readonly frameworks: FrameworkService,
@@ -49,15 +50,20 @@ export class Evaluator {
   private async rulesOf(db: Executor, target: string): Promise<TargetRules> {
     const stamp = await ruleStamp(db, target);
     const hit = this.cache.get(target);
-    if (hit && hit.stamp === stamp) return hit;
+    if (hit && hit.stamp === stamp) return hit.rules;
+    const rules = this.build(db, target, stamp);
+    this.cache.set(target, { stamp, rules });
+    rules.catch(() => { if (this.cache.get(target)?.rules === rules) this.cache.delete(target); });
+    return rules;
+  }
+
+  private async build(db: Executor, target: string, stamp: string): Promise<TargetRules> {
     const versions = (await rulesForTarget(db, target)).map(toRuleVersion);
     const engineRules = versions.flatMap((v) => toEngineRule(v) ?? []);
-    const entry: TargetRules = {
+    return {
       stamp, index: indexRules(engineRules), versions: new Map(versions.map((v) => [key(v.id, v.version), v])),
       caps: versions.filter((v) => v.kind === 'caps'), agreements: await this.agreements.windows(db),
     };
-    this.cache.set(target, entry);
-    return entry;
   }
 
   /** The caps policy in force: programme-specific first, then institution-wide; highest version. */

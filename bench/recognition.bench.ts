@@ -1,0 +1,73 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Benchmark } from './registry.js';
+import { BENCH_OPERATOR_SECRET, fmt, load, startBenchServer, type BenchServer } from './support.js';
+
+// POST /recognition/preview over HTTP at 50 concurrent clients (issue 5 target on PostgreSQL:
+// p99 ≤ 50 ms). Rules and catalogue rows are inserted directly (setup, not what is measured); each
+// preview lists 30 achievements explicitly, so the measured path is: catalogue look-up, the
+// rule-stamp query, the cached per-target rule index, the engine and the response.
+
+async function post(url: string, body: unknown, token?: string) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<Record<string, any>>;
+}
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export async function seedPreview(server: BenchServer, rules: number): Promise<{ target: string; body: string }> {
+  const op = (await post(`${server.url}/oauth/token`, { grant_type: 'client_credentials', client_id: 'operator', client_secret: BENCH_OPERATOR_SECRET })).access_token as string;
+  const inst = async (n: string) => (await post(`${server.url}/institutions`, { name: { en: `Bench ${n}` }, kind: 'university', country: 'HK' }, op)).id as string;
+  const [target, source] = [await inst('target'), await inst('source')];
+  const db = server.ctx.db;
+  // 20,000 source codes as in the engine benchmark (≈ one rule per source item); only the 2,000
+  // that previews name need catalogue rows.
+  const items = Array.from({ length: 2000 }, (_, i) => ({ id: randomUUID(), code: `S${i}` }));
+  await db.insertInto('catalogue_items').values(items.map((it) => ({
+    id: it.id, institution_id: source, code: it.code, version: 1, kind: 'course', title_en: it.code, title_zh: null, framework_id: null,
+    framework_version: null, level: null, credit_system_id: 'cn-university', credits: '3', notional_hours: null, isced_code: '0613',
+    language: null, mode: null, grading_scheme_id: 'percentage', platform: null, completion_rule: null, components: null,
+    effective_from: '2020-01-01', effective_to: null, retired_at: null, retired_reason: null, content_hash: sha(it.id), search_text: it.code, search_grams: [it.code],
+  }))).execute();
+  for (let start = 0; start < rules; start += 1000) {
+    await db.insertInto('recognition_rules').values(Array.from({ length: Math.min(1000, rules - start) }, (_, k) => {
+      const i = start + k;
+      const src = { code: `S${(i * 7919) % 20000}` };
+      return {
+        id: randomUUID(), version: 1, owner_kind: 'institution' as const, owner_id: target, target_institution_id: target, programme_id: null,
+        kind: 'equivalency' as const, effective_from: '2020-01-01', effective_to: null, rationale: 'bench', evidence: '[]', supersedes: null,
+        published_by: 'bench', published_at: new Date(),
+        definition: JSON.stringify({
+          sources: [{ institutionId: source, code: src.code, credits: '3' }], targets: [{ institutionId: target, code: `T${i}`, credits: String(2 + (i % 3)) }],
+          ...(i % 2 ? { conditions: { minResult: { schemeId: 'percentage', result: '60' }, recency: { years: 10 } } } : {}),
+        }),
+      };
+    })).execute();
+  }
+  const achievements = Array.from({ length: 30 }, (_, i) => ({ id: `a${i}`, catalogueItemId: items[(i * 67) % items.length]!.id, result: String(55 + (i % 40)), completedOn: '2023-06-30' }));
+  return { target, body: JSON.stringify({ targetInstitutionId: target, achievements }) };
+}
+
+export const recognitionBench: Benchmark = {
+  name: 'recognition: POST /recognition/preview, 50 concurrent clients',
+  async run(ctx) {
+    const rules = ctx.smoke ? 300 : 20_000;
+    const seconds = ctx.smoke ? 1 : 10;
+    const lines = [`${rules} published rules for the target, 30 listed achievements per preview.`, '',
+      '| database | req/s | p50 ms | p99 ms | errors |', '|---|---|---|---|---|'];
+    for (const pgUrl of [undefined, ...(ctx.postgresUrl ? [ctx.postgresUrl] : [])]) {
+      const server = await startBenchServer(pgUrl);
+      try {
+        const { body } = await seedPreview(server, rules);
+        const opts = { method: 'POST' as const, body, headers: { 'content-type': 'application/json' } };
+        await post(`${server.url}/recognition/preview`, JSON.parse(body)); // builds the index, loads the solver
+        await load(`${server.url}/recognition/preview`, { ...opts, seconds: 1, connections: 10 }); // warm-up
+        const r = await load(`${server.url}/recognition/preview`, { ...opts, seconds, connections: 50 });
+        lines.push(`| ${server.label} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${r.errors + r.non2xx} |`);
+      } finally {
+        await server.close();
+      }
+    }
+    return lines;
+  },
+};
