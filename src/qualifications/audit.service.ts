@@ -3,10 +3,12 @@ import type { CatalogueItem } from '../catalogue/catalogue.types.js';
 import type { Db, Executor } from '../db/database.js';
 import { invalidField } from '../errors.js';
 import { isValidResult } from '../frameworks/grading.js';
-import { catalogueItems } from '../records/catalogue-lookup.repository.js';
+import { assemble } from '../records/achievement-view.js';
+import { achievementsOf, versionsOf } from '../records/achievements.repository.js';
 import type { RecordsModule } from '../records/records.module.js';
 import { type AuditEngine, loadAuditEngine } from './audit/audit.js';
 import type { AuditItem, CandidateItem } from './audit/programme.js';
+import { AuditCache, type CandidateSet } from './audit-cache.js';
 import * as inputs from './audit-inputs.repository.js';
 import { toAuditView, type AuditView } from './audit-view.js';
 import type { EnrolmentService } from './enrolments.service.js';
@@ -22,6 +24,7 @@ const CANDIDATE_LIMIT = 2000;
 /** Audits a learner's record (own achievements + recognised credits) against a programme version. */
 export class QualificationAuditService {
   #engine: Promise<AuditEngine> | undefined;
+  private readonly cache = new AuditCache();
 
   constructor(private readonly db: Db, private readonly records: RecordsModule, private readonly enrolments: EnrolmentService,
     private readonly now: () => Date, engine?: AuditEngine) {
@@ -47,28 +50,40 @@ export class QualificationAuditService {
   /** One audit as of today; also used by awards (inside their transaction) for the snapshot. */
   async run(db: Executor, learnerId: string, pv: ProgrammeVersion, hypotheticals: Hypothetical[]): Promise<AuditView> {
     const asOf = this.now().toISOString().slice(0, 10);
-    const { achievements, items: held } = await this.records.reader.visibleRecord(db, learnerId, { kind: 'all' });
+    const achievements = assemble(await achievementsOf(db, learnerId), await versionsOf(db, learnerId));
     const awardingId = await inputs.institutionIdBySlug(db, pv.awardingInstitution);
     const recognised = awardingId ? await inputs.recognisedCreditsOf(db, learnerId, awardingId, pv.programmeId) : [];
-    const candidateIds = await inputs.candidateIds(db, pv.programme.creditSystem, undefined, CANDIDATE_LIMIT);
-    const extraIds = [...recognised.flatMap((r) => (r.targetItemId ? [r.targetItemId] : [])), ...hypotheticals.map((h) => h.catalogueItemId), ...candidateIds];
-    const catalogue = new Map([...held, ...await catalogueItems(db, extraIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id)))]);
-    const slugs = await inputs.slugsOf(db, [...achievements.map((a) => a.institutionId), ...[...catalogue.values()].map((i) => i.institutionId), ...recognised.flatMap((r) => r.sourceInstitutionIds)]);
-    const ref = this.records.service.ref;
-    const c: RecordContext = {
-      programme: pv.programme, mapping: pv.mapping, catalogue, slugs,
-      gradingScheme: (id) => ref.gradingScheme(id), creditSystem: (id) => ref.creditSystem(id).system,
-    };
+    const cands = await this.candidateSet(db, pv);
+    const catalogue = new Map([...cands.items, ...await this.cache.catalogue(db, [
+      ...achievements.flatMap((a) => (a.current.catalogueItemId ? [a.current.catalogueItemId] : [])),
+      ...recognised.flatMap((r) => (r.targetItemId ? [r.targetItemId] : [])), ...hypotheticals.map((h) => h.catalogueItemId)])]);
+    const slugIds = [...achievements.map((a) => a.institutionId), ...[...catalogue.values()].map((i) => i.institutionId), ...recognised.flatMap((r) => r.sourceInstitutionIds)];
+    const slugs = new Map([...cands.slugs, ...await inputs.slugsOf(db, slugIds.filter((id) => !cands.slugs.has(id)))]);
+    const c = this.context(pv, catalogue, slugs);
     const replaced = replacedBy(recognised);
     const built = achievements.map((a) => replaced.get(a.id) ?? achievementItem(c, a));
-    const items = [...built.filter((b): b is AuditItem => !isExcluded(b)), ...recognised.map((r) => recognisedItem(c, r, new Map(achievements.map((a) => [a.id, a]))))];
-    const excluded = built.filter(isExcluded);
+    const byId = new Map(achievements.map((a) => [a.id, a]));
+    const items = [...built.filter((b): b is AuditItem => !isExcluded(b)), ...recognised.map((r) => recognisedItem(c, r, byId))];
     const extra = hypotheticals.map((h, i) => this.hypothetical(c, h, i, asOf));
-    const { candidates, byRef } = this.candidates(c, new Set(candidateIds));
     const engine = await this.engine();
-    const options = { asOf, candidates, maxSuggestions: 5 };
+    const options = { asOf, candidates: cands.candidates, maxSuggestions: 5 };
     const result = extra.length > 0 ? engine.whatIf(pv.programme, items, extra, options) : engine.audit(pv.programme, items, options);
-    return toAuditView({ learnerId, digest: pv.digest, result, items: [...items, ...extra], excluded, candidates: byRef });
+    return toAuditView({ learnerId, digest: pv.digest, result, items: [...items, ...extra], excluded: built.filter(isExcluded), candidates: cands.byRef });
+  }
+
+  private context(pv: ProgrammeVersion, catalogue: Map<string, CatalogueItem>, slugs: Map<string, string>): RecordContext {
+    const ref = this.records.service.ref;
+    return { programme: pv.programme, mapping: pv.mapping, catalogue, slugs, gradingScheme: (id) => ref.gradingScheme(id), creditSystem: (id) => ref.creditSystem(id).system };
+  }
+
+  /** Current catalogue items in the programme's credit system that its mapping admits; cached per version. */
+  private candidateSet(db: Executor, pv: ProgrammeVersion): Promise<CandidateSet> {
+    return this.cache.candidates(`${pv.programmeId}@${pv.version}:${pv.digest}`, async () => {
+      const ids = await inputs.candidateIds(db, pv.programme.creditSystem, undefined, CANDIDATE_LIMIT);
+      const items = await this.cache.catalogue(db, ids);
+      const slugs = await inputs.slugsOf(db, [...items.values()].map((i) => i.institutionId));
+      return { ...this.candidates(this.context(pv, items, slugs), new Set(ids)), items, slugs };
+    });
   }
 
   private hypothetical(c: RecordContext, h: Hypothetical, i: number, asOf: string): AuditItem {
