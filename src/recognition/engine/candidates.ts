@@ -78,11 +78,17 @@ export class FailureLog {
 function patternCredits(rule: BlockRule | ConversionRule, a: EngineAchievement, ctx: EvalContext): Decimal | NonNullable<Failure> {
   if (rule.conditions.waiverOnly) return new Decimal(0);
   if (rule.type === 'block') return rule.credits;
+  // Conversion rules mostly share a step, so each (achievement, step) is converted once.
+  const key = `${a.id}\u0000conv\u0000${rule.step}`;
+  const seen = ctx.convertedCredits.get(key);
+  if (seen !== undefined) return seen;
   const from = ctx.creditSystems.get(a.creditSystemId);
   if (!from) return { reason: 'below_minimum', text: `credit system ${a.creditSystemId} is unknown` };
   const hours = a.notionalHours ? { hours: a.notionalHours } : {};
   const c = convertCredits(a.credits, from, ctx.input.target.creditSystem, { step: rule.step, ...hours });
-  return c.credits.gt(0) ? c.credits : { reason: 'below_minimum', text: `converts to 0 credits: ${c.basis}` };
+  const out = c.credits.gt(0) ? c.credits : { reason: 'below_minimum' as const, text: `converts to 0 credits: ${c.basis}` };
+  ctx.convertedCredits.set(key, out);
+  return out;
 }
 
 function patternCandidate(rule: BlockRule | ConversionRule, a: EngineAchievement, ctx: EvalContext, log: FailureLog): Candidate | undefined {

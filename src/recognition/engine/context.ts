@@ -1,3 +1,4 @@
+import type { Decimal } from 'decimal.js';
 import type { CreditSystem } from '../../frameworks/credit-arithmetic.js';
 import type { GradeConversionTable, GradingScheme } from '../../frameworks/grading.js';
 import type { MissReason } from './result-types.js';
@@ -15,6 +16,8 @@ export interface EvalContext {
   referenceLevel: (level: FrameworkLevel, toFrameworkId: string) => number | undefined;
   /** Per-evaluation memo of condition checks that many rules repeat (see conditions.ts). */
   memo: Map<string, { reason: MissReason; text: string } | null>;
+  /** Per-evaluation memo of credit conversions by (achievement, rounding step). */
+  convertedCredits: Map<string, Decimal | { reason: MissReason; text: string }>;
 }
 
 const live = (a: EngineAchievement): boolean => !a.revoked;
@@ -31,5 +34,6 @@ export function buildContext(input: EvaluationInput): EvalContext {
     heldAchievements: new Set(alive.map((a) => a.id)),
     referenceLevel: input.referenceLevel ?? (() => undefined),
     memo: new Map(),
+    convertedCredits: new Map(),
   };
 }

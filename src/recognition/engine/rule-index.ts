@@ -2,15 +2,23 @@ import type { EngineAchievement, EquivalencyRule, Rule } from './types.js';
 
 type PatternRule = Exclude<Rule, EquivalencyRule>;
 
-/** Published rules bucketed so that one achievement touches only the rules that could apply. */
-export interface RuleIndex {
-  readonly forward: Map<string, EquivalencyRule[]>; // target inst | source item id
-  readonly reverse: Map<string, EquivalencyRule[]>; // source-side inst | target item id
-  readonly pattern: Map<string, PatternRule[]>; // target inst | most selective pattern key
-  readonly size: number;
+/** One target institution's rules, bucketed by the raw ids an achievement carries. */
+interface TargetBuckets {
+  forward: Map<string, EquivalencyRule[]>; // source item id
+  reverse: Map<string, EquivalencyRule[]>; // target item id, for rules read back at their source
+  // A pattern rule is filed under its most selective criterion only (see patternKeys).
+  pattern: { any: PatternRule[]; inst: Map<string, PatternRule[]>; plat: Map<string, PatternRule[]>; kind: Map<string, PatternRule[]> };
 }
 
-const key = (institutionId: string, k: string): string => `${institutionId}|${k}`;
+/**
+ * Published rules bucketed so that one achievement touches only the rules that could apply.
+ * Nested by target institution so that look-ups use the achievement's own ids as keys and build
+ * no strings (they ran for every achievement of every evaluation).
+ */
+export interface RuleIndex {
+  readonly byTarget: Map<string, TargetBuckets>;
+  readonly size: number;
+}
 
 function push<T>(map: Map<string, T[]>, k: string, value: T): void {
   const list = map.get(k);
@@ -28,33 +36,40 @@ export function reverseInstitution(rule: EquivalencyRule): string | undefined {
 
 // A pattern ANDs its criteria, so filing it under one criterion's values is enough: the most
 // selective present one (institutions, then platforms, then kinds) keeps buckets small.
-function patternKeys(rule: PatternRule): string[] {
+function fileByPattern(at: TargetBuckets, rule: PatternRule): void {
   const p = rule.pattern;
-  if (p.institutionIds?.length) return p.institutionIds.map((i) => `inst:${i}`);
-  if (p.platforms?.length) return p.platforms.map((pl) => `plat:${pl}`);
-  if (p.kinds?.length) return p.kinds.map((k) => `kind:${k}`);
-  return ['any'];
+  if (p.institutionIds?.length) for (const i of new Set(p.institutionIds)) push(at.pattern.inst, i, rule);
+  else if (p.platforms?.length) for (const pl of new Set(p.platforms)) push(at.pattern.plat, pl, rule);
+  else if (p.kinds?.length) for (const k of new Set(p.kinds)) push(at.pattern.kind, k, rule);
+  else at.pattern.any.push(rule);
+}
+
+function bucketsOf(index: Map<string, TargetBuckets>, institutionId: string): TargetBuckets {
+  let b = index.get(institutionId);
+  if (!b) {
+    const pattern = { any: [], inst: new Map(), plat: new Map(), kind: new Map() };
+    index.set(institutionId, (b = { forward: new Map(), reverse: new Map(), pattern }));
+  }
+  return b;
 }
 
 /** Builds the index once per rule set; evaluation then costs a few map look-ups per achievement. */
 export function indexRules(rules: readonly Rule[]): RuleIndex {
-  const forward = new Map<string, EquivalencyRule[]>();
-  const reverse = new Map<string, EquivalencyRule[]>();
-  const pattern = new Map<string, PatternRule[]>();
+  const byTarget = new Map<string, TargetBuckets>();
   for (const rule of rules) {
     if (rule.type === 'equivalency') {
-      for (const id of new Set(rule.sources.map((s) => s.itemId))) {
-        push(forward, key(rule.targetInstitutionId, id), rule);
-      }
+      const at = bucketsOf(byTarget, rule.targetInstitutionId);
+      for (const id of new Set(rule.sources.map((s) => s.itemId))) push(at.forward, id, rule);
       const back = reverseInstitution(rule);
       if (back !== undefined) {
-        for (const id of new Set(rule.targets.map((t) => t.itemId))) push(reverse, key(back, id), rule);
+        const there = bucketsOf(byTarget, back);
+        for (const id of new Set(rule.targets.map((t) => t.itemId))) push(there.reverse, id, rule);
       }
     } else {
-      for (const k of new Set(patternKeys(rule))) push(pattern, key(rule.targetInstitutionId, k), rule);
+      fileByPattern(bucketsOf(byTarget, rule.targetInstitutionId), rule);
     }
   }
-  return { forward, reverse, pattern, size: rules.length };
+  return { byTarget, size: rules.length };
 }
 
 export interface RuleHits {
@@ -67,17 +82,17 @@ const EMPTY: never[] = [];
 
 /** Rules of the index that might apply to this achievement at this target (criteria unchecked). */
 export function lookupRules(index: RuleIndex, targetInstitutionId: string, a: EngineAchievement): RuleHits {
+  const at = index.byTarget.get(targetInstitutionId);
+  if (!at) return { forward: EMPTY, reverse: EMPTY, pattern: EMPTY };
   const item = a.catalogueItemId;
-  const pattern: PatternRule[] = [];
-  const keys = ['any', `inst:${a.sourceInstitutionId}`, `kind:${a.kind}`];
-  if (a.platform !== null) keys.push(`plat:${a.platform}`);
-  for (const k of keys) {
-    const hit = index.pattern.get(key(targetInstitutionId, k));
-    if (hit) pattern.push(...hit);
+  const p = at.pattern;
+  const pattern: PatternRule[] = [...p.any];
+  for (const hit of [p.inst.get(a.sourceInstitutionId), p.kind.get(a.kind), a.platform === null ? undefined : p.plat.get(a.platform)]) {
+    if (hit) for (const r of hit) pattern.push(r);
   }
   return {
-    forward: item === null ? EMPTY : (index.forward.get(key(targetInstitutionId, item)) ?? EMPTY),
-    reverse: item === null ? EMPTY : (index.reverse.get(key(targetInstitutionId, item)) ?? EMPTY),
+    forward: item === null ? EMPTY : (at.forward.get(item) ?? EMPTY),
+    reverse: item === null ? EMPTY : (at.reverse.get(item) ?? EMPTY),
     pattern,
   };
 }
