@@ -3,7 +3,7 @@ import type { Benchmark } from './registry.js';
 import { BENCH_OPERATOR_SECRET, fmt, median, percentile, startBenchServer, type BenchServer } from './support.js';
 
 // Catalogue at scale: bulk NDJSON publish (items/s) and GET /catalogue latency (p50/p99) with
-// 100,000 items from 1,000 institutions (smoke: 1,000 from 10), on PGlite and PostgreSQL.
+// 100,000 items from 1,000 institutions (smoke: 500 from 5), on PGlite and PostgreSQL.
 
 const SUBJECTS = ['会计', '财务', '管理', '数据', '程序', '物流', '快递', '英语', '写作', '智能', '机械', '电子', '护理', '教育', '心理', '法律', '市场', '营销', '旅游', '烹饪', '汽车', '建筑', '金融', '统计'];
 const SUFFIXES = ['基础', '导论', '实务', '原理', '应用', '技术', '案例'];
@@ -50,7 +50,7 @@ async function latency(url: string, n: number): Promise<{ p50: number; p99: numb
 }
 
 async function runOn(pgUrl: string | undefined, smoke: boolean, lines: string[]): Promise<void> {
-  const institutions = smoke ? 10 : 1000;
+  const institutions = smoke ? 5 : 1000;
   const perInstitution = 100;
   const firstBatch = smoke ? 100 : 8000; // the Guangdong credit bank's whole course catalogue in one batch
   const server = await startBenchServer(pgUrl);
@@ -72,7 +72,7 @@ async function runOn(pgUrl: string | undefined, smoke: boolean, lines: string[])
     total += rest;
     lines.push(`| ${server.label} | publish ${firstBatch} items, one NDJSON batch | ${fmt(oneBatch, 0)} items/s | | | |`);
     lines.push(`| ${server.label} | publish ${rest} items, ${institutions - 1} batches of ${perInstitution} | ${fmt(restRate, 0)} items/s | | | |`);
-    const n = smoke ? 10 : 200;
+    const n = smoke ? 5 : 200;
     const queries: [string, string][] = [
       ['q=会计 (2 Chinese chars)', `q=${encodeURIComponent('会计')}`],
       ['q=会计实务 (4 Chinese chars)', `q=${encodeURIComponent('会计实务')}`],
