@@ -1,3 +1,4 @@
+import type { Decimal } from 'decimal.js';
 import type { CapGroup } from './caps.js';
 import { componentsOf, conflictSets } from './components.js';
 import { exactSearch } from './exact-search.js';
@@ -20,7 +21,12 @@ export const EXACT_SEARCH_LIMIT = 16;
 // and the component split then do no decimal arithmetic and build no string keys.
 function problemOf(cands: Candidate[], groups: CapGroup[]): { p: Problem; unfit: Map<number, CapGroup>; active: number[] } {
   const { scale, units } = creditUnits(cands.map((c) => c.credits));
-  const rhs = new Map(groups.map((g) => [g, capUnits(g.remaining, scale)]));
+  const byValue = new Map<Decimal, number>(); // groups of one cap share its Decimal object
+  const rhs = new Map(groups.map((g) => {
+    let r = byValue.get(g.remaining);
+    if (r === undefined) byValue.set(g.remaining, (r = capUnits(g.remaining, scale)));
+    return [g, r];
+  }));
   const unfit = new Map<number, CapGroup>();
   for (const g of groups) {
     const limit = rhs.get(g)!;

@@ -28,7 +28,13 @@ export function toUnits(value: Decimal, scale: Decimal): number {
 }
 
 export function creditUnits(values: readonly Decimal[], scale = unitScale(values)): CreditUnits {
-  const units = values.map((v) => toUnits(v, scale));
+  // Candidates of one rule share its Decimal objects, so each distinct object is scaled once.
+  const seen = new Map<Decimal, number>();
+  const units = values.map((v) => {
+    let u = seen.get(v);
+    if (u === undefined) seen.set(v, (u = toUnits(v, scale)));
+    return u;
+  });
   safe(units.reduce((s, u) => s + u, 0), 'the sum of candidate credits');
   return { scale, units };
 }
