@@ -18,7 +18,7 @@ export interface TestApp {
 }
 
 /** A whole service over its own fresh database, for HTTP tests through app.inject. */
-export async function createTestApp(opts: { config?: Partial<Config>; clock?: Clock } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { config?: Partial<Config>; clock?: Clock; extend?: (app: FastifyInstance) => void } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({
     KEY_ENCRYPTION_KEY: TEST_KEK, IDENTITY_PEPPER: TEST_PEPPER, DATABASE_URL: 'postgres://unused/test',
@@ -29,6 +29,7 @@ export async function createTestApp(opts: { config?: Partial<Config>; clock?: Cl
   await ctx.prepare();
   const routes: RouteAccess[] = [];
   const app = await buildApp(ctx, routes);
+  opts.extend?.(app);
   await app.ready();
   return {
     app, ctx, database, routes,
