@@ -65,10 +65,10 @@ export class AppContext {
   ) {}
 
   static async fromConfig(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
-    const db = overrides.db ?? await createDatabase(config);
+    const logger = overrides.logger ?? pino({ level: config.logLevel });
+    const db = overrides.db ?? await createDatabase(config, (err) => logger.warn({ err }, 'idle database connection lost'));
     const clock = overrides.clock ?? systemClock;
     const now = () => clock.now();
-    const logger = overrides.logger ?? pino({ level: config.logLevel });
     const keys = new KeyStore(db, config.keyEncryptionKey, now);
     const tokens = new TokenService(keys, config.publicUrl, config.tokenTtlSeconds, now);
     const oidc = new OidcVerifier(config.oidcProviders, now);

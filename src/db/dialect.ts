@@ -73,12 +73,18 @@ export function kyselyOverPGlite(client: PGlite): Kysely<Database> {
   return new Kysely<Database>({ dialect: serialDialect(new KyselyPGlite(client).dialect) });
 }
 
-export function kyselyOverPostgres(url: string, max = 10): Kysely<Database> {
+/**
+ * An idle pooled client can be cut off by the server (restart, failover, admin termination). pg
+ * emits that on the pool; without a listener Node would crash the whole service. The pool drops the
+ * client and the next query opens a new one, so the error is only reported.
+ */
+export function kyselyOverPostgres(url: string, max = 10, onIdleError: (err: Error) => void = () => {}): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max, types: pgTypes });
+  pool.on('error', onIdleError);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-export async function createDatabase(config: Config): Promise<Kysely<Database>> {
-  if (config.database.kind === 'postgres') return kyselyOverPostgres(config.database.url);
+export async function createDatabase(config: Config, onIdleError?: (err: Error) => void): Promise<Kysely<Database>> {
+  if (config.database.kind === 'postgres') return kyselyOverPostgres(config.database.url, 10, onIdleError);
   return kyselyOverPGlite(await createPGlite(config.database.dataDir));
 }
