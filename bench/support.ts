@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import autocannon from 'autocannon';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
@@ -9,6 +11,8 @@ import { AppContext } from '../src/context.js';
 import type { Database } from '../src/db/database.js';
 import { createPGlite, kyselyOverPGlite, kyselyOverPostgres } from '../src/db/dialect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+
+const execFileAsync = promisify(execFile);
 
 export const BENCH_OPERATOR_SECRET = 'bench-operator-secret';
 
@@ -69,9 +73,19 @@ export async function startBenchServer(postgresUrl?: string): Promise<BenchServe
 
 export interface LoadResult { rps: number; p50: number; p99: number; errors: number; non2xx: number }
 
-/** autocannon against one URL for a fixed time; latency in ms. */
+const AUTOCANNON_CLI = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
+
+/**
+ * autocannon against one URL for a fixed time, latency in ms. The load generator runs in its own
+ * process so it does not compete with the server for the server's event loop.
+ */
 export async function load(url: string, opts: { seconds: number; connections: number; headers?: Record<string, string>; method?: 'GET' | 'POST'; body?: string }): Promise<LoadResult> {
-  const r = await autocannon({ url, duration: opts.seconds, connections: opts.connections, headers: opts.headers, method: opts.method ?? 'GET', body: opts.body });
+  const args = [AUTOCANNON_CLI, '--json', '-d', String(opts.seconds), '-c', String(opts.connections), '-m', opts.method ?? 'GET'];
+  for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`);
+  if (opts.body !== undefined) args.push('-b', opts.body);
+  args.push(url);
+  const { stdout } = await execFileAsync(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 });
+  const r = JSON.parse(stdout) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
 }
 
