@@ -58,15 +58,16 @@ export class EnrolmentService {
    */
   async versionForAudit(learnerId: string, programmeId: string, version: string | undefined, actor: Actor): Promise<ProgrammeVersion> {
     await this.assertLearner(learnerId);
-    const latest = await this.programmes.version(programmeId);
-    const p = actor.principal;
-    if (p.kind === 'institution' && !(await isAwarding(this.institutions, p, latest.awardingInstitution))) {
-      throw forbidden('not_awarding_institution', `Only the awarding institution (${latest.awardingInstitution}) may audit against this programme`);
-    }
     const enrolment = await repo.findEnrolment(this.db, learnerId, programmeId);
-    if (!enrolment && p.kind === 'institution') throw forbidden('learner_not_enrolled', 'The learner is not enrolled in this programme');
+    // Every version of a programme has the same awarding institution (publish enforces it).
     const enrolled = enrolment ? await this.programmes.version(programmeId, enrolment.version) : undefined;
-    if (version === undefined) return enrolled ?? latest;
+    const base = enrolled ?? await this.programmes.version(programmeId);
+    const p = actor.principal;
+    if (p.kind === 'institution' && !(await isAwarding(this.institutions, p, base.awardingInstitution))) {
+      throw forbidden('not_awarding_institution', `Only the awarding institution (${base.awardingInstitution}) may audit against this programme`);
+    }
+    if (!enrolment && p.kind === 'institution') throw forbidden('learner_not_enrolled', 'The learner is not enrolled in this programme');
+    if (version === undefined) return base;
     const chosen = await this.programmes.version(programmeId, version);
     if (enrolled && chosen.seq < enrolled.seq) {
       throw invalidField('/query/version', 'earlier_programme_version', `Enrolled under ${enrolled.version}; only that or a later version may be chosen`);

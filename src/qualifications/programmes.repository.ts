@@ -5,6 +5,7 @@ import type { ProgrammeEnrolmentsTable, ProgrammeVersionsTable } from '../db/tab
 export type ProgrammeVersionRow = Selectable<ProgrammeVersionsTable>;
 export type EnrolmentRow = Selectable<ProgrammeEnrolmentsTable>;
 
+const ENROLMENT_COLUMNS = ['learner_id', 'programme_id', 'version', 'enrolled_by', 'enrolled_at'] as const;
 const COLUMNS = ['programme_id', 'version', 'seq', 'awarding_institution', 'name_en', 'document', 'mapping', 'digest', 'origin', 'created_by', 'created_at'] as const;
 
 export function findVersion(db: Executor, programmeId: string, version: string): Promise<ProgrammeVersionRow | undefined> {
@@ -35,15 +36,15 @@ export async function insertVersion(db: Executor, row: Insertable<ProgrammeVersi
 }
 
 export function findEnrolment(db: Executor, learnerId: string, programmeId: string): Promise<EnrolmentRow | undefined> {
-  return db.selectFrom('programme_enrolments').selectAll().where('learner_id', '=', learnerId).where('programme_id', '=', programmeId).executeTakeFirst();
+  return db.selectFrom('programme_enrolments').select(ENROLMENT_COLUMNS).where('learner_id', '=', learnerId).where('programme_id', '=', programmeId).executeTakeFirst();
 }
 
 export function enrolmentsOf(db: Executor, learnerId: string): Promise<EnrolmentRow[]> {
-  return db.selectFrom('programme_enrolments').selectAll().where('learner_id', '=', learnerId).orderBy('programme_id').execute();
+  return db.selectFrom('programme_enrolments').select(ENROLMENT_COLUMNS).where('learner_id', '=', learnerId).orderBy('programme_id').execute();
 }
 
 export async function upsertEnrolment(db: Executor, row: Insertable<ProgrammeEnrolmentsTable>): Promise<EnrolmentRow> {
   return db.insertInto('programme_enrolments').values(row)
     .onConflict((c) => c.columns(['learner_id', 'programme_id']).doUpdateSet({ version: row.version, enrolled_by: row.enrolled_by, enrolled_at: row.enrolled_at }))
-    .returningAll().executeTakeFirstOrThrow();
+    .returning(ENROLMENT_COLUMNS).executeTakeFirstOrThrow();
 }

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import canonicalize from 'canonicalize';
+import { LRUCache } from 'lru-cache';
 import { Compile } from 'typebox/compile';
 import type { Actor } from '../auth/principal.js';
 import { actorOf } from '../auth/principal.js';
@@ -38,6 +39,8 @@ const digestOf = (programme: Programme, mapping: ProgrammeMapping) =>
 
 /** Programme requirement sets as versioned reference data (one row per version, never changed). */
 export class ProgrammeService {
+  readonly #versions = new LRUCache<string, ProgrammeVersion>({ max: 500 });
+
   constructor(private readonly db: Db, private readonly institutions: InstitutionService, private readonly now: () => Date) {}
 
   /** Loads the shipped programme files; a version already loaded with the same content is a no-op. */
@@ -110,10 +113,15 @@ export class ProgrammeService {
     return rows.map(toProgrammeVersion);
   }
 
+  /** A named version comes from memory when seen before: published versions never change. */
   async version(programmeId: string, version?: string): Promise<ProgrammeVersion> {
+    const cached = version === undefined ? undefined : this.#versions.get(`${programmeId}@${version}`);
+    if (cached) return cached;
     const row = version === undefined ? await repo.latestVersion(this.db, programmeId) : await repo.findVersion(this.db, programmeId, version);
     if (!row) throw notFound('programme', version === undefined ? programmeId : `${programmeId}@${version}`);
-    return toProgrammeVersion(row);
+    const v = toProgrammeVersion(row);
+    this.#versions.set(`${v.programmeId}@${v.version}`, v);
+    return v;
   }
 
   /** The awarding institution (or an operator) may act on a programme's learners. */
