@@ -132,15 +132,15 @@ export function buildCandidates(index: RuleIndex, ctx: EvalContext): CandidateSe
   const covered = new Set<string>();
   const equivalencies = new Map<string, { rule: EquivalencyRule; reverse: boolean }>();
   const patterns: { rule: BlockRule | ConversionRule; a: EngineAchievement }[] = [];
+  const note = (rule: EquivalencyRule, reverse: boolean, a: EngineAchievement): void => {
+    if (!ruleConcernsTarget(rule, ctx) || !(reverse ? rule.targets : rule.sources).some((s) => sideMatches(s, a))) return;
+    covered.add(a.id);
+    equivalencies.set(`${rule.id}|${rule.version}|${reverse}`, { rule, reverse });
+  };
   for (const a of live) {
     const hits = lookupRules(index, target, a);
-    for (const [list, reverse] of [[hits.forward, false], [hits.reverse, true]] as const) {
-      for (const rule of list) {
-        if (!ruleConcernsTarget(rule, ctx) || !(reverse ? rule.targets : rule.sources).some((s) => sideMatches(s, a))) continue;
-        covered.add(a.id);
-        equivalencies.set(`${rule.id}|${rule.version}|${reverse}`, { rule, reverse });
-      }
-    }
+    for (const rule of hits.forward) note(rule, false, a);
+    for (const rule of hits.reverse) note(rule, true, a);
     for (const rule of hits.pattern) {
       if (ruleConcernsTarget(rule, ctx) && patternCovers(rule.pattern, a)) patterns.push({ rule, a });
     }

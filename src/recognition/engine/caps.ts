@@ -81,13 +81,13 @@ export function capGroups(candidates: Candidate[], ctx: EvalContext): CapGroup[]
   for (const [ruleId, members] of groupBy(candidates, (c) => (c.rule.maxCredits ? [c.rule.id] : []))) {
     let max = candidates[members[0]!]!.rule.maxCredits!;
     for (const i of members) if (candidates[i]!.rule.maxCredits!.lt(max)) max = candidates[i]!.rule.maxCredits!;
-    const used = sum(prior.filter((p) => p.ruleId === ruleId));
+    const used = prior.length === 0 ? ZERO : sum(prior.filter((p) => p.ruleId === ruleId));
     groups.push(group(`rule:${ruleId}`, () => `rule ${ruleId} cap ${max} (${used} used)`, left(max, used), members));
   }
   const perInst = ctx.input.target.caps?.perSourceInstitution;
   if (perInst) {
     for (const [inst, members] of groupBy(candidates, (c) => c.sourceInstitutionIds)) {
-      const used = sum(prior.filter((p) => p.sourceInstitutionIds?.includes(inst)));
+      const used = prior.length === 0 ? ZERO : sum(prior.filter((p) => p.sourceInstitutionIds?.includes(inst)));
       groups.push(group(`inst:${inst}`, () => `at most ${perInst} credits from ${inst} (${used} used)`, left(perInst, used), members));
     }
   }
