@@ -40,5 +40,5 @@ export async function seedQualifications(ctx: AppContext, state: DemoState, acto
   const { version } = await ctx.qualifications.programmes.publish(ou.id, { programme: demoProgramme(ou.slug), mapping: DEMO_MAPPING }, actor);
   await ctx.qualifications.enrolments.enrol(learner.id, { programmeId: version.programmeId }, actor);
   const audit = await ctx.qualifications.audits.audit(learner.id, version.programmeId, undefined, actor);
-  return [`  qualifications: programme ${version.programmeId}@${version.version} (open-university), li-hua enrolled; audit ${audit.complete ? 'complete' : 'incomplete'} (${audit.totalCounted} credits)`];
+  return [`  qualifications: programme ${version.programmeId}@${version.version} (open-university), li-hua enrolled; audit ${audit.complete ? 'complete' : 'incomplete'} at seed time`];
 }
