@@ -78,8 +78,9 @@ export class FailureLog {
 function patternCredits(rule: BlockRule | ConversionRule, a: EngineAchievement, ctx: EvalContext): Decimal | NonNullable<Failure> {
   if (rule.conditions.waiverOnly) return new Decimal(0);
   if (rule.type === 'block') return rule.credits;
-  // Conversion rules mostly share a step, so each (achievement, step) is converted once.
-  const key = `${a.id}\u0000conv\u0000${rule.step}`;
+  // The result depends only on these values (the target system is fixed per evaluation), and
+  // learners' credit values repeat, so each distinct conversion runs once per evaluation.
+  const key = `${a.creditSystemId}\u0000${a.credits}\u0000${a.notionalHours ?? ''}\u0000${rule.step}`;
   const seen = ctx.convertedCredits.get(key);
   if (seen !== undefined) return seen;
   const from = ctx.creditSystems.get(a.creditSystemId);

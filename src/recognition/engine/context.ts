@@ -16,7 +16,7 @@ export interface EvalContext {
   referenceLevel: (level: FrameworkLevel, toFrameworkId: string) => number | undefined;
   /** Per-evaluation memo of condition checks that many rules repeat (see conditions.ts). */
   memo: Map<string, { reason: MissReason; text: string } | null>;
-  /** Per-evaluation memo of credit conversions by (achievement, rounding step). */
+  /** Per-evaluation memo of credit conversions by (system, credits, hours, rounding step). */
   convertedCredits: Map<string, Decimal | { reason: MissReason; text: string }>;
 }
 
