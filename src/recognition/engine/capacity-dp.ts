@@ -2,10 +2,22 @@ import type { Model } from './model.js';
 
 // Tie-break score after credits: grant lines, −achievements, −sum of candidate indices. Kept as
 // three plain numbers (no arrays) because these loops run per reachable credit total.
-interface Option { units: number; s0: number; s1: number; s2: number; pick: number[] }
+export interface Option { units: number; s0: number; s1: number; s2: number; pick: number[] }
 
 const beats = (a0: number, a1: number, a2: number, b0: number, b1: number, b2: number): boolean =>
   a0 !== b0 ? a0 > b0 : a1 !== b1 ? a1 > b1 : a2 > b2;
+
+/**
+ * The frontier of a component of one candidate, without building its model: it is feasible on
+ * its own (candidates larger than a cap were set aside), so the options are "not taken" and "taken".
+ */
+export function singleFrontier(candidate: number, units: number, lines: number, size: number): Option[] {
+  const none: Option = { units: 0, s0: 0, s1: 0, s2: 0, pick: [] };
+  const taken: Option = { units, s0: lines, s1: -size, s2: -candidate, pick: [candidate] };
+  // Same order and per-total winner as frontier(): a 0-credit waiver competes with "not taken".
+  if (units > 0) return [none, taken];
+  return [beats(taken.s0, taken.s1, taken.s2, 0, 0, 0) ? taken : none];
+}
 
 /** For one small component: the best-scoring feasible subset for each credit total it can reach. */
 export function frontier(m: Model): Option[] {

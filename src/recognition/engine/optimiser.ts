@@ -2,7 +2,7 @@ import type { Decimal } from 'decimal.js';
 import type { CapGroup } from './caps.js';
 import { componentsOf, conflictSets } from './components.js';
 import { exactSearch } from './exact-search.js';
-import { combineUnderCapacity, frontier } from './capacity-dp.js';
+import { combineUnderCapacity, frontier, singleFrontier } from './capacity-dp.js';
 import { buildModel, type Model, type Problem } from './model.js';
 import type { Candidate } from './result-types.js';
 import type { Solver } from './solver.js';
@@ -82,7 +82,9 @@ function solveComponent(members: number[], p: Problem, global: CapGroup | undefi
 function underGlobalCap(comps: number[][], p: Problem, global: CapGroup, notes: string[]): number[] {
   // Totals are integer units, so the floored capacity is exact even when the cap itself is not
   // (1/3 of a programme).
-  const options = comps.map((members) => frontier(buildModel(members, p)));
+  const options = comps.map((members) => (members.length === 1
+    ? singleFrontier(members[0]!, p.units[members[0]!]!, p.cands[members[0]!]!.grants.length, p.cands[members[0]!]!.achievementIds.length)
+    : frontier(buildModel(members, p))));
   notes.push(`${comps.length} independent groups of candidates share the ${global.label}; combined exactly by dynamic programming over the credit total`);
   return combineUnderCapacity(options, p.rhs.get(global)!);
 }

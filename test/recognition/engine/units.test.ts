@@ -5,6 +5,7 @@ import { buildCandidates } from '../../../src/recognition/engine/candidates.js';
 import { buildContext } from '../../../src/recognition/engine/context.js';
 import { evaluate, indexRules, loadSolver, type Solver } from '../../../src/recognition/engine/index.js';
 import { capUnits, creditUnits } from '../../../src/recognition/engine/units.js';
+import { frontier, singleFrontier } from '../../../src/recognition/engine/capacity-dp.js';
 import type { Candidate } from '../../../src/recognition/engine/result-types.js';
 import { d } from '../fixtures/engine-fixtures.js';
 import { worldArb } from '../fixtures/engine-arbitraries.js';
@@ -75,5 +76,14 @@ describe('knapsack under a programme fraction cap', () => {
       const got = evaluate(inp, indexRules(rules), solver).totals.total;
       expect(got.toString()).toBe(bruteForceUnderFraction(candidates, limit, inp.target.caps.perSourceInstitution).toString());
     }), { numRuns: 150 });
+  });
+});
+
+describe('frontier of a one-candidate component', () => {
+  it('matches the enumerated frontier without building a model', () => {
+    fc.assert(fc.property(fc.nat(20), fc.nat(2), fc.integer({ min: 1, max: 3 }), fc.nat(500), (units, lines, size, index) => {
+      const model = { members: [index], units: [units], lines: [lines], sizes: [size], conflicts: [], caps: [] };
+      expect(singleFrontier(index, units, lines, size)).toEqual(frontier(model));
+    }), { numRuns: 300 });
   });
 });
