@@ -13,7 +13,7 @@ const beats = (a0: number, a1: number, a2: number, b0: number, b1: number, b2: n
  */
 export function singleFrontier(candidate: number, units: number, lines: number, size: number): Option[] {
   const none: Option = { units: 0, s0: 0, s1: 0, s2: 0, pick: [] };
-  const taken: Option = { units, s0: lines, s1: -size, s2: -candidate, pick: [candidate] };
+  const taken: Option = { units, s0: lines, s1: 0 - size, s2: 0 - candidate, pick: [candidate] }; // 0 − x, never −0
   // Same order and per-total winner as frontier(): a 0-credit waiver competes with "not taken".
   if (units > 0) return [none, taken];
   return [beats(taken.s0, taken.s1, taken.s2, 0, 0, 0) ? taken : none];
