@@ -1,11 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import type { Database } from '../src/db/database.js';
-import { createPGlite, kyselyOverPGlite, kyselyOverPostgres } from '../src/db/dialect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { KeyStore } from '../src/keys/key-store.js';
 import { LedgerBodies } from '../src/ledger/body-registry.js';
@@ -17,31 +14,9 @@ import { LedgerService } from '../src/ledger/ledger.service.js';
 import { TreeHeadKeys } from '../src/ledger/tree-head-keys.js';
 import type { BenchContext, Benchmark } from './registry.js';
 import { growTree, proofLatency } from './ledger-large-tree.js';
+import { benchDatabase } from './support.js';
 
-async function freshDatabase(postgresUrl?: string): Promise<{ db: Kysely<Database>; label: string; drop(): Promise<void> }> {
-  if (!postgresUrl) {
-    const db = kyselyOverPGlite(await createPGlite('memory://'));
-    return { db, label: 'PGlite (in memory)', drop: () => db.destroy() };
-  }
-  const name = `cb_ledger_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
-  const db = kyselyOverPostgres(url.toString(), 40);
-  return {
-    db, label: 'PostgreSQL',
-    async drop() {
-      await db.destroy();
-      const c = new pg.Client({ connectionString: postgresUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
+const freshDatabase = (postgresUrl?: string) => benchDatabase(postgresUrl, 40);
 
 /** `writers` concurrent loops, each appending `perWriter` entries, one transaction per entry (as a deposit does). */
 async function appendThroughput(db: Kysely<Database>, writers: number, perWriter: number): Promise<number> {

@@ -24,10 +24,11 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-async function benchDatabase(postgresUrl?: string): Promise<{ db: Kysely<Database>; drop(): Promise<void> }> {
+/** A fresh database for one benchmark: PGlite in memory, or a new database on the PostgreSQL server. */
+export async function benchDatabase(postgresUrl?: string, poolSize = 20): Promise<{ db: Kysely<Database>; label: string; drop(): Promise<void> }> {
   if (!postgresUrl) {
     const db = kyselyOverPGlite(await createPGlite('memory://'));
-    return { db, drop: () => db.destroy() };
+    return { db, label: 'PGlite (in memory)', drop: () => db.destroy() };
   }
   const name = `cb_bench_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: postgresUrl });
@@ -36,9 +37,9 @@ async function benchDatabase(postgresUrl?: string): Promise<{ db: Kysely<Databas
   await admin.end();
   const url = new URL(postgresUrl);
   url.pathname = `/${name}`;
-  const db = kyselyOverPostgres(url.toString(), 20);
+  const db = kyselyOverPostgres(url.toString(), poolSize);
   return {
-    db,
+    db, label: 'PostgreSQL',
     async drop() {
       await db.destroy();
       const c = new pg.Client({ connectionString: postgresUrl });
