@@ -10,7 +10,7 @@ const SUFFIXES = ['基础', '导论', '实务', '原理', '应用', '技术', '�
 const EN = ['Accounting', 'Finance', 'Management', 'Data', 'Programming', 'Logistics', 'Delivery', 'English', 'Writing', 'Intelligence', 'Machinery', 'Electronics', 'Nursing', 'Education', 'Psychology', 'Law', 'Markets', 'Marketing', 'Tourism', 'Cookery', 'Automotive', 'Building', 'Banking', 'Statistics'];
 const ISCED = ['0411', '0412', '0413', '0613', '0612', '1041', '0231', '0715', '0714', '0913', '0111', '0313', '0421', '1015', '1013', '0716', '0732', '0542'];
 
-function itemLine(i: number): string {
+export function itemLine(i: number): string {
   const a = i % SUBJECTS.length;
   const b = (i * 7 + 3) % SUBJECTS.length;
   const s = SUFFIXES[i % SUFFIXES.length]!;

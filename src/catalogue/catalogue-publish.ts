@@ -95,7 +95,8 @@ async function known(d: PublishDeps, inputs: CatalogueItemInput[]): Promise<Know
   return { byCode, byId: new Map(byIdRows.map((r) => [r.id, r])) };
 }
 
-const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === '23505';
+// A unique violation (a concurrent publish won the key) or a deadlock between two chunks moving latest markers.
+const isRetryable = (err: unknown) => ['23505', '40P01'].includes(String((err as { code?: unknown } | null)?.code));
 
 /**
  * Decides each line of a chunk against the database and earlier lines, then writes the accepted
@@ -111,14 +112,14 @@ export async function publishChunk(d: PublishDeps, s: PublishState, lines: { lin
   if (rows.length === 0) return results;
   try {
     await d.db.transaction().execute(async (trx) => {
-      await repo.insertItems(trx, rows);
+      await repo.insertItems(trx, d.institutionId, rows);
       await recordWrite(trx, d.actor, {
         action: 'catalogue.publish', resourceType: 'catalogue_item', resourceId: rows.length === 1 ? rows[0]!.id : `batch:${rows[0]!.id}`,
         institutionId: d.institutionId, detail: { ids: rows.map((r) => r.id) },
       }, d.now);
     });
   } catch (err) {
-    if (retried || !isUniqueViolation(err)) throw err;
+    if (retried || !isRetryable(err)) throw err;
     s.seen = saved.seen;
     s.accepted = saved.accepted;
     return publishChunk(d, s, lines, true);

@@ -7,6 +7,7 @@ import { AppError, badRequest, notFound } from '../errors.js';
 import type { FrameworkService } from '../frameworks/frameworks.service.js';
 import type { InstitutionService } from '../institutions/institutions.service.js';
 import * as repo from './catalogue.repository.js';
+import { listItems } from './catalogue-list.repository.js';
 import type { CatalogueItemInput, CatalogueQuery } from './catalogue.schemas.js';
 import { newPublishState, publishChunk, type LineResult, type PublishDeps } from './catalogue-publish.js';
 import { ndjsonLines, parseLine } from './catalogue-ndjson.js';
@@ -111,7 +112,7 @@ export class CatalogueService {
     if (after && (typeof after[0] !== 'string' || typeof after[1] !== 'string' || !UUID.test(after[1]))) {
       throw badRequest('invalid_cursor', 'The cursor is not one this service issued', [{ pointer: '/query/cursor', message: 'invalid cursor' }]);
     }
-    const rows = await repo.listItems(this.db, {
+    const rows = await listItems(this.db, {
       institution: q.institution, kind: q.kind, framework: q.framework, frameworkVersion: q.frameworkVersion, level: q.level,
       field: q.field, creditSystem: q.creditSystem, terms: q.q ? queryTerms(q.q) : [], includeRetired: q.includeRetired ?? false,
       allVersions: q.allVersions ?? false, after, limit,

@@ -33,5 +33,7 @@ export interface CatalogueItemsTable {
   content_hash: string;
   search_text: string;
   search_grams: string[];
+  /** The highest version of its (institution, code): set on insert, cleared when a newer version is published. */
+  is_latest: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: ColumnType<Date, Date | undefined, never>;
 }
