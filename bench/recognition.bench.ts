@@ -51,7 +51,7 @@ export async function seedPreview(server: BenchServer, rules: number): Promise<{
 export const recognitionBench: Benchmark = {
   name: 'recognition: POST /recognition/preview, 50 concurrent clients',
   async run(ctx) {
-    const rules = ctx.smoke ? 300 : 20_000;
+    const rules = ctx.smoke ? 300 : 100_000;
     const seconds = ctx.smoke ? 1 : 10;
     const lines = [`${rules} published rules for the target, 30 listed achievements per preview.`, '',
       '| database | req/s | p50 ms | p99 ms | errors |', '|---|---|---|---|---|'];

@@ -35,6 +35,7 @@ export class RecognitionModule {
     this.rules = new RuleService(d.db, this.agreements, d.frameworks, d.now);
     this.evaluator = new Evaluator(d.db, d.frameworks, this.agreements, d.homeCreditSystem);
     this.rules.onPublished((target) => this.evaluator.invalidate(target));
+    this.agreements.onChanged(() => this.evaluator.invalidate());
     this.requests = new RequestService(d.db, this.evaluator, d.ledger, d.institutions, d.homeCreditSystem, d.now);
     this.decisions = new DecisionService(d.db, this.requests, d.ledger, d.homeCreditSystem, d.now);
     this.reevaluation = new ReevaluationService(d.db, this.rules, this.evaluator, d.ledger, d.homeCreditSystem, d.now);

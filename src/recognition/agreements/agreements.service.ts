@@ -39,7 +39,18 @@ function notRetroactive(date: string, today: string, pointer: string): void {
 }
 
 export class AgreementService {
+  private readonly listeners: (() => void)[] = [];
+
   constructor(private readonly db: Db, private readonly institutions: InstitutionService, private readonly now: () => Date) {}
+
+  /** Called after any agreement or membership change commits (the evaluator drops its rule indexes). */
+  onChanged(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
 
   async create(input: NewAgreement, actor: Actor): Promise<Agreement> {
     const p = actor.principal;
@@ -63,6 +74,7 @@ export class AgreementService {
       }, input.parties.map((x) => ({ agreement_id: id, institution_id: x.institutionId, joined_on: x.joinedOn ?? input.effectiveFrom, left_on: null })));
       await recordWrite(trx, actor, { action: 'agreement.create', resourceType: 'recognition_agreement', resourceId: id, detail: { parties: ids } }, at);
     });
+    this.changed();
     return this.get(id);
   }
 
@@ -111,6 +123,7 @@ export class AgreementService {
       const w = await apply(trx, await this.get(id, trx), at);
       await recordWrite(trx, actor, { ...w, resourceType: 'recognition_agreement', resourceId: id }, at);
     });
+    this.changed();
     return this.get(id);
   }
 

@@ -7,6 +7,7 @@ import { catalogueItems } from '../../records/catalogue-lookup.repository.js';
 import type { Achievement } from '../../records/records.types.js';
 import type { EngineAchievement, ItemKind } from '../engine/index.js';
 import { engineItemId } from '../rules/rule-definition.js';
+import type { CatalogueLookup } from './catalogue-cache.js';
 
 /** An achievement described by the caller of a what-if preview (not in anyone's record). */
 export interface DescribedAchievement {
@@ -60,17 +61,17 @@ export function toEngineAchievement(a: Achievement, items: Map<string, Catalogue
 }
 
 /** A learner's achievements (all, or the chosen ones), as the engine sees them. */
-export async function learnerAchievements(db: Executor, learnerId: string, defaultSystem: string, ids?: string[]): Promise<EngineAchievement[]> {
+export async function learnerAchievements(db: Executor, learnerId: string, defaultSystem: string, ids?: string[], lookup: CatalogueLookup = catalogueItems): Promise<EngineAchievement[]> {
   const rows = ids ? await records.achievementsByIds(db, learnerId, ids) : await records.achievementsOf(db, learnerId);
   const versions = await records.versionsOf(db, learnerId, rows.map((r) => r.id));
   const achievements = assemble(rows, versions);
-  const items = await catalogueItems(db, achievements.flatMap((a) => (a.current.catalogueItemId ? [a.current.catalogueItemId] : [])));
+  const items = await lookup(db, achievements.flatMap((a) => (a.current.catalogueItemId ? [a.current.catalogueItemId] : [])));
   return achievements.map((a) => toEngineAchievement(a, items, defaultSystem));
 }
 
 /** Described achievements, filled in from the catalogue item they name (the caller's values win). */
-export async function describedAchievements(db: Executor, list: DescribedAchievement[], defaultSystem: string): Promise<EngineAchievement[]> {
-  const items = await catalogueItems(db, list.flatMap((x) => (x.catalogueItemId ? [x.catalogueItemId] : [])));
+export async function describedAchievements(db: Executor, list: DescribedAchievement[], defaultSystem: string, lookup: CatalogueLookup = catalogueItems): Promise<EngineAchievement[]> {
+  const items = await lookup(db, list.flatMap((x) => (x.catalogueItemId ? [x.catalogueItemId] : [])));
   return list.map((x, i) => {
     const item = x.catalogueItemId ? items.get(x.catalogueItemId) : undefined;
     const base = fromItem(item);

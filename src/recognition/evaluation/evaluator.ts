@@ -12,10 +12,13 @@ import {
 import { withinDates } from '../engine/dates.js';
 import type { CapsDef } from '../rules/rule-definition.js';
 import { toEngineRule, toTargetCaps, type RuleVersion } from '../rules/rule-mapping.js';
-import { rulesForTarget, ruleStamp } from '../rules/rules.repository.js';
+import { rulesForTarget } from '../rules/rules.repository.js';
 import { toRuleVersion } from '../rules/rules.service.js';
+import { TargetRuleCache } from './rule-cache.js';
 
 interface TargetRules { stamp: string; index: RuleIndex; versions: Map<string, RuleVersion>; caps: RuleVersion[]; agreements: AgreementWindow[] }
+type Snapshot = Awaited<ReturnType<FrameworkService['snapshot']>>;
+type Reference = Pick<Parameters<typeof evaluate>[0], 'gradingSchemes' | 'gradeConversions' | 'creditSystems' | 'referenceLevel'>;
 
 export interface EvaluationRequest {
   achievements: EngineAchievement[];
@@ -23,6 +26,8 @@ export interface EvaluationRequest {
   programmeId?: string | null;
   date: string;
   previouslyRecognised?: PriorRecognition[];
+  /** Check the target's rule stamp before evaluating (writers); previews accept a cache ≤ ~1 s behind other instances. */
+  fresh?: boolean;
 }
 
 export interface Evaluation { result: EvaluationResult; target: Target; caps: RuleVersion | undefined; rules: Map<string, RuleVersion> }
@@ -31,30 +36,21 @@ const key = (id: string, version: number) => `${id}@${version}`;
 
 /**
  * Evaluates achievements against the published rules of one target. The rule index is cached per
- * target in this instance and rebuilt when the target's rule count or the agreements' change stamp
- * moves (one cheap query), so a publication on another instance is seen on the next evaluation.
+ * target in this instance (see TargetRuleCache for when it is rebuilt), and the framework reference
+ * data the engine needs is derived once per framework snapshot.
  */
 export class Evaluator {
-  // One in-flight build per target and stamp: concurrent first requests share it.
-  private readonly cache = new Map<string, { stamp: string; rules: Promise<TargetRules> }>();
+  private readonly cache: TargetRuleCache<TargetRules>;
+  private readonly reference = new WeakMap<Snapshot, Promise<Reference>>();
   private solver: Promise<Solver> | undefined;
 
   constructor(private readonly db: Db, private readonly frameworks: FrameworkService,
-    private readonly agreements: AgreementService, private readonly homeCreditSystem: string) {}
-
-  invalidate(targetInstitutionId?: string): void {
-    if (targetInstitutionId === undefined) this.cache.clear();
-    else this.cache.delete(targetInstitutionId);
+    private readonly agreements: AgreementService, private readonly homeCreditSystem: string) {
+    this.cache = new TargetRuleCache(db, (x, target, stamp) => this.build(x, target, stamp));
   }
 
-  private async rulesOf(db: Executor, target: string): Promise<TargetRules> {
-    const stamp = await ruleStamp(db, target);
-    const hit = this.cache.get(target);
-    if (hit && hit.stamp === stamp) return hit.rules;
-    const rules = this.build(db, target, stamp);
-    this.cache.set(target, { stamp, rules });
-    rules.catch(() => { if (this.cache.get(target)?.rules === rules) this.cache.delete(target); });
-    return rules;
+  invalidate(targetInstitutionId?: string): void {
+    this.cache.invalidate(targetInstitutionId);
   }
 
   private async build(db: Executor, target: string, stamp: string): Promise<TargetRules> {
@@ -66,6 +62,22 @@ export class Evaluator {
     };
   }
 
+  private async referenceOf(snap: Snapshot): Promise<Reference> {
+    let hit = this.reference.get(snap);
+    if (!hit) {
+      hit = (async () => ({
+        gradingSchemes: snap.gradingSchemes as GradingScheme[], gradeConversions: snap.gradeConversions as GradeConversionTable[],
+        creditSystems: await this.creditSystems(snap.creditSystems.map((c) => c.id)),
+        referenceLevel: (level: { frameworkId: string; version: string; level: number }, to: string) => {
+          const r = findEquivalents(snap, level.frameworkId, level.version, level.level);
+          return r.found ? r.equivalents.find((e) => e.framework === to && e.via === 'direct')?.level : undefined;
+        },
+      }))();
+      this.reference.set(snap, hit);
+    }
+    return hit;
+  }
+
   /** The caps policy in force: programme-specific first, then institution-wide; highest version. */
   private capsOn(caps: RuleVersion[], programmeId: string | null | undefined, date: string): RuleVersion | undefined {
     const live = caps.filter((c) => withinDates(date, c.effectiveFrom, c.effectiveTo));
@@ -74,7 +86,7 @@ export class Evaluator {
   }
 
   async evaluate(req: EvaluationRequest, db: Executor = this.db): Promise<Evaluation> {
-    const rules = await this.rulesOf(db, req.targetInstitutionId);
+    const rules = await this.cache.get(db, req.targetInstitutionId, req.fresh ?? false);
     const capsRule = this.capsOn(rules.caps, req.programmeId, req.date);
     const def = capsRule?.definition as CapsDef | undefined;
     const systemId = def?.creditSystemId ?? this.homeCreditSystem;
@@ -86,17 +98,11 @@ export class Evaluator {
       ...(def?.programmeTotalCredits ? { programmeTotalCredits: new Decimal(def.programmeTotalCredits) } : {}),
       ...(def ? { caps: toTargetCaps(def) } : {}),
     };
-    const snap = await this.frameworks.snapshot();
+    const reference = await this.referenceOf(await this.frameworks.snapshot());
     this.solver ??= loadSolver();
     const result = evaluate({
       achievements: req.achievements, agreements: rules.agreements, target, date: req.date,
-      previouslyRecognised: req.previouslyRecognised ?? [],
-      gradingSchemes: snap.gradingSchemes as GradingScheme[], gradeConversions: snap.gradeConversions as GradeConversionTable[],
-      creditSystems: await this.creditSystems(snap.creditSystems.map((c) => c.id)),
-      referenceLevel: (level, to) => {
-        const r = findEquivalents(snap, level.frameworkId, level.version, level.level);
-        return r.found ? r.equivalents.find((e) => e.framework === to && e.via === 'direct')?.level : undefined;
-      },
+      previouslyRecognised: req.previouslyRecognised ?? [], ...reference,
     }, rules.index, await this.solver);
     return { result, target, caps: capsRule, rules: rules.versions };
   }

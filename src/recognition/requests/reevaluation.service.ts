@@ -52,7 +52,7 @@ export class ReevaluationService {
     const ids = [...new Set(open.map((i) => i.achievement_id))];
     const achievements = await learnerAchievements(db, learnerId, this.homeCreditSystem, ids);
     const request = (await repo.requestsOf(db, learnerId, [open[0]!.request_id]))[0];
-    const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: target, programmeId: request?.programme_id ?? null, date: todayOf(this.now()), previouslyRecognised: priorOf(credited) }, db);
+    const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: target, programmeId: request?.programme_id ?? null, date: todayOf(this.now()), previouslyRecognised: priorOf(credited), fresh: true }, db);
     const out: Change[] = [];
     for (const c of e.result.chosen.filter((x) => x.rule.id === ruleId)) {
       const o = e.result.outcomes.find((x) => x.achievementId === c.achievementIds[0])!;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Decimal } from 'decimal.js';
+import { LRUCache } from 'lru-cache';
 import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
 import { assertActsForInstitution, assertIsLearner } from '../../auth/policy.js';
 import type { Actor, Principal } from '../../auth/principal.js';
@@ -12,6 +13,7 @@ import type { Candidate, EngineAchievement, PriorRecognition } from '../engine/i
 import { describedAchievements, learnerAchievements, type DescribedAchievement } from '../evaluation/achievement-inputs.js';
 import { evaluationView, grantView, outcomeView, type EvaluationView } from '../evaluation/evaluation-view.js';
 import type { Evaluator } from '../evaluation/evaluator.js';
+import { CatalogueCache } from '../evaluation/catalogue-cache.js';
 import { writeDecision } from './decision-writer.js';
 import { requestView, type RequestView } from './request-view.js';
 import * as repo from './requests.repository.js';
@@ -33,6 +35,10 @@ export function priorOf(credits: repo.CreditRow[]): PriorRecognition[] {
 
 /** Preview (no writes), requests (automatic decisions for full matches, the rest queued), reads. */
 export class RequestService {
+  private readonly catalogue = new CatalogueCache();
+  // Institutions are never deleted, so an id once found stays valid: previews skip the query.
+  private readonly knownTargets = new LRUCache<string, true>({ max: 10_000 });
+
   constructor(private readonly db: Db, private readonly evaluator: Evaluator, private readonly ledger: LedgerWriter,
     private readonly institutions: InstitutionService, private readonly homeCreditSystem: string, private readonly now: () => Date) {}
 
@@ -42,14 +48,14 @@ export class RequestService {
     let achievements: EngineAchievement[];
     let prior: PriorRecognition[] = [];
     if (input.achievements) {
-      achievements = await describedAchievements(this.db, input.achievements, this.homeCreditSystem);
+      achievements = await describedAchievements(this.db, input.achievements, this.homeCreditSystem, this.catalogue.lookup);
       await this.checkDescribed(input.achievements, achievements);
     } else {
       const learnerId = input.learnerId ?? (actor.principal.kind === 'learner' ? actor.principal.learnerId : undefined);
       if (!learnerId) throw invalidField('/body/achievements', 'achievements_required', 'Name achievements, or preview as a learner on your own record');
       if (actor.principal.kind !== 'learner') throw forbidden('own_record_only', 'Only the learner previews against their own record; others list achievements');
       assertIsLearner(actor.principal, learnerId);
-      achievements = await learnerAchievements(this.db, learnerId, this.homeCreditSystem, input.achievementIds);
+      achievements = await learnerAchievements(this.db, learnerId, this.homeCreditSystem, input.achievementIds, this.catalogue.lookup);
       prior = priorOf(await repo.creditsOf(this.db, learnerId, { targetInstitutionId: input.targetInstitutionId, activeOnly: true }));
     }
     const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date, previouslyRecognised: prior });
@@ -63,7 +69,9 @@ export class RequestService {
   }
 
   private async targetExists(id: string): Promise<void> {
+    if (this.knownTargets.has(id)) return;
     await this.institutions.get(id).catch(() => { throw invalidField('/body/targetInstitutionId', 'unknown_institution', `No institution ${id}`); });
+    this.knownTargets.set(id, true);
   }
 
   async create(learnerId: string, input: NewRequest, actor: Actor): Promise<RequestView> {
@@ -73,11 +81,11 @@ export class RequestService {
     const date = todayOf(at);
     const requestId = randomUUID();
     await this.db.transaction().execute(async (trx) => {
-      const achievements = await learnerAchievements(trx, learnerId, this.homeCreditSystem, ids);
+      const achievements = await learnerAchievements(trx, learnerId, this.homeCreditSystem, ids, this.catalogue.lookup);
       const missing = ids.findIndex((id) => !achievements.some((a) => a.id === id));
       if (missing >= 0) throw invalidField(`/body/achievementIds/${missing}`, 'unknown_achievement', `No achievement ${ids[missing]} in this learner's record`);
       const prior = priorOf(await repo.creditsOf(trx, learnerId, { targetInstitutionId: input.targetInstitutionId, activeOnly: true }));
-      const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date, previouslyRecognised: prior }, trx);
+      const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date, previouslyRecognised: prior, fresh: true }, trx);
       const items = e.result.outcomes.map((o) => ({
         learner_id: learnerId, id: randomUUID(), request_id: requestId, target_institution_id: input.targetInstitutionId, achievement_id: o.achievementId,
         status: o.status === 'match' ? 'decided' as const : 'queued' as const, evaluation: JSON.stringify(outcomeView(o)), queued_at: o.status === 'match' ? null : at,
