@@ -81,6 +81,9 @@ async function runOn(pgUrl: string | undefined, smoke: boolean, lines: string[])
       ['institution=…', `institution=${ids[Math.floor(institutions / 2)]}`],
       ['framework=gd-ltlqf&level=4', 'framework=gd-ltlqf&level=4'],
       ['field=04 (ISCED prefix)', 'field=04'],
+      ['kind=mooc', 'kind=mooc'],
+      ['q=会计 in one institution', `q=${encodeURIComponent('会计')}&institution=${ids[Math.floor(institutions / 2)]}`],
+      ['q=不存在 (no match)', `q=${encodeURIComponent('不存在')}`],
       ['no filter, first page', ''],
     ];
     for (const [label, qs] of queries) {

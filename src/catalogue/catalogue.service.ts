@@ -13,6 +13,7 @@ import { newPublishState, publishChunk, type LineResult, type PublishDeps } from
 import { ndjsonLines, parseLine } from './catalogue-ndjson.js';
 import { toItem } from './catalogue-rows.js';
 import { queryTerms } from './catalogue-search.js';
+import { CatalogueStatistics } from './catalogue-statistics.js';
 import type { CatalogueItem } from './catalogue.types.js';
 
 /** Lines decided and written together: one transaction and one multi-row insert per chunk. */
@@ -22,8 +23,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface BatchSummary { lines: number; accepted: number; existing: number; rejected: number }
 
 export class CatalogueService {
+  private readonly statistics: CatalogueStatistics;
+
   constructor(private readonly db: Db, private readonly frameworks: FrameworkService,
-    private readonly institutions: InstitutionService, private readonly now: () => Date) {}
+    private readonly institutions: InstitutionService, private readonly now: () => Date) {
+    this.statistics = new CatalogueStatistics(db);
+  }
 
   async get(id: string): Promise<CatalogueItem> {
     const row = UUID.test(id) ? await repo.findItem(this.db, id) : undefined;
@@ -64,6 +69,7 @@ export class CatalogueService {
       const errors = r!.errors!.map((e) => ({ pointer: `/body${e.pointer === '/' ? '' : e.pointer}`, message: e.message }));
       throw new AppError(status, r!.problem!, errors.map((e) => e.message).join('; '), { errors });
     }
+    if (r!.status === 'accepted') await this.statistics.inserted(1);
     return { item: await this.get(r!.id!), created: r!.status === 'accepted' };
   }
 
@@ -89,6 +95,7 @@ export class CatalogueService {
     await flush();
     results.sort((a, b) => a.line - b.line);
     const count = (s: LineResult['status']) => results.filter((r) => r.status === s).length;
+    await this.statistics.inserted(count('accepted'));
     return { summary: { lines: results.length, accepted: count('accepted'), existing: count('existing'), rejected: count('rejected') }, results };
   }
 
