@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
+import { actorOf, type Actor } from '../../auth/principal.js';
 import type { Executor } from '../../db/database.js';
 import type { CredentialsTable } from '../../db/tables/credentials.js';
 
@@ -12,6 +13,32 @@ export function insertCredential(db: Executor, row: Insertable<CredentialsTable>
   return db.insertInto('credentials').values(row)
     .onConflict((oc) => oc.columns(['learner_id', 'issuer_ref', 'issuance_key', 'format']).doNothing())
     .returning(COLUMNS).executeTakeFirst();
+}
+
+/** Inserts many in one statement; rows that lost the natural-key race are simply not returned. */
+export async function insertCredentials(db: Executor, rows: Insertable<CredentialsTable>[]): Promise<CredentialRow[]> {
+  if (rows.length === 0) return [];
+  return db.insertInto('credentials').values(rows)
+    .onConflict((oc) => oc.columns(['learner_id', 'issuer_ref', 'issuance_key', 'format']).doNothing())
+    .returning(COLUMNS).execute();
+}
+
+/** Candidates for many natural keys in one query; the caller matches learner and format. */
+export function findByIssuanceKeys(db: Executor, issuerRefs: string[], issuanceKeys: string[]) {
+  return db.selectFrom('credentials').select(COLUMNS).where('issuer_ref', 'in', [...new Set(issuerRefs)])
+    .where('issuance_key', 'in', [...new Set(issuanceKeys)]).execute();
+}
+
+/** The audit lines of an issuance batch in one statement (the same columns `recordWrite` fills). */
+export async function recordIssueWrites(db: Executor, actor: Actor, rows: CredentialRow[], at: Date): Promise<void> {
+  if (rows.length === 0) return;
+  const p = actor.principal;
+  await db.insertInto('audit_trail').values(rows.map((r) => ({
+    occurred_at: at, principal_kind: p.kind, principal_id: actorOf(p),
+    institution_id: r.issuer_ref !== 'bank' ? r.issuer_ref : p.kind === 'institution' ? p.institutionId : null, learner_id: r.learner_id,
+    action: 'credential.issue', resource_type: 'credential', resource_id: r.id, request_id: actor.requestId,
+    detail: JSON.stringify({ format: r.format, kind: r.kind }),
+  }))).execute();
 }
 
 export function findByIssuanceKey(db: Executor, learnerId: string | null, issuerRef: string, issuanceKey: string, format: CredentialRow['format']) {

@@ -2,10 +2,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Actor } from '../../auth/principal.js';
 import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
-import type { Db } from '../../db/database.js';
+import type { Db, Executor } from '../../db/database.js';
 import type { CredentialFormat } from '../../db/tables/credentials.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import type { JsonObject } from '../core/did-key.js';
+import type { IssuerKey } from '../core/keys.js';
 import type { SignedCredential } from '../core/suites.js';
 import type { Issuer, IssuerDirectory } from '../issuers/issuer-directory.js';
 import type { StatusListService, StatusSlot } from '../status/status-lists.service.js';
@@ -77,57 +78,107 @@ export class IssuanceService {
     return (await this.issueMany([req], actor))[0]!;
   }
 
-  /** Issues many credentials: signatures are spread over the worker pool, rows stored per learner. */
+  /**
+   * Issues many credentials with a fixed number of statements per batch (not per credential):
+   * one look-up of natural keys, one slot claim per status list touched, and per chunk of
+   * STORE_CHUNK one transaction with one insert, one audit insert and one ledger insert.
+   */
   async issueMany(reqs: IssueRequest[], actor: Actor): Promise<IssuedCredential[]> {
-    const results: (IssuedCredential | undefined)[] = await Promise.all(reqs.map((r) => this.existing(r)));
+    const results: (IssuedCredential | undefined)[] = await this.existingMany(reqs);
     const todo = reqs.map((r, i) => ({ r, i })).filter(({ i }) => results[i] === undefined);
     if (todo.length === 0) return results as IssuedCredential[];
-    const prepared = await Promise.all(todo.map(({ r }) => this.prepare(r)));
+    const prepared = await this.prepareMany(todo.map(({ r }) => r));
     const signed = await this.signer.signMany(prepared.map((p) => ({ credential: p.credential, req: { suite: p.req.format, key: p.key, now: p.now } })));
-    for (const [n, p] of prepared.entries()) results[todo[n]!.i] = await this.store(p, signed[n]!, actor);
+    for (let n = 0; n < prepared.length; n += STORE_CHUNK) {
+      const stored = await this.storeMany(prepared.slice(n, n + STORE_CHUNK), signed.slice(n, n + STORE_CHUNK), actor);
+      for (const [k, s] of stored.entries()) results[todo[n + k]!.i] = s;
+    }
     return results as IssuedCredential[];
   }
 
-  private async existing(r: IssueRequest): Promise<IssuedCredential | undefined> {
-    const row = await repo.findByIssuanceKey(this.db, r.learnerId, r.issuer.ref, r.issuanceKey, r.format);
-    return row ? { id: row.id, created: false, row, verifiableCredential: signedForm(row) } : undefined;
-  }
-
-  private async prepare(req: IssueRequest) {
-    const now = this.now();
-    const id = randomUUID();
-    const key = await this.directory.signingKey(req.issuer);
-    const slots: StatusSlot[] = [await this.status.allocate(req.issuer, 'revocation')];
-    if (req.suspendable) slots.push(await this.status.allocate(req.issuer, 'suspension'));
-    const credential: JsonObject = {
-      ...req.credential,
-      id: `urn:uuid:${id}`,
-      validFrom: req.credential.validFrom ?? now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      credentialStatus: slots.map((s) => s.entry),
-    };
-    return { req, id, key, slots, credential, now };
-  }
-
-  private async store(p: Awaited<ReturnType<IssuanceService['prepare']>>, signed: SignedCredential, actor: Actor): Promise<IssuedCredential> {
-    const { req, slots } = p;
-    return this.db.transaction().execute(async (trx) => {
-      const row = await repo.insertCredential(trx, {
-        learner_id: req.learnerId, id: p.id, issuer_ref: req.issuer.ref, issuer_did: req.issuer.did, key_id: p.key.id,
-        format: req.format, kind: req.kind, issuance_key: req.issuanceKey,
-        document: typeof signed === 'string' ? null : JSON.stringify(signed), jwt: typeof signed === 'string' ? signed : null,
-        source_ids: req.sourceIds ?? [], revocation_list_id: slots[0]!.listId, revocation_index: slots[0]!.index,
-        suspension_list_id: slots[1]?.listId ?? null, suspension_index: slots[1]?.index ?? null,
-        valid_from: new Date(String(p.credential.validFrom)),
-        valid_until: typeof p.credential.validUntil === 'string' ? new Date(p.credential.validUntil) : null,
-        status_reason: null, issued_at: p.now,
-      });
-      if (!row) {
-        const winner = (await repo.findByIssuanceKey(trx, req.learnerId, req.issuer.ref, req.issuanceKey, req.format))!;
-        return { id: winner.id, created: false, row: winner, verifiableCredential: signedForm(winner) };
-      }
-      await recordWrite(trx, actor, { action: 'credential.issue', resourceType: 'credential', resourceId: row.id, learnerId: req.learnerId, institutionId: req.issuer.ref === 'bank' ? null : req.issuer.ref, detail: { format: row.format, kind: row.kind } }, p.now);
-      await this.ledger.append(trx, { eventType: 'credential.issued', actor, learnerId: req.learnerId, resourceType: 'credential', resourceId: row.id, body: issuedEventBody(row), at: p.now });
-      return { id: row.id, created: true, row, verifiableCredential: signed };
+  private async existingMany(reqs: IssueRequest[], db: Executor = this.db): Promise<(IssuedCredential | undefined)[]> {
+    const rows = await repo.findByIssuanceKeys(db, reqs.map((r) => r.issuer.ref), reqs.map((r) => r.issuanceKey));
+    const byKey = new Map(rows.map((row) => [naturalKey(row.learner_id, row.issuer_ref, row.issuance_key, row.format), row]));
+    return reqs.map((r) => {
+      const row = byKey.get(naturalKey(r.learnerId, r.issuer.ref, r.issuanceKey, r.format));
+      return row ? { id: row.id, created: false, row, verifiableCredential: signedForm(row) } : undefined;
     });
   }
+
+  /** Status slots claimed in bulk per issuer and purpose; one key look-up per issuer. */
+  private async prepareMany(reqs: IssueRequest[]): Promise<Prepared[]> {
+    const now = this.now();
+    const slotsFor = async (purpose: 'revocation' | 'suspension', wanted: (r: IssueRequest) => boolean) => {
+      const out = new Map<IssueRequest, StatusSlot>();
+      for (const group of groupBy(reqs.filter(wanted), (r) => r.issuer.ref).values()) {
+        const slots = await this.status.allocateMany(group[0]!.issuer, purpose, group.length);
+        group.forEach((r, k) => out.set(r, slots[k]!));
+      }
+      return out;
+    };
+    const revocation = await slotsFor('revocation', () => true);
+    const suspension = await slotsFor('suspension', (r) => r.suspendable === true);
+    const keys = new Map<string, Promise<IssuerKey>>();
+    for (const r of reqs) if (!keys.has(r.issuer.ref)) keys.set(r.issuer.ref, this.directory.signingKey(r.issuer));
+    return Promise.all(reqs.map(async (req) => {
+      const id = randomUUID();
+      const slots = [revocation.get(req)!, ...(suspension.has(req) ? [suspension.get(req)!] : [])];
+      const credential: JsonObject = {
+        ...req.credential, id: `urn:uuid:${id}`,
+        validFrom: req.credential.validFrom ?? now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        credentialStatus: slots.map((s) => s.entry),
+      };
+      return { req, id, key: await keys.get(req.issuer.ref)!, slots, credential, now };
+    }));
+  }
+
+  private async storeMany(batch: Prepared[], signed: SignedCredential[], actor: Actor): Promise<IssuedCredential[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const inserted = await repo.insertCredentials(trx, batch.map((p, n) => rowFor(p, signed[n]!)));
+      const byId = new Map(inserted.map((row) => [row.id, row]));
+      const lost = batch.filter((p) => !byId.has(p.id));
+      const winners = lost.length === 0 ? [] : await this.existingMany(lost.map((p) => p.req), trx);
+      await repo.recordIssueWrites(trx, actor, inserted, batch[0]!.now);
+      await this.ledger.appendMany(trx, inserted.map((row) => ({
+        eventType: 'credential.issued', actor, learnerId: row.learner_id, resourceType: 'credential', resourceId: row.id,
+        body: issuedEventBody(row), at: row.issued_at,
+      })));
+      return batch.map((p, n) => {
+        const row = byId.get(p.id);
+        if (row) return { id: row.id, created: true, row, verifiableCredential: signed[n]! };
+        return winners[lost.indexOf(p)]!;
+      });
+    });
+  }
+}
+
+const STORE_CHUNK = 200;
+
+type Prepared = { req: IssueRequest; id: string; key: IssuerKey; slots: StatusSlot[]; credential: JsonObject; now: Date };
+
+const naturalKey = (learnerId: string | null, issuerRef: string, issuanceKey: string, format: string) =>
+  JSON.stringify([learnerId, issuerRef, issuanceKey, format]);
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const group = m.get(k);
+    if (group) group.push(t); else m.set(k, [t]);
+  }
+  return m;
+}
+
+function rowFor(p: Prepared, signed: SignedCredential) {
+  const { req, slots } = p;
+  return {
+    learner_id: req.learnerId, id: p.id, issuer_ref: req.issuer.ref, issuer_did: req.issuer.did, key_id: p.key.id,
+    format: req.format, kind: req.kind, issuance_key: req.issuanceKey,
+    document: typeof signed === 'string' ? null : JSON.stringify(signed), jwt: typeof signed === 'string' ? signed : null,
+    source_ids: req.sourceIds ?? [], revocation_list_id: slots[0]!.listId, revocation_index: slots[0]!.index,
+    suspension_list_id: slots[1]?.listId ?? null, suspension_index: slots[1]?.index ?? null,
+    valid_from: new Date(String(p.credential.validFrom)),
+    valid_until: typeof p.credential.validUntil === 'string' ? new Date(p.credential.validUntil) : null,
+    status_reason: null, issued_at: p.now,
+  };
 }

@@ -42,8 +42,6 @@ export class CredentialStatusService {
     }
     const next = NEXT[action];
     if (row.status === next) return { id: row.id, status: row.status, changed: false };
-    if (action === 'revoke') await this.lists.setBit(trx, row.revocation_list_id, row.revocation_index, true);
-    else await this.lists.setBit(trx, row.suspension_list_id!, row.suspension_index!, action === 'suspend');
     await repo.setStatus(trx, row.id, next, reason);
     const at = this.now();
     if (typeof actor !== 'string') {
@@ -53,6 +51,10 @@ export class CredentialStatusService {
       eventType: `credential.${next === 'active' ? 'unsuspended' : next}`, actor, learnerId: row.learner_id,
       resourceType: 'credential', resourceId: row.id, body: { credentialId: row.id, status: next, reason }, at,
     });
+    // The list row is shared by thousands of credentials: its bit is set last so its row lock is
+    // held only from here to commit, not across the audit and ledger inserts.
+    if (action === 'revoke') await this.lists.setBit(trx, row.revocation_list_id, row.revocation_index, true);
+    else await this.lists.setBit(trx, row.suspension_list_id!, row.suspension_index!, action === 'suspend');
     return { id: row.id, status: next, changed: true };
   }
 }

@@ -10,14 +10,19 @@ export type StatusPurpose = StatusListsTable['purpose'];
  */
 export const pgBit = (index: number) => (index >> 3) * 8 + (7 - (index & 7));
 
-/** Takes the next sequence number of an open list of the issuer, locking that list row for the caller's transaction. */
-export async function claimSlot(db: Executor, issuerRef: string, purpose: StatusPurpose) {
-  const r = await sql<{ id: string; seq: number; capacity: number }>`
-    update status_lists set allocated = allocated + 1
-    where id = (select id from status_lists where issuer_ref = ${issuerRef} and purpose = ${purpose}
-                and allocated < capacity order by created_at limit 1 for update)
-    returning id, allocated - 1 as seq, capacity`.execute(db);
-  return r.rows[0];
+/**
+ * Takes up to `n` consecutive sequence numbers of the oldest open list of the issuer in one
+ * statement (fewer if the list fills up; the caller asks again for the rest).
+ */
+export async function claimSlots(db: Executor, issuerRef: string, purpose: StatusPurpose, n: number) {
+  const r = await sql<{ id: string; start: number; count: number; capacity: number }>`
+    with o as (select id, allocated, capacity from status_lists where issuer_ref = ${issuerRef} and purpose = ${purpose}
+               and allocated < capacity order by created_at limit 1 for update)
+    update status_lists s set allocated = o.allocated + least(${n}::int, o.capacity - o.allocated)
+    from o where s.id = o.id
+    returning s.id, o.allocated as start, s.allocated - o.allocated as count, s.capacity`.execute(db);
+  const row = r.rows[0];
+  return row ? { id: row.id, start: Number(row.start), count: Number(row.count), capacity: Number(row.capacity) } : undefined;
 }
 
 /** Serialises list creation per issuer and purpose for the rest of the transaction. */

@@ -28,15 +28,22 @@ export class StatusListService {
 
   /** Reserves one index in an open list of the issuer (a new list is opened when all are full). */
   async allocate(issuer: Issuer, purpose: repo.StatusPurpose): Promise<StatusSlot> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const slot = await repo.claimSlot(this.db, issuer.ref, purpose);
-      if (slot) {
-        const index = (slot.seq * SCATTER) % slot.capacity;
-        return { listId: slot.id, index, purpose, entry: buildStatusEntry(this.listUrl(slot.id), index, purpose) };
+    return (await this.allocateMany(issuer, purpose, 1))[0]!;
+  }
+
+  /** Reserves `n` indexes, one statement per list touched (a new list is opened when all are full). */
+  async allocateMany(issuer: Issuer, purpose: repo.StatusPurpose, n: number): Promise<StatusSlot[]> {
+    const slots: StatusSlot[] = [];
+    for (let attempt = 0; slots.length < n && attempt < 5 + n / MIN_STATUS_LIST_BITS; attempt++) {
+      const claim = await repo.claimSlots(this.db, issuer.ref, purpose, n - slots.length);
+      if (!claim) { await this.openList(issuer, purpose); continue; }
+      for (let seq = claim.start; seq < claim.start + claim.count; seq++) {
+        const index = (seq * SCATTER) % claim.capacity;
+        slots.push({ listId: claim.id, index, purpose, entry: buildStatusEntry(this.listUrl(claim.id), index, purpose) });
       }
-      await this.openList(issuer, purpose);
     }
-    throw new Error('could not allocate a status list index');
+    if (slots.length < n) throw new Error('could not allocate status list indexes');
+    return slots;
   }
 
   /** Opens a new list unless a concurrent caller just did (advisory lock per issuer and purpose). */
