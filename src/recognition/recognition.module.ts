@@ -9,11 +9,13 @@ import type { RecordsModule } from '../records/records.module.js';
 import { AgreementService } from './agreements/agreements.service.js';
 import { Evaluator } from './evaluation/evaluator.js';
 import { DecisionService } from './requests/decisions.service.js';
+import type { CapsLookup } from './requests/grant-caps.js';
 import { CREDIT_RESOURCE, DECISION_RESOURCE, rebuildCredits, rebuildDecisions } from './requests/ledger-bodies.js';
 import { ReevaluationService } from './requests/reevaluation.service.js';
 import { RequestService } from './requests/requests.service.js';
 import { notices } from './requests/requests.repository.js';
 import { revokeDerivedCredit } from './requests/revocation.js';
+import type { CapsDef } from './rules/rule-definition.js';
 import { RuleService } from './rules/rules.service.js';
 
 export interface RecognitionDeps {
@@ -37,8 +39,9 @@ export class RecognitionModule {
     this.rules.onPublished((target) => this.evaluator.invalidate(target));
     this.agreements.onChanged(() => this.evaluator.invalidate());
     this.requests = new RequestService(d.db, this.evaluator, d.ledger, d.institutions, d.homeCreditSystem, d.now);
-    this.decisions = new DecisionService(d.db, this.requests, d.ledger, d.homeCreditSystem, d.now);
-    this.reevaluation = new ReevaluationService(d.db, this.rules, this.evaluator, d.ledger, d.homeCreditSystem, d.now);
+    const caps: CapsLookup = async (db, target, programmeId, date) => (await this.evaluator.capsPolicy(db, target, programmeId, date))?.definition as CapsDef | undefined;
+    this.decisions = new DecisionService(d.db, this.requests, d.ledger, d.homeCreditSystem, d.now, caps);
+    this.reevaluation = new ReevaluationService(d.db, this.rules, this.evaluator, d.ledger, d.homeCreditSystem, d.now, caps);
     d.records.onRevoked(revokeDerivedCredit(d.ledger));
     d.ledgerBodies.register(DECISION_RESOURCE, rebuildDecisions);
     d.ledgerBodies.register(CREDIT_RESOURCE, rebuildCredits);

@@ -34,7 +34,7 @@ describe('requests, review and appeals', () => {
     expect((await post(t.app, url, other.token, { outcome: 'reject', reason: 'not ours' })).statusCode).toBe(403);
     const d = await post(t.app, url, w.target.token, { outcome: 'partial', credits: '2', category: 'elective', reason: 'syllabus covers half', reviewer: 'alice' });
     expect(d.statusCode).toBe(200);
-    expect(d.json().items[0].decisions[0]).toMatchObject({ kind: 'review', outcome: 'partial', credits: '2.00', reviewer: `institution:${w.target.id}/reviewer:alice` });
+    expect(d.json().items[0].decisions[0]).toMatchObject({ kind: 'review', outcome: 'partial', credits: '2.00', reviewer: `institution:${w.target.id}/client:${w.target.clientId}/reviewer:alice` });
     expect((await post(t.app, url, w.target.token, { outcome: 'reject', reason: 'again' })).statusCode).toBe(409);
   });
 

@@ -85,6 +85,11 @@ export class Evaluator {
     return (programmeId ? pick(live.filter((c) => c.programmeId === programmeId)) : undefined) ?? pick(live.filter((c) => c.programmeId === null));
   }
 
+  /** The caps policy a reviewer's grant is checked against (fresh: decisions are writes). */
+  async capsPolicy(db: Executor, targetInstitutionId: string, programmeId: string | null, date: string): Promise<RuleVersion | undefined> {
+    return this.capsOn((await this.cache.get(db, targetInstitutionId, true)).caps, programmeId, date);
+  }
+
   async evaluate(req: EvaluationRequest, db: Executor = this.db): Promise<Evaluation> {
     const rules = await this.cache.get(db, req.targetInstitutionId, req.fresh ?? false);
     const capsRule = this.capsOn(rules.caps, req.programmeId, req.date);

@@ -10,6 +10,7 @@ import { todayOf } from '../agreements/agreements.service.js';
 import { learnerAchievements } from '../evaluation/achievement-inputs.js';
 import type { OutcomeView } from '../evaluation/evaluation-view.js';
 import { notify, writeDecision } from './decision-writer.js';
+import { assertWithinCaps, capRoom, type CapsLookup } from './grant-caps.js';
 import type { RequestView } from './request-view.js';
 import * as repo from './requests.repository.js';
 import type { RequestService } from './requests.service.js';
@@ -20,13 +21,19 @@ export interface ReviewInput {
 }
 export interface AppealInput { reason: string; evidence: { url: string; sha256?: string; description?: string }[] }
 
-/** The identity "different reviewer" is enforced on: a named reviewer of the institution, else its client. */
+/**
+ * Who decided, as recorded on the decision. Trust model: the authenticated party is the API client
+ * (an institution's system, or the operator); a `reviewer` name is declared by that client and
+ * cannot be verified here. The identity therefore always carries the client id, and the name only
+ * distinguishes people behind one client (the institution vouches for them, and the audit trail
+ * records the client).
+ */
 export function reviewerIdentity(actor: Actor, reviewer: string | undefined): string {
-  const p = actor.principal;
-  const who = actorOf(p);
-  if (reviewer === undefined) return who;
-  return p.kind === 'institution' ? `institution:${p.institutionId}/reviewer:${reviewer}` : `${who}/reviewer:${reviewer}`;
+  const who = actorOf(actor.principal);
+  return reviewer === undefined ? who : `${who}/reviewer:${reviewer}`;
 }
+
+const clientOf = (identity: string): string => identity.replace(/\/reviewer:.*$/, '');
 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
@@ -35,7 +42,7 @@ interface Located { request: repo.RequestRow; item: repo.ItemRow }
 /** Review decisions, appeals (once per item) and appeal decisions by a different reviewer. */
 export class DecisionService {
   constructor(private readonly db: Db, private readonly requests: RequestService, private readonly ledger: LedgerWriter,
-    private readonly homeCreditSystem: string, private readonly now: () => Date) {}
+    private readonly homeCreditSystem: string, private readonly now: () => Date, private readonly caps: CapsLookup) {}
 
   private async locate(trx: Executor, requestId: string, itemId: string): Promise<Located> {
     const request = await repo.findRequest(trx, requestId);
@@ -57,6 +64,29 @@ export class DecisionService {
     return { achievementIds: [a.id], institutionIds: [a.sourceInstitutionId] };
   }
 
+  /** Credits granted by a person are held to the same target caps as the engine's (exact decimals). */
+  private async checkCaps(trx: Executor, request: repo.RequestRow, sources: { institutionIds: string[] }, credits: Decimal, date: string): Promise<void> {
+    if (credits.lte(0)) return;
+    await repo.lockLearnerAtTarget(trx, request.learner_id, request.target_institution_id);
+    const prior = await repo.creditsOf(trx, request.learner_id, { targetInstitutionId: request.target_institution_id, activeOnly: true });
+    const def = await this.caps(trx, request.target_institution_id, request.programme_id, date);
+    assertWithinCaps(capRoom(def, prior, sources.institutionIds, date), credits);
+  }
+
+  /**
+   * The appeal's reviewer must differ from the appealed decision's. Names are client-declared, so
+   * when the institution has more than one reviewer client the appeal must also come from another
+   * client; with a single reviewer client a different declared name is accepted (the institution
+   * vouches for its people), and the operator may always decide.
+   */
+  private async assertDifferentReviewer(trx: Executor, institutionId: string, reviewer: string, appealed: string): Promise<void> {
+    if (reviewer === appealed) throw conflict('same_reviewer', 'An appeal is decided by a different reviewer than the decision appealed');
+    if (clientOf(reviewer) !== clientOf(appealed) || !reviewer.startsWith('institution:')) return;
+    if (await repo.reviewerClientCount(trx, institutionId) > 1) {
+      throw conflict('same_reviewer_client', 'This institution has several reviewer clients: the appeal must be decided through a different client than the decision appealed');
+    }
+  }
+
   async decide(requestId: string, itemId: string, input: ReviewInput, actor: Actor): Promise<RequestView> {
     const at = this.now();
     await this.db.transaction().execute(async (trx) => {
@@ -66,11 +96,12 @@ export class DecisionService {
       const evaluation = json<OutcomeView>(item.evaluation);
       const rule = input.ruleId ? { id: input.ruleId, version: input.ruleVersion ?? 1 } : evaluation.ruleId ? { id: evaluation.ruleId, version: evaluation.ruleVersion! } : undefined;
       const grants = this.grants(input);
+      const sources = grants.length ? await this.sources(trx, request.learner_id, item.achievement_id) : { achievementIds: [item.achievement_id], institutionIds: [] };
+      await this.checkCaps(trx, request, sources, new Decimal(grants[0]?.credits ?? 0), todayOf(at));
       await writeDecision(trx, this.ledger, actor, {
         learnerId: request.learner_id, requestId, itemId, targetInstitutionId: request.target_institution_id, programmeId: request.programme_id,
         kind: 'review', outcome: input.outcome, grants, ruleVersions: rule ? [rule] : [], reviewer: reviewerIdentity(actor, input.reviewer),
-        reason: input.reason, evidence: input.evidence ?? [], sources: grants.length ? await this.sources(trx, request.learner_id, item.achievement_id) : { achievementIds: [item.achievement_id], institutionIds: [] },
-        recognisedOn: todayOf(at),
+        reason: input.reason, evidence: input.evidence ?? [], sources, recognisedOn: todayOf(at),
       }, at);
       await repo.setItemStatus(trx, request.learner_id, itemId, 'decided', null);
       await notify(trx, { learnerId: request.learner_id, institutionId: request.target_institution_id, kind: 'decision', subjectId: itemId,
@@ -114,18 +145,18 @@ export class DecisionService {
       const appeal = (await repo.appealsOf(trx, request.learner_id, requestId)).find((a) => a.item_id === itemId)!;
       const appealed = (await repo.decisionsOf(trx, request.learner_id, requestId)).find((d) => d.id === appeal.appealed_decision_id)!;
       const reviewer = reviewerIdentity(actor, input.reviewer);
-      if (reviewer === appealed.reviewer) throw conflict('same_reviewer', 'An appeal is decided by a different reviewer than the decision appealed');
+      await this.assertDifferentReviewer(trx, request.target_institution_id, reviewer, appealed.reviewer);
       const granted = (await repo.creditsOf(trx, request.learner_id, { itemIds: [itemId], activeOnly: true })).reduce((s, c) => s.plus(c.credits), new Decimal(0));
       const asked = this.grants(input);
       const extra = asked.length ? new Decimal(asked[0]!.credits).minus(granted) : new Decimal(0);
       if (input.outcome !== 'reject' && extra.lte(0)) throw invalidField('/body/credits', 'appeal_grants_nothing', `Upholding the appeal must grant more than the ${granted} credits already granted; reject to uphold the decision`);
       const grants = input.outcome === 'reject' ? [] : [{ ...asked[0]!, credits: extra.toString() }];
+      const sources = grants.length ? await this.sources(trx, request.learner_id, item.achievement_id) : { achievementIds: [item.achievement_id], institutionIds: [] };
+      if (grants.length) await this.checkCaps(trx, request, sources, extra, todayOf(at));
       const { decisionId } = await writeDecision(trx, this.ledger, actor, {
         learnerId: request.learner_id, requestId, itemId, targetInstitutionId: request.target_institution_id, programmeId: request.programme_id,
         kind: 'appeal', outcome: input.outcome, grants, ruleVersions: json(appealed.rule_versions), reviewer, reason: input.reason,
-        evidence: [...json<unknown[]>(appeal.evidence), ...(input.evidence ?? [])],
-        sources: grants.length ? await this.sources(trx, request.learner_id, item.achievement_id) : { achievementIds: [item.achievement_id], institutionIds: [] },
-        recognisedOn: todayOf(at),
+        evidence: [...json<unknown[]>(appeal.evidence), ...(input.evidence ?? [])], sources, recognisedOn: todayOf(at),
       }, at);
       await repo.closeAppeal(trx, request.learner_id, appeal.id, decisionId);
       await repo.setItemStatus(trx, request.learner_id, itemId, 'decided', null);

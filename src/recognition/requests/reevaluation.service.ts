@@ -3,12 +3,14 @@ import type { Actor } from '../../auth/principal.js';
 import type { Db, Executor } from '../../db/database.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import { todayOf } from '../agreements/agreements.service.js';
+import { Decimal } from 'decimal.js';
 import type { Candidate } from '../engine/index.js';
 import { learnerAchievements } from '../evaluation/achievement-inputs.js';
 import { grantView, outcomeView, type OutcomeView } from '../evaluation/evaluation-view.js';
 import type { Evaluator } from '../evaluation/evaluator.js';
 import type { RuleService } from '../rules/rules.service.js';
 import { notify, writeDecision } from './decision-writer.js';
+import { capRoom, type CapsLookup } from './grant-caps.js';
 import * as repo from './requests.repository.js';
 import { priorOf } from './requests.service.js';
 
@@ -17,7 +19,9 @@ export interface AffectedItem {
   before: OutcomeView; after: OutcomeView;
 }
 
-interface Change { item: repo.ItemRow; after: OutcomeView; candidate: Candidate }
+interface Change { item: repo.ItemRow; after: OutcomeView; candidate: Candidate; already: Decimal; programmeId: string | null }
+
+const sum = (rows: repo.CreditRow[]) => rows.reduce((s, c) => s.plus(c.credits), new Decimal(0));
 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
@@ -27,7 +31,8 @@ const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) a
  */
 export class ReevaluationService {
   constructor(private readonly db: Db, private readonly rules: RuleService, private readonly evaluator: Evaluator,
-    private readonly ledger: LedgerWriter, private readonly homeCreditSystem: string, private readonly now: () => Date) {}
+    private readonly ledger: LedgerWriter, private readonly homeCreditSystem: string, private readonly now: () => Date,
+    private readonly caps: CapsLookup) {}
 
   private async target(ruleId: string, actor: Actor): Promise<string> {
     const target = (await this.rules.versions(ruleId))[0]!.targetInstitutionId;
@@ -45,21 +50,41 @@ export class ReevaluationService {
     return byLearner;
   }
 
+  // Per request (each has its own programme). Partly credited items are reconsidered too: their own
+  // credit is left out of the prior recognition so the engine can match them again, and only the
+  // difference is granted (capped again at write time, see grantsFor).
   private async changesFor(db: Executor, learnerId: string, items: repo.ItemRow[], ruleId: string, target: string): Promise<Change[]> {
     const credited = await repo.creditsOf(db, learnerId, { targetInstitutionId: target, activeOnly: true });
-    const open = items.filter((i) => !credited.some((c) => c.item_id === i.id && Number(c.credits) > 0));
-    if (open.length === 0) return [];
-    const ids = [...new Set(open.map((i) => i.achievement_id))];
-    const achievements = await learnerAchievements(db, learnerId, this.homeCreditSystem, ids);
-    const request = (await repo.requestsOf(db, learnerId, [open[0]!.request_id]))[0];
-    const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: target, programmeId: request?.programme_id ?? null, date: todayOf(this.now()), previouslyRecognised: priorOf(credited), fresh: true }, db);
     const out: Change[] = [];
-    for (const c of e.result.chosen.filter((x) => x.rule.id === ruleId)) {
-      const o = e.result.outcomes.find((x) => x.achievementId === c.achievementIds[0])!;
-      const item = [...open].reverse().find((i) => i.achievement_id === o.achievementId);
-      if (item) out.push({ item, after: outcomeView(o), candidate: c });
+    for (const request of await repo.requestsOf(db, learnerId, [...new Set(items.map((i) => i.request_id))])) {
+      const mine = items.filter((i) => i.request_id === request.id);
+      const ids = new Set(mine.map((i) => i.id));
+      const achievements = await learnerAchievements(db, learnerId, this.homeCreditSystem, [...new Set(mine.map((i) => i.achievement_id))]);
+      const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: target, programmeId: request.programme_id, date: todayOf(this.now()),
+        previouslyRecognised: priorOf(credited.filter((c) => !ids.has(c.item_id))), fresh: true }, db);
+      for (const c of e.result.chosen.filter((x) => x.rule.id === ruleId)) {
+        const o = e.result.outcomes.find((x) => x.achievementId === c.achievementIds[0])!;
+        const item = [...mine].reverse().find((i) => i.achievement_id === o.achievementId);
+        if (!item) continue;
+        const already = sum(credited.filter((x) => x.item_id === item.id));
+        if (c.grants.reduce((t, g) => t.plus(g.credits), new Decimal(0)).gt(already)) {
+          out.push({ item, after: outcomeView(o), candidate: c, already, programmeId: request.programme_id });
+        }
+      }
     }
     return out;
+  }
+
+  /** What a change grants now: the difference over what the item already has, within the target's caps. */
+  private async grantsFor(trx: Executor, learnerId: string, target: string, ch: Change, date: string) {
+    const all = ch.candidate.grants.map(grantView);
+    const total = all.reduce((s, g) => s.plus(g.credits), new Decimal(0));
+    const prior = await repo.creditsOf(trx, learnerId, { targetInstitutionId: target, activeOnly: true });
+    const room = capRoom(await this.caps(trx, target, ch.programmeId, date), prior.filter((c) => c.item_id !== ch.item.id), ch.candidate.sourceInstitutionIds, date);
+    const give = Decimal.min(total, room ? room.room : total).minus(ch.already);
+    if (give.lte(0)) return { grants: [], full: false };
+    const full = give.plus(ch.already).eq(total);
+    return give.eq(total) ? { grants: all, full } : { grants: [{ ...all[0]!, credits: give.toString() }], full };
   }
 
   async affected(ruleId: string, actor: Actor): Promise<AffectedItem[]> {
@@ -83,20 +108,27 @@ export class ReevaluationService {
         const changes = await this.changesFor(trx, learnerId, items, ruleId, target);
         if (changes.length === 0) return;
         const at = this.now();
+        await repo.lockLearnerAtTarget(trx, learnerId, target);
+        const written: string[] = [];
         for (const ch of changes) {
           const c = ch.candidate;
+          const { grants, full } = await this.grantsFor(trx, learnerId, target, ch, todayOf(at));
+          if (grants.length === 0) continue;
+          const added = ch.already.gt(0) ? ` (adds ${grants[0]!.credits} to the ${ch.already} already granted)` : '';
           await writeDecision(trx, this.ledger, actor, {
-            learnerId, requestId: ch.item.request_id, itemId: ch.item.id, targetInstitutionId: target, programmeId: null, kind: 're-evaluation',
-            outcome: 'approve', grants: c.grants.map(grantView), ruleVersions: [{ id: c.rule.id, version: c.rule.version }], reviewer: 'engine',
-            reason: `re-evaluated after rule ${c.rule.id} v${c.rule.version} was published: ${c.explanation}`, evidence: c.rule.evidence,
+            learnerId, requestId: ch.item.request_id, itemId: ch.item.id, targetInstitutionId: target, programmeId: ch.programmeId, kind: 're-evaluation',
+            outcome: full ? 'approve' : 'partial', grants, ruleVersions: [{ id: c.rule.id, version: c.rule.version }], reviewer: 'engine',
+            reason: `re-evaluated after rule ${c.rule.id} v${c.rule.version} was published${added}: ${c.explanation}`, evidence: c.rule.evidence,
             sources: { achievementIds: c.achievementIds, institutionIds: c.sourceInstitutionIds }, recognisedOn: todayOf(at),
           }, at);
           await repo.setItemStatus(trx, learnerId, ch.item.id, 'decided', null);
+          written.push(ch.item.id);
           done.push({ learnerId, requestId: ch.item.request_id, itemId: ch.item.id, achievementId: ch.item.achievement_id, status: 'decided', before: json(ch.item.evaluation), after: ch.after });
         }
+        if (written.length === 0) return;
         await notify(trx, { learnerId, institutionId: target, kind: 're-evaluation', subjectId: changes[0]!.item.request_id,
-          message: `Rule ${ruleId} was published or revised; ${changes.length} of your items were re-evaluated and now earn credit. Earlier decisions remain on record.`,
-          detail: { ruleId, items: changes.map((c) => c.item.id) } }, at);
+          message: `Rule ${ruleId} was published or revised; ${written.length} of your items were re-evaluated and now earn (more) credit. Earlier decisions remain on record.`,
+          detail: { ruleId, items: written } }, at);
         learners.add(learnerId);
       });
     }

@@ -118,3 +118,19 @@ export function notices(db: Executor, f: { learnerId?: string; institutionId?: s
   if (f.institutionId) q = q.where('institution_id', '=', f.institutionId);
   return q.orderBy('created_at', 'desc').orderBy('id').limit(f.limit).execute();
 }
+
+/**
+ * Locks the learner's requests at a target: decisions that grant credit there take it first, so two
+ * reviewers deciding at once cannot both fit under the same cap.
+ */
+export async function lockLearnerAtTarget(db: Executor, learnerId: string, targetInstitutionId: string): Promise<void> {
+  await db.selectFrom('recognition_requests').select('id').where('learner_id', '=', learnerId)
+    .where('target_institution_id', '=', targetInstitutionId).orderBy('id').forUpdate().execute();
+}
+
+/** How many unrevoked API clients of the institution may review recognition requests. */
+export async function reviewerClientCount(db: Executor, institutionId: string): Promise<number> {
+  const r = await db.selectFrom('api_clients').select((eb) => eb.fn.countAll<string>().as('n')).where('institution_id', '=', institutionId)
+    .where('revoked_at', 'is', null).where(sql<boolean>`'recognition:review' = any(scopes)`).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
