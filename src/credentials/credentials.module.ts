@@ -1,7 +1,10 @@
 import type { Actor } from '../auth/principal.js';
 import type { Db, Executor } from '../db/database.js';
 import type { KeyStore } from '../keys/key-store.js';
+import type { LedgerBodies } from '../ledger/body-registry.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
+import { LedgerProofs, type LedgerProofSource } from './verify/ledger-proof.js';
+import { registerCredentialBodies } from './ledger/event-bodies.js';
 import { AchievementIssuer, type RecordSource } from './issuance/achievement-issuer.js';
 import { IssuanceService } from './issuance/issuance.service.js';
 import { ClrIssuer } from './issuance/clr-issuer.js';
@@ -18,6 +21,10 @@ export interface CredentialsDeps {
   db: Db; keys: KeyStore; ledger: LedgerWriter; publicUrl: string; now: () => Date;
   /** 'pool' (worker threads, default) or 'inline'. */
   signing?: 'pool' | 'inline';
+  /** Where the ledger's database check finds how to rebuild this domain's event bodies. */
+  ledgerBodies?: LedgerBodies;
+  /** Inclusion proofs for the verifier's ledger check (the ledger service). */
+  ledgerProofs?: LedgerProofSource;
 }
 
 /** Everything the credentials domain needs, built once by the context. */
@@ -35,13 +42,15 @@ export class CredentialsModule {
 
   constructor(private readonly deps: CredentialsDeps) {
     const d = deps;
+    if (d.ledgerBodies) registerCredentialBodies(d.ledgerBodies);
     this.signer = d.signing === 'inline' ? new InlineSigner() : new PooledSigner();
     this.directory = new IssuerDirectory(d.db, d.keys, d.publicUrl);
     this.keyAdmin = new KeyAdminService(d.db, d.keys, this.directory, d.ledger, d.now);
     this.lists = new StatusListService(d.db, this.directory, this.signer, d.publicUrl, d.now);
     this.issuance = new IssuanceService(d.db, this.directory, this.lists, this.signer, d.ledger, d.now);
     this.status = new CredentialStatusService(d.db, this.lists, d.ledger, d.now);
-    this.verifier = new VerifierService(d.db, this.directory, this.lists, d.now, this.signer);
+    this.verifier = new VerifierService(d.db, this.directory, this.lists, d.now, this.signer,
+      d.ledgerProofs ? new LedgerProofs(d.ledgerProofs) : undefined);
     this.vcApi = new VcApiIssuer(d.db, this.directory, this.issuance);
     this.imports = new ImportService(d.db, this.verifier, d.ledger, d.now);
     this.clr = new ClrIssuer(d.db, this.directory, this.issuance);

@@ -99,6 +99,12 @@ export const credentialRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => 
       response: { 200: Type.Object({}, { additionalProperties: true }), 404: Type.Ref('Problem') } },
   }, async (req, reply) => reply.header('cache-control', 'public, max-age=60').send(await c.lists.listCredential(req.params.id)));
 
+  app.get('/credentials/:id/ledger-proof', {
+    config: { access: { allow: ['public'] } },
+    schema: { tags: ['credentials'], summary: 'Where the credential.issued entry sits in the ledger: an RFC 9162 inclusion proof against a signed tree head, or state "pending" until integrated',
+      params: IdParams, response: { 200: Type.Object({ credentialId: Type.String(), state: Type.Union([Type.Literal('included'), Type.Literal('pending')]), entryId: Type.Integer() }, { additionalProperties: true }), 404: Type.Ref('Problem') } },
+  }, async (req) => c.verifier.ledgerProof(req.params.id));
+
   app.get('/credentials/:id/qr.svg', {
     config: { access: { allow: ['public'] } },
     schema: { tags: ['credentials'], summary: 'QR code (SVG) of the credential\'s public verification link', params: IdParams,

@@ -23,6 +23,7 @@ describe('issue and verify through the HTTP API', () => {
       const { vc } = await issueVc(t.app, inst, options);
       if (label === 'vc+jwt') expect(typeof vc).toBe('string');
       else expect((vc as { proof: { cryptosuite: string } }).proof.cryptosuite).toBe(label.split(' ')[0]);
+      await t.ctx.ledgerService.integrate(); // so the ledger check has an inclusion proof, not "pending"
       const res = await verify(vc);
       expect(res.statusCode, res.body).toBe(200);
       const r = res.json();

@@ -60,7 +60,8 @@ export async function verifyPresentation(
   return { verified: proof.verified && credentials.every((c) => c.verified), presentation: proof, credentials };
 }
 
-async function verifyPresentationProof(
+/** The holder's authentication proof alone (callers that verify the credentials themselves use this). */
+export async function verifyPresentationProof(
   presentation: JsonObject,
   opts: { documentLoader: DocumentLoader; challenge: string; domain?: string },
 ): Promise<ProofVerification> {

@@ -10,6 +10,7 @@ import type { JsonObject } from '../core/did-key.js';
 import { isCompactJws } from '../core/suites.js';
 import type { VerifierService } from '../verify/verifier.service.js';
 import { checkOb2, isOb2Assertion } from './ob2-checks.js';
+import { importedBody } from '../ledger/event-bodies.js';
 
 export interface ImportResult {
   id: string; created: boolean; format: string; verification: string; verified: boolean;
@@ -42,7 +43,7 @@ export class ImportService {
       await trx.insertInto('credential_imports').values(row).execute();
       await recordWrite(trx, actor, { action: 'credential.import', resourceType: 'credential_import', resourceId: id, learnerId, detail: { format: j.format, verified: j.verified } }, at);
       await this.ledger.append(trx, { eventType: 'credential.imported', actor, learnerId, resourceType: 'credential_import', resourceId: id,
-        body: { importId: id, digest, format: j.format, verification: j.verification, verified: j.verified, trustedIssuer: j.trusted }, at });
+        body: importedBody(row), at });
     });
     return { ...view({ ...row, checks: j.checks }), created: true };
   }

@@ -52,6 +52,10 @@ export function findCredential(db: Executor, id: string): Promise<CredentialRow 
   return db.selectFrom('credentials').select(COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
+export function findCredentials(db: Executor, ids: string[]): Promise<CredentialRow[]> {
+  return db.selectFrom('credentials').select(COLUMNS).where('id', 'in', ids).execute();
+}
+
 export function lockCredential(db: Executor, id: string): Promise<CredentialRow | undefined> {
   return db.selectFrom('credentials').select(COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
 }

@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
 import { actor } from '../../http/actor.js';
 import { IdParams, problemResponses, Strict } from '../../http/schemas.js';
+import { BANK_REF } from './issuer-directory.js';
 import { DidDocumentSchema, KeyViewSchema, RevokeKeyBody } from '../credentials.schemas.js';
 
 export const didRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
@@ -35,6 +36,16 @@ export const didRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (
     config: { access: { allow: ['operator', 'institution'], institutionParam: 'id' } },
     schema: { tags: ['credentials'], summary: 'Rotate the signing key: a new verification method; old ones stay so old credentials verify', params: IdParams, response: { 201: KeyViewSchema, ...problemResponses } },
   }, async (req, reply) => reply.code(201).send(await c.keyAdmin.rotate(req.params.id, actor(req))));
+
+  app.post('/bank/keys/rotate', {
+    config: { access: { allow: ['operator'] } },
+    schema: { tags: ['credentials'], summary: "Rotate the bank's own signing key (operators): old verification methods stay in /.well-known/did.json", response: { 201: KeyViewSchema, ...problemResponses } },
+  }, async (req, reply) => reply.code(201).send(await c.keyAdmin.rotate(BANK_REF, actor(req))));
+
+  app.get('/bank/keys', {
+    config: { access: { allow: ['operator'] } },
+    schema: { tags: ['credentials'], summary: "The bank's credential keys (public halves only)", response: { 200: Type.Array(KeyViewSchema), ...problemResponses } },
+  }, async () => c.keyAdmin.list(BANK_REF));
 
   app.post('/keys/:keyId/revoke', {
     config: { access: { allow: ['operator'] } },

@@ -2,9 +2,10 @@ import type { Actor } from '../../auth/principal.js';
 import { assertActsForInstitution } from '../../auth/policy.js';
 import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
 import type { Db } from '../../db/database.js';
-import { conflict, notFound } from '../../errors.js';
+import { conflict, forbidden, notFound } from '../../errors.js';
 import type { KeyStore } from '../../keys/key-store.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
+import { keyRevokedBody, keyRotatedBody } from '../ledger/event-bodies.js';
 import { CREDENTIAL_KEY_PURPOSE, type IssuerDirectory } from './issuer-directory.js';
 
 export interface KeyView { keyId: string; verificationMethod: string; status: string; createdAt: string; revokedAt: string | null; revocationReason: string | null }
@@ -16,6 +17,7 @@ export class KeyAdminService {
 
   async rotate(issuerRef: string, actor: Actor): Promise<KeyView> {
     if (issuerRef !== 'bank') assertActsForInstitution(actor.principal, issuerRef);
+    else if (actor.principal.kind !== 'operator') throw forbidden('operator_only', 'Only operators rotate the bank\'s key');
     const issuer = await this.directory.byRef(issuerRef);
     if (!issuer) throw notFound('institution', issuerRef);
     const at = this.now();
@@ -23,7 +25,7 @@ export class KeyAdminService {
       const k = await this.keys.rotate(issuer.ref, CREDENTIAL_KEY_PURPOSE, trx);
       await recordWrite(trx, actor, { action: 'key.rotate', resourceType: 'key', resourceId: k.id, institutionId: issuer.ref === 'bank' ? null : issuer.ref }, at);
       await this.ledger.append(trx, { eventType: 'key.rotated', actor, learnerId: null, resourceType: 'key', resourceId: k.id,
-        body: { keyId: k.id, owner: k.owner, publicJwk: k.publicJwk, createdAt: k.createdAt.toISOString() }, at });
+        body: keyRotatedBody(k), at });
       return k;
     });
     this.directory.forgetSigningKeys();
@@ -40,8 +42,10 @@ export class KeyAdminService {
     await this.db.transaction().execute(async (trx) => {
       await this.keys.revoke(keyId, reason, trx);
       await recordWrite(trx, actor, { action: 'key.revoke', resourceType: 'key', resourceId: keyId, institutionId: key.owner === 'bank' ? null : key.owner, detail: { reason } }, at);
+      // The body's time is the one the key store wrote, so the ledger check can rebuild it from the row.
+      const { revoked_at } = await trx.selectFrom('keys').select('revoked_at').where('id', '=', keyId).executeTakeFirstOrThrow();
       await this.ledger.append(trx, { eventType: 'key.revoked', actor, learnerId: null, resourceType: 'key', resourceId: keyId,
-        body: { keyId, owner: key.owner, reason, revokedAt: at.toISOString() }, at });
+        body: keyRevokedBody({ id: keyId, owner: key.owner, reason, revokedAt: revoked_at ?? at }), at });
     });
     this.directory.forgetSigningKeys();
     return { keyId, verificationMethod: this.directory.vmId(issuer, keyId), status: 'revoked', createdAt: key.createdAt.toISOString(), revokedAt: at.toISOString(), revocationReason: reason };

@@ -5,6 +5,7 @@ import { conflict, forbidden, notFound } from '../../errors.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import * as repo from '../issuance/credentials.repository.js';
 import type { StatusListService } from './status-lists.service.js';
+import { statusEventBody } from '../ledger/event-bodies.js';
 
 export type StatusAction = 'revoke' | 'suspend' | 'unsuspend';
 const NEXT: Record<StatusAction, 'revoked' | 'suspended' | 'active'> = { revoke: 'revoked', suspend: 'suspended', unsuspend: 'active' };
@@ -49,7 +50,7 @@ export class CredentialStatusService {
     }
     await this.ledger.append(trx, {
       eventType: `credential.${next === 'active' ? 'unsuspended' : next}`, actor, learnerId: row.learner_id,
-      resourceType: 'credential', resourceId: row.id, body: { credentialId: row.id, status: next, reason }, at,
+      resourceType: 'credential', resourceId: row.id, body: statusEventBody(row.id, next, reason), at,
     });
     // The list row is shared by thousands of credentials: its bit is set last so its row lock is
     // held only from here to commit, not across the audit and ledger inserts.

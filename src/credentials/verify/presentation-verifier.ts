@@ -1,5 +1,5 @@
 import type { JsonObject } from '../core/did-key.js';
-import { presentedCredentials, verifyPresentation } from '../core/presentations.js';
+import { presentedCredentials, verifyPresentationProof } from '../core/presentations.js';
 import type { VerificationReport } from './check-results.js';
 import type { VerifierService } from './verifier.service.js';
 
@@ -30,9 +30,10 @@ export async function verifyPresentationReport(
     const proof = presentation.proof as JsonObject;
     const challenge = options.challenge ?? (typeof proof.challenge === 'string' ? proof.challenge : '');
     if (!options.challenge) warnings.push({ check: 'presentation', code: 'no_challenge', message: 'no challenge was given; replay cannot be ruled out' });
-    const r = await verifyPresentation(presentation, { documentLoader: loader, challenge, domain: options.domain });
-    if (r.presentation.verified) checks.push('presentation');
-    else errors.push({ check: 'presentation', code: r.presentation.errors[0]?.code.toLowerCase(), message: r.presentation.errors[0]?.message ?? 'presentation proof failed' });
+    // Only the holder's proof here: each credential's proof is checked once, by the full verifier below.
+    const r = await verifyPresentationProof(presentation, { documentLoader: loader, challenge, domain: options.domain });
+    if (r.verified) checks.push('presentation');
+    else errors.push({ check: 'presentation', code: r.errors[0]?.code.toLowerCase(), message: r.errors[0]?.message ?? 'presentation proof failed' });
   } else {
     warnings.push({ check: 'presentation', code: 'unsigned', message: 'the presentation carries no holder proof' });
   }

@@ -20,6 +20,8 @@ import type { StatusListService } from '../status/status-lists.service.js';
 import type { CredentialSigner } from '../workers/signing-pool.js';
 import { report, type CheckResult, type VerificationReport } from './check-results.js';
 import { summarise } from './summary.js';
+import type { LedgerProof, LedgerProofs } from './ledger-proof.js';
+import { notFound } from '../../errors.js';
 
 /** Controller documents pinned as data (the 1EdTech test-vector key): signatures only, never trust. */
 function loadPinned(): Record<string, JsonObject> {
@@ -39,7 +41,7 @@ const skip = (check: CheckResult['check'], code: string, message: string): Check
 export class VerifierService {
   readonly #pinned = loadPinned();
   constructor(private readonly db: Db, private readonly directory: IssuerDirectory, private readonly lists: StatusListService,
-    private readonly now: () => Date, private readonly pool?: CredentialSigner) {}
+    private readonly now: () => Date, private readonly pool?: CredentialSigner, private readonly proofs?: LedgerProofs) {}
 
   /** A loader answering our own did:web DIDs from the database, memoised for one verification. */
   documentLoader(): DocumentLoader {
@@ -121,9 +123,22 @@ export class VerifierService {
     if (!entry) return fail('ledger', 'ledger_missing', 'no credential.issued entry in the ledger');
     const presented = jwt ?? canonicalize(c) ?? '';
     const body = { ...issuedEventBody(row), documentDigest: createHash('sha256').update(presented, 'utf8').digest('hex') };
-    if (eventBodyDigest(body) !== entry.body_digest) return fail('ledger', 'ledger_mismatch', 'the presented credential differs from the one recorded in the ledger');
-    const where = entry.leaf_index === null ? 'awaiting its place in the Merkle tree' : `leaf ${entry.leaf_index} of the Merkle tree`;
-    return pass('ledger', `recorded in the ledger on ${entry.recorded_at.toISOString()} (${where})`);
+    const digest = eventBodyDigest(body);
+    if (digest !== entry.body_digest) return fail('ledger', 'ledger_mismatch', 'the presented credential differs from the one recorded in the ledger');
+    const recorded = `recorded in the ledger on ${entry.recorded_at.toISOString()}`;
+    if (!this.proofs) return pass('ledger', recorded);
+    const j = await this.proofs.judge(entry.id, digest);
+    if (!j.ok) return fail('ledger', 'ledger_proof_invalid', `inclusion proof does not hold: ${j.reason}`);
+    if (j.proof.state === 'pending') return skip('ledger', 'ledger_pending', `${recorded}; awaiting a signed tree head, so no inclusion proof yet (normally seconds)`);
+    return pass('ledger', `${recorded}; inclusion proof verified: leaf ${j.proof.leafIndex} of the signed tree of size ${j.proof.treeHead.treeSize}`);
+  }
+
+  /** The inclusion proof of a credential's credential.issued entry (for GET /credentials/{id}/ledger-proof). */
+  async ledgerProof(credentialId: string): Promise<LedgerProof & { credentialId: string }> {
+    const row = /^[0-9a-f-]{36}$/i.test(credentialId) ? await repo.findCredential(this.db, credentialId) : undefined;
+    const entry = row && this.proofs ? await repo.findIssuedEntry(this.db, row.id) : undefined;
+    if (!row || !entry || !this.proofs) throw notFound('credential', credentialId);
+    return { credentialId, ...(await this.proofs.proofFor(entry.id)) };
   }
 }
 
