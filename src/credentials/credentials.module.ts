@@ -5,7 +5,8 @@ import type { LedgerBodies } from '../ledger/body-registry.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
 import { LedgerProofs, type LedgerProofSource } from './verify/ledger-proof.js';
 import { registerCredentialBodies } from './ledger/event-bodies.js';
-import { AchievementIssuer, type RecordSource } from './issuance/achievement-issuer.js';
+import { AchievementIssuer, type ProgressSource, type RecordSource } from './issuance/achievement-issuer.js';
+import { MicroMajorIssuer } from './issuance/micro-major-issuer.js';
 import { IssuanceService } from './issuance/issuance.service.js';
 import { ClrIssuer } from './issuance/clr-issuer.js';
 import { ImportService } from './imports/import.service.js';
@@ -58,11 +59,14 @@ export class CredentialsModule {
 
   /** Set by connectRecords: credentials for record achievements. */
   achievements: AchievementIssuer | undefined;
+  /** Set by connectRecords: micro-major completion credentials. */
+  microMajors: MicroMajorIssuer | undefined;
 
   /** Subscribes to the learning record's revocations and reads its achievements (called by the context once both exist). */
-  connectRecords(records: { service: RecordSource; onRevoked(handler: (trx: Executor, e: { learnerId: string; achievementId: string; reason: string; actor: Actor }) => Promise<void>): void }): void {
+  connectRecords(records: { service: RecordSource; reader: ProgressSource; onRevoked(handler: (trx: Executor, e: { learnerId: string; achievementId: string; reason: string; actor: Actor }) => Promise<void>): void }): void {
     records.onRevoked((trx, e) => this.status.onAchievementRevoked(trx, e));
     this.achievements = new AchievementIssuer(this.deps.db, this.directory, this.issuance, records.service, this.deps.publicUrl);
+    this.microMajors = new MicroMajorIssuer(this.deps.db, this.directory, this.issuance, records.service, records.reader, this.achievements);
   }
 
   close(): Promise<void> {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import QRCode from 'qrcode';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
-import { notFound } from '../errors.js';
+import { invalidField, notFound } from '../errors.js';
 import { actor } from '../http/actor.js';
 import { IdParams, problemResponses, Strict, Uuid } from '../http/schemas.js';
 import { BatchBody, BatchResponse, IssueBody, IssueResponse, SignedCredentialSchema, StatusBody, StatusResponse } from './credentials.schemas.js';
@@ -50,12 +50,16 @@ export const credentialRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => 
 
   app.post('/learners/:id/credentials', {
     config: { access: { allow: ['institution', 'operator'], scope: 'credentials:issue' }, idempotent: true },
-    schema: { tags: ['credentials'], summary: 'Issue an OB 3.0 credential for an achievement in the learner\'s record (by its depositing institution); the same achievement and format return the same credential',
-      params: IdParams, body: Strict({ achievementId: Uuid, format: Type.Optional(Type.Union([Type.Literal('eddsa-rdfc-2022'), Type.Literal('eddsa-jcs-2022'), Type.Literal('vc+jwt')])) }),
+    schema: { tags: ['credentials'], summary: 'Issue an OB 3.0 credential for an achievement in the learner\'s record (by its depositing institution), or for a completed micro-major (microMajorId; by its institution, only when the completion rule is met); the same request returns the same credential',
+      params: IdParams, body: Strict({ achievementId: Type.Optional(Uuid), microMajorId: Type.Optional(Uuid), format: Type.Optional(Type.Union([Type.Literal('eddsa-rdfc-2022'), Type.Literal('eddsa-jcs-2022'), Type.Literal('vc+jwt')])) }),
       response: { 200: IssueResponse, 201: IssueResponse, ...problemResponses } },
   }, async (req, reply) => {
-    if (!c.achievements) throw new Error('the learning record is not connected');
-    const issued = await c.achievements.issue(req.params.id, req.body.achievementId, req.body.format ?? 'eddsa-rdfc-2022', actor(req));
+    if (!c.achievements || !c.microMajors) throw new Error('the learning record is not connected');
+    const { achievementId, microMajorId } = req.body;
+    if ((achievementId === undefined) === (microMajorId === undefined)) throw invalidField('/body', 'one_of_required', 'send exactly one of achievementId and microMajorId');
+    const format = req.body.format ?? 'eddsa-rdfc-2022';
+    const issued = achievementId ? await c.achievements.issue(req.params.id, achievementId, format, actor(req))
+      : await c.microMajors.issue(req.params.id, microMajorId!, format, actor(req));
     return reply.code(issued.created ? 201 : 200).header('location', `/verify/${issued.id}`).send({ verifiableCredential: issued.verifiableCredential });
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createInstitution, createLearner, operatorToken, publishItem, type TestInstitution, type TestLearner } from '../helpers/factories.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { deposit as depositItem, depositBody, insertItem } from '../records/fixtures.js';
 
 let t: TestApp;
 let inst: TestInstitution;
@@ -68,5 +69,34 @@ describe('credentials for record achievements', () => {
     const r = await verify(clr);
     expect(r.errors).toEqual([]);
     expect(r.verified).toBe(true);
+  });
+});
+
+describe('micro-major completion credentials', () => {
+  it('are issued by the micro-major\'s institution only once its completion rule is met, and fall with a counted component', async () => {
+    const a = await insertItem(t.ctx.db, inst.id, { code: 'MMC-A', credits: '3' });
+    const b = await insertItem(t.ctx.db, inst.id, { code: 'MMC-B', credits: '4' });
+    const c = await insertItem(t.ctx.db, inst.id, { code: 'MMC-C', credits: '2' });
+    const microMajorId = await insertItem(t.ctx.db, inst.id, { code: 'MMC', kind: 'micro-major', credits: '9', completionRule: { type: 'n-of', n: 2 }, components: [a, b, c] });
+    const issue = (token = inst.token) => t.app.inject({ method: 'POST', url: `/learners/${learner.id}/credentials`, headers: bearer(token), payload: { microMajorId } });
+    const first = (await depositItem(t.app, inst.token, learner.id, depositBody(a))).json().id;
+
+    const early = await issue();
+    expect(early.statusCode).toBe(409);
+    expect(early.json().code).toBe('micro_major_incomplete');
+
+    await depositItem(t.app, inst.token, learner.id, depositBody(b, { completedOn: '2024-12-20' }));
+    const other = await createInstitution(t.app, await operatorToken(t.app));
+    expect((await issue(other.token)).statusCode).toBe(403);
+    const res = await issue();
+    expect(res.statusCode, res.body).toBe(201);
+    const vc = res.json().verifiableCredential;
+    expect(vc.issuer.id).toBe(inst.did);
+    expect(vc.credentialSubject).toMatchObject({ creditsEarned: 7, activityEndDate: '2024-12-20T00:00:00Z', achievement: { achievementType: 'MicroCredential', humanCode: 'MMC' } });
+    expect((await issue()).statusCode).toBe(200);
+    expect((await verify(vc)).results.find((r: any) => r.check === 'status').status).toBe('pass');
+
+    await t.app.inject({ method: 'POST', url: `/achievements/${first}/revocations`, headers: bearer(inst.token), payload: { reason: 'Deposited in error' } });
+    expect((await verify(vc)).reason).toBe('credential_revoked');
   });
 });

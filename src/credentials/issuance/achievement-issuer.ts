@@ -6,6 +6,7 @@ import type { CredentialFormat } from '../../db/tables/credentials.js';
 import { conflict, invalidField, notFound } from '../../errors.js';
 import { catalogueItems } from '../../records/catalogue-lookup.repository.js';
 import type { Achievement } from '../../records/records.types.js';
+import type { MicroMajorProgress } from '../../records/micro-majors.js';
 import { buildAchievementCredential, hashedIdentity, type AchievementInput } from '../core/builders.js';
 import type { IssuerDirectory } from '../issuers/issuer-directory.js';
 import type { IssuanceService, IssuedCredential } from './issuance.service.js';
@@ -16,6 +17,9 @@ const ACHIEVEMENT_TYPES: Record<string, string> = {
 };
 
 export interface RecordSource { load(id: string): Promise<Achievement> }
+
+/** Micro-major progress from the learning record (the records domain evaluates the completion rule). */
+export interface ProgressSource { microMajors(learnerId: string, actor: Actor): Promise<MicroMajorProgress[]> }
 
 /**
  * OB 3.0 credentials for achievements in the learning record: achievement data from the catalogue
@@ -34,17 +38,17 @@ export class AchievementIssuer {
     const itemId = a.current.catalogueItemId;
     const item = itemId ? (await catalogueItems(this.db, [itemId])).get(itemId) : undefined;
     if (!item) throw invalidField('/body/achievementId', 'not_a_catalogue_achievement', 'only achievements of catalogue items can be credentialed');
-    if (item.kind === 'micro-major') throw invalidField('/body/achievementId', 'micro_major_not_supported', 'micro-major completion credentials are not available yet');
+    if (item.kind === 'micro-major') throw invalidField('/body/achievementId', 'use_micro_major_id', 'a micro-major is credentialed from its completion rule: send microMajorId');
     const issuer = await this.directory.byRef(a.institutionId);
     if (!issuer) throw notFound('institution', a.institutionId);
-    const learner = await this.db.selectFrom('learners').select(['did', 'subject_salt']).where('id', '=', learnerId).executeTakeFirstOrThrow();
+    const learner = await this.subjectOf(learnerId);
     const c = a.current;
     const { id: _placeholder, ...credential } = buildAchievementCredential({
       id: 'urn:uuid:00000000-0000-4000-8000-000000000000',
       issuer: { id: issuer.did, name: [issuer.name.zh, issuer.name.en].filter(Boolean).join(' '), url: issuer.url },
       achievement: this.achievement(item),
       subject: {
-        ...(learner.did ? { id: learner.did } : { identifier: [hashedIdentity(learnerId, learner.subject_salt)] }),
+        ...learner,
         creditsEarned: c.credits ?? undefined, result: c.result ? [{ value: c.result }] : undefined,
         activityEndDate: `${c.completedOn}T00:00:00Z`, term: c.term ?? undefined,
       },
@@ -53,7 +57,13 @@ export class AchievementIssuer {
     return this.issuance.issue({ issuer, credential, format, learnerId, kind: item.kind, issuanceKey: `achievement:${a.id}`, sourceIds: [a.id] }, actor);
   }
 
-  private achievement(item: CatalogueItem): AchievementInput {
+  /** The learner's DID if they gave one, else a salted identity hash (never a clear identity number). */
+  async subjectOf(learnerId: string): Promise<{ id: string } | { identifier: ReturnType<typeof hashedIdentity>[] }> {
+    const l = await this.db.selectFrom('learners').select(['did', 'subject_salt']).where('id', '=', learnerId).executeTakeFirstOrThrow();
+    return l.did ? { id: l.did } : { identifier: [hashedIdentity(learnerId, l.subject_salt)] };
+  }
+
+  achievement(item: CatalogueItem): AchievementInput {
     const url = `${this.publicUrl}/catalogue/${item.id}`;
     const narrative = item.outcomes.map((o) => [o.zh, o.en].filter(Boolean).join(' / ')).join('; ');
     return {
