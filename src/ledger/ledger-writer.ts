@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Actor } from '../auth/principal.js';
 import { actorOf } from '../auth/principal.js';
 import type { Executor } from '../db/database.js';
@@ -14,8 +15,13 @@ export interface LedgerEvent {
   resourceId: string;
   /** The event body; only its RFC 8785 digest is logged. Must be rebuildable from the resource's rows. */
   body: unknown;
+  /** The body's RFC 8785 text when the caller already built it (bulk writers); must equal canonicalJson(body). */
+  canonicalBody?: string;
   at: Date;
 }
+
+const digestOf = (e: LedgerEvent) =>
+  (e.canonicalBody === undefined ? eventBodyDigest(e.body) : createHash('sha256').update(e.canonicalBody, 'utf8').digest('hex'));
 
 /**
  * Appends ledger entries inside the caller's transaction, so a change and its log entry commit or
@@ -38,15 +44,21 @@ export class LedgerWriter {
     return { id: row.id, bodyDigest };
   }
 
-  /** Appends several entries in one statement (bulk deposits); results are keyed by resourceId. */
+  /**
+   * Appends several entries in one statement (bulk deposits); results are keyed by resourceId.
+   * One bound array per column (unnest), so the statement's size does not grow with the batch.
+   */
   async appendMany(trx: Executor, events: LedgerEvent[]): Promise<Map<string, { id: number; bodyDigest: string }>> {
     if (events.length === 0) return new Map();
-    const rows = events.map((e) => ({
-      learner_id: e.learnerId, subject_ref: this.subjectRef(e.learnerId), event_type: e.eventType,
-      actor: typeof e.actor === 'string' ? e.actor : actorOf(e.actor.principal), recorded_at: e.at,
-      body_digest: eventBodyDigest(e.body), resource_type: e.resourceType, resource_id: e.resourceId, leaf_index: null,
-    }));
-    const inserted = await trx.insertInto('ledger_entries').values(rows).returning(['id', 'resource_id', 'body_digest']).execute();
-    return new Map(inserted.map((r) => [r.resource_id, { id: r.id, bodyDigest: r.body_digest }]));
+    const refs = new Map<string | null, string>();
+    const refOf = (id: string | null) => refs.get(id) ?? refs.set(id, this.subjectRef(id)).get(id)!;
+    const col = <T>(f: (e: LedgerEvent) => T) => events.map(f);
+    const { rows } = await sql<{ id: string | number; resource_id: string; body_digest: string }>`
+      insert into ledger_entries (learner_id, subject_ref, event_type, actor, recorded_at, body_digest, resource_type, resource_id)
+      select * from unnest(${col((e) => e.learnerId)}::uuid[], ${col((e) => refOf(e.learnerId))}::text[], ${col((e) => e.eventType)}::text[],
+        ${col((e) => (typeof e.actor === 'string' ? e.actor : actorOf(e.actor.principal)))}::text[], ${col((e) => e.at)}::timestamptz[],
+        ${col(digestOf)}::text[], ${col((e) => e.resourceType)}::text[], ${col((e) => e.resourceId)}::text[])
+      returning id, resource_id, body_digest`.execute(trx);
+    return new Map(rows.map((r) => [r.resource_id, { id: Number(r.id), bodyDigest: r.body_digest }]));
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Insertable, Selectable } from 'kysely';
 import { Decimal } from 'decimal.js';
 import type { AchievementVersionsTable } from '../db/tables/records.js';
-import { canonicalJson } from '../ledger/merkle/ledger-entry.js';
+import { canonicalContentWithLearner } from './canonical-content.js';
 import type { AchievementContent, AchievementVersion, NonCatalogueLearning } from './records.types.js';
 
 export type VersionRow = Selectable<AchievementVersionsTable>;
@@ -34,7 +34,7 @@ export function toVersion(r: VersionRow): AchievementVersion {
 
 /** Hash of the content a deposit states: a retry with equal content is a replay, not a conflict. */
 export function contentHash(learnerId: string, c: AchievementContent): string {
-  return createHash('sha256').update(canonicalJson({ learnerId, ...c })).digest('hex');
+  return createHash('sha256').update(canonicalContentWithLearner(learnerId, c)).digest('hex');
 }
 
 export function versionValues(learnerId: string, achievementId: string, version: number,
@@ -59,7 +59,12 @@ export const eventTypeOf = (action: VersionRow['action']) => EVENT_TYPES[action]
  * The ledger event body of a version, rebuilt from its row alone, so the ledger auditor can
  * recompute `bodyDigest` from the database: same function at write time and at audit time.
  */
-export function achievementEventBody(r: VersionFields): Record<string, unknown> {
+export interface AchievementEventBody {
+  type: string; learnerId: string; achievementId: string; version: number; supersedes: number | null;
+  content: AchievementContent | null; reason: string | null; actor: string; recordedAt: string;
+}
+
+export function achievementEventBody(r: VersionFields): AchievementEventBody {
   return {
     type: eventTypeOf(r.action), learnerId: r.learner_id, achievementId: r.achievement_id, version: r.version,
     supersedes: r.supersedes, content: contentOf(r), reason: r.reason, actor: r.actor,

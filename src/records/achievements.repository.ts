@@ -1,7 +1,8 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { AchievementKeysTable, AchievementsTable, AchievementVersionsTable } from '../db/tables/records.js';
 import type { VersionRow } from './achievement-rows.js';
+import { unnestInsert, type Column } from './bulk-insert.js';
 
 export type AchievementRow = Selectable<AchievementsTable>;
 export type KeyRow = Selectable<AchievementKeysTable>;
@@ -11,12 +12,21 @@ const VERSION_COLUMNS = ['learner_id', 'achievement_id', 'version', 'action', 's
   'result', 'credits', 'credit_system_id', 'completed_on', 'term', 'assessment_mode', 'evidence_url', 'evidence_sha256',
   'reason', 'actor', 'recorded_at', 'ledger_entry_id'] as const;
 
-/** Claims natural keys; returns the ones this call inserted (the others already existed). */
+const KEY_COLUMNS: Column<Insertable<AchievementKeysTable>>[] = [['institution_id', 'uuid[]'], ['external_id', 'text[]'],
+  ['learner_id', 'uuid[]'], ['achievement_id', 'uuid[]'], ['content_hash', 'text[]']];
+const ACHIEVEMENT_INSERT: Column<Insertable<AchievementsTable>>[] = [['learner_id', 'uuid[]'], ['id', 'uuid[]'], ['institution_id', 'uuid[]'],
+  ['external_id', 'text[]'], ['source', 'text[]'], ['created_at', 'timestamptz[]']];
+const VERSION_INSERT: Column<Insertable<AchievementVersionsTable>>[] = [['learner_id', 'uuid[]'], ['achievement_id', 'uuid[]'],
+  ['version', 'int[]'], ['action', 'text[]'], ['supersedes', 'int[]'], ['catalogue_item_id', 'uuid[]'], ['learning', 'jsonb[]'],
+  ['result', 'text[]'], ['credits', 'numeric[]'], ['credit_system_id', 'text[]'], ['completed_on', 'date[]'], ['term', 'text[]'],
+  ['assessment_mode', 'text[]'], ['evidence_url', 'text[]'], ['evidence_sha256', 'text[]'], ['reason', 'text[]'], ['actor', 'text[]'],
+  ['recorded_at', 'timestamptz[]'], ['ledger_entry_id', 'bigint[]']];
+
+/** Claims natural keys in one statement; returns the ones this call inserted (the others already existed). */
 export async function claimKeys(db: Executor, rows: Insertable<AchievementKeysTable>[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const won = await db.insertInto('achievement_keys').values(rows)
-    .onConflict((oc) => oc.columns(['institution_id', 'external_id']).doNothing())
-    .returning('external_id').execute();
+  const { rows: won } = await sql<{ external_id: string }>`${unnestInsert('achievement_keys', KEY_COLUMNS, rows)}
+    on conflict (institution_id, external_id) do nothing returning external_id`.execute(db);
   return new Set(won.map((r) => r.external_id));
 }
 
@@ -27,14 +37,14 @@ export function findKeys(db: Executor, institutionId: string, externalIds: strin
 }
 
 export async function insertAchievements(db: Executor, rows: Insertable<AchievementsTable>[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('achievements').values(rows).execute();
+  if (rows.length > 0) await unnestInsert('achievements', ACHIEVEMENT_INSERT, rows).execute(db);
 }
 
 /** Inserts versions; a version number already taken is skipped and left out of the result. */
 export async function insertVersions(db: Executor, rows: Insertable<AchievementVersionsTable>[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const r = await db.insertInto('achievement_versions').values(rows).onConflict((oc) => oc.doNothing()).executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0);
+  const r = await sql`${unnestInsert('achievement_versions', VERSION_INSERT, rows)} on conflict do nothing`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
 }
 
 export function findAchievement(db: Executor, id: string): Promise<AchievementRow | undefined> {

@@ -47,8 +47,10 @@ function parse(raw: RawLine): Line | LineResult {
   return { line: raw.line, status: 'rejected', code: unknown ? 'unknown_field' : 'validation_failed', message: 'The line does not match the deposit schema', errors };
 }
 
-/** Checks one chunk of lines, then writes the good ones in one transaction; rejected lines never block the rest. */
-async function depositChunk(svc: RecordsService, raws: RawLine[], actor: Actor, defaultInstitution?: string): Promise<LineResult[]> {
+interface Prepared { raws: RawLine[]; results: Map<number, LineResult>; byInstitution: Map<string, { line: number; d: CheckedDeposit }[]>; keys: Set<string> }
+
+/** Checks one chunk of lines (one query each for its catalogue items and learners); writes nothing. */
+async function prepareChunk(svc: RecordsService, raws: RawLine[], actor: Actor, defaultInstitution?: string): Promise<Prepared> {
   const results = new Map<number, LineResult>();
   const parsed: { raw: RawLine; l: Line }[] = [];
   for (const raw of raws) {
@@ -64,11 +66,12 @@ async function depositChunk(svc: RecordsService, raws: RawLine[], actor: Actor, 
     return depositors.get(named)!;
   };
   const byInstitution = new Map<string, { line: number; d: CheckedDeposit }[]>();
+  const today = latestToday(svc.now());
   for (const { raw, l } of parsed) {
     try {
       const institutionId = await depositorOf(l.institutionId ?? defaultInstitution);
       const learnerId = await learnerOf(svc, l, known);
-      const content = checkContent(l, { depositorId: institutionId, item: l.catalogueItemId ? items.get(l.catalogueItemId) : undefined, ref: svc.ref, today: latestToday(svc.now()), at: '' });
+      const content = checkContent(l, { depositorId: institutionId, item: l.catalogueItemId ? items.get(l.catalogueItemId) : undefined, ref: svc.ref, today, at: '' });
       const list = byInstitution.get(institutionId) ?? [];
       list.push({ line: raw.line, d: { learnerId, institutionId, externalId: l.externalId, content } });
       byInstitution.set(institutionId, list);
@@ -76,10 +79,15 @@ async function depositChunk(svc: RecordsService, raws: RawLine[], actor: Actor, 
       results.set(raw.line, reject(raw.line, err));
     }
   }
-  for (const [institutionId, list] of byInstitution) {
-    for (const r of await write(svc, actor, institutionId, list)) results.set(r.line, r);
+  return { raws, results, byInstitution, keys: new Set(parsed.map(({ l }) => l.externalId)) };
+}
+
+/** Writes the good lines of a prepared chunk, one transaction per institution; rejected lines never block the rest. */
+async function writeChunk(svc: RecordsService, actor: Actor, p: Prepared): Promise<LineResult[]> {
+  for (const [institutionId, list] of p.byInstitution) {
+    for (const r of await write(svc, actor, institutionId, list)) p.results.set(r.line, r);
   }
-  return raws.map((r) => results.get(r.line)!);
+  return p.raws.map((r) => p.results.get(r.line)!);
 }
 
 async function learnerOf(svc: RecordsService, l: Line, known: Set<string>): Promise<string> {
@@ -107,23 +115,42 @@ async function write(svc: RecordsService, actor: Actor, institutionId: string, l
   });
 }
 
+/** Chunks in flight at once: the next chunk is checked, and written on another connection, while one commits. */
+const IN_FLIGHT = 2;
+
+interface Flight { prepared: Promise<Prepared>; done: Promise<ChunkResult> }
+
 /**
  * Streams lines through the same rules as a single deposit, a chunk per transaction: a chunk is
- * committed before its results are yielded, so a caller's checkpoint never runs ahead of the data.
+ * committed before its results are yielded, and results are yielded in input order, so a caller's
+ * checkpoint never runs ahead of the data. A later chunk may commit first; a rerun after a crash
+ * then replays it by natural key. A chunk naming an external id of the chunk before it waits for
+ * that one to commit, so the first line with a key still claims it.
  */
 export async function* depositLines(svc: RecordsService, lines: AsyncIterable<RawLine>, actor: Actor,
   opts: { chunk?: number; institutionId?: string } = {}): AsyncGenerator<ChunkResult> {
   const size = opts.chunk ?? DEFAULT_CHUNK;
-  let chunk: RawLine[] = [];
-  const flush = async (): Promise<ChunkResult> => {
-    const last = chunk[chunk.length - 1]!;
-    const results = await depositChunk(svc, chunk, actor, opts.institutionId);
-    chunk = [];
-    return { results, endOffset: last.endOffset, lastLine: last.line };
+  const flights: Flight[] = [];
+  const launch = (raws: RawLine[]) => {
+    const before = flights[flights.length - 1];
+    const prepared = prepareChunk(svc, raws, actor, opts.institutionId);
+    const done = (async (): Promise<ChunkResult> => {
+      const p = await prepared;
+      if (before && [...(await before.prepared).keys].some((k) => p.keys.has(k))) await before.done.catch(() => undefined);
+      const last = raws[raws.length - 1]!;
+      return { results: await writeChunk(svc, actor, p), endOffset: last.endOffset, lastLine: last.line };
+    })();
+    done.catch(() => undefined); // awaited in order below; this only keeps a later chunk's failure from going unhandled
+    flights.push({ prepared, done });
   };
+  let chunk: RawLine[] = [];
   for await (const raw of lines) {
     chunk.push(raw);
-    if (chunk.length >= size) yield await flush();
+    if (chunk.length < size) continue;
+    launch(chunk);
+    chunk = [];
+    if (flights.length >= IN_FLIGHT) yield await flights.shift()!.done;
   }
-  if (chunk.length > 0) yield await flush();
+  if (chunk.length > 0) launch(chunk);
+  while (flights.length > 0) yield await flights.shift()!.done;
 }

@@ -6,6 +6,7 @@ import type { Executor } from '../db/database.js';
 import type { LedgerEvent, LedgerWriter } from '../ledger/ledger-writer.js';
 import { achievementEventBody, contentHash, eventTypeOf, toInsertable, versionValues, type VersionFields } from './achievement-rows.js';
 import * as repo from './achievements.repository.js';
+import { canonicalEventBody } from './canonical-content.js';
 import type { AchievementContent } from './records.types.js';
 
 /** A deposit that passed every rule, ready to be written. */
@@ -22,10 +23,13 @@ export type DepositOutcome =
   | { kind: 'conflict'; achievementId: string };
 
 const resourceIdOf = (v: VersionFields) => `${v.achievement_id}:${v.version}`;
-const ledgerEvent = (actor: Actor, v: VersionFields): LedgerEvent => ({
-  eventType: eventTypeOf(v.action), actor, learnerId: v.learner_id, resourceType: 'achievement_version',
-  resourceId: resourceIdOf(v), body: achievementEventBody(v), at: v.recorded_at,
-});
+function ledgerEvent(actor: Actor, v: VersionFields): LedgerEvent {
+  const body = achievementEventBody(v);
+  return {
+    eventType: eventTypeOf(v.action), actor, learnerId: v.learner_id, resourceType: 'achievement_version',
+    resourceId: resourceIdOf(v), body, canonicalBody: canonicalEventBody(body), at: v.recorded_at,
+  };
+}
 
 /** Appends one version and its ledger entry, in the caller's transaction; returns the ledger id. */
 export async function appendVersion(trx: Executor, ledger: LedgerWriter, actor: Actor, v: VersionFields): Promise<number> {

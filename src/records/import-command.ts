@@ -65,7 +65,8 @@ export async function importAchievements(ctx: AppContext, file: string, o: Impor
     for (const r of chunk.results) {
       if (r.status === 'rejected') state.rejected += 1; else if (r.replayed) state.replayed += 1; else state.accepted += 1;
     }
-    texts.clear();
+    // The next chunk may already be read (chunks overlap): forget only the lines reported here.
+    for (const line of texts.keys()) if (line <= chunk.lastLine) texts.delete(line);
     Object.assign(state, { offset: chunk.endOffset, line: chunk.lastLine, rejectsBytes: statSync(rejectsPath).size });
     saveCheckpoint(checkpointPath, state);
     bar?.update(chunk.endOffset, { lines: chunk.lastLine });

@@ -7,6 +7,7 @@ import type { InstitutionService, Institution } from '../institutions/institutio
 import { findLearner } from '../learners/learners.repository.js';
 import { assemble } from './achievement-view.js';
 import * as repo from './achievements.repository.js';
+import { CatalogueItemCache } from './catalogue-item-cache.js';
 import { catalogueItems } from './catalogue-lookup.repository.js';
 import { microMajorProgress, type MicroMajorProgress } from './micro-majors.js';
 import { viewOf, visible, type RecordView } from './record-access.js';
@@ -21,13 +22,23 @@ export class RecordReader {
   constructor(private readonly records: RecordsService, private readonly institutions: InstitutionService,
     private readonly homeCreditSystem: string) {}
 
-  /** The achievements a viewer may see, with the catalogue items they name. */
+  private readonly itemCache = new CatalogueItemCache();
+
+  /** The achievements a viewer may see, with the catalogue items they name (every version's, read fresh). */
   async visibleRecord(db: Executor, learnerId: string, view: RecordView) {
-    const rows = (await repo.achievementsOf(db, learnerId)).filter((r) => visible(view, r));
-    const versions = await repo.versionsOf(db, learnerId, view.kind === 'all' ? undefined : rows.map((r) => r.id));
-    const achievements = assemble(rows, versions);
+    const achievements = await this.visibleAchievements(db, learnerId, view);
     const items = await catalogueItems(db, achievements.flatMap((a) => a.history.flatMap((v) => (v.content?.catalogueItemId ? [v.content.catalogueItemId] : []))));
     return { achievements, items };
+  }
+
+  /** One query for the identity rows and one for all versions (both ranges of the learner_id-first keys). */
+  private async visibleAchievements(db: Executor, learnerId: string, view: RecordView): Promise<Achievement[]> {
+    if (view.kind === 'all') {
+      const [rows, versions] = await Promise.all([repo.achievementsOf(db, learnerId), repo.versionsOf(db, learnerId)]);
+      return assemble(rows, versions);
+    }
+    const rows = (await repo.achievementsOf(db, learnerId)).filter((r) => visible(view, r));
+    return assemble(rows, await repo.versionsOf(db, learnerId, rows.map((r) => r.id)));
   }
 
   async transcript(learnerId: string, actor: Actor): Promise<Transcript & { view: 'whole' | 'partial' }> {
@@ -36,8 +47,13 @@ export class RecordReader {
   }
 
   async transcriptOf(learnerId: string, view: RecordView): Promise<Transcript> {
-    const { achievements, items } = await this.visibleRecord(this.records.db, learnerId, view);
-    const institutions = await this.institutionsOf(achievements);
+    const db = this.records.db;
+    const achievements = await this.visibleAchievements(db, learnerId, view);
+    // Only current versions' items are shown; item versions are immutable, so they come from the cache.
+    const [items, institutions] = await Promise.all([
+      this.itemCache.get(db, achievements.flatMap((a) => (a.current.catalogueItemId ? [a.current.catalogueItemId] : []))),
+      this.institutionsOf(achievements),
+    ]);
     return buildTranscript({
       learnerId, achievements, items, ref: this.records.ref, homeCreditSystem: this.homeCreditSystem,
       institutions: new Map([...institutions].map(([id, i]) => [id, i.name])),
