@@ -2,7 +2,7 @@ import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as rdfcCryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { createSignCryptosuite, createVerifyCryptosuite } from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
-import { keyPairFrom, type IssuerKey } from './keys.js';
+import { cachedSigner, type IssuerKey } from './keys.js';
 import type { DocumentLoader } from './document-loader.js';
 import type { JsonObject } from './did-key.js';
 
@@ -11,7 +11,7 @@ export const DATA_INTEGRITY_SUITES: readonly DataIntegritySuiteName[] = ['eddsa-
 
 /** A signing DataIntegrityProof suite; a new instance per call keeps signing free of shared state. */
 export async function signingSuite(name: DataIntegritySuiteName, key: IssuerKey, date: Date): Promise<unknown> {
-  const signer = (await keyPairFrom(key)).signer();
+  const signer = await cachedSigner(key);
   const cryptosuite = name === 'eddsa-rdfc-2022' ? rdfcCryptosuite : createSignCryptosuite();
   return new DataIntegrityProof({ signer, date, cryptosuite });
 }

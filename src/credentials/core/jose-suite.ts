@@ -14,7 +14,7 @@
  */
 import { CompactSign, compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import { keyPairFrom, type IssuerKey } from './keys.js';
+import { privateKeyObject, type IssuerKey } from './keys.js';
 import type { DocumentLoader } from './document-loader.js';
 import type { JsonObject } from './did-key.js';
 import { classifyLibraryError, proofError, type ProofError, type ProofVerification } from './proof-result.js';
@@ -29,7 +29,7 @@ export async function signJwt(
   opts: { key: IssuerKey; profile?: JwtProfile },
 ): Promise<string> {
   const profile = opts.profile ?? (isOpenBadgeLike(credential) ? 'open-badges' : 'vc-jose-cose');
-  const key = await importJWK(await privateJwk(opts.key), 'EdDSA');
+  const key = await privateKeyObject(opts.key);
   const header = profile === 'open-badges'
     ? { alg: 'EdDSA', kid: opts.key.id, typ: 'JWT' }
     : { alg: 'EdDSA', kid: opts.key.id, typ: 'vc+jwt', cty: 'vc' };
@@ -37,12 +37,6 @@ export async function signJwt(
   return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader(header).sign(key);
 }
 
-/** RFC 8037 OKP private JWK: `d` is the 32-byte seed (Multikey secret keys hold seed ‖ public key). */
-async function privateJwk(issuerKey: IssuerKey): Promise<JWK> {
-  const pair = await keyPairFrom(issuerKey);
-  const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
-  return { kty: 'OKP', crv: 'Ed25519', x: b64(pair.publicKey), d: b64(pair.secretKey!.subarray(0, 32)) };
-}
 
 function openBadgeClaims(c: JsonObject): JsonObject {
   const claims: JsonObject = { iss: issuerId(c), jti: c.id, sub: subjectId(c) };

@@ -1,3 +1,4 @@
+import { createPrivateKey, sign as edSign, type KeyObject } from 'node:crypto';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import type { Ed25519KeyPair } from '@digitalbazaar/ed25519-multikey';
 
@@ -20,6 +21,31 @@ export interface PublicVerificationMethod {
 /** Loads a Multikey key pair; throws if the multibase strings are not an Ed25519 pair. */
 export async function keyPairFrom(key: IssuerKey): Promise<Ed25519KeyPair> {
   return Ed25519Multikey.from({ type: 'Multikey', '@context': 'https://w3id.org/security/multikey/v1', ...key });
+}
+
+// Imported private keys per secret, so a signature costs one Ed25519 operation rather than a key
+// import (createPrivateKey) each time; each worker thread keeps its own copy. Bounded: few keys are live.
+const imported = new Map<string, Promise<KeyObject>>();
+
+/** The key's private half as a Node KeyObject, imported once per thread. */
+export function privateKeyObject(key: IssuerKey): Promise<KeyObject> {
+  let ko = imported.get(key.secretKeyMultibase);
+  if (!ko) {
+    if (imported.size > 1000) imported.clear();
+    ko = keyPairFrom(key).then((pair) => {
+      const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+      return createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64(pair.publicKey), d: b64(pair.secretKey!.subarray(0, 32)) }, format: 'jwk' });
+    });
+    imported.set(key.secretKeyMultibase, ko);
+    ko.catch(() => imported.delete(key.secretKeyMultibase));
+  }
+  return ko;
+}
+
+/** A Data Integrity signer (the shape @digitalbazaar/ed25519-multikey's signer() has) over the cached key. */
+export async function cachedSigner(key: IssuerKey): Promise<{ id: string; algorithm: 'Ed25519'; sign(o: { data: Uint8Array }): Promise<Uint8Array> }> {
+  const ko = await privateKeyObject(key);
+  return { id: key.id, algorithm: 'Ed25519', sign: async ({ data }) => new Uint8Array(edSign(null, data, ko)) };
 }
 
 /** A deterministic key from a 32-byte seed (tests, fixtures); production keys come from the key store. */
