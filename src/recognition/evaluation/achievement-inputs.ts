@@ -1,13 +1,11 @@
 import { Decimal } from 'decimal.js';
 import type { CatalogueItem } from '../../catalogue/catalogue.types.js';
 import type { Executor } from '../../db/database.js';
-import { assemble } from '../../records/achievement-view.js';
-import * as records from '../../records/achievements.repository.js';
 import { catalogueItems } from '../../records/catalogue-lookup.repository.js';
-import type { Achievement } from '../../records/records.types.js';
 import type { EngineAchievement, ItemKind } from '../engine/index.js';
 import { engineItemId } from '../rules/rule-definition.js';
 import type { CatalogueLookup } from './catalogue-cache.js';
+import { recordInputs, type RecordInput } from './record-inputs.repository.js';
 
 /** An achievement described by the caller of a what-if preview (not in anyone's record). */
 export interface DescribedAchievement {
@@ -40,7 +38,7 @@ function fromItem(item: CatalogueItem | undefined) {
 }
 
 /** The engine's view of a recorded achievement: current content, resolved through the catalogue. */
-export function toEngineAchievement(a: Achievement, items: Map<string, CatalogueItem>, defaultSystem: string): EngineAchievement {
+export function toEngineAchievement(a: RecordInput, items: Map<string, CatalogueItem>, defaultSystem: string): EngineAchievement {
   const c = a.current;
   const item = c.catalogueItemId ? items.get(c.catalogueItemId) : undefined;
   const learning = c.learning;
@@ -62,9 +60,7 @@ export function toEngineAchievement(a: Achievement, items: Map<string, Catalogue
 
 /** A learner's achievements (all, or the chosen ones), as the engine sees them. */
 export async function learnerAchievements(db: Executor, learnerId: string, defaultSystem: string, ids?: string[], lookup: CatalogueLookup = catalogueItems): Promise<EngineAchievement[]> {
-  const rows = ids ? await records.achievementsByIds(db, learnerId, ids) : await records.achievementsOf(db, learnerId);
-  const versions = await records.versionsOf(db, learnerId, rows.map((r) => r.id));
-  const achievements = assemble(rows, versions);
+  const achievements = await recordInputs(db, learnerId, ids);
   const items = await lookup(db, achievements.flatMap((a) => (a.current.catalogueItemId ? [a.current.catalogueItemId] : [])));
   return achievements.map((a) => toEngineAchievement(a, items, defaultSystem));
 }
