@@ -67,7 +67,7 @@ export class DecisionService {
   /** Credits granted by a person are held to the same target caps as the engine's (exact decimals). */
   private async checkCaps(trx: Executor, request: repo.RequestRow, sources: { institutionIds: string[] }, credits: Decimal, date: string): Promise<void> {
     if (credits.lte(0)) return;
-    await repo.lockLearnerAtTarget(trx, request.learner_id, request.target_institution_id);
+    await repo.lockLearnerForCredit(trx, request.learner_id);
     const prior = await repo.creditsOf(trx, request.learner_id, { targetInstitutionId: request.target_institution_id, activeOnly: true });
     const def = await this.caps(trx, request.target_institution_id, request.programme_id, date);
     assertWithinCaps(capRoom(def, prior, sources.institutionIds, date), credits);

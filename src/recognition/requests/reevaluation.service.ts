@@ -108,7 +108,7 @@ export class ReevaluationService {
         const changes = await this.changesFor(trx, learnerId, items, ruleId, target);
         if (changes.length === 0) return;
         const at = this.now();
-        await repo.lockLearnerAtTarget(trx, learnerId, target);
+        await repo.lockLearnerForCredit(trx, learnerId);
         const written: string[] = [];
         for (const ch of changes) {
           const c = ch.candidate;

@@ -120,12 +120,13 @@ export function notices(db: Executor, f: { learnerId?: string; institutionId?: s
 }
 
 /**
- * Locks the learner's requests at a target: decisions that grant credit there take it first, so two
- * reviewers deciding at once cannot both fit under the same cap.
+ * Serialises the writes that grant credit to one learner (automatic decisions, reviews,
+ * appeals, re-evaluations), so two of them cannot both fit under the same cap. It takes the learner's
+ * row FOR NO KEY UPDATE: always present (a first request too), and unlike FOR UPDATE it does not
+ * block other domains' inserts that reference the learner. One learner only: never cross-learner.
  */
-export async function lockLearnerAtTarget(db: Executor, learnerId: string, targetInstitutionId: string): Promise<void> {
-  await db.selectFrom('recognition_requests').select('id').where('learner_id', '=', learnerId)
-    .where('target_institution_id', '=', targetInstitutionId).orderBy('id').forUpdate().execute();
+export async function lockLearnerForCredit(db: Executor, learnerId: string): Promise<void> {
+  await db.selectFrom('learners').select('id').where('id', '=', learnerId).forNoKeyUpdate().execute();
 }
 
 /** How many unrevoked API clients of the institution may review recognition requests. */

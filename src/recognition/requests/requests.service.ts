@@ -84,6 +84,7 @@ export class RequestService {
       const achievements = await learnerAchievements(trx, learnerId, this.homeCreditSystem, ids, this.catalogue.lookup);
       const missing = ids.findIndex((id) => !achievements.some((a) => a.id === id));
       if (missing >= 0) throw invalidField(`/body/achievementIds/${missing}`, 'unknown_achievement', `No achievement ${ids[missing]} in this learner's record`);
+      await repo.lockLearnerForCredit(trx, learnerId);
       const prior = priorOf(await repo.creditsOf(trx, learnerId, { targetInstitutionId: input.targetInstitutionId, activeOnly: true }));
       const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date, previouslyRecognised: prior, fresh: true }, trx);
       const items = e.result.outcomes.map((o) => ({
