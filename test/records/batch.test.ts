@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ndjsonLines } from '../../src/http/ndjson.js';
+import { depositLines } from '../../src/records/batch-deposit.js';
 import { bearer, createInstitution, createLearner, operatorToken, type TestInstitution, type TestLearner } from '../helpers/factories.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { count, depositBody, insertItem } from './fixtures.js';
@@ -67,6 +68,23 @@ describe('NDJSON batch deposits', () => {
     expect(lines((await send(other.token, line)).body)[0]).toMatchObject({ status: 'rejected', code: 'other_institution_item' });
     expect(lines((await send(op, line)).body)[0]).toMatchObject({ status: 'rejected', code: 'institution_required' });
     expect(lines((await send(op, line, `?institutionId=${uni.id}`)).body)[0]).toMatchObject({ status: 'accepted' });
+  });
+
+  it('keeps input order and first-line-wins across chunks that are written concurrently', async () => {
+    // Chunks of two, two in flight: a key repeated in the next chunk must still be judged against the first line.
+    const a = { ...depositBody(item), learnerId: learner.id };
+    const b = { ...depositBody(item), learnerId: learner.id };
+    const input = [a, b, { ...a, result: '61' }, { ...b }, ...[1, 2, 3, 4].map(() => ({ ...depositBody(item), learnerId: learner.id })), { ...a }]
+      .map((l, i) => ({ line: i + 1, text: JSON.stringify(l), endOffset: i + 1 }));
+    async function* source() { yield* input; }
+    const actor = { principal: { kind: 'operator' as const, clientId: 'test', scopes: ['*'] }, requestId: 'chunks' };
+    const chunks = [];
+    for await (const c of depositLines(t.ctx.records.service, source(), actor, { chunk: 2, institutionId: uni.id })) chunks.push(c);
+    expect(chunks.map((c) => c.lastLine)).toEqual([2, 4, 6, 8, 9]);
+    expect(chunks.flatMap((c) => c.results.map((r) => [r.line, r.status, r.code ?? (r.replayed ? 'replayed' : 'new')]))).toEqual([
+      [1, 'accepted', 'new'], [2, 'accepted', 'new'], [3, 'rejected', 'natural_key_conflict'], [4, 'accepted', 'replayed'],
+      [5, 'accepted', 'new'], [6, 'accepted', 'new'], [7, 'accepted', 'new'], [8, 'accepted', 'new'], [9, 'accepted', 'replayed'],
+    ]);
   });
 
   it('accepts only NDJSON', async () => {
