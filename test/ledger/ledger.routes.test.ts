@@ -24,7 +24,7 @@ beforeAll(async () => {
   // A key rotation between heads: old heads must keep verifying through /ledger/keys.
   await t.ctx.keys.rotate(LEDGER_KEY_OWNER, LEDGER_KEY_PURPOSE);
   await appendEvents(t.ctx, 8);
-  await appendEvent(t.ctx, { resourceType: 'credential', resourceId: 'urn:uuid:cred-42' });
+  await appendEvent(t.ctx, { resourceType: 'test_document', resourceId: 'urn:uuid:cred-42' });
   await t.ctx.ledgerService.integrate();
 });
 afterAll(async () => t.close());
@@ -54,7 +54,7 @@ describe('ledger routes', () => {
   });
 
   it('serves inclusion proofs by index, entry id and resource that verify against the signed head', async () => {
-    const byResource = (await get('/ledger/proofs/inclusion?resourceType=credential&resourceId=urn:uuid:cred-42')).json();
+    const byResource = (await get('/ledger/proofs/inclusion?resourceType=test_document&resourceId=urn:uuid:cred-42')).json();
     const byEntry = (await get(`/ledger/proofs/inclusion?entryId=${byResource.entry.entryId}`)).json();
     const byIndex = (await get(`/ledger/proofs/inclusion?index=${byResource.entry.index}`)).json();
     expect(byEntry).toEqual(byResource);
@@ -68,7 +68,7 @@ describe('ledger routes', () => {
 
   it('rejects ambiguous or impossible inclusion requests with stable codes', async () => {
     expect((await get('/ledger/proofs/inclusion?index=1&entryId=2')).json()).toMatchObject({ status: 400, code: 'entry_locator' });
-    expect((await get('/ledger/proofs/inclusion?resourceType=credential')).json()).toMatchObject({ status: 400, code: 'entry_locator' });
+    expect((await get('/ledger/proofs/inclusion?resourceType=test_document')).json()).toMatchObject({ status: 400, code: 'entry_locator' });
     expect((await get('/ledger/proofs/inclusion?index=999')).json()).toMatchObject({ status: 404, code: 'ledger_entry_not_found' });
     expect((await get('/ledger/proofs/inclusion?index=5&treeSize=3')).json()).toMatchObject({ status: 422, code: 'tree_size_too_small' });
     expect((await get('/ledger/proofs/inclusion?index=5&treeSize=99')).json()).toMatchObject({ status: 422, code: 'tree_size_too_large' });
@@ -88,7 +88,7 @@ describe('ledger routes', () => {
   it('lets only the operator run the database check', async () => {
     expect((await get('/ledger/checks/database')).statusCode).toBe(401);
     const res = await t.app.inject({ method: 'GET', url: '/ledger/checks/database', headers: bearer(await operatorToken(t.app)) });
-    expect(res.json()).toMatchObject({ ok: true, entriesChecked: 19, uncheckedByType: { test_thing: 18, credential: 1 } });
+    expect(res.json()).toMatchObject({ ok: true, entriesChecked: 19, uncheckedByType: { test_thing: 18, test_document: 1 } });
   });
 
   it('audits over the routes and from an export file, and checks one entry\'s inclusion', async () => {
@@ -99,7 +99,7 @@ describe('ledger routes', () => {
     expect(await exportLedger(t.ctx.ledgerService, file)).toMatchObject({ entries: 19 });
     const offline = await runAudit(fileSource(file));
     expect(offline.report).toMatchObject({ ok: true, entriesChecked: 19, rootHash: online.report.rootHash });
-    const included = await runInclusion('https://bank.test', { resourceType: 'credential', resourceId: 'urn:uuid:cred-42' }, inject);
+    const included = await runInclusion('https://bank.test', { resourceType: 'test_document', resourceId: 'urn:uuid:cred-42' }, inject);
     expect(included.check.ok).toBe(true);
   });
 });
