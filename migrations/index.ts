@@ -6,7 +6,7 @@ import * as m0004 from './0004-records.js';
 import * as m0005 from './0005-recognition.js';
 import * as m0006 from './0006-qualifications.js';
 import * as m0007 from './0007-credentials.js';
-import * as m0010 from './0010-catalogue-search.js';
+import * as m0008 from './0008-catalogue-search.js';
 
 /** Every migration, in order. Add new ones at the end; a merged migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -17,5 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005-recognition': m0005,
   '0006-qualifications': m0006,
   '0007-credentials': m0007,
-  '0010-catalogue-search': m0010,
+  '0008-catalogue-search': m0008,
 };
