@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ndjsonLines } from '../../src/http/ndjson.js';
 import { depositLines } from '../../src/records/batch-deposit.js';
-import { bearer, createInstitution, createLearner, operatorToken, type TestInstitution, type TestLearner } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { count, depositBody, insertItem } from './fixtures.js';
+import { bearer, type TestInstitution, type TestLearner } from '../helpers/factories.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { count, depositBody, recordsWorld } from './fixtures.js';
 
 let t: TestApp;
 let op: string;
@@ -14,12 +14,7 @@ let learner: TestLearner;
 let item: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  op = await operatorToken(t.app);
-  uni = await createInstitution(t.app, op);
-  other = await createInstitution(t.app, op);
-  learner = await createLearner(t.app, uni.token);
-  item = await insertItem(t.ctx.db, uni.id, { credits: '4' });
+  ({ t, op, uni, other, learner, item } = await recordsWorld());
 });
 afterAll(async () => t.close());
 

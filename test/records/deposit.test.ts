@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { eventBodyDigest } from '../../src/ledger/merkle/ledger-entry.js';
 import { achievementEventBody } from '../../src/records/achievement-rows.js';
-import { createInstitution, createLearner, operatorToken, type TestInstitution, type TestLearner } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { count, deposit, depositBody, insertItem, sha } from './fixtures.js';
+import type { TestInstitution, TestLearner } from '../helpers/factories.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { count, deposit, depositBody, insertItem, recordsWorld, sha } from './fixtures.js';
 
 let t: TestApp;
 let op: string;
@@ -14,12 +14,7 @@ let learner: TestLearner;
 let item: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  op = await operatorToken(t.app);
-  uni = await createInstitution(t.app, op);
-  other = await createInstitution(t.app, op);
-  learner = await createLearner(t.app, uni.token);
-  item = await insertItem(t.ctx.db, uni.id, { credits: '4' });
+  ({ t, op, uni, other, learner, item } = await recordsWorld());
 });
 afterAll(async () => t.close());
 

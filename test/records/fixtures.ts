@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { Executor } from '../../src/db/database.js';
-import { bearer } from '../helpers/factories.js';
+import { bearer, createInstitution, createLearner, operatorToken, type TestInstitution, type TestLearner } from '../helpers/factories.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 export interface ItemSpec {
   code?: string; version?: number; kind?: string; credits?: string | null; creditSystemId?: string | null;
@@ -49,4 +50,19 @@ export async function deposit(app: FastifyInstance, token: string, learnerId: st
 export async function count(db: Executor, table: 'achievements' | 'achievement_versions' | 'achievement_keys' | 'ledger_entries'): Promise<number> {
   const r = await db.selectFrom(table).select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+export interface RecordsWorld {
+  t: TestApp; op: string; uni: TestInstitution; other: TestInstitution; learner: TestLearner; item: string;
+}
+
+/** A service with two institutions, a learner and one 4-credit item of the first institution. */
+export async function recordsWorld(): Promise<RecordsWorld> {
+  const t = await createTestApp();
+  const op = await operatorToken(t.app);
+  const uni = await createInstitution(t.app, op);
+  const other = await createInstitution(t.app, op);
+  const learner = await createLearner(t.app, uni.token);
+  const item = await insertItem(t.ctx.db, uni.id, { credits: '4' });
+  return { t, op, uni, other, learner, item };
 }
