@@ -13,6 +13,13 @@ export interface EntryRef {
  */
 export type BodyRebuilder = (db: Executor, entries: readonly EntryRef[]) => Promise<Map<number, unknown>>;
 
+/** A table with a ledger entry id column; `key` names the columns that identify a row in reports. */
+export interface LedgerReference {
+  table: string;
+  column: string;
+  key: string[];
+}
+
 /**
  * Each domain registers how to rebuild its event bodies, so the operator's database check can
  * recompute every entry's `bodyDigest` from the rows as they are NOW and name the rows that no
@@ -20,6 +27,20 @@ export type BodyRebuilder = (db: Executor, entries: readonly EntryRef[]) => Prom
  */
 export class LedgerBodies {
   readonly #sources = new Map<string, BodyRebuilder>();
+  readonly #references: LedgerReference[] = [];
+
+  /**
+   * A domain table whose rows name the ledger entry that logged them. The check reports rows whose
+   * entry is gone: an entry deleted before integration leaves no gap in the tree, but it does leave
+   * a row pointing at nothing.
+   */
+  registerReference(ref: LedgerReference): void {
+    this.#references.push(ref);
+  }
+
+  references(): readonly LedgerReference[] {
+    return this.#references;
+  }
 
   register(resourceType: string, rebuild: BodyRebuilder): void {
     if (this.#sources.has(resourceType)) throw new Error(`a body source for ${resourceType} is already registered`);

@@ -8,7 +8,8 @@ export type DatabaseProblemKind =
   | 'body-digest-mismatch' // the domain row was changed after it was logged
   | 'row-missing' // the domain row the entry logged is gone
   | 'body-unbuildable' // the row exists but its body can no longer be built (e.g. a column made invalid)
-  | 'leaf-hash-mismatch'; // the ledger row itself was changed after it was integrated
+  | 'leaf-hash-mismatch' // the ledger row itself was changed after it was integrated
+  | 'entry-missing'; // a domain row names a ledger entry that no longer exists
 
 export interface DatabaseProblem {
   kind: DatabaseProblemKind;
@@ -59,6 +60,11 @@ export async function checkDatabase(db: Db, bodies: LedgerBodies, opts: { batchS
       const rebuild = bodies.get(type);
       if (!rebuild) report.uncheckedByType[type] = (report.uncheckedByType[type] ?? 0) + rows.length;
       else report.bodiesChecked += await checkBodies(db, rebuild, rows, add);
+    }
+  }
+  for (const ref of bodies.references()) {
+    for (const row of await repo.rowsWithMissingEntry(db, ref, maxProblems)) {
+      add({ kind: 'entry-missing', entryId: row.entryId, leafIndex: null, resourceType: ref.table, resourceId: row.key, eventType: '' });
     }
   }
   report.problems.sort((a, b) => a.entryId - b.entryId);

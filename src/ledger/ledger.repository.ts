@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
+import type { LedgerReference } from './body-registry.js';
 import { nodeKey, type NodeRef, type StoredNode } from './merkle/index.js';
 
 /** What the integrator and the public routes read of an entry; `learner_id` never leaves the service. */
@@ -135,3 +136,14 @@ export async function tryIntegratorLock(db: Executor): Promise<boolean> {
 
 // An arbitrary constant that names the ledger integrator among the database's advisory locks.
 const LOCK_KEY = 0x1ed6e7;
+
+/** Rows of a registered domain table whose ledger entry id names no entry (anti-join). */
+export async function rowsWithMissingEntry(db: Executor, ref: LedgerReference, limit: number): Promise<{ entryId: number; key: string }[]> {
+  const key = sql.join(ref.key.map((c) => sql`${sql.ref(`t.${c}`)}::text`), sql`, `);
+  const { rows } = await sql<{ entry_id: string | number; key: string }>`
+    select ${sql.ref(`t.${ref.column}`)} as entry_id, concat_ws(':', ${key}) as key
+    from ${sql.table(ref.table)} as t
+    where not exists (select 1 from ledger_entries e where e.id = ${sql.ref(`t.${ref.column}`)})
+    order by ${sql.ref(`t.${ref.column}`)} limit ${limit}`.execute(db);
+  return rows.map((r) => ({ entryId: Number(r.entry_id), key: r.key }));
+}

@@ -127,4 +127,16 @@ describe('ledger tampering', () => {
     expect(gap.problem).toMatchObject({ kind: 'index-gap', entryIndex: 4, found: '5' });
   });
 
+  it('reports a record row whose log entry was deleted before it reached the tree', async () => {
+    const victim = await deposit('1.5');
+    // Not yet integrated: the tree has no hole to show, but the row still names its entry.
+    await sql`delete from ledger_entries where id = ${victim.entryId}`.execute(t.ctx.db);
+    const report = await t.ctx.ledgerService.checkDatabase();
+    expect(report.ok).toBe(false);
+    expect(report.problems).toContainEqual(expect.objectContaining({
+      kind: 'entry-missing', entryId: victim.entryId, resourceType: 'achievement_versions',
+      resourceId: `${learnerId}:${victim.achievementId}:1`,
+    }));
+  });
+
 });

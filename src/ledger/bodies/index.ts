@@ -7,4 +7,9 @@ import { ACHIEVEMENT_VERSION, rebuildAchievementVersions } from './achievement-v
  */
 export function registerLedgerBodies(bodies: LedgerBodies): void {
   bodies.register(ACHIEVEMENT_VERSION, rebuildAchievementVersions);
+  // Every table whose rows keep the id of the entry that logged them.
+  bodies.registerReference({ table: 'achievement_versions', column: 'ledger_entry_id', key: ['learner_id', 'achievement_id', 'version'] });
+  bodies.registerReference({ table: 'recognition_decisions', column: 'ledger_entry_id', key: ['learner_id', 'id'] });
+  bodies.registerReference({ table: 'awards', column: 'ledger_entry_id', key: ['learner_id', 'id'] });
+  bodies.registerReference({ table: 'award_rescissions', column: 'ledger_entry_id', key: ['learner_id', 'award_id'] });
 }
