@@ -10,6 +10,7 @@ export type PrincipalKind = Principal['kind'];
 export const INSTITUTION_SCOPES = [
   'catalogue:write', 'learners:read', 'learners:write', 'records:read', 'records:write',
   'rules:write', 'recognition:review', 'qualifications:write', 'qualifications:award', 'credentials:issue',
+  'clients:write',
 ] as const;
 export type Scope = (typeof INSTITUTION_SCOPES)[number];
 

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Actor, Scope } from '../auth/principal.js';
+import type { Actor, Principal, Scope } from '../auth/principal.js';
 import { INSTITUTION_SCOPES } from '../auth/principal.js';
 import { assertActsForInstitution } from '../auth/policy.js';
 import { hashSecret, newSecret } from '../auth/secrets.js';
 import { recordWrite } from '../audit-trail/audit-trail.repository.js';
 import type { Db, Executor } from '../db/database.js';
-import { conflict, invalidField, notFound } from '../errors.js';
+import { AppError, conflict, invalidField, notFound } from '../errors.js';
 import { checkRegionCode, checkUscc, didWebFor, slugify } from './codes.js';
 import * as repo from './institutions.repository.js';
 
@@ -32,6 +32,22 @@ export function toInstitution(r: repo.InstitutionRow): Institution {
     id: r.id, slug: r.slug, name: { zh: r.name_zh, en: r.name_en }, kind: r.kind, country: r.country,
     regionCode: r.region_code, uscc: r.uscc, did: r.did, status: r.status, createdAt: r.created_at.toISOString(),
   };
+}
+
+/**
+ * The scopes a new client gets. The operator may grant any institution scope; an institution's
+ * client only scopes it holds itself, so no client can mint a more powerful one.
+ */
+export function grantableScopes(p: Principal, requested: Scope[] | undefined): Scope[] {
+  if (p.kind === 'operator') return requested ?? [...INSTITUTION_SCOPES];
+  const held = p.kind === 'institution' ? p.scopes : [];
+  if (requested === undefined) return INSTITUTION_SCOPES.filter((s) => held.includes(s));
+  const missing = requested.filter((s) => !held.includes(s));
+  if (missing.length > 0) {
+    throw new AppError(403, 'scope_not_held', `A client may grant only scopes it holds; it does not hold: ${missing.join(', ')}`,
+      { errors: [{ pointer: '/body/scopes', message: `not held by the caller: ${missing.join(', ')}` }] });
+  }
+  return requested;
 }
 
 export class InstitutionService {
@@ -96,7 +112,7 @@ export class InstitutionService {
   async createClient(institutionId: string, input: { name: string; scopes?: Scope[] }, actor: Actor) {
     assertActsForInstitution(actor.principal, institutionId);
     await this.get(institutionId);
-    const scopes = input.scopes ?? [...INSTITUTION_SCOPES];
+    const scopes = grantableScopes(actor.principal, input.scopes);
     const secret = newSecret();
     const id = `client-${randomBytes(9).toString('base64url')}`;
     const secretHash = await hashSecret(secret);
