@@ -8,7 +8,7 @@ export const IdentityInput = Type.Union([
 
 export const LearnerInput = Strict({
   identity: IdentityInput,
-  name: Type.String({ minLength: 1, maxLength: 200, description: 'Any Unicode, including supplementary-plane characters such as 𠮷' }),
+  name: Type.String({ minLength: 1, maxLength: 200, description: 'Any Unicode, including supplementary-plane characters such as 𠮷; stored and returned exactly as given (never normalized)' }),
   nameLatin: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   did: Type.Optional(Type.String({ maxLength: 500, description: 'A DID the learner controls, used as credential subject' })),
 });

@@ -56,7 +56,7 @@ export class LearnerService {
       const row = await repo.insertLearnerIfAbsent(trx, {
         id: learnerId, identity_type: id.type, identity_hmac: id.hmac, identity_country: id.country,
         identity_ciphertext: seal(this.identityKey, id.number, learnerId), identity_masked: maskIdentity(id.number),
-        name: input.name.normalize('NFC'), name_latin: input.nameLatin ?? null,
+        name: input.name, name_latin: input.nameLatin ?? null,
         birth_date: id.type === 'cn-resident' ? birthDateOf(id.number) : null, did: input.did ?? null,
         subject_salt: randomBytes(16).toString('hex'), created_by: actor.principal.kind,
       });

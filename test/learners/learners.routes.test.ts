@@ -29,6 +29,22 @@ describe('learner accounts', () => {
     expect(JSON.stringify(row)).not.toContain(number.slice(6, 14));
   });
 
+  it('stores names exactly as given: compatibility ideographs and supplementary characters are not normalized', async () => {
+    // U+2F800 and U+F900 are CJK compatibility ideographs that NFC would replace (by U+4E3D, U+8C48);
+    // U+20BB7 is 𠮷; U+30EDD (𰻝) is a GB 18030-2022 four-byte character; "e\u0301" NFC would compose.
+    const name = '\u{2F800}\u{F900}\u{20BB7}\u{30EDD}e\u0301';
+    const codePoints = (s: string) => [...s].map((c) => c.codePointAt(0)!.toString(16));
+    expect(codePoints(name)).toEqual(['2f800', 'f900', '20bb7', '30edd', '65', '301']);
+    const res = await t.app.inject({ method: 'POST', url: '/learners', headers: bearer(inst.token), payload: { identity: { type: 'cn-resident', number: newResidentId() }, name, nameLatin: 'Ji\u0301' } });
+    expect(res.statusCode).toBe(201);
+    expect(codePoints(res.json().name)).toEqual(codePoints(name));
+    const read = await t.app.inject({ method: 'GET', url: `/learners/${res.json().id}`, headers: bearer(op) });
+    expect(codePoints(read.json().name)).toEqual(codePoints(name));
+    expect(read.json().nameLatin).toBe('Ji\u0301');
+    const row = await t.ctx.db.selectFrom('learners').select('name').where('id', '=', res.json().id).executeTakeFirstOrThrow();
+    expect(codePoints(row.name)).toEqual(codePoints(name));
+  });
+
   it('returns the existing account for a second registration of the same person', async () => {
     const number = newResidentId();
     const a = await t.app.inject({ method: 'POST', url: '/learners', headers: bearer(inst.token), payload: { identity: { type: 'cn-resident', number }, name: '李四' } });
