@@ -74,6 +74,27 @@ export class DecisionService {
   }
 
   /**
+   * A grant must not count an achievement, or a target item, twice at one target: the learner's row
+   * is locked first (as for caps), so a concurrent grant from another request cannot slip between
+   * this check and the insert. Credit of this same item (an appeal's earlier grant) is not a conflict.
+   */
+  private async assertNotGrantedTwice(trx: Executor, request: repo.RequestRow, item: repo.ItemRow, grant: { targetItemId?: string }): Promise<void> {
+    await repo.lockLearnerForCredit(trx, request.learner_id);
+    const found = await repo.conflictingCredits(trx, request.learner_id, {
+      targetInstitutionId: request.target_institution_id, achievementId: item.achievement_id, exceptItemId: item.id,
+      ...(grant.targetItemId === undefined ? {} : { targetItemId: grant.targetItemId }),
+    });
+    const fromSource = found.find((c) => c.source_achievement_ids.includes(item.achievement_id));
+    if (fromSource) {
+      throw conflict('already_recognised', `Achievement ${item.achievement_id} already counts toward ${fromSource.credits} ${fromSource.category} credits at this institution (credit ${fromSource.id}, item ${fromSource.item_id}); it cannot be granted twice`, { creditId: fromSource.id });
+    }
+    const sameTarget = found[0];
+    if (sameTarget) {
+      throw conflict('target_item_already_granted', `${grant.targetItemId} was already granted to this learner (credit ${sameTarget.id}); it cannot be granted twice`, { creditId: sameTarget.id });
+    }
+  }
+
+  /**
    * The appeal's reviewer must differ from the appealed decision's. Names are client-declared, so
    * when the institution has more than one reviewer client the appeal must also come from another
    * client; with a single reviewer client a different declared name is accepted (the institution
@@ -97,6 +118,7 @@ export class DecisionService {
       const rule = input.ruleId ? { id: input.ruleId, version: input.ruleVersion ?? 1 } : evaluation.ruleId ? { id: evaluation.ruleId, version: evaluation.ruleVersion! } : undefined;
       const grants = this.grants(input);
       const sources = grants.length ? await this.sources(trx, request.learner_id, item.achievement_id) : { achievementIds: [item.achievement_id], institutionIds: [] };
+      if (grants.length) await this.assertNotGrantedTwice(trx, request, item, grants[0]!);
       await this.checkCaps(trx, request, sources, new Decimal(grants[0]?.credits ?? 0), todayOf(at));
       await writeDecision(trx, this.ledger, actor, {
         learnerId: request.learner_id, requestId, itemId, targetInstitutionId: request.target_institution_id, programmeId: request.programme_id,
@@ -152,6 +174,7 @@ export class DecisionService {
       if (input.outcome !== 'reject' && extra.lte(0)) throw invalidField('/body/credits', 'appeal_grants_nothing', `Upholding the appeal must grant more than the ${granted} credits already granted; reject to uphold the decision`);
       const grants = input.outcome === 'reject' ? [] : [{ ...asked[0]!, credits: extra.toString() }];
       const sources = grants.length ? await this.sources(trx, request.learner_id, item.achievement_id) : { achievementIds: [item.achievement_id], institutionIds: [] };
+      if (grants.length) await this.assertNotGrantedTwice(trx, request, item, grants[0]!);
       if (grants.length) await this.checkCaps(trx, request, sources, extra, todayOf(at));
       const { decisionId } = await writeDecision(trx, this.ledger, actor, {
         learnerId: request.learner_id, requestId, itemId, targetInstitutionId: request.target_institution_id, programmeId: request.programme_id,

@@ -103,6 +103,20 @@ export function liveCreditsFrom(db: Executor, learnerId: string, achievementId: 
     .where(sql<boolean>`source_achievement_ids @> array[${achievementId}]::uuid[]`).where('revoked_at', 'is', null).orderBy('id').forUpdate().execute();
 }
 
+/**
+ * Live credit at the target that would make a new grant count twice: credit naming this achievement
+ * among its sources, or credit for the same target item (when one is named). Other items' only.
+ */
+export function conflictingCredits(db: Executor, learnerId: string, f: { targetInstitutionId: string; achievementId: string; targetItemId?: string; exceptItemId: string }): Promise<CreditRow[]> {
+  return db.selectFrom('recognised_credits').select(CREDIT).where('learner_id', '=', learnerId)
+    .where('target_institution_id', '=', f.targetInstitutionId).where('revoked_at', 'is', null).where('item_id', '<>', f.exceptItemId)
+    .where((eb) => eb.or([
+      eb(sql<boolean>`source_achievement_ids @> array[${f.achievementId}]::uuid[]`, '=', true),
+      ...(f.targetItemId === undefined ? [] : [eb('target_item_id', '=', f.targetItemId)]),
+    ]))
+    .orderBy('recognised_on').orderBy('id').execute();
+}
+
 export async function revokeCredit(db: Executor, learnerId: string, id: string, v: { at: Date; reason: string; entryId: number }): Promise<void> {
   await db.updateTable('recognised_credits').set({ revoked_at: v.at, revoked_reason: v.reason, revoked_entry_id: v.entryId })
     .where('learner_id', '=', learnerId).where('id', '=', id).execute();

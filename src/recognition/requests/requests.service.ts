@@ -9,7 +9,7 @@ import { forbidden, invalidField, notFound } from '../../errors.js';
 import type { InstitutionService } from '../../institutions/institutions.service.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import { todayOf } from '../agreements/agreements.service.js';
-import type { Candidate, EngineAchievement, PriorRecognition } from '../engine/index.js';
+import type { Candidate, EngineAchievement, Outcome, PriorRecognition } from '../engine/index.js';
 import { describedAchievements, learnerAchievements, type DescribedAchievement } from '../evaluation/achievement-inputs.js';
 import { evaluationView, grantView, outcomeView, type EvaluationView } from '../evaluation/evaluation-view.js';
 import type { Evaluator } from '../evaluation/evaluator.js';
@@ -87,9 +87,11 @@ export class RequestService {
       await repo.lockLearnerForCredit(trx, learnerId);
       const prior = priorOf(await repo.creditsOf(trx, learnerId, { targetInstitutionId: input.targetInstitutionId, activeOnly: true }));
       const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date, previouslyRecognised: prior, fresh: true }, trx);
+      // Matches are decided now; so is an achievement already recognised at this target (it cannot count twice).
+      const settled = (o: Outcome) => o.status === 'match' || (o.status === 'miss' && o.reason === 'already_recognised');
       const items = e.result.outcomes.map((o) => ({
         learner_id: learnerId, id: randomUUID(), request_id: requestId, target_institution_id: input.targetInstitutionId, achievement_id: o.achievementId,
-        status: o.status === 'match' ? 'decided' as const : 'queued' as const, evaluation: JSON.stringify(outcomeView(o)), queued_at: o.status === 'match' ? null : at,
+        status: settled(o) ? 'decided' as const : 'queued' as const, evaluation: JSON.stringify(outcomeView(o)), queued_at: settled(o) ? null : at,
       }));
       await repo.insertRequest(trx, {
         learner_id: learnerId, id: requestId, target_institution_id: input.targetInstitutionId, programme_id: input.programmeId ?? null,
@@ -98,6 +100,15 @@ export class RequestService {
       await recordWrite(trx, actor, { action: 'recognition.request', resourceType: 'recognition_request', resourceId: requestId, learnerId, institutionId: input.targetInstitutionId }, at);
       const itemOf = new Map(items.map((i) => [i.achievement_id, i.id]));
       for (const c of e.result.chosen) await this.decideAutomatically(trx, c, { learnerId, requestId, input, itemOf, date, actor, at });
+      for (const o of e.result.outcomes) {
+        if (o.status !== 'miss' || o.reason !== 'already_recognised') continue;
+        await writeDecision(trx, this.ledger, actor, {
+          learnerId, requestId, itemId: itemOf.get(o.achievementId)!, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null,
+          kind: 'automatic', outcome: 'reject', grants: [], ruleVersions: [], reviewer: 'engine',
+          reason: `${o.explanation}: credit already granted from this achievement cannot be granted again`, evidence: [],
+          sources: { achievementIds: [o.achievementId], institutionIds: [] }, recognisedOn: date,
+        }, at);
+      }
     });
     return this.get(requestId, actor);
   }
