@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -10,6 +9,7 @@ import { healthRoutes } from './health/health.routes.js';
 import { registerAuth, type RouteAccess } from './http/auth-hook.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerIdempotency } from './http/idempotency.js';
+import { AJV_OPTIONS, partAwareValidator } from './http/validation.js';
 import { Problem } from './http/schemas.js';
 import { institutionRoutes } from './institutions/institutions.routes.js';
 import { learnerRoutes } from './learners/learners.routes.js';
@@ -34,14 +34,14 @@ export async function buildApp(ctx: AppContext, routeTable: RouteAccess[] = []):
     bodyLimit: ctx.config.bodyLimit,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    ajv: { customOptions: { ...AJV_OPTIONS } },
+    schemaController: { compilersFactory: { buildValidator: partAwareValidator() as never } },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (req, reply) => { reply.header('x-request-id', req.id); });
   registerErrorHandling(app);
   app.addSchema(Problem);
-  await app.register(formbody);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -1,3 +1,4 @@
+import formbody from '@fastify/formbody';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
@@ -35,6 +36,32 @@ function oauthError(e: unknown): never {
 }
 
 export const authRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
+  await app.register(tokenRoute(ctx));
+
+  const devIdp = ctx.devIdp;
+  if (!devIdp) return;
+  app.get(`${DEV_IDP_PATH}/jwks.json`, {
+    config: { access: { allow: ['public'] } },
+    schema: { tags: ['dev identity provider'], summary: 'Keys of the built-in development identity provider' },
+  }, async () => devIdp.jwks());
+
+  app.post(`${DEV_IDP_PATH}/id-tokens`, {
+    config: { access: { allow: ['public'] } },
+    schema: {
+      tags: ['dev identity provider'],
+      summary: 'Demo only: sign an OpenID Connect ID token for a learner (stands in for a real-name identity provider)',
+      body: Strict({ sub: Type.String({ minLength: 1, maxLength: 200 }), name: Type.Optional(Type.String({ maxLength: 200 })), residentId: Type.Optional(Type.String({ maxLength: 18 })) }),
+      response: { 200: Type.Object({ id_token: Type.String(), issuer: Type.String() }) },
+    },
+  }, async (req) => ({ id_token: await devIdp.idToken(req.body), issuer: devIdp.issuer }));
+};
+
+/**
+ * RFC 6749 token requests are form-encoded, so form bodies are parsed in this plugin's scope only;
+ * every other route takes JSON (a form body there is a 415).
+ */
+const tokenRoute = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
+  await app.register(formbody);
   app.post('/oauth/token', {
     config: { access: { allow: ['public'] } },
     schema: {
@@ -61,21 +88,4 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
       oauthError(e);
     }
   });
-
-  const devIdp = ctx.devIdp;
-  if (!devIdp) return;
-  app.get(`${DEV_IDP_PATH}/jwks.json`, {
-    config: { access: { allow: ['public'] } },
-    schema: { tags: ['dev identity provider'], summary: 'Keys of the built-in development identity provider' },
-  }, async () => devIdp.jwks());
-
-  app.post(`${DEV_IDP_PATH}/id-tokens`, {
-    config: { access: { allow: ['public'] } },
-    schema: {
-      tags: ['dev identity provider'],
-      summary: 'Demo only: sign an OpenID Connect ID token for a learner (stands in for a real-name identity provider)',
-      body: Strict({ sub: Type.String({ minLength: 1, maxLength: 200 }), name: Type.Optional(Type.String({ maxLength: 200 })), residentId: Type.Optional(Type.String({ maxLength: 18 })) }),
-      response: { 200: Type.Object({ id_token: Type.String(), issuer: Type.String() }) },
-    },
-  }, async (req) => ({ id_token: await devIdp.idToken(req.body), issuer: devIdp.issuer }));
 };

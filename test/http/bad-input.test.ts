@@ -59,6 +59,30 @@ describe('bad input gets a problem response and writes nothing', () => {
     expectProblem(await t.app.inject({ method: 'POST', url: '/learners', headers: { ...bearer(inst.token), 'content-type': 'text/csv' }, payload: 'a,b' }), 415, 'unsupported_media_type');
   });
 
+  it('refuses a form-encoded body on a JSON route (forms are parsed for the token endpoint only) and writes nothing', async () => {
+    const [learners, audit] = [await count('learners'), await count('audit_trail')];
+    const form = `identity[type]=cn-resident&identity[number]=${newResidentId()}&name=x`;
+    expectProblem(await t.app.inject({ method: 'POST', url: '/learners', headers: { ...bearer(inst.token), 'content-type': 'application/x-www-form-urlencoded' }, payload: form }), 415, 'unsupported_media_type');
+    expectProblem(await t.app.inject({ method: 'POST', url: '/institutions', headers: { ...bearer(op), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'kind=university&country=CN' }), 415, 'unsupported_media_type');
+    expect([await count('learners'), await count('audit_trail')]).toEqual([learners, audit]);
+  });
+
+  it('does not coerce body values: a number where a string is required is a 400 naming the field', async () => {
+    const before = await count('learners');
+    const body = expectProblem(await t.app.inject({ method: 'POST', url: '/learners', headers: bearer(inst.token), payload: { identity: { type: 'cn-resident', number: newResidentId() }, name: 123 } }), 400, 'validation_failed');
+    expect(body.errors.map((e: { pointer: string }) => e.pointer)).toContain('/body/name');
+    expect(await count('learners')).toBe(before);
+    const inst2 = expectProblem(await t.app.inject({ method: 'POST', url: '/institutions', headers: bearer(op), payload: institution({ regionCode: 440106 }) }), 400, 'validation_failed');
+    expect(inst2.errors.map((e: { pointer: string }) => e.pointer)).toContain('/body/regionCode');
+  });
+
+  it('still coerces querystring values, which are text', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/institutions?limit=1' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items).toHaveLength(1);
+    expectProblem(await t.app.inject({ method: 'GET', url: '/institutions?limit=abc' }), 400, 'validation_failed');
+  });
+
   it('rejects an oversized body', async () => {
     const before = await count('learners');
     expectProblem(await t.app.inject({ method: 'POST', url: '/learners', headers: bearer(inst.token), payload: { identity: { type: 'cn-resident', number: newResidentId() }, name: 'x'.repeat(8000) } }), 413, 'body_too_large');
