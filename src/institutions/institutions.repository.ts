@@ -7,8 +7,10 @@ export type ClientRow = Selectable<ApiClientsTable>;
 const INSTITUTION_COLUMNS = ['id', 'slug', 'name_zh', 'name_en', 'kind', 'region_code', 'country', 'uscc', 'did', 'status', 'created_at'] as const;
 const CLIENT_COLUMNS = ['id', 'kind', 'institution_id', 'name', 'secret_hash', 'scopes', 'created_at', 'revoked_at'] as const;
 
-export function insertInstitution(db: Executor, row: Insertable<InstitutionsTable>) {
-  return db.insertInto('institutions').values(row).returning(INSTITUTION_COLUMNS).executeTakeFirstOrThrow();
+/** Inserts unless the id, slug, credit code or did is taken; returns undefined then (the caller re-reads). */
+export function insertInstitutionIfAbsent(db: Executor, row: Insertable<InstitutionsTable>): Promise<InstitutionRow | undefined> {
+  return db.insertInto('institutions').values(row).onConflict((oc) => oc.doNothing())
+    .returning(INSTITUTION_COLUMNS).executeTakeFirst();
 }
 
 export function findInstitution(db: Executor, id: string): Promise<InstitutionRow | undefined> {
@@ -37,6 +39,13 @@ export function listInstitutions(db: Executor, opts: { limit: number; after?: st
 
 export function insertClient(db: Executor, row: Insertable<ApiClientsTable>) {
   return db.insertInto('api_clients').values(row).execute();
+}
+
+/** Inserts unless the client id is taken; true when this call inserted it. */
+export async function insertClientIfAbsent(db: Executor, row: Insertable<ApiClientsTable>): Promise<boolean> {
+  const inserted = await db.insertInto('api_clients').values(row).onConflict((oc) => oc.column('id').doNothing())
+    .returning('id').executeTakeFirst();
+  return inserted !== undefined;
 }
 
 export function findClient(db: Executor, id: string): Promise<ClientRow | undefined> {

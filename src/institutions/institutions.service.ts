@@ -53,22 +53,31 @@ export function grantableScopes(p: Principal, requested: Scope[] | undefined): S
 export class InstitutionService {
   constructor(private readonly db: Db, private readonly publicUrl: string, private readonly now: () => Date) {}
 
+  /**
+   * Registers an institution. The same credit code returns the existing one, also when two
+   * requests race (the loser's insert does nothing and it re-reads); an automatic slug taken
+   * meanwhile moves on to the next free one, an explicit one is a 409 `slug_taken`.
+   */
   async create(input: NewInstitution, actor: Actor): Promise<{ institution: Institution; created: boolean }> {
     const uscc = this.validate(input);
-    if (uscc) {
-      const existing = await repo.findInstitutionByUscc(this.db, uscc);
-      if (existing) return { institution: toInstitution(existing), created: false };
-    }
-    return this.db.transaction().execute(async (trx) => {
-      const slug = await this.freeSlug(trx, input.slug ?? slugify(input.name.en), input.slug !== undefined);
-      const row = await repo.insertInstitution(trx, {
-        id: randomUUID(), slug, name_zh: input.name.zh ?? null, name_en: input.name.en, kind: input.kind,
-        region_code: input.regionCode ?? null, country: input.country, uscc: uscc ?? null,
-        did: didWebFor(this.publicUrl, 'institutions', slug),
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (uscc) {
+        const existing = await repo.findInstitutionByUscc(this.db, uscc);
+        if (existing) return { institution: toInstitution(existing), created: false };
+      }
+      const row = await this.db.transaction().execute(async (trx) => {
+        const slug = await this.freeSlug(trx, input.slug ?? slugify(input.name.en), input.slug !== undefined);
+        const inserted = await repo.insertInstitutionIfAbsent(trx, {
+          id: randomUUID(), slug, name_zh: input.name.zh ?? null, name_en: input.name.en, kind: input.kind,
+          region_code: input.regionCode ?? null, country: input.country, uscc: uscc ?? null,
+          did: didWebFor(this.publicUrl, 'institutions', slug),
+        });
+        if (inserted) await recordWrite(trx, actor, { action: 'institution.create', resourceType: 'institution', resourceId: inserted.id, institutionId: inserted.id }, this.now());
+        return inserted;
       });
-      await recordWrite(trx, actor, { action: 'institution.create', resourceType: 'institution', resourceId: row.id, institutionId: row.id }, this.now());
-      return { institution: toInstitution(row), created: true };
-    });
+      if (row) return { institution: toInstitution(row), created: true };
+    }
+    throw conflict('institution_conflict', 'Concurrent registrations kept taking the same slug; retry the request');
   }
 
   private validate(input: NewInstitution): string | undefined {
@@ -126,8 +135,8 @@ export class InstitutionService {
   /** The first operator client, from BOOTSTRAP_OPERATOR_SECRET, when no operator exists yet. */
   async bootstrapOperator(secret: string | undefined): Promise<boolean> {
     if (!secret) return false;
-    if ((await repo.countOperators(this.db)).n > 0) return false;
-    await repo.insertClient(this.db, { id: 'operator', kind: 'operator', institution_id: null, name: 'Bootstrap operator', secret_hash: await hashSecret(secret), scopes: ['*'] });
-    return true;
+    if (Number((await repo.countOperators(this.db)).n) > 0) return false;
+    // Several instances starting at once: the first insert wins, the others do nothing.
+    return repo.insertClientIfAbsent(this.db, { id: 'operator', kind: 'operator', institution_id: null, name: 'Bootstrap operator', secret_hash: await hashSecret(secret), scopes: ['*'] });
   }
 }
