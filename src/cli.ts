@@ -3,8 +3,9 @@ import { loadConfig } from './config/config.js';
 import { readEnv } from './config/env.js';
 import { AppContext } from './context.js';
 import { migrateAllDown, migrateToLatest } from './db/migrate.js';
-import type { Actor } from './auth/principal.js';
-import { INSTITUTION_KINDS, type InstitutionKind } from './institutions/institutions.service.js';
+import { INSTITUTION_SCOPES, type Actor } from './auth/principal.js';
+import { parseInstitutionId, parseInstitutionKind, parseScopes } from './institutions/cli-input.js';
+import { INSTITUTION_KINDS } from './institutions/institutions.service.js';
 import { registerLedgerCommands } from './ledger/cli/commands.js';
 import { registerRecordCommands } from './records/import-command.js';
 
@@ -40,9 +41,10 @@ program.command('institution:create').description('Register an institution')
   .requiredOption('--kind <kind>', INSTITUTION_KINDS.join(' | ')).requiredOption('--country <cc>', 'ISO 3166-1 alpha-2')
   .option('--region <code>', 'GB/T 2260 code').option('--uscc <code>', 'unified social credit code').option('--slug <slug>')
   .action(async (o: { nameEn: string; nameZh?: string; kind: string; country: string; region?: string; uscc?: string; slug?: string }) => {
+    const kind = parseInstitutionKind(o.kind); // before the database is opened: bad input writes nothing
     await withContext(async (ctx) => {
       const { institution, created } = await ctx.institutions.create({
-        name: { en: o.nameEn, zh: o.nameZh }, kind: o.kind as InstitutionKind, country: o.country,
+        name: { en: o.nameEn, zh: o.nameZh }, kind, country: o.country,
         regionCode: o.region, uscc: o.uscc, slug: o.slug,
       }, CLI_ACTOR);
       console.log(JSON.stringify({ created, institution }, null, 2));
@@ -50,11 +52,12 @@ program.command('institution:create').description('Register an institution')
   });
 
 program.command('client:create').description('Create an API client for an institution; prints the secret once')
-  .requiredOption('--institution <id>').requiredOption('--name <name>').option('--scopes <list>', 'comma-separated scopes')
+  .requiredOption('--institution <id>').requiredOption('--name <name>').option('--scopes <list>', `comma-separated, from: ${INSTITUTION_SCOPES.join(', ')}`)
   .action(async (o: { institution: string; name: string; scopes?: string }) => {
+    const institutionId = parseInstitutionId(o.institution);
+    const scopes = parseScopes(o.scopes);
     await withContext(async (ctx) => {
-      const scopes = o.scopes?.split(',').map((s) => s.trim()) as never;
-      console.log(JSON.stringify(await ctx.institutions.createClient(o.institution, { name: o.name, scopes }, CLI_ACTOR), null, 2));
+      console.log(JSON.stringify(await ctx.institutions.createClient(institutionId, { name: o.name, scopes }, CLI_ACTOR), null, 2));
     });
   });
 
