@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { OidcProviderConfig } from '../config/config.js';
 import { unauthorized } from '../errors.js';
 
@@ -41,6 +41,12 @@ export class OidcVerifier {
     try {
       ({ payload } = await jwtVerify(idToken, provider.keys, { issuer: provider.issuer, audience: provider.audience, currentDate: this.now() }));
     } catch (cause) {
+      // Expired and wrong-audience tokens get their own codes, so a client can tell "sign in again"
+      // from "misconfigured" from "forged".
+      if (cause instanceof joseErrors.JWTExpired) throw Object.assign(unauthorized('id_token_expired', 'The ID token has expired'), { cause });
+      if (cause instanceof joseErrors.JWTClaimValidationFailed) {
+        throw Object.assign(unauthorized('id_token_claim_invalid', `The ID token's ${cause.claim} claim is not accepted`), { cause });
+      }
       throw Object.assign(unauthorized('id_token_invalid', 'The ID token failed verification'), { cause });
     }
     if (!payload.sub) throw unauthorized('id_token_invalid', 'The ID token has no subject');
