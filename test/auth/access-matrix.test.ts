@@ -1,17 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createInstitution, createLearner, operatorToken, type TestInstitution, type TestLearner } from '../helpers/factories.js';
+import type { RouteAccess } from '../../src/http/auth-hook.js';
+import { bearer, createInstitution, createLearner, issueVc, operatorToken, publishItem, tokenFor, type TestInstitution, type TestLearner } from '../helpers/factories.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { deposit, depositBody } from '../records/fixtures.js';
 
-type Who = 'operator' | 'ownInst' | 'otherInst' | 'ownLearner' | 'otherLearner' | 'anon';
-const ALL: Who[] = ['operator', 'ownInst', 'otherInst', 'ownLearner', 'otherLearner', 'anon'];
-const STAFF: Who[] = ['operator', 'ownInst', 'otherInst'];
+type Kind = 'operator' | 'ownInst' | 'otherInst' | 'ownLearner' | 'otherLearner' | 'anon';
+/** Also a client of the own institution that holds only NARROW_SCOPE: its row is derived, see allowedFor. */
+type Who = Kind | 'ownInstNarrow';
+const ALL: Kind[] = ['operator', 'ownInst', 'otherInst', 'ownLearner', 'otherLearner', 'anon'];
+const STAFF: Kind[] = ['operator', 'ownInst', 'otherInst'];
+const OWNERS: Kind[] = ['operator', 'ownInst'];
+const NARROW_SCOPE = 'catalogue:write';
+/** Denied principals first, so that a write allowed later cannot change what an earlier call sees. */
+const CALL_ORDER: Who[] = ['anon', 'otherLearner', 'ownLearner', 'otherInst', 'ownInstNarrow', 'ownInst', 'operator'];
 
 /**
  * Every route × every principal kind. A route registered without a row here fails the test, so no
- * new route can escape the matrix. "own" means the institution or learner named in the path.
+ * new route can escape the matrix. "own" means the institution or learner named in the path, or
+ * the one that owns the record it names: every :id is a real record (an achievement, catalogue
+ * item, recognition request, credential) deposited by the own institution for the own learner,
+ * and each write gets a valid body, so the service's own tenancy checks run too.
  */
-const EXPECTED: Record<string, Who[]> = {
+const EXPECTED: Record<string, Kind[]> = {
   'GET /health': ALL,
   'GET /ready': ALL,
   'GET /openapi.json': ALL,
@@ -40,11 +51,11 @@ const EXPECTED: Record<string, Who[]> = {
   'POST /institutions/:id/catalogue/batches': ['operator', 'ownInst'],
   'GET /catalogue': ALL,
   'GET /catalogue/:id': ALL,
-  'POST /catalogue/:id/retire': STAFF,
+  'POST /catalogue/:id/retire': OWNERS,
   'POST /learners/:id/achievements': STAFF,
-  'GET /achievements/:id': [...STAFF, 'ownLearner', 'otherLearner'],
-  'POST /achievements/:id/corrections': STAFF,
-  'POST /achievements/:id/revocations': STAFF,
+  'GET /achievements/:id': [...STAFF, 'ownLearner'],
+  'POST /achievements/:id/corrections': OWNERS,
+  'POST /achievements/:id/revocations': OWNERS,
   'POST /achievements/batches': STAFF,
   'GET /learners/:id/record': [...STAFF, 'ownLearner'],
   'GET /learners/:id/record/export': ['operator', 'ownLearner'],
@@ -61,6 +72,7 @@ const EXPECTED: Record<string, Who[]> = {
   'GET /ledger/proofs/consistency': ALL,
   'GET /ledger/keys': ALL,
   'GET /ledger/checks/database': ['operator'],
+  'POST /ledger/keys/rotate': ['operator'],
   'GET /.well-known/did.json': ALL,
   'GET /institutions/:id/did.json': ALL,
   'GET /institutions/:id/keys': ['operator', 'ownInst'],
@@ -75,7 +87,7 @@ const EXPECTED: Record<string, Who[]> = {
   'POST /learners/:id/imports': ['operator', 'ownLearner'],
   'POST /learners/:id/clr': ['operator', 'ownLearner'],
   'POST /institutions/:id/credentials/batches': ['operator', 'ownInst'],
-  'POST /credentials/:id/status': STAFF,
+  'POST /credentials/:id/status': OWNERS,
   'GET /status-lists/:id': ALL,
   'GET /credentials/:id/qr.svg': ALL,
   'POST /credentials/verify': ALL,
@@ -105,19 +117,56 @@ const EXPECTED: Record<string, Who[]> = {
   'POST /agreements/:id/parties/:institutionId/leave': ['operator', 'ownInst'],
   'POST /recognition/preview': ALL,
   'POST /recognition/requests': ['ownLearner', 'otherLearner'],
-  'GET /recognition/requests/:id': [...STAFF, 'ownLearner', 'otherLearner'],
+  'GET /recognition/requests/:id': [...OWNERS, 'ownLearner'],
   'GET /institutions/:id/recognition/queue': ['operator', 'ownInst'],
-  'POST /recognition/requests/:id/items/:itemId/decision': STAFF,
-  'POST /recognition/requests/:id/items/:itemId/appeal': ['ownLearner', 'otherLearner'],
-  'POST /recognition/requests/:id/items/:itemId/appeal/decision': STAFF,
+  'POST /recognition/requests/:id/items/:itemId/decision': OWNERS,
+  'POST /recognition/requests/:id/items/:itemId/appeal': ['ownLearner'],
+  'POST /recognition/requests/:id/items/:itemId/appeal/decision': OWNERS,
   'GET /learners/:id/recognition/notices': ['operator', 'ownLearner'],
   'GET /institutions/:id/recognition/notices': ['operator', 'ownInst'],
 };
+
+/**
+ * Routes whose service (not the route's declared access) needs a scope the narrow client lacks,
+ * e.g. reading a learner needs learners:read.
+ */
+const SERVICE_SCOPE: Record<string, string> = {
+  'GET /learners/:id': 'learners:read',
+  'GET /recognition/requests/:id': 'recognition:review',
+};
+
+/** The narrow client may do what the own institution may, where the route's scope is the one it holds. */
+function allowedFor(route: RouteAccess, who: Who): boolean {
+  const key = `${route.method} ${route.url}`;
+  const allowed = route.url.startsWith('/docs') ? ALL : EXPECTED[key] ?? [];
+  if (who !== 'ownInstNarrow') return allowed.includes(who);
+  if (!allowed.includes('ownInst')) return false;
+  const scope = route.access.scope ?? SERVICE_SCOPE[key];
+  return route.access.allow.includes('public') || scope === undefined || scope === NARROW_SCOPE;
+}
+
+/** Tenancy denials whose domain names the reason more precisely than other_institution. */
+const TENANCY_CODE: Record<string, string> = {
+  'POST /credentials/:id/status': 'not_issuer',
+};
+
+/** Why a principal is denied: the problem code the matrix expects, so a denial for the wrong reason fails. */
+function denialCode(route: RouteAccess, who: Who): string {
+  const key = `${route.method} ${route.url}`;
+  const kind = who === 'anon' ? 'public' : who === 'operator' ? 'operator' : who.endsWith('Learner') ? 'learner' : 'institution';
+  if (kind === 'public') return 'authentication_required';
+  if (!route.access.allow.includes(kind)) return 'principal_not_allowed';
+  if (who === 'ownInstNarrow') return 'insufficient_scope';
+  if (who === 'otherLearner') return 'other_learner';
+  return TENANCY_CODE[key] ?? 'other_institution';
+}
 
 let t: TestApp;
 const tokens = {} as Record<Who, string | undefined>;
 let own: TestInstitution;
 let learner: TestLearner;
+/** Records of the own institution and learner that :id params name. */
+const ids = {} as Record<'item' | 'retirableItem' | 'achievement' | 'revocableAchievement' | 'request' | 'requestItem' | 'credential', string>;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -125,20 +174,64 @@ beforeAll(async () => {
   own = await createInstitution(t.app, tokens.operator);
   tokens.ownInst = own.token;
   tokens.otherInst = (await createInstitution(t.app, tokens.operator)).token;
+  const narrow = await t.app.inject({ method: 'POST', url: `/institutions/${own.id}/clients`, headers: bearer(own.token), payload: { name: 'narrow', scopes: [NARROW_SCOPE] } });
+  tokens.ownInstNarrow = await tokenFor(t.app, narrow.json().clientId, narrow.json().clientSecret);
   learner = await createLearner(t.app, own.token);
   tokens.ownLearner = learner.token;
   tokens.otherLearner = (await createLearner(t.app, own.token)).token;
   tokens.anon = undefined;
+
+  ids.item = String((await publishItem(t.app, own)).id);
+  ids.retirableItem = String((await publishItem(t.app, own)).id);
+  const achieve = async () => {
+    const res = await deposit(t.app, own.token, learner.id, depositBody(ids.item, { completedOn: '2025-01-15' }));
+    if (res.statusCode !== 201) throw new Error(`deposit: ${res.statusCode} ${res.body}`);
+    return String(res.json().id);
+  };
+  ids.achievement = await achieve();
+  ids.revocableAchievement = await achieve();
+  // Achievements from a third institution, recognised by the own one (the reviewer).
+  const source = await createInstitution(t.app, tokens.operator, { kind: 'certification-body' });
+  const sourceItem = String((await publishItem(t.app, source)).id);
+  const sourced = await deposit(t.app, source.token, learner.id, depositBody(sourceItem, { completedOn: '2025-01-15' }));
+  const request = await t.app.inject({ method: 'POST', url: '/recognition/requests', headers: bearer(learner.token), payload: { targetInstitutionId: own.id, achievementIds: [sourced.json().id] } });
+  if (request.statusCode !== 201) throw new Error(`request: ${request.statusCode} ${request.body}`);
+  ids.request = String(request.json().id);
+  ids.requestItem = String(request.json().items[0].id);
+  ids.credential = (await issueVc(t.app, own)).id;
 });
 afterAll(async () => t.close());
 
+/** A valid body for writes whose tenancy the service checks after validation. */
+const BODIES: Record<string, Record<string, unknown>> = {
+  'POST /achievements/:id/corrections': { result: '78', completedOn: '2025-01-15', supersedes: 1, reason: 'Re-marked' },
+  'POST /achievements/:id/revocations': { reason: 'Issued in error' },
+  'POST /catalogue/:id/retire': { reason: 'Replaced by a new syllabus' },
+  'POST /credentials/:id/status': { action: 'suspend', reason: 'Under review' },
+  'POST /recognition/requests/:id/items/:itemId/decision': { outcome: 'reject', reason: 'Learning outcomes differ' },
+  'POST /recognition/requests/:id/items/:itemId/appeal': { reason: 'The outcomes match', evidence: [{ url: 'https://evidence.example/syllabus.pdf' }] },
+  'POST /recognition/requests/:id/items/:itemId/appeal/decision': { outcome: 'approve', reason: 'Appeal upheld', reviewer: 'second reviewer' },
+};
+
+function idFor(url: string): string {
+  if (url.startsWith('/learners/:id')) return learner.id;
+  if (url.startsWith('/institutions/:id')) return own.id;
+  if (url === '/achievements/:id/revocations') return ids.revocableAchievement;
+  if (url.startsWith('/achievements/:id')) return ids.achievement;
+  if (url === '/catalogue/:id/retire') return ids.retirableItem;
+  if (url.startsWith('/catalogue/:id')) return ids.item;
+  if (url.startsWith('/recognition/requests/:id')) return ids.request;
+  if (url.startsWith('/credentials/:id')) return ids.credential;
+  return randomUUID();
+}
+
 function concreteUrl(url: string): string {
-  const learnerRoute = url.startsWith('/learners/:id');
   return url.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
-    if (name === 'id') return learnerRoute ? learner.id : url.startsWith('/institutions/:id') ? own.id : randomUUID();
+    if (name === 'id') return idFor(url);
     if (name === 'slug') return own.slug;
     if (name === 'learnerId') return learner.id;
     if (name === 'institutionId') return own.id;
+    if (name === 'itemId' && url.startsWith('/recognition/requests/:id')) return ids.requestItem;
     return randomUUID();
   }).replace('*', 'x');
 }
@@ -152,16 +245,18 @@ describe('access matrix', () => {
   it('allows and denies each principal exactly as the matrix says', async () => {
     const wrong: string[] = [];
     for (const route of t.routes) {
-      const allowed = route.url.startsWith('/docs') ? ALL : EXPECTED[`${route.method} ${route.url}`] ?? [];
-      for (const who of ALL) {
+      const key = `${route.method} ${route.url}`;
+      for (const who of CALL_ORDER) {
         const token = tokens[who];
         const res = await t.app.inject({
           method: route.method as 'GET', url: concreteUrl(route.url),
           headers: token ? bearer(token) : {},
-          ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }),
+          ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: BODIES[key] ?? {} }),
         });
         const denied = res.statusCode === 401 || res.statusCode === 403;
-        if (denied === allowed.includes(who)) wrong.push(`${route.method} ${route.url} as ${who}: ${res.statusCode} ${res.body.slice(0, 120)}`);
+        const allowed = allowedFor(route, who);
+        if (denied === allowed) wrong.push(`${key} as ${who}: ${res.statusCode} ${res.body.slice(0, 120)}`);
+        else if (denied && res.json().code !== denialCode(route, who)) wrong.push(`${key} as ${who}: denied with ${res.json().code}, expected ${denialCode(route, who)}`);
       }
     }
     expect(wrong).toEqual([]);
