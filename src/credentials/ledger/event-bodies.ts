@@ -6,7 +6,8 @@ import { issuedEventBody } from '../issuance/issuance.service.js';
 
 /**
  * Ledger event bodies of the credentials domain, written and rebuilt by the same functions, so the
- * ledger's database check covers `credential`, `key` and `credential_import` entries.
+ * ledger's database check covers `credential` and `credential_import` entries (`key` entries are
+ * the key store's, src/keys/key-events.ts).
  */
 
 /** credential.revoked / suspended / unsuspended. A revocation is final, so its reason is in the row for good;
@@ -15,13 +16,8 @@ export function statusEventBody(credentialId: string, status: 'revoked' | 'suspe
   return status === 'revoked' ? { credentialId, status, reason } : { credentialId, status };
 }
 
-export function keyRotatedBody(k: { id: string; owner: string; publicJwk: unknown; createdAt: Date }): JsonObject {
-  return { keyId: k.id, owner: k.owner, publicJwk: k.publicJwk as JsonObject, createdAt: k.createdAt.toISOString() };
-}
-
-export function keyRevokedBody(k: { id: string; owner: string; reason: string; revokedAt: Date }): JsonObject {
-  return { keyId: k.id, owner: k.owner, reason: k.reason, revokedAt: k.revokedAt.toISOString() };
-}
+// Key bodies belong to the key store, which logs every key it creates; re-exported for this domain's callers.
+export { keyAddedBody as keyRotatedBody, keyRevokedBody } from '../../keys/key-events.js';
 
 export function importedBody(r: { id: string; digest: string; format: string; verification: string; verified: boolean; trusted_issuer: boolean }): JsonObject {
   return { importId: r.id, digest: r.digest, format: r.format, verification: r.verification, verified: r.verified, trustedIssuer: r.trusted_issuer };
@@ -29,9 +25,6 @@ export function importedBody(r: { id: string; digest: string; format: string; ve
 
 const UUID = /^[0-9a-f-]{36}$/i;
 const ids = (entries: readonly EntryRef[], shape = UUID) => [...new Set(entries.map((e) => e.resourceId).filter((id) => shape.test(id)))];
-// Key store ids are '<purpose>-<uuid>'.
-const KEY_ID = /^[a-z0-9-]{1,100}$/i;
-
 const STATUS_OF: Record<string, 'revoked' | 'suspended' | 'active'> = {
   'credential.revoked': 'revoked', 'credential.suspended': 'suspended', 'credential.unsuspended': 'active',
 };
@@ -52,22 +45,6 @@ export const rebuildCredentials: BodyRebuilder = async (db: Executor, entries) =
   return out;
 };
 
-export const rebuildKeys: BodyRebuilder = async (db: Executor, entries) => {
-  const list = ids(entries, KEY_ID);
-  const rows = list.length === 0 ? [] : await db.selectFrom('keys').select(['id', 'owner', 'public_key', 'created_at', 'revoked_at', 'revocation_reason'])
-    .where('id', 'in', list).execute();
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const out = new Map<number, unknown>();
-  for (const e of entries) {
-    const k = byId.get(e.resourceId);
-    if (!k) continue;
-    if (e.eventType === 'key.rotated') out.set(e.id, keyRotatedBody({ id: k.id, owner: k.owner, publicJwk: JSON.parse(k.public_key), createdAt: k.created_at }));
-    else if (e.eventType === 'key.revoked' && k.revoked_at) out.set(e.id, keyRevokedBody({ id: k.id, owner: k.owner, reason: k.revocation_reason ?? '', revokedAt: k.revoked_at }));
-    else out.set(e.id, { keyId: k.id, status: 'not revoked' });
-  }
-  return out;
-};
-
 export const rebuildImports: BodyRebuilder = async (db: Executor, entries) => {
   const list = ids(entries);
   const rows = list.length === 0 ? [] : await db.selectFrom('credential_imports').select(['id', 'digest', 'format', 'verification', 'verified', 'trusted_issuer'])
@@ -80,6 +57,5 @@ export const rebuildImports: BodyRebuilder = async (db: Executor, entries) => {
 
 export function registerCredentialBodies(bodies: LedgerBodies): void {
   bodies.register('credential', rebuildCredentials);
-  bodies.register('key', rebuildKeys);
   bodies.register('credential_import', rebuildImports);
 }

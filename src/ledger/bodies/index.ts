@@ -1,4 +1,5 @@
 import type { LedgerBodies } from '../body-registry.js';
+import { KEY_RESOURCE, rebuildKeys } from '../../keys/key-events.js';
 import { ACHIEVEMENT_VERSION, rebuildAchievementVersions } from './achievement-versions.js';
 
 /**
@@ -7,6 +8,8 @@ import { ACHIEVEMENT_VERSION, rebuildAchievementVersions } from './achievement-v
  */
 export function registerLedgerBodies(bodies: LedgerBodies): void {
   bodies.register(ACHIEVEMENT_VERSION, rebuildAchievementVersions);
+  // key.created / key.rotated (written by the key store) and key.revoked.
+  bodies.register(KEY_RESOURCE, rebuildKeys);
   // Every table whose rows keep the id of the entry that logged them.
   bodies.registerReference({ table: 'achievement_versions', column: 'ledger_entry_id', key: ['learner_id', 'achievement_id', 'version'] });
   bodies.registerReference({ table: 'recognition_decisions', column: 'ledger_entry_id', key: ['learner_id', 'id'] });
