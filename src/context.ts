@@ -9,6 +9,7 @@ import type { Database } from './db/database.js';
 import { createDatabase } from './db/dialect.js';
 import { InstitutionService } from './institutions/institutions.service.js';
 import { deriveKey } from './keys/envelope.js';
+import { KeyEventLog } from './keys/key-events.js';
 import { KeyStore } from './keys/key-store.js';
 import { LearnerService } from './learners/learners.service.js';
 import { LedgerWriter } from './ledger/ledger-writer.js';
@@ -17,7 +18,8 @@ import { BUNDLED_FRAMEWORKS_DIR, FrameworkService } from './frameworks/framework
 import { LedgerBodies } from './ledger/body-registry.js';
 import { registerLedgerBodies } from './ledger/bodies/index.js';
 import { LedgerService } from './ledger/ledger.service.js';
-import { TreeHeadKeys } from './ledger/tree-head-keys.js';
+import { LEDGER_KEY_PURPOSE, TreeHeadKeys } from './ledger/tree-head-keys.js';
+import { CREDENTIAL_KEY_PURPOSE } from './credentials/issuers/issuer-directory.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
 import { RecordsModule } from './records/records.module.js';
 import { RecognitionModule } from './recognition/recognition.module.js';
@@ -69,14 +71,15 @@ export class AppContext {
     const db = overrides.db ?? await createDatabase(config, (err) => logger.warn({ err }, 'idle database connection lost'));
     const clock = overrides.clock ?? systemClock;
     const now = () => clock.now();
-    const keys = new KeyStore(db, config.keyEncryptionKey, now);
+    const ledger = new LedgerWriter(deriveKey(config.keyEncryptionKey, 'ledger-subject'));
+    // Keys a verifier relies on are logged when created or rotated: credential assertion and tree-head keys.
+    const keys = new KeyStore(db, config.keyEncryptionKey, now, new KeyEventLog(ledger, new Set([CREDENTIAL_KEY_PURPOSE, LEDGER_KEY_PURPOSE])));
     const tokens = new TokenService(keys, config.publicUrl, config.tokenTtlSeconds, now);
     const oidc = new OidcVerifier(config.oidcProviders, now);
     const devIdp = config.devIdp ? new DevIdentityProvider(keys, `${config.publicUrl}${DEV_IDP_PATH}`, now) : undefined;
     const institutions = new InstitutionService(db, config.publicUrl, now);
     const learners = new LearnerService(db, config.identityPepper, deriveKey(config.keyEncryptionKey, 'identity'), now);
     const auth = new AuthService(db, tokens, oidc, learners);
-    const ledger = new LedgerWriter(deriveKey(config.keyEncryptionKey, 'ledger-subject'));
     const frameworks = new FrameworkService(db, now);
     const catalogue = new CatalogueService(db, frameworks, institutions, now);
     const ledgerBodies = new LedgerBodies();

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { KeysTable } from '../db/tables/platform.js';
 
@@ -32,4 +32,16 @@ export function retireActiveKeys(db: Executor, owner: string, purpose: string, a
 export function revokeKey(db: Executor, id: string, at: Date, reason: string) {
   return db.updateTable('keys').set({ status: 'revoked', revoked_at: at, revocation_reason: reason })
     .where('id', '=', id).execute();
+}
+
+/** How many keys (owner, purpose) has had, whatever their status. */
+export async function countKeys(db: Executor, owner: string, purpose: string): Promise<number> {
+  const row = await db.selectFrom('keys').select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('owner', '=', owner).where('purpose', '=', purpose).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Transaction-scoped lock on one (owner, purpose), so two first uses cannot both create a key. */
+export async function lockOwnerPurpose(db: Executor, owner: string, purpose: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`keys/${owner}/${purpose}`}, 0))`.execute(db);
 }

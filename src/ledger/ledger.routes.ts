@@ -2,11 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { badRequest } from '../errors.js';
+import { actor } from '../http/actor.js';
 import { problemResponses } from '../http/schemas.js';
 import type { EntryLocator } from './ledger.service.js';
 import {
   ConsistencyProof, ConsistencyQuery, DatabaseCheck, EntriesPage, EntriesQuery, InclusionAnswer, InclusionQuery,
-  Jwks, LedgerEntry, SignedTreeHead, TreeHeadPage, TreeHeadsQuery,
+  Jwks, LedgerEntry, RotatedKey, SignedTreeHead, TreeHeadPage, TreeHeadsQuery,
 } from './ledger.schemas.js';
 
 const PUBLIC = { access: { allow: ['public' as const] } };
@@ -60,6 +61,11 @@ export const ledgerRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
     config: PUBLIC,
     schema: { tags, summary: 'JWKS of every key that signed tree heads, rotated ones included', response: { 200: Jwks, ...problemResponses } },
   }, async () => ctx.ledgerService.jwks());
+
+  app.post('/ledger/keys/rotate', {
+    config: { access: { allow: ['operator'] } },
+    schema: { tags, summary: 'Rotate the tree-head signing key; the old key is retired and stays published so the heads it signed keep verifying', response: { 201: RotatedKey, ...problemResponses } },
+  }, async (req, reply) => reply.code(201).send(await ctx.ledgerService.rotateHeadKey(actor(req))));
 
   app.get('/ledger/checks/database', {
     config: { access: { allow: ['operator'] } },

@@ -47,6 +47,11 @@ export const Jwks = Type.Object({
   })),
 });
 
+export const RotatedKey = Type.Object({
+  keyId: Type.String(), status: Type.String(), createdAt: Type.String(),
+  retired: Type.Array(Type.String(), { description: 'Key ids that were active and are now retired (still in GET /ledger/keys)' }),
+});
+
 const Problem = Type.Object({
   kind: Type.String(), entryId: Type.Integer(), leafIndex: Nullable(Type.Integer()), resourceType: Type.String(),
   resourceId: Type.String(), eventType: Type.String(), expected: Type.Optional(Type.String()), found: Type.Optional(Type.String()),

@@ -1,3 +1,5 @@
+import type { Actor } from '../auth/principal.js';
+import { recordWrite } from '../audit-trail/audit-trail.repository.js';
 import type { LedgerConfig } from '../config/config.js';
 import type { Db } from '../db/database.js';
 import { AppError, invalidField, notFound } from '../errors.js';
@@ -33,7 +35,7 @@ export class LedgerService {
   readonly integrator: LedgerIntegrator;
 
   constructor(private readonly db: Db, private readonly keys: TreeHeadKeys, readonly bodies: LedgerBodies,
-    config: LedgerConfig, now: () => Date) {
+    config: LedgerConfig, private readonly now: () => Date) {
     this.integrator = new LedgerIntegrator(db, keys, config, now);
   }
 
@@ -100,6 +102,17 @@ export class LedgerService {
     await this.assertIntegrated(second, '/query/second');
     const nodes = await repo.fetchNodes(this.db, planConsistency(first, second));
     return consistencyProofToJson(first, second, buildConsistencyProof(first, second, nodes));
+  }
+
+  /** Rotates the tree-head signing key: key.rotated in the ledger and an audit line, in one transaction. */
+  async rotateHeadKey(actor: Actor): Promise<{ keyId: string; status: string; createdAt: string; retired: string[] }> {
+    const before = (await this.keys.jwks()).keys.filter((k) => k.status === 'active').map((k) => k.kid);
+    const key = await this.db.transaction().execute(async (trx) => {
+      const k = await this.keys.rotate(trx, actor);
+      await recordWrite(trx, actor, { action: 'ledger.key.rotate', resourceType: 'key', resourceId: k.id }, this.now());
+      return k;
+    });
+    return { keyId: key.id, status: key.status, createdAt: key.createdAt.toISOString(), retired: before };
   }
 
   jwks(): Promise<{ keys: LedgerJwk[] }> {

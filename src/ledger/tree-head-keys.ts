@@ -1,6 +1,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
-import type { ActiveKey, KeyStore } from '../keys/key-store.js';
+import type { Actor } from '../auth/principal.js';
+import type { Executor } from '../db/database.js';
+import type { ActiveKey, KeyStore, SigningKey } from '../keys/key-store.js';
 import { signTreeHead, type SignedTreeHead, type TreeHead } from './merkle/index.js';
 import type { HeadRow } from './ledger.repository.js';
 
@@ -20,6 +22,14 @@ export class TreeHeadKeys {
   /** Fetch (or create) the signing key before opening a transaction: the key store uses its own connection. */
   signingKey(): Promise<ActiveKey> {
     return this.keys.activeOrCreate(LEDGER_KEY_OWNER, LEDGER_KEY_PURPOSE);
+  }
+
+  /**
+   * A new head-signing key (logged as key.rotated in `trx`); the old one is retired, not deleted,
+   * so it stays in the JWKS and the heads it signed keep verifying.
+   */
+  rotate(trx: Executor, actor: Actor): Promise<SigningKey> {
+    return this.keys.rotate(LEDGER_KEY_OWNER, LEDGER_KEY_PURPOSE, trx, actor);
   }
 
   async sign(head: TreeHead, key: ActiveKey): Promise<SignedTreeHead> {

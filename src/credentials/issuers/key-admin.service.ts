@@ -5,12 +5,12 @@ import type { Db } from '../../db/database.js';
 import { conflict, forbidden, notFound } from '../../errors.js';
 import type { KeyStore } from '../../keys/key-store.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
-import { keyRevokedBody, keyRotatedBody } from '../ledger/event-bodies.js';
+import { keyRevokedBody } from '../ledger/event-bodies.js';
 import { CREDENTIAL_KEY_PURPOSE, type IssuerDirectory } from './issuer-directory.js';
 
 export interface KeyView { keyId: string; verificationMethod: string; status: string; createdAt: string; revokedAt: string | null; revocationReason: string | null }
 
-/** Rotation and revocation of issuer keys: audited, and logged to the ledger as key.rotated / key.revoked. */
+/** Rotation and revocation of issuer keys: audited, and logged to the ledger as key.rotated (by the key store) / key.revoked. */
 export class KeyAdminService {
   constructor(private readonly db: Db, private readonly keys: KeyStore, private readonly directory: IssuerDirectory,
     private readonly ledger: LedgerWriter, private readonly now: () => Date) {}
@@ -22,10 +22,9 @@ export class KeyAdminService {
     if (!issuer) throw notFound('institution', issuerRef);
     const at = this.now();
     const key = await this.db.transaction().execute(async (trx) => {
-      const k = await this.keys.rotate(issuer.ref, CREDENTIAL_KEY_PURPOSE, trx);
+      // The key store logs key.rotated (or key.created, for a first key) in this transaction.
+      const k = await this.keys.rotate(issuer.ref, CREDENTIAL_KEY_PURPOSE, trx, actor);
       await recordWrite(trx, actor, { action: 'key.rotate', resourceType: 'key', resourceId: k.id, institutionId: issuer.ref === 'bank' ? null : issuer.ref }, at);
-      await this.ledger.append(trx, { eventType: 'key.rotated', actor, learnerId: null, resourceType: 'key', resourceId: k.id,
-        body: keyRotatedBody(k), at });
       return k;
     });
     this.directory.forgetSigningKeys();

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Actor } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { formatAudit, parseSelector, runAudit, runInclusion } from './audit-run.js';
 import { exportLedger } from './ledger-export.js';
@@ -6,8 +7,16 @@ import { sourceOf } from './ledger-source.js';
 
 type WithContext = <T>(fn: (ctx: AppContext) => Promise<T>) => Promise<T>;
 
-/** `ledger:integrate`, `ledger:verify-db`, `ledger:export`, `audit`, `audit:inclusion`. */
+const CLI_ACTOR: Actor = { principal: { kind: 'operator', clientId: 'cli', scopes: ['*'] }, requestId: `cli-${process.pid}` };
+
+/** `ledger:integrate`, `ledger:verify-db`, `ledger:export`, `ledger:rotate-key`, `audit`, `audit:inclusion`. */
 export function registerLedgerCommands(program: Command, withContext: WithContext): void {
+  program.command('ledger:rotate-key').description('Rotate the tree-head signing key (the old key stays published, so old heads still verify)')
+    .action(async () => {
+      const r = await withContext((ctx) => ctx.ledgerService.rotateHeadKey(CLI_ACTOR));
+      console.log(`New tree-head key ${r.keyId}; retired ${r.retired.join(', ') || 'none'} (still published at /ledger/keys)`);
+    });
+
   program.command('ledger:integrate').description('Integrate committed ledger entries into the Merkle tree and sign a tree head')
     .action(async () => {
       const r = await withContext((ctx) => ctx.ledgerService.integrate());
