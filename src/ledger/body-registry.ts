@@ -21,6 +21,20 @@ export interface LedgerReference {
 }
 
 /**
+ * A table whose rows name no entry id but must each have an entry about them (found by resource
+ * type and id, e.g. every credentials row a `credential.issued` entry); `when` limits it to rows
+ * with a column equal to a value (a revoked credential must have its `credential.revoked`).
+ */
+export interface ResourceReference {
+  table: string;
+  idColumn: string;
+  key: string[];
+  resourceType: string;
+  eventType: string;
+  when?: { column: string; equals: string };
+}
+
+/**
  * Each domain registers how to rebuild its event bodies, so the operator's database check can
  * recompute every entry's `bodyDigest` from the rows as they are NOW and name the rows that no
  * longer match what was logged.
@@ -40,6 +54,17 @@ export class LedgerBodies {
 
   references(): readonly LedgerReference[] {
     return this.#references;
+  }
+
+  readonly #resourceReferences: ResourceReference[] = [];
+
+  /** Rows that are found to be logged by looking their entry up (no entry id column). */
+  registerResourceReference(ref: ResourceReference): void {
+    this.#resourceReferences.push(ref);
+  }
+
+  resourceReferences(): readonly ResourceReference[] {
+    return this.#resourceReferences;
   }
 
   register(resourceType: string, rebuild: BodyRebuilder): void {

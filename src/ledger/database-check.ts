@@ -67,6 +67,12 @@ export async function checkDatabase(db: Db, bodies: LedgerBodies, opts: { batchS
       add({ kind: 'entry-missing', entryId: row.entryId, leafIndex: null, resourceType: ref.table, resourceId: row.key, eventType: '' });
     }
   }
+  for (const ref of bodies.resourceReferences()) {
+    for (const key of await repo.rowsWithoutResourceEntry(db, ref, maxProblems)) {
+      // No entry id to name: the row was found by its resource, and its entry is gone.
+      add({ kind: 'entry-missing', entryId: 0, leafIndex: null, resourceType: ref.table, resourceId: key, eventType: ref.eventType });
+    }
+  }
   report.problems.sort((a, b) => a.entryId - b.entryId);
   report.ok = report.problemCount === 0;
   report.seconds = (Date.now() - started) / 1000;

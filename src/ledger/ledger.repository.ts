@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
-import type { LedgerReference } from './body-registry.js';
+import type { LedgerReference, ResourceReference } from './body-registry.js';
 import { nodeKey, type NodeRef, type StoredNode } from './merkle/index.js';
 
 /** What the integrator and the public routes read of an entry; `learner_id` never leaves the service. */
@@ -143,7 +143,20 @@ export async function rowsWithMissingEntry(db: Executor, ref: LedgerReference, l
   const { rows } = await sql<{ entry_id: string | number; key: string }>`
     select ${sql.ref(`t.${ref.column}`)} as entry_id, concat_ws(':', ${key}) as key
     from ${sql.table(ref.table)} as t
-    where not exists (select 1 from ledger_entries e where e.id = ${sql.ref(`t.${ref.column}`)})
+    where ${sql.ref(`t.${ref.column}`)} is not null
+      and not exists (select 1 from ledger_entries e where e.id = ${sql.ref(`t.${ref.column}`)})
     order by ${sql.ref(`t.${ref.column}`)} limit ${limit}`.execute(db);
   return rows.map((r) => ({ entryId: Number(r.entry_id), key: r.key }));
+}
+
+/** Rows of a table that have no entry of the given resource and event type about them (anti-join on the resource index). */
+export async function rowsWithoutResourceEntry(db: Executor, ref: ResourceReference, limit: number): Promise<string[]> {
+  const key = sql.join(ref.key.map((c) => sql`${sql.ref(`t.${c}`)}::text`), sql`, `);
+  const when = ref.when ? sql`${sql.ref(`t.${ref.when.column}`)}::text = ${ref.when.equals} and` : sql``;
+  const { rows } = await sql<{ key: string }>`
+    select concat_ws(':', ${key}) as key from ${sql.table(ref.table)} as t
+    where ${when} not exists (select 1 from ledger_entries e where e.resource_type = ${ref.resourceType}
+      and e.resource_id = ${sql.ref(`t.${ref.idColumn}`)}::text and e.event_type = ${ref.eventType})
+    limit ${limit}`.execute(db);
+  return rows.map((r) => r.key);
 }

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createInstitution, issueVc, operatorToken, type TestInstitution } from '../helpers/factories.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+let inst: TestInstitution;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  inst = await createInstitution(t.app, await operatorToken(t.app));
+});
+afterAll(async () => t.close());
+
+const deleteEntry = (resourceId: string, eventType: string) => t.ctx.db.deleteFrom('ledger_entries')
+  .where('resource_type', '=', 'credential').where('resource_id', '=', resourceId).where('event_type', '=', eventType).execute();
+
+const missing = async () => (await t.ctx.ledgerService.checkDatabase()).problems
+  .filter((p) => p.kind === 'entry-missing').map((p) => [p.resourceType, p.resourceId, p.eventType]);
+
+describe('the database check notices deleted entries of rows that keep no entry id', () => {
+  it('names a credential whose credential.issued entry, or the entry of its revocation, is gone', async () => {
+    const kept = await issueVc(t.app, inst);
+    const issuedGone = await issueVc(t.app, inst);
+    const revokedGone = await issueVc(t.app, inst);
+    const rev = await t.app.inject({ method: 'POST', url: `/credentials/${revokedGone.id}/status`, headers: bearer(inst.token), payload: { action: 'revoke', reason: 'test' } });
+    expect(rev.statusCode).toBe(200);
+    expect(await missing()).toEqual([]);
+
+    await deleteEntry(issuedGone.id, 'credential.issued');
+    await deleteEntry(revokedGone.id, 'credential.revoked');
+    const found = await missing();
+    expect(found).toHaveLength(2);
+    expect(found).toEqual(expect.arrayContaining([
+      ['credentials', issuedGone.id, 'credential.issued'], ['credentials', revokedGone.id, 'credential.revoked'],
+    ]));
+    expect(found.some(([, id]) => id === kept.id)).toBe(false);
+  });
+
+  it('registers recognised credits by their grant and revocation entry ids, ignoring credits never revoked', () => {
+    const refs = t.ctx.ledgerBodies.references().filter((r) => r.table === 'recognised_credits').map((r) => r.column);
+    expect(refs.sort()).toEqual(['granted_entry_id', 'revoked_entry_id']);
+  });
+});
