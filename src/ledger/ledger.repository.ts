@@ -99,6 +99,14 @@ export function firstEntryForResource(db: Executor, resourceType: string, resour
     .where('resource_type', '=', resourceType).where('resource_id', '=', resourceId).orderBy('id').limit(1).executeTakeFirst();
 }
 
+/** The first entry of each resource, one query for a page of resources. */
+export async function firstEntriesForResources(db: Executor, resourceType: string, resourceIds: readonly string[]) {
+  if (resourceIds.length === 0) return [];
+  return db.selectFrom('ledger_entries').distinctOn('resource_id').select(['resource_id', 'id', 'leaf_index'])
+    .where('resource_type', '=', resourceType).where('resource_id', 'in', [...resourceIds])
+    .orderBy('resource_id').orderBy('id').execute();
+}
+
 /** Entries after `afterId` with what the body registry needs, for the database check. */
 export function entriesForCheck(db: Executor, afterId: number, limit: number) {
   return db.selectFrom('ledger_entries')

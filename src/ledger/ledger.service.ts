@@ -73,6 +73,12 @@ export class LedgerService {
     return row && { entryId: row.id, leafIndex: row.leaf_index };
   }
 
+  /** The first entry of each of several resources (e.g. their credential.issued), by resource id. */
+  async entriesFor(resourceType: string, resourceIds: readonly string[]): Promise<Map<string, EntryReference>> {
+    const rows = await repo.firstEntriesForResources(this.db, resourceType, resourceIds);
+    return new Map(rows.map((r) => [r.resource_id, { entryId: Number(r.id), leafIndex: r.leaf_index === null ? null : Number(r.leaf_index) }]));
+  }
+
   /** Inclusion proof of an entry in the latest signed head; undefined while the entry awaits integration or signing. */
   async inclusionFor(entryId: number): Promise<InclusionAnswer | undefined> {
     const row = await repo.entryById(this.db, entryId);
