@@ -89,13 +89,24 @@ export const credentialRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => 
     schema: { tags: ['credentials'], summary: 'Credentials issued to a learner (the learner, operators, institutions with records:read)', params: IdParams,
       response: { 200: Type.Object({ items: Type.Array(Type.Object({
         id: Type.String(), issuer: Type.String(), kind: Type.String(), format: Type.String(), status: Type.String(),
-        issuedAt: Type.String(), verifyUrl: Type.String(), verifiableCredential: SignedCredentialSchema })) }), ...problemResponses } },
-  }, async (req) => ({
-    items: (await c.issuance.forLearner(req.params.id)).map((r) => ({
-      id: r.id, issuer: r.issuer_did, kind: r.kind, format: r.format, status: r.status, issuedAt: r.issued_at.toISOString(),
-      verifyUrl: `${ctx.config.publicUrl}/verify/${r.id}`, verifiableCredential: signedForm(r),
-    })),
-  }));
+        issuedAt: Type.String(), verifyUrl: Type.String(), verifiableCredential: SignedCredentialSchema,
+        ledger: Type.Union([Type.Null(), Type.Object({ entryId: Type.Integer(), leafIndex: Type.Union([Type.Integer(), Type.Null()]), inclusionProof: Type.String() })], {
+          description: 'The credential.issued ledger entry and where to get its inclusion proof' }),
+      })) }), ...problemResponses } },
+  }, async (req) => {
+    const rows = await c.issuance.forLearner(req.params.id);
+    const entries = await ctx.ledgerService.entriesFor('credential', rows.map((r) => r.id));
+    return {
+      items: rows.map((r) => {
+        const e = entries.get(r.id);
+        return {
+          id: r.id, issuer: r.issuer_did, kind: r.kind, format: r.format, status: r.status, issuedAt: r.issued_at.toISOString(),
+          verifyUrl: `${ctx.config.publicUrl}/verify/${r.id}`, verifiableCredential: signedForm(r),
+          ledger: e ? { ...e, inclusionProof: `${ctx.config.publicUrl}/ledger/proofs/inclusion?entryId=${e.entryId}` } : null,
+        };
+      }),
+    };
+  });
 
   app.get('/status-lists/:id', {
     config: { access: { allow: ['public'] } },
