@@ -32,7 +32,8 @@ export const EquivalentsResponse = Type.Object({
     framework: Type.String(), version: Type.String(), level: Type.Integer(), status: Type.String(),
     via: Type.String(), hops: Type.Array(Hop), note: Type.String(),
   }))),
-  reason: Type.Optional(Type.String({ description: '"no published mapping": the service never guesses a level' })),
+  reason: Type.Optional(Type.String({ description: '"no published mapping": the service never guesses a level, nor chains two mappings' })),
+  detail: Type.Optional(Type.String()),
   studies: Type.Optional(Type.Array(Type.Object({ frameworks: Type.Array(Type.String()), status: Type.String(), source: Source, note: Type.String() }))),
 });
 

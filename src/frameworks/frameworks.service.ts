@@ -50,6 +50,14 @@ export class FrameworkService {
     return find(await this.refresh());
   }
 
+  /**
+   * The snapshot, re-read first when it lacks something `covers` asks for (loaded through another
+   * instance) and the last re-read is older than the miss interval.
+   */
+  async snapshotCovering(covers: (s: FrameworkSnapshot) => boolean): Promise<FrameworkSnapshot> {
+    return (await this.lookup((s) => (covers(s) ? s : undefined))) ?? this.snapshot();
+  }
+
   /** Loads every file of a directory (default: the bundled data). Same key + same content is a no-op. */
   async loadDirectory(dir: string, actor: Actor): Promise<LoadSummary> {
     let files: LoadedFile[];

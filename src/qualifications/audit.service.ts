@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/principal.js';
+import type { RecordReference } from '../records/reference-data.js';
 import type { CatalogueItem } from '../catalogue/catalogue.types.js';
 import type { Db, Executor } from '../db/database.js';
 import { invalidField } from '../errors.js';
@@ -53,13 +54,14 @@ export class QualificationAuditService {
     const achievements = assemble(await achievementsOf(db, learnerId), await versionsOf(db, learnerId));
     const awardingId = await inputs.institutionIdBySlug(db, pv.awardingInstitution);
     const recognised = awardingId ? await inputs.recognisedCreditsOf(db, learnerId, awardingId, pv.programmeId) : [];
-    const cands = await this.candidateSet(db, pv);
+    const ref = await this.records.service.reference();
+    const cands = await this.candidateSet(db, pv, ref);
     const catalogue = new Map([...cands.items, ...await this.cache.catalogue(db, [
       ...achievements.flatMap((a) => (a.current.catalogueItemId ? [a.current.catalogueItemId] : [])),
       ...recognised.flatMap((r) => (r.targetItemId ? [r.targetItemId] : [])), ...hypotheticals.map((h) => h.catalogueItemId)])]);
     const slugIds = [...achievements.map((a) => a.institutionId), ...[...catalogue.values()].map((i) => i.institutionId), ...recognised.flatMap((r) => r.sourceInstitutionIds)];
     const slugs = new Map([...cands.slugs, ...await inputs.slugsOf(db, slugIds.filter((id) => !cands.slugs.has(id)))]);
-    const c = this.context(pv, catalogue, slugs);
+    const c = this.context(pv, catalogue, slugs, ref);
     const replaced = replacedBy(recognised);
     const built = achievements.map((a) => replaced.get(a.id) ?? achievementItem(c, a));
     const byId = new Map(achievements.map((a) => [a.id, a]));
@@ -71,18 +73,17 @@ export class QualificationAuditService {
     return toAuditView({ learnerId, digest: pv.digest, result, items: [...items, ...extra], excluded: built.filter(isExcluded), candidates: cands.byRef });
   }
 
-  private context(pv: ProgrammeVersion, catalogue: Map<string, CatalogueItem>, slugs: Map<string, string>): RecordContext {
-    const ref = this.records.service.ref;
+  private context(pv: ProgrammeVersion, catalogue: Map<string, CatalogueItem>, slugs: Map<string, string>, ref: RecordReference): RecordContext {
     return { programme: pv.programme, mapping: pv.mapping, catalogue, slugs, gradingScheme: (id) => ref.gradingScheme(id), creditSystem: (id) => ref.creditSystem(id).system };
   }
 
   /** Current catalogue items in the programme's credit system that its mapping admits; cached per version. */
-  private candidateSet(db: Executor, pv: ProgrammeVersion): Promise<CandidateSet> {
+  private candidateSet(db: Executor, pv: ProgrammeVersion, ref: RecordReference): Promise<CandidateSet> {
     return this.cache.candidates(`${pv.programmeId}@${pv.version}:${pv.digest}`, async () => {
       const ids = await inputs.candidateIds(db, pv.programme.creditSystem, undefined, CANDIDATE_LIMIT);
       const items = await this.cache.catalogue(db, ids);
       const slugs = await inputs.slugsOf(db, [...items.values()].map((i) => i.institutionId));
-      return { ...this.candidates(this.context(pv, items, slugs), new Set(ids)), items, slugs };
+      return { ...this.candidates(this.context(pv, items, slugs, ref), new Set(ids)), items, slugs };
     });
   }
 

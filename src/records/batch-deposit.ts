@@ -6,6 +6,7 @@ import type { NdjsonLine } from '../http/ndjson.js';
 import { learnersExist } from '../learners/learners.repository.js';
 import { catalogueItems } from './catalogue-lookup.repository.js';
 import { checkContent } from './deposit-rules.js';
+import { referenceNeeds } from './reference-data.js';
 import { writeDeposits, type CheckedDeposit } from './deposit-writer.js';
 import { BatchLine } from './records.schemas.js';
 import { latestToday, type RecordsService } from './records.service.js';
@@ -67,11 +68,12 @@ async function prepareChunk(svc: RecordsService, raws: RawLine[], actor: Actor, 
   };
   const byInstitution = new Map<string, { line: number; d: CheckedDeposit }[]>();
   const today = latestToday(svc.now());
+  const ref = await svc.reference(referenceNeeds(parsed.map(({ l }) => l), [...items.values()]));
   for (const { raw, l } of parsed) {
     try {
       const institutionId = await depositorOf(l.institutionId ?? defaultInstitution);
       const learnerId = await learnerOf(svc, l, known);
-      const content = checkContent(l, { depositorId: institutionId, item: l.catalogueItemId ? items.get(l.catalogueItemId) : undefined, ref: svc.ref, today, at: '' });
+      const content = checkContent(l, { depositorId: institutionId, item: l.catalogueItemId ? items.get(l.catalogueItemId) : undefined, ref, today, at: '' });
       const list = byInstitution.get(institutionId) ?? [];
       list.push({ line: raw.line, d: { learnerId, institutionId, externalId: l.externalId, content } });
       byInstitution.set(institutionId, list);

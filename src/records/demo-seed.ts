@@ -42,7 +42,7 @@ export async function seedRecords(ctx: AppContext, state: DemoState, actor: Acto
   const today = latestToday(ctx.clock.now());
   let n = 0;
   const put = async (learnerKey: string, institutionKey: string, item: CatalogueItem, term: string) => {
-    const scheme = svc.ref.gradingScheme(item.gradingSchemeId);
+    const scheme = (await svc.reference()).gradingScheme(item.gradingSchemeId);
     const completedOn = completionDate(item, today);
     if (!scheme || !completedOn) return;
     const input: DepositInput = {

@@ -56,6 +56,16 @@ function learningContent(input: ContentInput, l: NonCatalogueLearning, c: RuleCo
   if (l.creditSystemId !== undefined && !c.ref.creditSystem(l.creditSystemId).known) {
     throw invalidField(`${at}/creditSystemId`, 'unknown_credit_system', `credit system ${l.creditSystemId} is not known`);
   }
+  if (l.level !== undefined) {
+    const { frameworkId, frameworkVersion, level } = l.level;
+    const problem = c.ref.levelProblem(frameworkId, frameworkVersion, level);
+    if (problem === 'unknown_framework') throw invalidField(`${at}/level/frameworkId`, 'unknown_framework', `framework ${frameworkId} is not loaded`);
+    if (problem === 'unknown_framework_version') throw invalidField(`${at}/level/frameworkVersion`, 'unknown_framework_version', `framework ${frameworkId} has no loaded version ${frameworkVersion}`);
+    if (problem === 'unknown_level') throw invalidField(`${at}/level/level`, 'unknown_level', `${frameworkId} ${frameworkVersion} has no level ${level}`);
+  }
+  if (l.iscedCode !== undefined && !c.ref.iscedCodeKnown(l.iscedCode)) {
+    throw invalidField(`${at}/iscedCode`, 'unknown_isced_code', `${l.iscedCode} is not an ISCED-F 2013 field code`);
+  }
   if (l.gradingSchemeId !== undefined) gradeResult(l.gradingSchemeId, input.result, c);
   else if (input.result !== undefined) throw invalidField(`${at}/gradingSchemeId`, 'grading_scheme_required', 'a result needs learning.gradingSchemeId');
   const credits = creditsOf(input.credits, c.at);

@@ -11,6 +11,7 @@ import { CatalogueItemCache } from './catalogue-item-cache.js';
 import { catalogueItems } from './catalogue-lookup.repository.js';
 import { microMajorProgress, type MicroMajorProgress } from './micro-majors.js';
 import { viewOf, visible, type RecordView } from './record-access.js';
+import type { RecordReference } from './reference-data.js';
 import type { RecordsService } from './records.service.js';
 import type { Achievement } from './records.types.js';
 import { buildTranscript, type Transcript } from './transcript.js';
@@ -54,12 +55,13 @@ export class RecordReader {
     const db = this.records.db;
     const achievements = await this.visibleAchievements(db, learnerId, view);
     // Only current versions' items are shown; item versions are immutable, so they come from the cache.
-    const [items, institutions] = await Promise.all([
+    const [items, institutions, ref] = await Promise.all([
       this.itemCache.get(db, achievements.flatMap((a) => (a.current.catalogueItemId ? [a.current.catalogueItemId] : []))),
       this.institutionsOf(achievements),
+      this.records.reference(),
     ]);
     return buildTranscript({
-      learnerId, achievements, items, ref: this.records.ref, homeCreditSystem: this.homeCreditSystem,
+      learnerId, achievements, items, ref, homeCreditSystem: this.homeCreditSystem,
       institutions: new Map([...institutions].map(([id, i]) => [id, i.name])),
     });
   }
@@ -92,13 +94,14 @@ export class RecordReader {
   async microMajors(learnerId: string, actor: Actor): Promise<MicroMajorProgress[]> {
     await this.viewFor(learnerId, actor);
     const { achievements, items } = await this.visibleRecord(this.records.db, learnerId, { kind: 'all' });
-    const held = achievements.filter((a) => a.status === 'active' && this.passed(a, items));
+    const ref = await this.records.reference();
+    const held = achievements.filter((a) => a.status === 'active' && this.passed(a, items, ref));
     return microMajorProgress(this.records.db, held, items);
   }
 
-  private passed(a: Achievement, items: Map<string, CatalogueItem>): boolean {
+  private passed(a: Achievement, items: Map<string, CatalogueItem>, ref: RecordReference): boolean {
     const item = a.current.catalogueItemId ? items.get(a.current.catalogueItemId) : undefined;
-    const scheme = item ? this.records.ref.gradingScheme(item.gradingSchemeId) : undefined;
+    const scheme = item ? ref.gradingScheme(item.gradingSchemeId) : undefined;
     return item !== undefined && scheme !== undefined && a.current.result !== null && isPassing(scheme, a.current.result);
   }
 

@@ -1,17 +1,16 @@
 import type { Db } from '../db/database.js';
-import { loadFrameworkFiles } from '../frameworks/framework-files.js';
+import type { FrameworkService } from '../frameworks/frameworks.service.js';
 import type { InstitutionService } from '../institutions/institutions.service.js';
 import { deriveKey } from '../keys/envelope.js';
 import type { LearnerService } from '../learners/learners.service.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
 import { ShareService } from '../sharing/shares.service.js';
 import { RecordReader } from './record-reader.js';
-import { recordReference } from './reference-data.js';
 import type { RevocationHandler } from './records.types.js';
 import { RecordsService } from './records.service.js';
 
 export interface RecordsDeps {
-  db: Db; ledger: LedgerWriter; learners: LearnerService; institutions: InstitutionService;
+  db: Db; frameworks: FrameworkService; ledger: LedgerWriter; learners: LearnerService; institutions: InstitutionService;
   keyEncryptionKey: Buffer; publicUrl: string; homeCreditSystem: string; now: () => Date;
 }
 
@@ -22,9 +21,8 @@ export class RecordsModule {
   readonly shares: ShareService;
 
   constructor(d: RecordsDeps) {
-    // Framework data is read once per context; the catalogue's frameworks service can replace it.
-    const ref = recordReference(loadFrameworkFiles());
-    this.service = new RecordsService(d.db, d.ledger, d.learners, d.institutions, ref, d.now);
+    // Framework data comes from the database (what operators loaded), through the frameworks service's snapshot.
+    this.service = new RecordsService(d.db, d.ledger, d.learners, d.institutions, d.frameworks, d.now);
     this.reader = new RecordReader(this.service, d.institutions, d.homeCreditSystem);
     this.shares = new ShareService(d.db, this.reader, deriveKey(d.keyEncryptionKey, 'share-access-ip'), d.publicUrl, d.now);
   }

@@ -14,7 +14,9 @@ import { catalogueItems } from './catalogue-lookup.repository.js';
 import { checkContent } from './deposit-rules.js';
 import { appendVersion, writeDeposits } from './deposit-writer.js';
 import { viewOf, visible } from './record-access.js';
-import type { RecordReference } from './reference-data.js';
+import type { FrameworkService } from '../frameworks/frameworks.service.js';
+import type { FrameworkSnapshot } from '../frameworks/framework-snapshot.service.js';
+import { covers, recordReference, referenceNeeds, type RecordReference, type ReferenceNeeds } from './reference-data.js';
 import type { Achievement, CorrectionInput, DepositInput, RevocationHandler } from './records.types.js';
 
 export interface Written { achievement: Achievement; created: boolean }
@@ -25,9 +27,20 @@ export const latestToday = (now: Date) => new Date(now.getTime() + 14 * 3600_000
 /** The learner's record: deposits, corrections and revocations, all append-only and ledgered. */
 export class RecordsService {
   private readonly revokedHandlers: RevocationHandler[] = [];
+  #ref: { snapshot: FrameworkSnapshot; ref: RecordReference } | undefined;
 
   constructor(readonly db: Db, readonly ledger: LedgerWriter, readonly learners: LearnerService,
-    private readonly institutions: InstitutionService, readonly ref: RecordReference, readonly now: () => Date) {}
+    private readonly institutions: InstitutionService, private readonly frameworks: FrameworkService, readonly now: () => Date) {}
+
+  /**
+   * The framework data as loaded in the database (the framework service's snapshot, replaced when
+   * an operator loads frameworks), re-read when `needs` names something it does not hold yet.
+   */
+  async reference(needs?: ReferenceNeeds): Promise<RecordReference> {
+    const snapshot = needs ? await this.frameworks.snapshotCovering((s) => covers(s, needs)) : await this.frameworks.snapshot();
+    if (this.#ref?.snapshot !== snapshot) this.#ref = { snapshot, ref: recordReference(snapshot) };
+    return this.#ref.ref;
+  }
 
   /** Registers a reaction to revocations (recognition, credentials); runs inside the revocation's transaction. */
   onRevoked(handler: RevocationHandler): void {
@@ -50,7 +63,8 @@ export class RecordsService {
     const institutionId = await this.depositorFor(actor.principal, input.institutionId, '/body/institutionId');
     if (!(await this.learners.exists(learnerId))) throw notFound('learner', learnerId);
     const item = input.catalogueItemId ? (await catalogueItems(this.db, [input.catalogueItemId])).get(input.catalogueItemId) : undefined;
-    const content = checkContent(input, { depositorId: institutionId, item, ref: this.ref, today: latestToday(this.now()), at: '/body' });
+    const ref = await this.reference(referenceNeeds([input], item ? [item] : []));
+    const content = checkContent(input, { depositorId: institutionId, item, ref, today: latestToday(this.now()), at: '/body' });
     const [outcome] = await this.db.transaction().execute((trx) =>
       writeDeposits(trx, this.ledger, actor, institutionId, [{ learnerId, institutionId, externalId: input.externalId, content }], this.now()));
     if (outcome!.kind === 'conflict') {
@@ -77,7 +91,8 @@ export class RecordsService {
   async correct(id: string, input: CorrectionInput, actor: Actor): Promise<Written> {
     const row = await this.owned(id, actor);
     const item = input.catalogueItemId ? (await catalogueItems(this.db, [input.catalogueItemId])).get(input.catalogueItemId) : undefined;
-    const content = checkContent(input, { depositorId: row.institution_id, item, ref: this.ref, today: latestToday(this.now()), at: '/body' });
+    const ref = await this.reference(referenceNeeds([input], item ? [item] : []));
+    const content = checkContent(input, { depositorId: row.institution_id, item, ref, today: latestToday(this.now()), at: '/body' });
     const created = await this.db.transaction().execute(async (trx) => {
       await repo.lockAchievement(trx, row.learner_id, id);
       const versions = await repo.versionsOf(trx, row.learner_id, [id]);

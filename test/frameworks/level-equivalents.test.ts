@@ -26,16 +26,19 @@ describe('findEquivalents', () => {
     expect(r.found && r.equivalents.map((e) => [e.framework, e.level, e.hops[0]!.reversed])).toEqual([['a', 2, true]]);
   });
 
-  it('derives a two-hop equivalent only when both hops are official, and says so', () => {
+  it('never chains two published mappings through a third framework, even when both are official', () => {
     const official = [map(['a', 2], ['b', 3], 'official'), map(['b', 3], ['c', 4], 'official')];
     const r = findEquivalents({ frameworks, studies, mappings: official }, 'a', '1', 2);
-    const derived = r.found ? r.equivalents.find((e) => e.framework === 'c') : undefined;
-    expect(derived?.via).toBe('derived');
-    expect(derived?.hops).toHaveLength(2);
-    expect(derived?.note).toMatch(/not itself published/);
-    const mixed = [map(['a', 2], ['b', 3], 'official'), map(['b', 3], ['c', 4], 'provisional')];
-    const r2 = findEquivalents({ frameworks, studies, mappings: mixed }, 'a', '1', 2);
-    expect(r2.found && r2.equivalents.map((e) => e.framework)).toEqual(['b']);
+    expect(r.found && r.equivalents.map((e) => [e.framework, e.level, e.via, e.hops.length])).toEqual([['b', 3, 'direct', 1]]);
+    const onlyChain = findEquivalents({ frameworks, studies, mappings: official }, 'c', '1', 4);
+    expect(onlyChain.found && onlyChain.equivalents.map((e) => e.framework)).toEqual(['b']);
+    const r2 = findEquivalents({ frameworks, studies, mappings: [map(['a', 2], ['b', 3], 'official'), map(['b', 3], ['c', 4], 'official', 'one-way')] }, 'a', '1', 2);
+    expect(r2.found && r2.equivalents.some((e) => e.framework === 'c')).toBe(false);
+  });
+
+  it('names the published mapping each equivalent rests on', () => {
+    const r = findEquivalents({ frameworks, studies, mappings: [map(['a', 2], ['b', 3], 'official')] }, 'b', '1', 3);
+    expect(r.found && r.equivalents[0]!.hops[0]).toMatchObject({ status: 'official', reversed: true, source: { title: 'a-b' }, from: { framework: 'b', level: 3 }, to: { framework: 'a', level: 2 } });
   });
 
   it('keeps provisional direct mappings, labelled provisional', () => {
@@ -49,11 +52,13 @@ describe('findEquivalents', () => {
     expect(!r.found && r.studies.map((s) => s.source.title)).toEqual(['study']);
   });
 
-  it('throws on an unknown framework, version or level', () => {
-    const data = { frameworks, studies, mappings: [] };
-    expect(() => findEquivalents(data, 'zz', '1', 1)).toThrow(/unknown framework/);
-    expect(() => findEquivalents(data, 'a', '2', 1)).toThrow(/unknown framework/);
-    expect(() => findEquivalents(data, 'a', '1', 6)).toThrow(/no level 6/);
+  it('answers "unknown framework level" (never throws) for an unknown framework, version or level', () => {
+    const data = { frameworks, studies, mappings: [map(['a', 1], ['b', 1], 'official')] };
+    for (const [id, version, level, detail] of [['zz', '1', 1, /unknown framework zz/], ['a', '2', 1, /unknown framework a version 2/], ['a', '1', 6, /no level 6/], ['a', '1', 1.5, /no level 1.5/]] as const) {
+      const r = findEquivalents(data, id, version, level);
+      expect(r).toMatchObject({ found: false, reason: 'unknown framework level' });
+      expect(!r.found && r.reason === 'unknown framework level' && r.detail).toMatch(detail);
+    }
   });
 
   it('on the shipped data, finds SCQF 9 and 10 and AQF 7 for EQF 6, and nothing published for HKQF', () => {
