@@ -6,6 +6,10 @@ import { AppError, conflict } from '../errors.js';
 import './fastify-types.js';
 
 const ABANDONED_MS = 5 * 60_000;
+// A second request with a key still in progress waits this long for the first to finish and
+// replays its response; only past it does it answer 409 idempotency_in_progress.
+const IN_PROGRESS_WAIT_MS = 5_000;
+const POLL_MS = 25;
 const claimed = new WeakMap<FastifyRequest, { principal: string; key: string }>();
 
 function requestHash(req: FastifyRequest): string {
@@ -19,17 +23,25 @@ async function claim(db: Db, req: FastifyRequest, reply: FastifyReply, key: stri
     .values({ principal_id: principal, key, route: req.routeOptions.url ?? req.url, request_hash: hash, status_code: null, response: null })
     .onConflict((oc) => oc.columns(['principal_id', 'key']).doNothing()).returning('key').executeTakeFirst();
   if (inserted) return claimed.set(req, { principal, key });
-  const row = await db.selectFrom('idempotency_keys').select(['request_hash', 'status_code', 'response', 'created_at'])
-    .where('principal_id', '=', principal).where('key', '=', key).executeTakeFirstOrThrow();
-  if (row.request_hash !== hash) {
-    throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request', { errors: [{ pointer: '/headers/idempotency-key', message: 'reused with another body' }] });
+  const deadline = Date.now() + IN_PROGRESS_WAIT_MS;
+  for (;;) {
+    const row = await db.selectFrom('idempotency_keys').select(['request_hash', 'status_code', 'response', 'created_at'])
+      .where('principal_id', '=', principal).where('key', '=', key).executeTakeFirst();
+    // The first request failed with a 5xx (its claim is dropped): this one takes the key.
+    if (!row) return claim(db, req, reply, key);
+    if (row.request_hash !== hash) {
+      throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request', { errors: [{ pointer: '/headers/idempotency-key', message: 'reused with another body' }] });
+    }
+    if (row.status_code !== null) {
+      return reply.code(row.status_code).header('idempotent-replayed', 'true').type(contentTypeFor(row.status_code)).send(row.response);
+    }
+    if (Date.now() - row.created_at.getTime() >= ABANDONED_MS) {
+      await db.deleteFrom('idempotency_keys').where('principal_id', '=', principal).where('key', '=', key).execute();
+      return claim(db, req, reply, key);
+    }
+    if (Date.now() >= deadline) throw conflict('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry later');
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-  if (row.status_code === null) {
-    if (Date.now() - row.created_at.getTime() < ABANDONED_MS) throw conflict('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry later');
-    await db.deleteFrom('idempotency_keys').where('principal_id', '=', principal).where('key', '=', key).execute();
-    return claim(db, req, reply, key);
-  }
-  return reply.code(row.status_code).header('idempotent-replayed', 'true').type(contentTypeFor(row.status_code)).send(row.response);
 }
 
 const contentTypeFor = (status: number) => (status >= 400 ? 'application/problem+json' : 'application/json; charset=utf-8');
