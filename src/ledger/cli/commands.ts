@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Actor } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { formatAudit, parseSelector, runAudit, runInclusion } from './audit-run.js';
+import { checkDocumentEvents, exportFinder, httpFinder, readJson, recordExportEvents } from './document-check.js';
 import { exportLedger } from './ledger-export.js';
 import { sourceOf } from './ledger-source.js';
 
@@ -51,10 +52,21 @@ export function registerLedgerCommands(program: Command, withContext: WithContex
       if (!result.report.ok) process.exitCode = 1;
     });
 
-  program.command('audit:inclusion').description('Check that a credential or record event is in the log, against a verified signed head')
-    .requiredOption('--from <url>', 'base URL of the bank').option('--entry <id>', 'ledger entry id')
+  program.command('audit:inclusion').description('Check that a credential or record event is in the log, against a verified signed head; with --export, that every event of a learner\'s record export is, unaltered')
+    .requiredOption('--from <url-or-file>', 'base URL of the bank, or (with --export) a file from ledger:export').option('--entry <id>', 'ledger entry id')
     .option('--resource <type:id>', 'e.g. credential:<id> or achievement_version:<id>')
-    .action(async (o: { from: string; entry?: string; resource?: string }) => {
+    .option('--export <file>', 'a learner\'s record export (GET /learners/{id}/record/export)')
+    .action(async (o: { from: string; entry?: string; resource?: string; export?: string }) => {
+      if (o.export) {
+        const events = recordExportEvents(await readJson(o.export));
+        const finder = /^https?:\/\//.test(o.from) ? httpFinder(o.from) : exportFinder(o.from);
+        const { ok, results } = await checkDocumentEvents(events, finder);
+        for (const r of results) console.log(r.ok ? `OK      ${r.label}: entry ${r.entryId}, leaf ${r.leafIndex} of the signed tree of size ${r.treeSize}` : `FAILED  ${r.label}: entry ${r.entryId}: ${r.reason}`);
+        console.log(ok ? `OK: all ${results.length} events of the export are in the log, unaltered` : `FAILED: ${results.filter((r) => !r.ok).length} of ${results.length} events do not match the log`);
+        if (!ok) process.exitCode = 1;
+        return;
+      }
+      if (!/^https?:\/\//.test(o.from)) throw new Error('--entry and --resource need --from <url>');
       const run = await runInclusion(o.from, parseSelector(o));
       if (run.check.ok) {
         console.log(`OK: entry ${run.entry!.entryId} (${run.entry!.eventType}, leaf ${run.entry!.index}) is in the tree of size ${run.check.head.treeSize}`);
