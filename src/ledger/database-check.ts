@@ -41,7 +41,15 @@ type CheckRow = Awaited<ReturnType<typeof repo.entriesForCheck>>[number];
  * id order one batch at a time, and the leaf hash of every integrated entry. Reports rows whose
  * digest no longer matches the log: an UPDATE that bypassed the service.
  */
-export async function checkDatabase(db: Db, bodies: LedgerBodies, opts: { batchSize?: number; maxProblems?: number } = {}): Promise<DatabaseCheckReport> {
+export interface CheckOptions {
+  batchSize?: number;
+  maxProblems?: number;
+  /** Told the number of entries once, then after each batch how many it checked (the CLI's progress bar). */
+  onTotal?: (entries: number) => void;
+  onBatch?: (checked: number) => void;
+}
+
+export async function checkDatabase(db: Db, bodies: LedgerBodies, opts: CheckOptions = {}): Promise<DatabaseCheckReport> {
   const started = Date.now();
   const batchSize = opts.batchSize ?? 2000;
   const maxProblems = opts.maxProblems ?? 100;
@@ -50,9 +58,11 @@ export async function checkDatabase(db: Db, bodies: LedgerBodies, opts: { batchS
     report.problemCount += 1;
     if (report.problems.length < maxProblems) report.problems.push(p);
   };
+  if (opts.onTotal) opts.onTotal(await repo.countEntries(db));
   for (let afterId = 0; ;) {
     const batch = await repo.entriesForCheck(db, afterId, batchSize);
     if (batch.length === 0) break;
+    opts.onBatch?.(batch.length);
     afterId = batch[batch.length - 1]!.id;
     report.entriesChecked += batch.length;
     checkLeafHashes(batch, add);

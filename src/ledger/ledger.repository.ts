@@ -107,6 +107,11 @@ export async function firstEntriesForResources(db: Executor, resourceType: strin
     .orderBy('resource_id').orderBy('id').execute();
 }
 
+export async function countEntries(db: Executor): Promise<number> {
+  const row = await db.selectFrom('ledger_entries').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Entries after `afterId` with what the body registry needs, for the database check. */
 export function entriesForCheck(db: Executor, afterId: number, limit: number) {
   return db.selectFrom('ledger_entries')

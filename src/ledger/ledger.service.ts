@@ -5,7 +5,7 @@ import type { Db } from '../db/database.js';
 import { AppError, invalidField, notFound } from '../errors.js';
 import { encodeCursor, decodeCursor, type Page } from '../db/pagination.js';
 import type { LedgerBodies } from './body-registry.js';
-import { checkDatabase, type DatabaseCheckReport } from './database-check.js';
+import { checkDatabase, type CheckOptions, type DatabaseCheckReport } from './database-check.js';
 import { LedgerIntegrator, type HeadPolicy, type IntegrationResult } from './integrator.js';
 import * as repo from './ledger.repository.js';
 import {
@@ -125,7 +125,7 @@ export class LedgerService {
     return this.keys.jwks();
   }
 
-  checkDatabase(opts: { batchSize?: number; maxProblems?: number } = {}): Promise<DatabaseCheckReport> {
+  checkDatabase(opts: CheckOptions = {}): Promise<DatabaseCheckReport> {
     return checkDatabase(this.db, this.bodies, opts);
   }
 

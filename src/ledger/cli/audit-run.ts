@@ -2,6 +2,7 @@ import { auditLog, checkInclusion, type AuditEntry, type AuditReport, type Inclu
 import type { InclusionProofJson, SignedTreeHead } from '../merkle/index.js';
 import { resolverFromJwks } from '../tree-head-keys.js';
 import { fetchJson, type GetJson, type LedgerSource } from './ledger-source.js';
+import { counted, type Progress } from './progress.js';
 
 export interface TimedAudit {
   report: AuditReport;
@@ -10,10 +11,13 @@ export interface TimedAudit {
 }
 
 /** Download (or read) everything, recompute the tree, check every head: stop at the first inconsistency. */
-export async function runAudit(source: LedgerSource): Promise<TimedAudit> {
+export async function runAudit(source: LedgerSource, progress?: Progress): Promise<TimedAudit> {
   const started = performance.now();
   const [jwks, heads] = await Promise.all([source.jwks(), source.heads()]);
-  const report = await auditLog({ entries: source.entries(), heads, resolveKey: resolverFromJwks(jwks) });
+  progress?.setTotal(heads.reduce((max, h) => Math.max(max, h.treeSize), 0));
+  const entries = progress ? counted(source.entries(), progress) : source.entries();
+  const report = await auditLog({ entries, heads, resolveKey: resolverFromJwks(jwks) });
+  progress?.stop();
   const seconds = (performance.now() - started) / 1000;
   return { report, seconds, entriesPerSecond: seconds > 0 ? report.entriesChecked / seconds : 0 };
 }

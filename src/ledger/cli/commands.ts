@@ -5,6 +5,7 @@ import { formatAudit, parseSelector, runAudit, runInclusion } from './audit-run.
 import { checkDocumentEvents, exportFinder, httpFinder, readJson, recordExportEvents } from './document-check.js';
 import { exportLedger } from './ledger-export.js';
 import { sourceOf } from './ledger-source.js';
+import { progressBar } from './progress.js';
 
 type WithContext = <T>(fn: (ctx: AppContext) => Promise<T>) => Promise<T>;
 
@@ -26,7 +27,9 @@ export function registerLedgerCommands(program: Command, withContext: WithContex
 
   program.command('ledger:verify-db').description('Recompute every entry\'s body digest from the database rows; exit 1 if any row was changed')
     .option('--json', 'print the report as JSON').action(async (o: { json?: boolean }) => {
-      const report = await withContext((ctx) => ctx.ledgerService.checkDatabase());
+      const bar = progressBar('ledger:verify-db');
+      const report = await withContext((ctx) => ctx.ledgerService.checkDatabase({ onTotal: (n) => bar.setTotal(n), onBatch: (n) => bar.advance(n) }))
+        .finally(() => bar.stop());
       if (o.json) console.log(JSON.stringify(report, null, 2));
       else {
         console.log(`Checked ${report.entriesChecked} entries (${report.bodiesChecked} bodies rebuilt) in ${report.seconds.toFixed(2)} s`);
@@ -39,7 +42,7 @@ export function registerLedgerCommands(program: Command, withContext: WithContex
 
   program.command('ledger:export').argument('<file>', 'NDJSON file to write').description('Export the public ledger (keys, signed heads, entries) for an offline audit')
     .action(async (file: string) => {
-      const r = await withContext((ctx) => exportLedger(ctx.ledgerService, file));
+      const r = await withContext((ctx) => exportLedger(ctx.ledgerService, file, progressBar('ledger:export')));
       console.log(`Wrote ${r.entries} entries and ${r.heads} tree heads to ${file}`);
     });
 
@@ -47,7 +50,7 @@ export function registerLedgerCommands(program: Command, withContext: WithContex
     .requiredOption('--from <url-or-file>', 'base URL of a bank (e.g. http://localhost:3000) or a file from ledger:export')
     .action(async (o: { from: string }) => {
       const source = sourceOf(o.from);
-      const result = await runAudit(source);
+      const result = await runAudit(source, progressBar('audit'));
       for (const line of formatAudit(source.describe, result)) console.log(line);
       if (!result.report.ok) process.exitCode = 1;
     });

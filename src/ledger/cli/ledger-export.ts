@@ -1,12 +1,13 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { LedgerService } from '../ledger.service.js';
+import type { Progress } from './progress.js';
 
 /**
  * Writes the public ledger as NDJSON: one `export` line, the keys, the signed heads, then every
  * entry in index order, batch by batch. An auditor reads it with `audit --from FILE`.
  */
-export async function exportLedger(ledger: LedgerService, path: string): Promise<{ entries: number; heads: number }> {
+export async function exportLedger(ledger: LedgerService, path: string, progress?: Progress): Promise<{ entries: number; heads: number }> {
   const out = createWriteStream(path, 'utf8');
   const write = async (value: unknown) => {
     if (!out.write(`${JSON.stringify(value)}\n`)) await once(out, 'drain');
@@ -24,10 +25,13 @@ export async function exportLedger(ledger: LedgerService, path: string): Promise
   let entries = 0;
   for (let start = 0, treeSize = 1; start < treeSize; start += 1000) {
     const page = await ledger.entries(start, start + 1000);
+    if (page.treeSize !== treeSize) progress?.setTotal(page.treeSize);
     treeSize = page.treeSize;
     for (const entry of page.entries) await write({ type: 'entry', ...entry });
     entries += page.entries.length;
+    progress?.advance(page.entries.length);
   }
+  progress?.stop();
   out.end();
   await once(out, 'finish');
   return { entries, heads };
