@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { actor } from '../http/actor.js';
 import { IdParams, problemResponses } from '../http/schemas.js';
-import { Achievement, CorrectionBody, DepositBody, RevocationBody } from './records.schemas.js';
+import { Achievement, BatchLine, CorrectionBody, DepositBody, RevocationBody } from './records.schemas.js';
 import { ExportDocument, MicroMajorList, TranscriptDocument } from './transcript.schemas.js';
 
 const READERS = { allow: ['operator', 'institution', 'learner'] as const, scope: 'records:read' as const };
@@ -20,6 +20,17 @@ export const recordRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
     },
   }, async (req, reply) => {
     const { achievement, created } = await svc.deposit(req.params.id, req.body, actor(req));
+    return reply.code(created ? 201 : 200).send(achievement);
+  });
+
+  app.post('/achievements', {
+    config: { access: { allow: ['operator', 'institution'], scope: 'records:write' }, idempotent: true },
+    schema: {
+      tags: ['records'], summary: 'Deposit one achievement for a learner named by learnerId or by identity (the fields of a batch line)',
+      body: BatchLine, response: { 200: Achievement, 201: Achievement, ...problemResponses },
+    },
+  }, async (req, reply) => {
+    const { achievement, created } = await svc.depositFor(req.body, actor(req));
     return reply.code(created ? 201 : 200).send(achievement);
   });
 

@@ -5,7 +5,7 @@ import { recordWrite } from '../audit-trail/audit-trail.repository.js';
 import type { Db } from '../db/database.js';
 import { conflict, forbidden, invalidField, notFound } from '../errors.js';
 import type { InstitutionService } from '../institutions/institutions.service.js';
-import type { LearnerService } from '../learners/learners.service.js';
+import type { IdentityInput, LearnerService } from '../learners/learners.service.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
 import { contentHash, contentOf, versionValues } from './achievement-rows.js';
 import { assemble } from './achievement-view.js';
@@ -71,6 +71,22 @@ export class RecordsService {
       throw conflict('natural_key_conflict', `externalId ${input.externalId} already names a different achievement; send a correction to change it`, { achievementId: outcome!.achievementId });
     }
     return { achievement: await this.load(outcome!.achievementId), created: outcome!.kind === 'created' };
+  }
+
+  /** A deposit naming its learner in the body, by account id or by an identity that resolves to one (as a batch line does). */
+  async depositFor(input: DepositInput & { learnerId?: string; identity?: IdentityInput }, actor: Actor): Promise<Written> {
+    const { learnerId, identity, ...deposit } = input;
+    if ((learnerId === undefined) === (identity === undefined)) {
+      throw invalidField('/body/learnerId', 'learner_required', 'Give exactly one of learnerId or identity');
+    }
+    if (learnerId !== undefined) {
+      if (!(await this.learners.exists(learnerId))) throw invalidField('/body/learnerId', 'learner_not_found', `No learner ${learnerId}`);
+      return this.deposit(learnerId, deposit, actor);
+    }
+    this.learners.normalize(identity!, '/body/identity');
+    const found = await this.learners.findByIdentity(identity!);
+    if (!found) throw invalidField('/body/identity', 'learner_not_found', 'No learner has this identity');
+    return this.deposit(found.id, deposit, actor);
   }
 
   async get(id: string, actor: Actor): Promise<Achievement> {

@@ -57,6 +57,7 @@ const EXPECTED: Record<string, Kind[]> = {
   'POST /achievements/:id/corrections': OWNERS,
   'POST /achievements/:id/revocations': OWNERS,
   'POST /achievements/batches': STAFF,
+  'POST /achievements': STAFF,
   'GET /learners/:id/record': [...STAFF, 'ownLearner'],
   'GET /learners/:id/record/export': ['operator', 'ownLearner'],
   'GET /learners/:id/micro-majors': ['operator', 'ownLearner'],
