@@ -61,4 +61,5 @@ export const MicroMajorList = Type.Array(Type.Object({
   missing: Type.Array(Component),
   remaining: Type.Any(),
   explanation: Type.String(),
+  versionBasis: Type.Object({ startedOn: Type.String(), reason: Type.String() }),
 }));
