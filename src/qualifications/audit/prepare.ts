@@ -47,13 +47,16 @@ function decimalPlaces(programme: Programme, items: AuditItem[]): number {
 function exclusionOf(item: AuditItem, cutoff: string | undefined, hypothetical: boolean): UnusedItem | undefined {
   if (!item.passing) return { itemId: item.id, reason: 'failing-result', detail: `result ${item.result ?? 'not passing'} does not meet the minimum`, hypothetical };
   if (cutoff && item.date < cutoff) return { itemId: item.id, reason: 'too-old', detail: `earned ${item.date}, before ${cutoff}`, hypothetical };
-  if (item.credits.lte(0)) return { itemId: item.id, reason: 'not-eligible', detail: 'carries no credit', hypothetical };
+  // A 0-credit recognised grant (a recognised waiver) can still fill a required item or choice slot.
+  if (item.credits.lt(0) || (item.credits.isZero() && !item.viaRecognition)) return { itemId: item.id, reason: 'not-eligible', detail: 'carries no credit', hypothetical };
   return undefined;
 }
 
-function eligibleCategories(item: AuditItem, categories: PreparedCategory[]): number[] {
+function eligibleCategories(item: AuditItem, categories: PreparedCategory[], zeroCredit: boolean): number[] {
   const out: number[] = [];
   categories.forEach((c, i) => { if (c.req.acceptsAny || item.eligibleFor.includes(c.req.id)) out.push(i); });
+  // Adding 0 credits changes no category total, maximum or cap, so any category may hold it.
+  if (out.length === 0 && zeroCredit && categories.length > 0) return [0];
   return out;
 }
 
@@ -73,7 +76,7 @@ export function prepare(programme: Programme, items: AuditItem[], options: Audit
   for (const item of items) {
     const isHypothetical = hypothetical.has(item.id);
     const reason = exclusionOf(item, cutoff, isHypothetical);
-    const cats = eligibleCategories(item, categories);
+    const cats = eligibleCategories(item, categories, item.credits.isZero());
     if (reason) excluded.push(reason);
     else if (cats.length === 0) excluded.push({ itemId: item.id, reason: 'not-eligible', detail: 'no category of the programme accepts it', hypothetical: isHypothetical });
     else usable.push({ item, units: toUnits(item.credits, Decimal.ROUND_DOWN), categories: cats, hypothetical: isHypothetical });
