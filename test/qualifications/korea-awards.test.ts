@@ -128,4 +128,18 @@ describe('Korean credit-bank bachelor over HTTP', () => {
     expect(report.uncheckedByType).not.toHaveProperty('award');
     expect(report.uncheckedByType).not.toHaveProperty('award_rescission');
   });
+
+  it('the database refuses to delete or rewrite an award or its rescission (only the credential and the rescission mark change)', async () => {
+    const [a] = (await t.app.inject({ method: 'GET', url: `/learners/${learners.complete.id}/awards`, headers: bearer(learners.complete.token) })).json().items;
+    const byId = (q: any) => q.where('learner_id', '=', learners.complete.id).where('id', '=', a.id);
+    await expect(byId(t.ctx.db.deleteFrom('awards')).execute()).rejects.toThrow(/append-only/);
+    await expect(byId(t.ctx.db.updateTable('awards').set({ total_credits: '141' })).execute()).rejects.toThrow(/append-only/);
+    await expect(byId(t.ctx.db.updateTable('awards').set({ status: 'awarded' })).execute()).rejects.toThrow(/append-only/);
+    await expect(byId(t.ctx.db.updateTable('awards').set({ credential_id: '00000000-0000-4000-8000-000000000000' })).execute()).rejects.toThrow(/append-only/);
+    const rescission = t.ctx.db.updateTable('award_rescissions').set({ reason: 'rewritten' }).where('learner_id', '=', learners.complete.id).where('award_id', '=', a.id);
+    await expect(rescission.execute()).rejects.toThrow(/append-only/);
+    await expect(t.ctx.db.deleteFrom('award_rescissions').where('award_id', '=', a.id).execute()).rejects.toThrow(/append-only/);
+    const row = await byId(t.ctx.db.selectFrom('awards').select(['status', 'credential_id'])).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'rescinded', credential_id: a.credentialId });
+  });
 });
