@@ -1,4 +1,4 @@
-import { buildAchievementCredential, hashedIdentity } from '../credentials/core/builders.js';
+import { buildAchievementCredential, hashedIdentity, type AlignmentInput } from '../credentials/core/builders.js';
 import type { JsonObject } from '../credentials/core/did-key.js';
 import type { Issuer } from '../credentials/issuers/issuer-directory.js';
 import type { ProgrammeVersion } from './programmes.service.js';
@@ -11,6 +11,15 @@ function achievementType(pv: ProgrammeVersion): string {
   if (level === '7') return 'MasterDegree';
   if (level === '8') return 'DoctoralDegree';
   return 'Certificate';
+}
+
+/** The framework level the programme names, as an OB 3.0 alignment (like catalogue items' credentials). */
+function levelAlignment(pv: ProgrammeVersion, publicUrl: string): AlignmentInput {
+  const { framework, level } = pv.programme.frameworkLevel;
+  return {
+    targetName: `${framework} level ${level}`, targetFramework: framework, targetCode: level, targetType: 'CFItem',
+    targetUrl: `${publicUrl}/frameworks/${encodeURIComponent(framework)}/levels/${encodeURIComponent(level)}/equivalents`,
+  };
 }
 
 export interface AwardCredentialInput {
@@ -30,6 +39,8 @@ export function awardCredential(i: AwardCredentialInput): JsonObject {
       name, achievementType: achievementType(pv), version: pv.version, creditsAvailable: pv.programme.totalCredits,
       description: `Awarded on accumulated credit: ${pv.programme.totalCredits} credits (${pv.programme.creditSystem}) under programme ${pv.programmeId} version ${pv.version}.`,
       criteria: { narrative: pv.programme.requirements.map((r) => r.name.en).join('; ') },
+      alignment: [levelAlignment(pv, i.publicUrl)],
+      ...(pv.programme.fieldOfStudy ? { fieldOfStudy: pv.programme.fieldOfStudy } : {}),
     },
     subject: {
       ...(i.learner.did ? { id: i.learner.did } : { identifier: [hashedIdentity(i.learner.id, i.learner.subjectSalt)] }),

@@ -51,6 +51,12 @@ describe('Korean credit-bank bachelor over HTTP', () => {
     expect(entry).toEqual({ event_type: 'qualification.awarded', resource_id: a.id, learner_id: learners.complete.id });
     const credential = await t.ctx.db.selectFrom('credentials').select(['kind', 'status', 'issuer_ref']).where('id', '=', a.credentialId).executeTakeFirstOrThrow();
     expect(credential).toEqual({ kind: 'qualification', status: 'active', issuer_ref: w.nile.id });
+    const { document } = await t.ctx.db.selectFrom('credentials').select('document').where('id', '=', a.credentialId).executeTakeFirstOrThrow();
+    const achievement = (document as any).credentialSubject.achievement;
+    expect(achievement.alignment).toEqual([expect.objectContaining({ targetFramework: 'isced-2011', targetCode: '6', targetType: 'CFItem' })]);
+    const verified = await t.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: document } });
+    expect(verified.statusCode).toBe(200);
+    expect(verified.json()).toMatchObject({ verified: true });
     const again = await award(learners.complete);
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(a.id);

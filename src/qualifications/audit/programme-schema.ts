@@ -35,6 +35,7 @@ export const ProgrammeSchema = Type.Object({
   id: Id, version: Id, name: LocalText, awardingInstitution: Id,
   frameworkLevel: Type.Object({ framework: Id, level: Id }, strict),
   creditSystem: Id, totalCredits: Credits,
+  fieldOfStudy: Type.Optional(Type.String({ pattern: '^[0-9]{2}([0-9]{1,2})?$', description: 'ISCED-F 2013 field code (broad, narrow or detailed)' })),
   requirements: Type.Array(Type.Union([Category, Minimum, Required, Choice])),
   caps: Type.Array(Cap),
   recencyYears: Type.Optional(Type.Integer({ minimum: 1 })),

@@ -76,6 +76,8 @@ export interface Programme {
   frameworkLevel: { framework: string; level: string };
   creditSystem: string;
   totalCredits: string;
+  /** ISCED-F 2013 field code of the qualification, carried into the award credential. */
+  fieldOfStudy?: string;
   requirements: Requirement[];
   caps: Cap[];
   /** Items older than this many years before the audit date do not count. */
