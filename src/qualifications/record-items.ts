@@ -1,13 +1,13 @@
 import { Decimal } from 'decimal.js';
 import type { CatalogueItem } from '../catalogue/catalogue.types.js';
 import { convertCredits, type CreditSystem } from '../frameworks/credit-arithmetic.js';
-import { compareResults, isPassing, isValidResult, type GradingScheme } from '../frameworks/grading.js';
+import { compareResults, convertGrade, isPassing, isValidResult, type GradeConversionTable, type GradingScheme } from '../frameworks/grading.js';
 import type { Achievement } from '../records/records.types.js';
 import type { AuditItem, Programme } from './audit/programme.js';
 import { duplicateKeyOf, eligibilityOf, sourceKindOf, type ProgrammeMapping, type RecordFacts } from './programme-mapping.js';
 
 /** What the service could not turn into an audit item, with the reason (the engine never sees these). */
-export interface ExcludedItem { itemId: string; reason: 'revoked' | 'no-credit' | 'credit-system' | 'recognised'; detail: string }
+export interface ExcludedItem { itemId: string; reason: 'revoked' | 'no-credit' | 'credit-system' | 'recognised' | 'result_not_comparable'; detail: string }
 
 /** Lookups the builder needs; all pure data, so the builder is testable without a database. */
 export interface RecordContext {
@@ -18,6 +18,8 @@ export interface RecordContext {
   gradingScheme(id: string): GradingScheme | undefined;
   /** A credit system with hours per credit, or undefined when it has none or is unknown. */
   creditSystem(id: string): CreditSystem | undefined;
+  /** Loaded grade-conversion tables; minimum results in another scheme are compared through them. */
+  gradeConversions?: GradeConversionTable[];
 }
 
 export const catalogueRef = (slugs: Map<string, string>, item: CatalogueItem) => `${slugs.get(item.institutionId) ?? item.institutionId}:${item.code}`;
@@ -36,13 +38,32 @@ export function programmeCredits(c: RecordContext, credits: string | null, syste
   return convertCredits(credits, from, to, hours === null ? {} : { hours }).credits;
 }
 
-/** Passing by the grading module, and at least every minimum result the programme sets for the scheme. */
-export function passes(c: RecordContext, schemeId: string | undefined, result: string | null): boolean {
-  if (result === null) return true; // a deposit without a result records a completion
+/**
+ * Checks a result against the programme's minimum results. Minimums in the item's own scheme
+ * apply directly; otherwise each minimum is compared after converting the result through a
+ * loaded grade-conversion table, and a result no table maps is 'not-comparable' (never a pass).
+ */
+export function resultCheck(c: RecordContext, schemeId: string | undefined, result: string | null): 'pass' | 'fail' | 'not-comparable' {
+  if (result === null) return 'pass'; // a deposit without a result records a completion
   const scheme = schemeId === undefined ? undefined : c.gradingScheme(schemeId);
-  if (!scheme || !isValidResult(scheme, result) || !isPassing(scheme, result)) return false;
-  return (c.programme.minimumResults ?? []).filter((m) => m.scheme === scheme.id && isValidResult(scheme, m.result))
-    .every((m) => compareResults(scheme, result, m.result) >= 0);
+  if (!scheme || !isValidResult(scheme, result) || !isPassing(scheme, result)) return 'fail';
+  const minimums = c.programme.minimumResults ?? [];
+  const own = minimums.filter((m) => m.scheme === scheme.id && isValidResult(scheme, m.result));
+  if (own.length > 0) return own.every((m) => compareResults(scheme, result, m.result) >= 0) ? 'pass' : 'fail';
+  let outcome: 'pass' | 'fail' = 'pass';
+  for (const m of minimums) {
+    const target = c.gradingScheme(m.scheme);
+    const table = (c.gradeConversions ?? []).find((t) => t.from === scheme.id && t.to === m.scheme);
+    const converted = table ? convertGrade(table, scheme, result) : undefined;
+    if (!target || converted === undefined || !isValidResult(target, converted) || !isValidResult(target, m.result)) return 'not-comparable';
+    if (compareResults(target, converted, m.result) < 0) outcome = 'fail';
+  }
+  return outcome;
+}
+
+/** Passing by the grading module, and meeting every minimum result the programme sets (see resultCheck). */
+export function passes(c: RecordContext, schemeId: string | undefined, result: string | null): boolean {
+  return resultCheck(c, schemeId, result) === 'pass';
 }
 
 export function achievementFacts(c: RecordContext, a: Achievement): RecordFacts {
@@ -60,10 +81,14 @@ export function achievementItem(c: RecordContext, a: Achievement): AuditItem | E
   if (typeof credits === 'string') return { itemId: a.id, reason: credits.startsWith('credits in') ? 'credit-system' : 'no-credit', detail: credits };
   const facts = achievementFacts(c, a);
   const scheme = item?.gradingSchemeId ?? a.current.learning?.gradingSchemeId;
+  const check = resultCheck(c, scheme, a.current.result);
+  if (check === 'not-comparable') {
+    return { itemId: a.id, reason: 'result_not_comparable', detail: `result ${a.current.result} in ${scheme} cannot be compared with the programme's minimum results (no grade conversion)` };
+  }
   return {
     id: a.id, credits, eligibleFor: eligibilityOf(c.mapping, facts), provider: facts.institution,
     sourceKind: sourceKindOf(c.mapping, facts), atAwardingInstitution: facts.institution === c.programme.awardingInstitution,
-    viaRecognition: false, date: a.current.completedOn.slice(0, 10), passing: passes(c, scheme, a.current.result),
+    viaRecognition: false, date: a.current.completedOn.slice(0, 10), passing: check === 'pass',
     ...(a.current.result !== null ? { result: a.current.result } : {}),
     ...(facts.code !== null ? { catalogueItemId: facts.code } : {}),
     ...withDuplicateKey(duplicateKeyOf(c.mapping, facts.code)),
