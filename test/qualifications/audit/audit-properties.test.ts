@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { auditWith } from '../../../src/qualifications/audit/audit.js';
 import type { AuditResult } from '../../../src/qualifications/audit/audit-result.js';
 import { type MilpSolver, loadHighsSolver } from '../../../src/qualifications/audit/highs-solver.js';
-import type { AuditItem, Cap, Programme, Requirement } from '../../../src/qualifications/audit/programme.js';
+import type { AuditItem, Cap, ItemFilter, Programme, Requirement } from '../../../src/qualifications/audit/programme.js';
 import { bruteForceBest, coverage, dupKey, feasible, fullCoverage } from './brute-force.js';
 
 let highs: MilpSolver;
@@ -27,16 +27,19 @@ const overlayArb = (id: string) => fc.oneof(
 );
 
 const capArb = (id: string) => fc.record({
-  per: fc.constantFrom('all', 'provider', 'sourceKind', 'year') as fc.Arbitrary<Cap['per']>,
-  max: fc.integer({ min: 1, max: 10 }), courseOnly: fc.boolean(),
-}).map(({ per, max, courseOnly }): Cap => ({ id, name: { en: id }, per, maxCredits: String(max), ...(courseOnly ? { filter: { sourceKinds: ['course'] } } : {}) }));
+  per: fc.constantFrom('all', 'provider', 'sourceKind', 'year', 'term') as fc.Arbitrary<Cap['per']>,
+  max: fc.integer({ min: 1, max: 10 }), fraction: fc.option(fc.constantFrom('0.25', '0.5', '0.75'), { nil: undefined }),
+  filter: fc.constantFrom<(ItemFilter | undefined)[]>(undefined, { sourceKinds: ['course'] }, { viaRecognition: true }, { viaRecognition: false }),
+}).map(({ per, max, fraction, filter }): Cap => ({ id, name: { en: id }, per, ...(fraction ? { maxFraction: fraction } : { maxCredits: String(max) }), ...(filter ? { filter } : {}) }));
 
 const programmeArb = fc.integer({ min: 1, max: 3 }).chain((nCats) => fc.record({
   categories: fc.tuple(...cats.slice(0, nCats).map(categoryArb)),
   overlays: fc.array(fc.nat(), { maxLength: 4 - nCats > 2 ? 2 : 4 - nCats }).chain((xs) => fc.tuple(...xs.map((_, i) => overlayArb(`o${i}`)))),
   caps: fc.array(fc.nat(), { maxLength: 2 }).chain((xs) => fc.tuple(...xs.map((_, i) => capArb(`cap${i}`)))),
   total: fc.integer({ min: 1, max: 15 }),
-})).map(({ categories, overlays, caps, total }): Programme => ({
+  recencyYears: fc.option(fc.integer({ min: 2, max: 4 }), { nil: undefined }),
+})).map(({ categories, overlays, caps, total, recencyYears }): Programme => ({
+  ...(recencyYears !== undefined ? { recencyYears } : {}),
   id: 'p', version: '1', name: { en: 'p' }, awardingInstitution: 'inst', frameworkLevel: { framework: 'x', level: '1' }, creditSystem: 'x',
   totalCredits: String(total), requirements: [...categories, ...overlays], caps, sources: [{ title: 't', url: 'https://example.org', confirms: [] }],
 }));
@@ -46,15 +49,22 @@ const itemArb = (n: number) => fc.record({
   atAwardingInstitution: fc.boolean(), year: fc.integer({ min: 2020, max: 2022 }), passing: fc.integer({ min: 0, max: 9 }).map((v) => v > 0),
   catalogueItemId: fc.option(fc.constantFrom('k1', 'k2', 'k3', 'k4', 'k5'), { nil: undefined }),
   duplicateKey: fc.option(fc.constant('d1'), { nil: undefined, freq: 4 }),
-}).map(({ credits, year, ...rest }): AuditItem => ({ id: `i${n}`, credits: new Decimal(credits), viaRecognition: false, date: `${year}-05-01`, ...rest }));
+  viaRecognition: fc.boolean(), month: fc.constantFrom('05', '10'),
+}).map(({ credits, year, month, ...rest }): AuditItem => ({ id: `i${n}`, credits: new Decimal(credits), date: `${year}-${month}-01`, ...rest }));
 
 const caseArb = fc.tuple(programmeArb, fc.integer({ min: 0, max: 7 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => itemArb(i)))));
 
 /** Coverage of the engine's result, in the brute force's units. */
-function resultCoverage(programme: Programme, items: AuditItem[], result: AuditResult): number {
+function resultCoverage(programme: Programme, items: AuditItem[], result: AuditResult, waived?: Set<string>): number {
   const placed = new Map(result.assignments.map((a) => [items.findIndex((i) => i.id === a.itemId), a.categoryId]));
-  return coverage(programme, items, placed);
+  return coverage(programme, items, placed, waived);
 }
+
+const ASOF = '2024-01-01';
+/** The recency cutoff, written out independently of the engine: `recencyYears` before the audit date. */
+const cutoffOf = (p: Programme) => p.recencyYears === undefined ? undefined : `${2024 - p.recencyYears}-01-01`;
+/** Indexes of requirements to waive (most cases waive none). */
+const waiverArb = fc.option(fc.subarray([0, 1, 2, 3, 4], { maxLength: 2 }), { nil: [] as number[], freq: 2 });
 
 // Solvers that force each fallback path of the exact search to be exercised and checked too.
 const variants: [string, () => MilpSolver][] = [
@@ -66,11 +76,13 @@ const variants: [string, () => MilpSolver][] = [
 describe('audit properties (against brute force on small cases)', () => {
   for (const [name, solver] of variants) {
     it(`reaches the best possible coverage, so never reports incomplete when a complete assignment exists (${name})`, () => {
-      fc.assert(fc.property(caseArb, ([programme, items]) => {
-        const result = auditWith(solver(), programme, items, { asOf: '2024-01-01' });
-        const best = bruteForceBest(programme, items);
-        expect(resultCoverage(programme, items, result)).toBe(best);
-        expect(result.complete).toBe(best === fullCoverage(programme));
+      fc.assert(fc.property(caseArb, waiverArb, ([programme, items], pick) => {
+        const waivers = programme.requirements.filter((_, i) => pick.includes(i)).map((r) => ({ requirementId: r.id, reason: 'granted' }));
+        const waived = new Set(waivers.map((w) => w.requirementId));
+        const result = auditWith(solver(), programme, items, { asOf: ASOF, waivers });
+        const best = bruteForceBest(programme, items, cutoffOf(programme), waived);
+        expect(resultCoverage(programme, items, result, waived)).toBe(best);
+        expect(result.complete).toBe(best === fullCoverage(programme, waived));
       }), { numRuns: name === 'LP, repair and search' ? 120 : 50 });
     });
   }
@@ -118,7 +130,7 @@ describe('audit properties (against brute force on small cases)', () => {
     }), { numRuns: 150 });
   });
 
-  it('leaves an item unused only when a cap, a full category, a duplicate, a failing result or no eligible category blocks it', () => {
+  it('leaves an item unused only when a cap, a full category, a duplicate, a failing result, recency or no eligible category blocks it', () => {
     fc.assert(fc.property(caseArb, ([programme, items]) => {
       const result = auditWith(highs, programme, items, { asOf: '2024-01-01' });
       const placed = new Map(result.assignments.map((a) => [items.findIndex((i) => i.id === a.itemId), a.categoryId]));
@@ -127,6 +139,7 @@ describe('audit properties (against brute force on small cases)', () => {
         const k = items.findIndex((i) => i.id === u.itemId);
         const item = items[k]!;
         if (u.reason === 'failing-result') { expect(item.passing).toBe(false); continue; }
+        if (u.reason === 'too-old') { expect(item.date < cutoffOf(programme)!).toBe(true); continue; }
         const cats = programme.requirements.filter((r) => r.kind === 'category' && (r.acceptsAny || item.eligibleFor.includes(r.id)));
         if (u.reason === 'not-eligible') { expect(cats).toEqual([]); continue; }
         // Adding the item to any eligible category must break a rule.
