@@ -74,7 +74,8 @@ export class QualificationAuditService {
   }
 
   private context(pv: ProgrammeVersion, catalogue: Map<string, CatalogueItem>, slugs: Map<string, string>, ref: RecordReference): RecordContext {
-    return { programme: pv.programme, mapping: pv.mapping, catalogue, slugs, gradingScheme: (id) => ref.gradingScheme(id), creditSystem: (id) => ref.creditSystem(id).system };
+    return { programme: pv.programme, mapping: pv.mapping, catalogue, slugs, gradingScheme: (id) => ref.gradingScheme(id), creditSystem: (id) => ref.creditSystem(id).system,
+      gradeConversions: ref.gradeConversions };
   }
 
   /** Current catalogue items in the programme's credit system that its mapping admits; cached per version. */

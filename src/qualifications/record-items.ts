@@ -19,7 +19,7 @@ export interface RecordContext {
   /** A credit system with hours per credit, or undefined when it has none or is unknown. */
   creditSystem(id: string): CreditSystem | undefined;
   /** Loaded grade-conversion tables; minimum results in another scheme are compared through them. */
-  gradeConversions?: GradeConversionTable[];
+  gradeConversions?: readonly GradeConversionTable[];
 }
 
 export const catalogueRef = (slugs: Map<string, string>, item: CatalogueItem) => `${slugs.get(item.institutionId) ?? item.institutionId}:${item.code}`;

@@ -1,7 +1,7 @@
 import type { CreditSystem } from '../frameworks/credit-arithmetic.js';
 import { toCreditSystem } from '../frameworks/framework-files.js';
 import type { FrameworkSnapshot } from '../frameworks/framework-snapshot.service.js';
-import type { GradingScheme } from '../frameworks/grading.js';
+import type { GradeConversionTable, GradingScheme } from '../frameworks/grading.js';
 
 /** Why a framework level reference does not name a loaded level (undefined when it does). */
 export type LevelProblem = 'unknown_framework' | 'unknown_framework_version' | 'unknown_level';
@@ -17,6 +17,8 @@ export interface RecordReference {
   levelProblem(frameworkId: string, version: string, level: number): LevelProblem | undefined;
   /** A broad, narrow or detailed code of a loaded ISCED-F version. */
   iscedCodeKnown(code: string): boolean;
+  /** Every loaded grade-conversion table (the audit compares minimum results through them). */
+  gradeConversions: readonly GradeConversionTable[];
 }
 
 /** Indexes a snapshot of the loaded (database) framework data. */
@@ -45,6 +47,7 @@ export function recordReference(data: FrameworkSnapshot): RecordReference {
       return Number.isInteger(level) && level >= 1 && level <= n ? undefined : 'unknown_level';
     },
     iscedCodeKnown: (code) => data.iscedCodes.has(code),
+    gradeConversions: data.gradeConversions as GradeConversionTable[],
   };
 }
 
