@@ -11,7 +11,7 @@ export interface EvalContext {
   schemes: Map<string, GradingScheme>;
   conversions: GradeConversionTable[];
   creditSystems: Map<string, CreditSystem>;
-  heldItems: Set<string>; // catalogue items of the learner's live achievements
+  heldItems: Set<string>; // catalogue items of the learner's live achievements (and `input.held`)
   heldAchievements: Set<string>;
   referenceLevel: (level: FrameworkLevel, toFrameworkId: string) => number | undefined;
   /** Per-evaluation memo of condition checks that many rules repeat (see conditions.ts). */
@@ -24,14 +24,21 @@ const live = (a: EngineAchievement): boolean => !a.revoked;
 
 export function buildContext(input: EvaluationInput): EvalContext {
   const alive = input.achievements.filter(live);
+  const heldItems = new Set(alive.flatMap((a) => (a.catalogueItemId === null ? [] : [a.catalogueItemId])));
+  const heldAchievements = new Set(alive.map((a) => a.id));
+  // Built once per evaluation (not per rule): the rest of the record counts for prerequisites too.
+  if (input.held) {
+    for (const id of input.held.itemIds) heldItems.add(id);
+    for (const id of input.held.achievementIds) heldAchievements.add(id);
+  }
   return {
     input,
     date: input.date,
     schemes: new Map(input.gradingSchemes.map((s) => [s.id, s])),
     conversions: input.gradeConversions,
     creditSystems: new Map(input.creditSystems.map((c) => [c.id, c])),
-    heldItems: new Set(alive.flatMap((a) => (a.catalogueItemId === null ? [] : [a.catalogueItemId]))),
-    heldAchievements: new Set(alive.map((a) => a.id)),
+    heldItems,
+    heldAchievements,
     referenceLevel: input.referenceLevel ?? (() => undefined),
     memo: new Map(),
     convertedCredits: new Map(),

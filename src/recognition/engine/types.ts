@@ -154,6 +154,11 @@ export interface EvaluationInput {
   gradeConversions: GradeConversionTable[];
   creditSystems: CreditSystem[];
   reviewerFor?: (a: EngineAchievement) => ReviewerRef;
+  /**
+   * What else the learner holds, for prerequisites: live achievements of the whole record beyond
+   * `achievements` (their ids and catalogue items) and target items already recognised at the target.
+   */
+  held?: { achievementIds: readonly string[]; itemIds: readonly string[] };
   /** Level referencing between frameworks (another module); undefined when no reference exists. */
   referenceLevel?: (level: FrameworkLevel, toFrameworkId: string) => number | undefined;
 }

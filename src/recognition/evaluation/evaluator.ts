@@ -7,7 +7,7 @@ import type { GradeConversionTable, GradingScheme } from '../../frameworks/gradi
 import type { AgreementService } from '../agreements/agreements.service.js';
 import {
   evaluate, indexRules, loadSolver, type AgreementWindow, type EngineAchievement, type EvaluationResult,
-  type PriorRecognition, type RuleIndex, type Solver, type Target,
+  type EvaluationInput, type PriorRecognition, type RuleIndex, type Solver, type Target,
 } from '../engine/index.js';
 import { withinDates } from '../engine/dates.js';
 import type { CapsDef } from '../rules/rule-definition.js';
@@ -26,6 +26,8 @@ export interface EvaluationRequest {
   programmeId?: string | null;
   date: string;
   previouslyRecognised?: PriorRecognition[];
+  /** The rest of the learner's record and what the target already granted, for prerequisites. */
+  held?: EvaluationInput['held'];
   /** Check the target's rule stamp before evaluating (writers); previews accept a cache ≤ ~1 s behind other instances. */
   fresh?: boolean;
 }
@@ -107,7 +109,7 @@ export class Evaluator {
     this.solver ??= loadSolver();
     const result = evaluate({
       achievements: req.achievements, agreements: rules.agreements, target, date: req.date,
-      previouslyRecognised: req.previouslyRecognised ?? [], ...reference,
+      previouslyRecognised: req.previouslyRecognised ?? [], ...(req.held ? { held: req.held } : {}), ...reference,
     }, rules.index, await this.solver);
     return { result, target, caps: capsRule, rules: rules.versions };
   }

@@ -12,7 +12,7 @@ import type { RuleService } from '../rules/rules.service.js';
 import { notify, writeDecision } from './decision-writer.js';
 import { capRoom, type CapsLookup } from './grant-caps.js';
 import * as repo from './requests.repository.js';
-import { priorOf } from './requests.service.js';
+import { chosenOf, heldOf, priorOf } from './requests.service.js';
 
 export interface AffectedItem {
   learnerId: string; requestId: string; itemId: string; achievementId: string; status: string;
@@ -55,13 +55,15 @@ export class ReevaluationService {
   // difference is granted (capped again at write time, see grantsFor).
   private async changesFor(db: Executor, learnerId: string, items: repo.ItemRow[], ruleId: string, target: string): Promise<Change[]> {
     const credited = await repo.creditsOf(db, learnerId, { targetInstitutionId: target, activeOnly: true });
+    const record = await learnerAchievements(db, learnerId, this.homeCreditSystem);
     const out: Change[] = [];
     for (const request of await repo.requestsOf(db, learnerId, [...new Set(items.map((i) => i.request_id))])) {
       const mine = items.filter((i) => i.request_id === request.id);
       const ids = new Set(mine.map((i) => i.id));
-      const achievements = await learnerAchievements(db, learnerId, this.homeCreditSystem, [...new Set(mine.map((i) => i.achievement_id))]);
+      const achievements = chosenOf(record, mine.map((i) => i.achievement_id));
+      const others = credited.filter((c) => !ids.has(c.item_id));
       const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: target, programmeId: request.programme_id, date: todayOf(this.now()),
-        previouslyRecognised: priorOf(credited.filter((c) => !ids.has(c.item_id))), fresh: true }, db);
+        previouslyRecognised: priorOf(others), held: heldOf(record, others), fresh: true }, db);
       for (const c of e.result.chosen.filter((x) => x.rule.id === ruleId)) {
         const o = e.result.outcomes.find((x) => x.achievementId === c.achievementIds[0])!;
         const item = [...mine].reverse().find((i) => i.achievement_id === o.achievementId);

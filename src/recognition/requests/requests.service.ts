@@ -12,7 +12,7 @@ import { todayOf } from '../agreements/agreements.service.js';
 import type { Candidate, EngineAchievement, Outcome, PriorRecognition } from '../engine/index.js';
 import { describedAchievements, learnerAchievements, type DescribedAchievement } from '../evaluation/achievement-inputs.js';
 import { evaluationView, grantView, outcomeView, type EvaluationView } from '../evaluation/evaluation-view.js';
-import type { Evaluator } from '../evaluation/evaluator.js';
+import type { EvaluationRequest, Evaluator } from '../evaluation/evaluator.js';
 import { CatalogueCache } from '../evaluation/catalogue-cache.js';
 import { writeDecision } from './decision-writer.js';
 import { requestView, type RequestView } from './request-view.js';
@@ -33,6 +33,26 @@ export function priorOf(credits: repo.CreditRow[]): PriorRecognition[] {
   }));
 }
 
+/**
+ * What the learner holds beyond the achievements evaluated, for prerequisites: every live
+ * achievement of the record (and its catalogue item), and target items already recognised.
+ */
+export function heldOf(record: EngineAchievement[], credits: repo.CreditRow[]): NonNullable<EvaluationRequest['held']> {
+  const live = record.filter((a) => !a.revoked);
+  return {
+    achievementIds: live.map((a) => a.id),
+    itemIds: [...live.flatMap((a) => (a.catalogueItemId === null ? [] : [a.catalogueItemId])),
+      ...credits.flatMap((c) => (c.revoked_at === null && c.target_item_id !== null ? [c.target_item_id] : []))],
+  };
+}
+
+/** The chosen achievements of a whole record, in the order asked (all of it when none are named). */
+export const chosenOf = (record: EngineAchievement[], ids: string[] | undefined): EngineAchievement[] => {
+  if (!ids) return record;
+  const byId = new Map(record.map((a) => [a.id, a]));
+  return [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
+};
+
 /** Preview (no writes), requests (automatic decisions for full matches, the rest queued), reads. */
 export class RequestService {
   private readonly catalogue = new CatalogueCache();
@@ -47,6 +67,7 @@ export class RequestService {
     const date = input.date ?? todayOf(this.now());
     let achievements: EngineAchievement[];
     let prior: PriorRecognition[] = [];
+    let held: EvaluationRequest['held'];
     if (input.achievements) {
       achievements = await describedAchievements(this.db, input.achievements, this.homeCreditSystem, this.catalogue.lookup);
       await this.checkDescribed(input.achievements, achievements);
@@ -55,10 +76,15 @@ export class RequestService {
       if (!learnerId) throw invalidField('/body/achievements', 'achievements_required', 'Name achievements, or preview as a learner on your own record');
       if (actor.principal.kind !== 'learner') throw forbidden('own_record_only', 'Only the learner previews against their own record; others list achievements');
       assertIsLearner(actor.principal, learnerId);
-      achievements = await learnerAchievements(this.db, learnerId, this.homeCreditSystem, input.achievementIds, this.catalogue.lookup);
-      prior = priorOf(await repo.creditsOf(this.db, learnerId, { targetInstitutionId: input.targetInstitutionId, activeOnly: true }));
+      const [record, credits] = await Promise.all([
+        learnerAchievements(this.db, learnerId, this.homeCreditSystem, undefined, this.catalogue.lookup),
+        repo.creditsOf(this.db, learnerId, { targetInstitutionId: input.targetInstitutionId, activeOnly: true }),
+      ]);
+      achievements = chosenOf(record, input.achievementIds);
+      prior = priorOf(credits);
+      held = heldOf(record, credits);
     }
-    const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date, previouslyRecognised: prior });
+    const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date, previouslyRecognised: prior, ...(held ? { held } : {}) });
     return evaluationView(e, date, input.programmeId ?? null);
   }
 
@@ -81,12 +107,14 @@ export class RequestService {
     const date = todayOf(at);
     const requestId = randomUUID();
     await this.db.transaction().execute(async (trx) => {
-      const achievements = await learnerAchievements(trx, learnerId, this.homeCreditSystem, ids, this.catalogue.lookup);
+      const record = await learnerAchievements(trx, learnerId, this.homeCreditSystem, undefined, this.catalogue.lookup);
+      const achievements = chosenOf(record, ids);
       const missing = ids.findIndex((id) => !achievements.some((a) => a.id === id));
       if (missing >= 0) throw invalidField(`/body/achievementIds/${missing}`, 'unknown_achievement', `No achievement ${ids[missing]} in this learner's record`);
       await repo.lockLearnerForCredit(trx, learnerId);
-      const prior = priorOf(await repo.creditsOf(trx, learnerId, { targetInstitutionId: input.targetInstitutionId, activeOnly: true }));
-      const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date, previouslyRecognised: prior, fresh: true }, trx);
+      const credits = await repo.creditsOf(trx, learnerId, { targetInstitutionId: input.targetInstitutionId, activeOnly: true });
+      const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date,
+        previouslyRecognised: priorOf(credits), held: heldOf(record, credits), fresh: true }, trx);
       // Matches are decided now; so is an achievement already recognised at this target (it cannot count twice).
       const settled = (o: Outcome) => o.status === 'match' || (o.status === 'miss' && o.reason === 'already_recognised');
       const items = e.result.outcomes.map((o) => ({
