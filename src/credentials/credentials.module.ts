@@ -1,3 +1,4 @@
+import type { JsonObject } from './core/did-key.js';
 import type { Actor } from '../auth/principal.js';
 import type { Db, Executor } from '../db/database.js';
 import type { KeyStore } from '../keys/key-store.js';
@@ -26,6 +27,8 @@ export interface CredentialsDeps {
   ledgerBodies?: LedgerBodies;
   /** Inclusion proofs for the verifier's ledger check (the ledger service). */
   ledgerProofs?: LedgerProofSource;
+  /** Controller documents pinned by configuration for the verifier's signature checks (never trust). */
+  pinnedControllers?: Readonly<Record<string, JsonObject>>;
 }
 
 /** Everything the credentials domain needs, built once by the context. */
@@ -51,7 +54,7 @@ export class CredentialsModule {
     this.issuance = new IssuanceService(d.db, this.directory, this.lists, this.signer, d.ledger, d.now);
     this.status = new CredentialStatusService(d.db, this.lists, d.ledger, d.now);
     this.verifier = new VerifierService(d.db, this.directory, this.lists, d.now, this.signer,
-      d.ledgerProofs ? new LedgerProofs(d.ledgerProofs) : undefined);
+      d.ledgerProofs ? new LedgerProofs(d.ledgerProofs) : undefined, d.pinnedControllers);
     this.vcApi = new VcApiIssuer(d.db, this.directory, this.issuance);
     this.imports = new ImportService(d.db, this.verifier, d.ledger, d.now);
     this.clr = new ClrIssuer(d.db, this.directory, this.issuance);

@@ -6,13 +6,15 @@ import { decodeBitstring, getBit } from '../../src/credentials/core/status-list.
 import { signCredential } from '../../src/credentials/core/suites.js';
 import { bearer, createInstitution, issueVc, obCredential, operatorToken, type TestInstitution } from '../helpers/factories.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { oneEdTechControllers } from '../helpers/vectors.js';
+import { VerifierService } from '../../src/credentials/verify/verifier.service.js';
 
 let t: TestApp;
 let op: string;
 let inst: TestInstitution;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ config: { pinnedControllers: oneEdTechControllers() } });
   op = await operatorToken(t.app);
   inst = await createInstitution(t.app, op);
 });
@@ -107,6 +109,15 @@ describe('each failure has its own reason', () => {
     expect(byCheck.issuer).toMatchObject({ status: 'fail', code: 'unknown_issuer' });
     expect(byCheck.shape.status).toBe('pass');
     expect(r.reason).toBe('unknown_issuer');
+  });
+
+  it('does not know the 1EdTech test key unless the deployment pins it (the default verifier has no pinned keys)', async () => {
+    const example = JSON.parse(readFileSync(new URL('../../credentials/vectors/ob-v3p0-signed-example.json', import.meta.url), 'utf8'));
+    const c = t.ctx.credentials;
+    const unpinned = new VerifierService(t.ctx.db, c.directory, c.lists, () => new Date());
+    const proof = (await unpinned.verify(example)).results.find((x) => x.check === 'proof')!;
+    expect(proof.status).toBe('fail');
+    expect(proof.message).toContain('https://example.edu/issuers/565049');
   });
 
   it('serves the signed status list with the revoked bit set', async () => {

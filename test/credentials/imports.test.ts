@@ -3,12 +3,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createInstitution, createLearner, issueVc, operatorToken, type TestInstitution, type TestLearner } from '../helpers/factories.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { oneEdTechControllers } from '../helpers/vectors.js';
 
 let t: TestApp;
 let inst: TestInstitution;
 let learner: TestLearner;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ config: { pinnedControllers: oneEdTechControllers() } });
   inst = await createInstitution(t.app, await operatorToken(t.app));
   learner = await createLearner(t.app, inst.token);
 });
