@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteAccess } from '../../src/http/auth-hook.js';
 import { bearer, createInstitution, createLearner, issueVc, operatorToken, publishItem, tokenFor, type TestInstitution, type TestLearner } from '../helpers/factories.js';
+import { DEMO_MAPPING, demoProgramme } from '../../src/qualifications/demo-seed.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { deposit, depositBody } from '../records/fixtures.js';
 
@@ -105,6 +106,9 @@ const EXPECTED: Record<string, Kind[]> = {
   'POST /learners/:id/awards': STAFF,
   'GET /learners/:id/awards': [...STAFF, 'ownLearner'],
   'POST /awards/:id/rescissions': STAFF,
+  'POST /learners/:id/waivers': OWNERS,
+  'GET /learners/:id/waivers': [...OWNERS, 'ownLearner'],
+  'POST /learners/:id/waivers/:waiverId/revocations': OWNERS,
   'POST /rules': STAFF,
   'GET /rules': ALL,
   'GET /rules/:id': ALL,
@@ -149,6 +153,9 @@ function allowedFor(route: RouteAccess, who: Who): boolean {
 /** Tenancy denials whose domain names the reason more precisely than other_institution. */
 const TENANCY_CODE: Record<string, string> = {
   'POST /credentials/:id/status': 'not_issuer',
+  'POST /learners/:id/waivers': 'not_awarding_institution',
+  'GET /learners/:id/waivers': 'not_awarding_institution',
+  'POST /learners/:id/waivers/:waiverId/revocations': 'not_awarding_institution',
 };
 
 /** Why a principal is denied: the problem code the matrix expects, so a denial for the wrong reason fails. */
@@ -167,7 +174,9 @@ const tokens = {} as Record<Who, string | undefined>;
 let own: TestInstitution;
 let learner: TestLearner;
 /** Records of the own institution and learner that :id params name. */
-const ids = {} as Record<'item' | 'retirableItem' | 'achievement' | 'revocableAchievement' | 'request' | 'requestItem' | 'credential', string>;
+const ids = {} as Record<'item' | 'retirableItem' | 'achievement' | 'revocableAchievement' | 'request' | 'requestItem' | 'credential' | 'waiver', string>;
+/** A programme the own institution awards, in which the own learner is enrolled. */
+const PROGRAMME = 'matrix-certificate';
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -200,6 +209,13 @@ beforeAll(async () => {
   ids.request = String(request.json().id);
   ids.requestItem = String(request.json().items[0].id);
   ids.credential = (await issueVc(t.app, own)).id;
+  const programme = await t.app.inject({ method: 'POST', url: `/institutions/${own.id}/programmes`, headers: bearer(own.token), payload: { programme: { ...demoProgramme(own.slug), id: PROGRAMME }, mapping: DEMO_MAPPING } });
+  if (programme.statusCode !== 201) throw new Error(`programme: ${programme.statusCode} ${programme.body}`);
+  const enrolment = await t.app.inject({ method: 'POST', url: `/learners/${learner.id}/enrolments`, headers: bearer(learner.token), payload: { programmeId: PROGRAMME } });
+  if (enrolment.statusCode !== 201) throw new Error(`enrolment: ${enrolment.statusCode} ${enrolment.body}`);
+  const waiver = await t.app.inject({ method: 'POST', url: `/learners/${learner.id}/waivers`, headers: bearer(own.token), payload: { programmeId: PROGRAMME, requirementId: 'digital', reason: 'Prior professional certification' } });
+  if (waiver.statusCode !== 201) throw new Error(`waiver: ${waiver.statusCode} ${waiver.body}`);
+  ids.waiver = String(waiver.json().id);
 });
 afterAll(async () => t.close());
 
@@ -212,6 +228,13 @@ const BODIES: Record<string, Record<string, unknown>> = {
   'POST /recognition/requests/:id/items/:itemId/decision': { outcome: 'reject', reason: 'Learning outcomes differ' },
   'POST /recognition/requests/:id/items/:itemId/appeal': { reason: 'The outcomes match', evidence: [{ url: 'https://evidence.example/syllabus.pdf' }] },
   'POST /recognition/requests/:id/items/:itemId/appeal/decision': { outcome: 'approve', reason: 'Appeal upheld', reviewer: 'second reviewer' },
+  'POST /learners/:id/waivers': { programmeId: PROGRAMME, requirementId: 'residency', reason: 'Studied at a partner campus' },
+  'POST /learners/:id/waivers/:waiverId/revocations': { reason: 'Granted in error' },
+};
+
+/** Required query strings of routes that need one to reach their service. */
+const QUERIES: Record<string, string> = {
+  'GET /learners/:id/waivers': `?programmeId=${PROGRAMME}`,
 };
 
 function idFor(url: string): string {
@@ -233,6 +256,7 @@ function concreteUrl(url: string): string {
     if (name === 'learnerId') return learner.id;
     if (name === 'institutionId') return own.id;
     if (name === 'itemId' && url.startsWith('/recognition/requests/:id')) return ids.requestItem;
+    if (name === 'waiverId') return ids.waiver;
     return randomUUID();
   }).replace('*', 'x');
 }
@@ -250,7 +274,7 @@ describe('access matrix', () => {
       for (const who of CALL_ORDER) {
         const token = tokens[who];
         const res = await t.app.inject({
-          method: route.method as 'GET', url: concreteUrl(route.url),
+          method: route.method as 'GET', url: concreteUrl(route.url) + (QUERIES[key] ?? ''),
           headers: token ? bearer(token) : {},
           ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: BODIES[key] ?? {} }),
         });
