@@ -258,3 +258,18 @@ describe('bad input', () => {
     expect(await counts()).toEqual(before);
   });
 });
+
+// Last: it deletes ledger entries, which later database checks in this file would report.
+describe('the ledger database check', () => {
+  it('reports a waiver whose grant or revocation entry is gone as entry-missing', async () => {
+    const learner = await residencyShortLearner();
+    const w = (await grant(learner, RESIDENCY)).json();
+    const revoked = (await revoke(learner, w.id, 'Granted in error')).json();
+    const key = `${learner.id}:${w.id}`;
+    const missing = async () => (await t.ctx.ledgerService.checkDatabase()).problems
+      .filter((p) => p.kind === 'entry-missing' && p.resourceType === 'requirement_waivers').map((p) => [p.resourceId, p.entryId]);
+    expect(await missing()).toEqual([]);
+    await t.ctx.db.deleteFrom('ledger_entries').where('id', 'in', [w.ledgerEntryId, revoked.revocation.ledgerEntryId]).execute();
+    expect(await missing()).toEqual([[key, w.ledgerEntryId], [key, revoked.revocation.ledgerEntryId]]);
+  });
+});
