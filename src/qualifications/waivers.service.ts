@@ -63,24 +63,8 @@ export class WaiverService {
     const existing = await live();
     if (existing) return { waiver: toWaiver(existing), created: false };
     try {
-      const row = await this.db.transaction().execute(async (trx) => {
-        await repo.lockLearnerForWaiver(trx, learnerId);
-        const raced = await repo.liveWaiver(trx, learnerId, pv.programmeId, pv.version, input.requirementId);
-        if (raced) return { row: raced, created: false };
-        const at = this.now();
-        const fields = {
-          id: randomUUID(), programme_id: pv.programmeId, programme_version: pv.version, requirement_id: input.requirementId,
-          institution_id: institutionId, reason: input.reason, granted_by: actorOf(actor.principal), granted_at: at,
-        };
-        const entry = await this.ledger.append(trx, { eventType: 'qualification.waiver_granted', actor, learnerId, resourceType: WAIVER_RESOURCE, resourceId: fields.id, body: waiverGrantedBody(fields), at });
-        await repo.insertWaiver(trx, { ...fields, learner_id: learnerId, ledger_entry_id: entry.id, revoked_at: null, revoked_by: null, revocation_reason: null, revoked_entry_id: null });
-        await recordWrite(trx, actor, {
-          action: 'qualification.waiver.grant', resourceType: WAIVER_RESOURCE, resourceId: fields.id, learnerId, institutionId,
-          detail: { programmeId: pv.programmeId, version: pv.version, requirementId: input.requirementId, reason: input.reason },
-        }, at);
-        return { row: (await repo.findWaiver(trx, learnerId, fields.id))!, created: true };
-      });
-      return { waiver: toWaiver(row.row), created: row.created };
+      const { row, created } = await this.insert(learnerId, pv, institutionId, input, actor);
+      return { waiver: toWaiver(row), created };
     } catch (err) {
       // The lock makes this rare; the partial unique index is the last word on "one live waiver".
       if (!isUniqueViolation(err)) throw err;
@@ -88,6 +72,27 @@ export class WaiverService {
       if (!winner) throw err;
       return { waiver: toWaiver(winner), created: false };
     }
+  }
+
+  /** One transaction: the learner's lock, the ledger entry, the row and its audit-trail line; a waiver a racing grant just made wins. */
+  private insert(learnerId: string, pv: ProgrammeVersion, institutionId: string, input: GrantInput, actor: Actor): Promise<{ row: repo.WaiverRow; created: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      await repo.lockLearnerForWaiver(trx, learnerId);
+      const raced = await repo.liveWaiver(trx, learnerId, pv.programmeId, pv.version, input.requirementId);
+      if (raced) return { row: raced, created: false };
+      const at = this.now();
+      const fields = {
+        id: randomUUID(), programme_id: pv.programmeId, programme_version: pv.version, requirement_id: input.requirementId,
+        institution_id: institutionId, reason: input.reason, granted_by: actorOf(actor.principal), granted_at: at,
+      };
+      const entry = await this.ledger.append(trx, { eventType: 'qualification.waiver_granted', actor, learnerId, resourceType: WAIVER_RESOURCE, resourceId: fields.id, body: waiverGrantedBody(fields), at });
+      await repo.insertWaiver(trx, { ...fields, learner_id: learnerId, ledger_entry_id: entry.id, revoked_at: null, revoked_by: null, revocation_reason: null, revoked_entry_id: null });
+      await recordWrite(trx, actor, {
+        action: 'qualification.waiver.grant', resourceType: WAIVER_RESOURCE, resourceId: fields.id, learnerId, institutionId,
+        detail: { programmeId: pv.programmeId, version: pv.version, requirementId: input.requirementId, reason: input.reason },
+      }, at);
+      return { row: (await repo.findWaiver(trx, learnerId, fields.id))!, created: true };
+    });
   }
 
   async revoke(learnerId: string, waiverId: string, reason: string, actor: Actor): Promise<{ waiver: Waiver; created: boolean }> {

@@ -230,6 +230,8 @@ describe('who may grant, list and revoke', () => {
     }
     expect((await list(learner, someone.token)).json().code).toBe('other_learner');
     expect((await list(learner, other.token)).json().code).toBe('not_awarding_institution');
+    const unknown = await t.app.inject({ method: 'GET', url: `/learners/${learner.id}/waivers?programmeId=no-such-programme`, headers: bearer(learner.token) });
+    expect([unknown.statusCode, unknown.json().code]).toEqual([404, 'programme_not_found']);
   });
 });
 
