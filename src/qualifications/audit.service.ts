@@ -15,6 +15,7 @@ import { toAuditView, type AuditView } from './audit-view.js';
 import type { EnrolmentService } from './enrolments.service.js';
 import { candidateItem, hypotheticalItem, recognisedItem, replacedBy } from './extra-items.js';
 import { matches } from './programme-mapping.js';
+import { liveWaivers } from './waivers.repository.js';
 import type { ProgrammeVersion } from './programmes.service.js';
 import { achievementItem, catalogueFacts, catalogueRef, isExcluded, type ExcludedItem, type RecordContext } from './record-items.js';
 
@@ -48,12 +49,17 @@ export class QualificationAuditService {
     return this.run(this.db, learnerId, pv, items);
   }
 
-  /** One audit as of today; also used by awards (inside their transaction) for the snapshot. */
+  /**
+   * One audit as of today; also used by awards (inside their transaction) for the snapshot. The
+   * learner's live waivers granted under this programme version are read here on every run (never
+   * cached), so a grant or revocation shows in the next audit.
+   */
   async run(db: Executor, learnerId: string, pv: ProgrammeVersion, hypotheticals: Hypothetical[]): Promise<AuditView> {
     const asOf = this.now().toISOString().slice(0, 10);
     const achievements = assemble(await achievementsOf(db, learnerId), await versionsOf(db, learnerId));
     const awardingId = await inputs.institutionIdBySlug(db, pv.awardingInstitution);
     const recognised = awardingId ? await inputs.recognisedCreditsOf(db, learnerId, awardingId, pv.programmeId) : [];
+    const waivers = await liveWaivers(db, learnerId, pv.programmeId, pv.version);
     const ref = await this.records.service.reference();
     const cands = await this.candidateSet(db, pv, ref);
     const catalogue = new Map([...cands.items, ...await this.cache.catalogue(db, [
@@ -68,9 +74,10 @@ export class QualificationAuditService {
     const items = [...built.filter((b): b is AuditItem => !isExcluded(b)), ...recognised.map((r) => recognisedItem(c, r, byId))];
     const extra = hypotheticals.map((h, i) => this.hypothetical(c, h, i, asOf));
     const engine = await this.engine();
-    const options = { asOf, candidates: cands.candidates, maxSuggestions: 5 };
+    const options = { asOf, candidates: cands.candidates, maxSuggestions: 5, waivers: waivers.map((w) => ({ requirementId: w.requirement_id, reason: w.reason })) };
     const result = extra.length > 0 ? engine.whatIf(pv.programme, items, extra, options) : engine.audit(pv.programme, items, options);
-    return toAuditView({ learnerId, digest: pv.digest, result, items: [...items, ...extra], excluded: built.filter(isExcluded), candidates: cands.byRef });
+    return toAuditView({ learnerId, digest: pv.digest, result, items: [...items, ...extra], excluded: built.filter(isExcluded), candidates: cands.byRef,
+      waiverIds: new Map(waivers.map((w) => [w.requirement_id, w.id])) });
   }
 
   private context(pv: ProgrammeVersion, catalogue: Map<string, CatalogueItem>, slugs: Map<string, string>, ref: RecordReference): RecordContext {

@@ -106,6 +106,9 @@ const EXPECTED: Record<string, Kind[]> = {
   'POST /learners/:id/awards': OWNERS,
   'GET /learners/:id/awards': [...STAFF, 'ownLearner'],
   'POST /awards/:id/rescissions': OWNERS,
+  'POST /learners/:id/waivers': OWNERS,
+  'GET /learners/:id/waivers': [...OWNERS, 'ownLearner'],
+  'POST /learners/:id/waivers/:waiverId/revocations': OWNERS,
   'POST /rules': STAFF,
   'GET /rules': ALL,
   'GET /rules/:id': ALL,
@@ -155,6 +158,9 @@ const TENANCY_CODE: Record<string, string> = {
   'POST /learners/:id/audits/:programmeId/what-if': 'not_awarding_institution',
   'POST /learners/:id/awards': 'not_awarding_institution',
   'POST /awards/:id/rescissions': 'not_awarding_institution',
+  'POST /learners/:id/waivers': 'not_awarding_institution',
+  'GET /learners/:id/waivers': 'not_awarding_institution',
+  'POST /learners/:id/waivers/:waiverId/revocations': 'not_awarding_institution',
 };
 
 /** Why a principal is denied: the problem code the matrix expects, so a denial for the wrong reason fails. */
@@ -174,7 +180,7 @@ let own: TestInstitution;
 let learner: TestLearner;
 /** Records of the own institution and learner that :id params name. */
 const ids = {} as Record<'item' | 'retirableItem' | 'achievement' | 'revocableAchievement' | 'request' | 'requestItem' | 'credential'
-  | 'programme' | 'award' | 'rule' | 'agreement' | 'share' | 'statusList' | 'joiner', string>;
+  | 'programme' | 'award' | 'rule' | 'agreement' | 'share' | 'statusList' | 'joiner' | 'waiver', string>;
 
 /** A one-requirement programme of the own institution that the learner's two 3-credit achievements complete. */
 const matrixProgramme = (id: string, awarding: string) => ({
@@ -236,6 +242,8 @@ beforeAll(async () => {
   ids.agreement = String((await must(await post('/agreements', tokens.operator, { kind: 'regional', name: { en: 'Matrix alliance', zh: '矩阵联盟' },
     effectiveFrom: '2020-01-01', parties: [{ institutionId: source.id }, { institutionId: ids.joiner }] }), 201, 'agreement')).id);
   ids.share = String((await must(await post(`/learners/${learner.id}/shares`, learner.token, { expiresAt: new Date(Date.now() + 86_400_000).toISOString() }), 201, 'share')).id);
+  const waiver = await post(`/learners/${learner.id}/waivers`, own.token, { programmeId: ids.programme, requirementId: 'any', reason: 'Prior professional certification' });
+  ids.waiver = String((await must(waiver, 201, 'waiver')).id);
 });
 afterAll(async () => t.close());
 
@@ -256,6 +264,13 @@ const BODIES: Record<string, Record<string, unknown> | (() => Record<string, unk
   'POST /recognition/requests/:id/items/:itemId/decision': { outcome: 'reject', reason: 'Learning outcomes differ' },
   'POST /recognition/requests/:id/items/:itemId/appeal': { reason: 'The outcomes match', evidence: [{ url: 'https://evidence.example/syllabus.pdf' }] },
   'POST /recognition/requests/:id/items/:itemId/appeal/decision': { outcome: 'approve', reason: 'Appeal upheld', reviewer: 'second reviewer' },
+  'POST /learners/:id/waivers': () => ({ programmeId: ids.programme, requirementId: 'any', reason: 'Studied at a partner campus' }),
+  'POST /learners/:id/waivers/:waiverId/revocations': { reason: 'Granted in error' },
+};
+
+/** Required query strings of routes that need one to reach their service. */
+const QUERIES: Record<string, () => string> = {
+  'GET /learners/:id/waivers': () => `?programmeId=${ids.programme}`,
 };
 
 function bodyFor(key: string): Record<string, unknown> {
@@ -288,6 +303,7 @@ function concreteUrl(url: string): string {
     if (name === 'itemId' && url.startsWith('/recognition/requests/:id')) return ids.requestItem;
     if (name === 'programmeId') return ids.programme;
     if (name === 'shareId') return ids.share;
+    if (name === 'waiverId') return ids.waiver;
     return randomUUID();
   }).replace('*', 'x');
 }
@@ -305,7 +321,7 @@ describe('access matrix', () => {
       for (const who of CALL_ORDER) {
         const token = tokens[who];
         const res = await t.app.inject({
-          method: route.method as 'GET', url: concreteUrl(route.url),
+          method: route.method as 'GET', url: concreteUrl(route.url) + (QUERIES[key]?.() ?? ''),
           headers: token ? bearer(token) : {},
           ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: bodyFor(key) }),
         });
