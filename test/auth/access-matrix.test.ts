@@ -53,7 +53,7 @@ const EXPECTED: Record<string, Kind[]> = {
   'GET /catalogue': ALL,
   'GET /catalogue/:id': ALL,
   'POST /catalogue/:id/retire': OWNERS,
-  'POST /learners/:id/achievements': STAFF,
+  'POST /learners/:id/achievements': OWNERS,
   'GET /achievements/:id': [...STAFF, 'ownLearner'],
   'POST /achievements/:id/corrections': OWNERS,
   'POST /achievements/:id/revocations': OWNERS,
@@ -85,7 +85,7 @@ const EXPECTED: Record<string, Kind[]> = {
   'GET /credentials/:id/ledger-proof': ALL,
   'POST /credentials/issue': STAFF,
   'GET /learners/:id/credentials': [...STAFF, 'ownLearner'],
-  'POST /learners/:id/credentials': STAFF,
+  'POST /learners/:id/credentials': OWNERS,
   'POST /learners/:id/imports': ['operator', 'ownLearner'],
   'POST /learners/:id/clr': ['operator', 'ownLearner'],
   'POST /institutions/:id/credentials/batches': ['operator', 'ownInst'],
@@ -153,6 +153,7 @@ function allowedFor(route: RouteAccess, who: Who): boolean {
 /** Tenancy denials whose domain names the reason more precisely than other_institution. */
 const TENANCY_CODE: Record<string, string> = {
   'POST /credentials/:id/status': 'not_issuer',
+  'POST /learners/:id/achievements': 'other_institution_item',
   'POST /learners/:id/enrolments': 'not_awarding_institution',
   'GET /learners/:id/audits/:programmeId': 'not_awarding_institution',
   'POST /learners/:id/audits/:programmeId/what-if': 'not_awarding_institution',
@@ -247,10 +248,15 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-/** A valid body for writes whose tenancy the service checks after validation. */
+/**
+ * A valid body for writes whose tenancy the service checks after validation. "Own" is whose record
+ * the body names: a deposit against the own institution's item, a credential for its achievement.
+ */
 const BODIES: Record<string, Record<string, unknown> | (() => Record<string, unknown>)> = {
   'POST /learners/:id/enrolments': () => ({ programmeId: ids.programme }),
   'POST /learners/:id/awards': () => ({ programmeId: ids.programme }),
+  'POST /learners/:id/credentials': () => ({ achievementId: ids.achievement }),
+  'POST /learners/:id/achievements': () => depositBody(ids.item, { completedOn: '2025-02-01' }),
   'POST /awards/:id/rescissions': { reason: 'Awarded in error' },
   'POST /learners/:id/audits/:programmeId/what-if': () => ({ items: [{ catalogueItemId: ids.item }] }),
   'POST /rules/:id/versions': { effectiveFrom: '2021-01-01', rationale: 'Matrix rule, second version', evidence: [],
