@@ -56,12 +56,12 @@ export class QualificationAuditService {
    */
   async run(db: Executor, learnerId: string, pv: ProgrammeVersion, hypotheticals: Hypothetical[]): Promise<AuditView> {
     const asOf = this.now().toISOString().slice(0, 10);
-    const achievements = assemble(await achievementsOf(db, learnerId), await versionsOf(db, learnerId));
-    const awardingId = await inputs.institutionIdBySlug(db, pv.awardingInstitution);
-    const recognised = awardingId ? await inputs.recognisedCreditsOf(db, learnerId, awardingId, pv.programmeId) : [];
-    const waivers = await liveWaivers(db, learnerId, pv.programmeId, pv.version);
-    const ref = await this.records.service.reference();
-    const cands = await this.candidateSet(db, pv, ref);
+    // Independent reads go out together: on a pool they overlap, inside a transaction pg queues them.
+    const [rows, versions, awardingId, waivers, ref] = await Promise.all([achievementsOf(db, learnerId), versionsOf(db, learnerId),
+      inputs.institutionIdBySlug(db, pv.awardingInstitution), liveWaivers(db, learnerId, pv.programmeId, pv.version), this.records.service.reference()]);
+    const achievements = assemble(rows, versions);
+    const [recognised, cands] = await Promise.all([awardingId ? inputs.recognisedCreditsOf(db, learnerId, awardingId, pv.programmeId) : [],
+      this.candidateSet(db, pv, ref)]);
     const catalogue = new Map([...cands.items, ...await this.cache.catalogue(db, [
       ...achievements.flatMap((a) => (a.current.catalogueItemId ? [a.current.catalogueItemId] : [])),
       ...recognised.flatMap((r) => (r.targetItemId ? [r.targetItemId] : [])), ...hypotheticals.map((h) => h.catalogueItemId)])]);
