@@ -25,7 +25,10 @@ export interface RecognisedCredit {
   credits: string;
   /** The credit system `credits` are in: the target's, from its caps policy in force on the day of recognition, else the home system. */
   creditSystemId: string;
+  /** The target item as the grant names it (`institutionId:code` from a rule, or a reviewer's reference). */
   targetItemId: string | null;
+  /** The target item's catalogue version in force on the day of recognition (else its latest), when the catalogue has it. */
+  catalogueItemId: string | null;
   sources: { achievementIds: string[]; institutionIds: string[] };
   decision: { id: string; requestId: string; itemId: string; kind: string; outcome: string; reviewer: string };
   rule: { id: string; version: number } | null;
@@ -39,12 +42,13 @@ export type RecognisedCreditSource = (db: Executor, learnerId: string) => Promis
 
 /**
  * What a viewer of the record may see of its recognised credits. A whole-record view sees all of
- * them. A partial view (an institution, or a link to chosen achievements) sees a credit when every
- * source achievement is visible to it, so a credit never reveals an achievement that was not
- * shared; an institution also sees the credit it recognised itself, as it sees what it deposited.
+ * them. A partial view sees the credit the viewing institution recognised itself (it is part of the
+ * record there, as its deposits are), and a credit whose every source achievement the learner shared
+ * with the viewer (a link to chosen achievements, or a grant naming the institution). Depositing a
+ * source achievement is not enough: where else it was recognised is the learner's to share.
  */
-export function visibleCredit(view: RecordView, visibleAchievementIds: ReadonlySet<string>, c: RecognisedCredit): boolean {
+export function visibleCredit(view: RecordView, c: RecognisedCredit): boolean {
   if (view.kind === 'all') return true;
   if (c.targetInstitutionId === view.depositor) return true;
-  return c.sources.achievementIds.length > 0 && c.sources.achievementIds.every((id) => visibleAchievementIds.has(id));
+  return c.sources.achievementIds.length > 0 && c.sources.achievementIds.every((id) => view.shared.has(id));
 }

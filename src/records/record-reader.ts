@@ -19,9 +19,7 @@ import { buildTranscript, type Transcript } from './transcript.js';
 
 export const EXPORT_FORMAT = { format: 'credit-bank-learning-record', formatVersion: '1.0' } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// A reviewer may name a target item by free text; only ids can name a catalogue item.
-const targetItemIds = (credits: RecognisedCredit[]) => credits.flatMap((c) => (c.targetItemId && UUID.test(c.targetItemId) ? [c.targetItemId] : []));
+const targetItemIds = (credits: RecognisedCredit[]) => credits.flatMap((c) => (c.catalogueItemId ? [c.catalogueItemId] : []));
 
 /** Read side of the record: transcript, export, micro-major progress. */
 export class RecordReader {
@@ -67,8 +65,7 @@ export class RecordReader {
     const db = this.records.db;
     // The recognised credits are one more learner-scoped query, sent alongside the achievements'.
     const [achievements, credits] = await Promise.all([this.visibleAchievements(db, learnerId, view), this.recognisedCredits(db, learnerId)]);
-    const seen = new Set(achievements.map((a) => a.id));
-    const recognised = credits.filter((c) => visibleCredit(view, seen, c));
+    const recognised = credits.filter((c) => visibleCredit(view, c));
     // Only current versions' items are shown; item versions are immutable, so they come from the cache.
     const [items, institutions, ref] = await Promise.all([
       this.itemCache.get(db, [...achievements.flatMap((a) => (a.current.catalogueItemId ? [a.current.catalogueItemId] : [])), ...targetItemIds(recognised)]),
@@ -104,7 +101,7 @@ export class RecordReader {
       recognisedCredits: credits.map((c) => {
         const target = institutions.get(c.targetInstitutionId)!;
         return {
-          ...c, item: c.targetItemId ? targetItems.get(c.targetItemId) ?? null : null,
+          ...c, item: c.catalogueItemId ? targetItems.get(c.catalogueItemId) ?? null : null,
           target: { id: target.id, name: target.name, did: target.did }, ledgerEntryIds: c.history.map((h) => h.ledgerEntryId),
         };
       }),

@@ -23,7 +23,7 @@ export interface RecognisedTotals {
 
 /** The line, and where it is grouped: under the target institution, at its target item's level and field. */
 export function describeRecognised(c: RecognisedCredit, items: Map<string, CatalogueItem>) {
-  const item = c.targetItemId ? items.get(c.targetItemId) : undefined;
+  const item = c.catalogueItemId ? items.get(c.catalogueItemId) : undefined;
   const entry: RecognisedEntry = {
     ...c,
     title: item ? item.title : { zh: null, en: null },

@@ -18,7 +18,8 @@ const RecognisedCreditFields = {
   category: Type.String({ description: 'The block category the credit counts in' }),
   credits: Type.String({ description: 'Credits granted, in creditSystemId (exact decimal)' }),
   creditSystemId: Type.String({ description: "The target's credit system: its caps policy's on the day of recognition, else the home system" }),
-  targetItemId: Nullable(Type.String({ description: 'The target catalogue item granted, when the grant names one' })),
+  targetItemId: Nullable(Type.String({ description: 'The target item granted, as the grant names it (institutionId:code from a rule, or a reviewer\'s reference)' })),
+  catalogueItemId: Nullable(Type.String({ description: 'That item\'s catalogue version in force on the day of recognition (else its latest)' })),
   sources: Type.Object({
     achievementIds: Type.Array(Type.String(), { description: 'The achievements the credit rests on (they keep their own lines and totals)' }),
     institutionIds: Type.Array(Type.String()),
