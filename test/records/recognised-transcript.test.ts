@@ -136,6 +136,29 @@ describe('recognised credits through share links', () => {
   });
 });
 
+describe('a reviewer\'s grant', () => {
+  it('shows without a catalogue item when the reviewer names none the catalogue knows, in the target\'s credit system', async () => {
+    const learner = await createLearner(t.app, w.target.token);
+    const course = await item(t, w.source, { credits: '3' });
+    const a = await achieve(t.app, w.source, learner.id, course.id, { result: '80', completedOn: '2024-03-01' });
+    const req = (await post(t.app, '/recognition/requests', learner.token, { targetInstitutionId: w.target.id, achievementIds: [a] })).json();
+    expect(req.items[0].status).toBe('queued');
+    const d = await post(t.app, `/recognition/requests/${req.id}/items/${req.items[0].id}/decision`, w.target.token,
+      { outcome: 'partial', credits: '2', category: 'elective', targetItemId: 'DS101 (syllabus match)', reason: 'syllabus covers half', reviewer: 'alice' });
+    expect(d.statusCode).toBe(200);
+    const tr = await record(learner.token, learner.id);
+    const group = tr.groups.find((g: Group) => g.recognised.length > 0);
+    expect(group).toMatchObject({ institution: { id: w.target.id }, level: null, field: null, achievements: [] });
+    expect(group.recognised[0]).toMatchObject({
+      credits: '2.00', category: 'elective', creditSystemId: 'ects', targetItemId: 'DS101 (syllabus match)', catalogueItemId: null, item: null,
+      title: { zh: null, en: null }, sources: { achievementIds: [a] }, decision: { requestId: req.id, kind: 'review', outcome: 'partial' },
+      history: [{ action: 'granted', actor: `institution:${w.target.id}/client:${w.target.clientId}`, reason: 'syllabus covers half' }],
+    });
+    // No item hours: 2 ECTS × 25 h (lower bound) = 50 h ÷ 18 h = 2.78 → 2.5 (step 0.5)
+    expect(tr.totals.recognised.home.conversions).toEqual([expect.objectContaining({ from: 'ects', credits: '2', hours: '50', converted: '2.5' })]);
+  });
+});
+
 describe('when the source achievement is revoked', () => {
   it('the recognised credit leaves the totals and stays in history as revoked, with who, why and when', async () => {
     const rev = await t.app.inject({ method: 'POST', url: `/achievements/${ids.source}/revocations`, headers: bearer(w.source.token), payload: { reason: 'Certificate withdrawn after audit' } });
