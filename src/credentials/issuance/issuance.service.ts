@@ -3,6 +3,7 @@ import canonicalize from 'canonicalize';
 import type { Actor } from '../../auth/principal.js';
 import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
 import type { Db, Executor } from '../../db/database.js';
+import { AppError } from '../../errors.js';
 import type { CredentialFormat } from '../../db/tables/credentials.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import type { JsonObject } from '../core/did-key.js';
@@ -24,6 +25,8 @@ export interface IssueRequest {
   issuanceKey: string;
   sourceIds?: string[];
   suspendable?: boolean;
+  /** A UUID the caller chose for the credential (its id becomes urn:uuid:…); random when absent. */
+  id?: string;
 }
 
 export interface IssuedCredential { id: string; created: boolean; row: repo.CredentialRow; verifiableCredential: SignedCredential }
@@ -121,7 +124,7 @@ export class IssuanceService {
     const keys = new Map<string, Promise<IssuerKey>>();
     for (const r of reqs) if (!keys.has(r.issuer.ref)) keys.set(r.issuer.ref, this.directory.signingKey(r.issuer));
     return Promise.all(reqs.map(async (req) => {
-      const id = randomUUID();
+      const id = req.id ?? randomUUID();
       const slots = [revocation.get(req)!, ...(suspension.has(req) ? [suspension.get(req)!] : [])];
       const credential: JsonObject = {
         ...req.credential, id: `urn:uuid:${id}`,
@@ -146,13 +149,22 @@ export class IssuanceService {
       return batch.map((p, n) => {
         const row = byId.get(p.id);
         if (row) return { id: row.id, created: true, row, verifiableCredential: signed[n]! };
-        return winners[lost.indexOf(p)]!;
+        const winner = winners[lost.indexOf(p)];
+        // Lost on the id rather than the natural key: a caller-chosen id already names another credential.
+        if (!winner) throw idConflict(p.id);
+        return winner;
       });
     });
   }
 }
 
 const STORE_CHUNK = 200;
+
+/** A caller-chosen credential id that already names a different credential. */
+export function idConflict(id: string, pointer?: string): AppError {
+  const message = `credential.id urn:uuid:${id} already names a different credential; send a new id, or the same content to get that credential back`;
+  return new AppError(409, 'credential_id_conflict', message, pointer ? { errors: [{ pointer, message }] } : {});
+}
 
 type Prepared = { req: IssueRequest; id: string; key: IssuerKey; slots: StatusSlot[]; credential: JsonObject; now: Date };
 
