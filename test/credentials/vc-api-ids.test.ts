@@ -90,6 +90,17 @@ describe('VC-API issue with a caller-chosen credential id', () => {
     expect(await rows(u3)).toEqual([]);
   });
 
+  it('the store refuses an id taken meanwhile by a different credential (the race past the up-front check)', async () => {
+    const issuer = (await t.ctx.credentials.directory.byRef(inst.id))!;
+    const actor = { principal: { kind: 'institution', institutionId: inst.id, clientId: 'race', scopes: ['credentials:issue'] }, requestId: 'race' } as const;
+    const uuid = randomUUID();
+    const req = (name: string) => ({ issuer, credential: obCredential(inst.did, { name }), format: 'eddsa-jcs-2022' as const, learnerId: null,
+      kind: 'vc-api', issuanceKey: `test:${name}:${uuid}`, id: uuid });
+    expect((await t.ctx.credentials.issuance.issue(req('first'), actor as never)).created).toBe(true);
+    await expect(t.ctx.credentials.issuance.issue(req('second'), actor as never)).rejects.toMatchObject({ statusCode: 409, code: 'credential_id_conflict' });
+    expect(await rows(uuid)).toHaveLength(1);
+  });
+
   it('two concurrent requests racing for one id with different content: one wins, the other gets 409', async () => {
     const uuid = randomUUID();
     const [a, b] = await Promise.all([
