@@ -83,6 +83,15 @@ describe('VC-API issue with a caller-chosen credential id', () => {
     const again = await send(items);
     expect(again.json()).toMatchObject({ created: 0, items: [{ id: u1 }, { id: u2 }] });
 
+    const u4 = randomUUID();
+    const twice = { credential: obCredential(inst.did, { id: `urn:uuid:${u4}`, name: 'Sent twice' }) };
+    const dup = await send([twice, twice]);
+    expect(dup.statusCode, dup.body).toBe(201);
+    expect(dup.json()).toMatchObject({ issued: 2, created: 1, items: [{ id: u4, created: true }, { id: u4, created: false }] });
+    expect(dup.json().items[1].verifiableCredential).toEqual(dup.json().items[0].verifiableCredential);
+    const stored = await t.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: dup.json().items[1].verifiableCredential } });
+    expect(stored.json().verified).toBe(true);
+
     const u3 = randomUUID();
     const clash = await send([items[0], { credential: obCredential(inst.did, { id: `urn:uuid:${u3}`, name: 'A' }) }, { credential: obCredential(inst.did, { id: `urn:uuid:${u3}`, name: 'B' }) }]);
     expect(clash.statusCode).toBe(409);

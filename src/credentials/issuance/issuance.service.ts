@@ -88,7 +88,16 @@ export class IssuanceService {
    */
   async issueMany(reqs: IssueRequest[], actor: Actor): Promise<IssuedCredential[]> {
     const results: (IssuedCredential | undefined)[] = await this.existingMany(reqs);
-    const todo = reqs.map((r, i) => ({ r, i })).filter(({ i }) => results[i] === undefined);
+    // Requests repeated within the call (same natural key) are issued once and share the answer:
+    // with a caller-chosen id, two prepared copies would otherwise claim the same row.
+    const firstOf = new Map<string, number>();
+    const todo: { r: IssueRequest; i: number }[] = [];
+    for (const [i, r] of reqs.entries()) {
+      const key = naturalKey(r.learnerId, r.issuer.ref, r.issuanceKey, r.format);
+      if (results[i] !== undefined || firstOf.has(key)) continue;
+      firstOf.set(key, i);
+      todo.push({ r, i });
+    }
     if (todo.length === 0) return results as IssuedCredential[];
     const prepared = await this.prepareMany(todo.map(({ r }) => r));
     const signed = await this.signer.signMany(prepared.map((p) => ({ credential: p.credential, req: { suite: p.req.format, key: p.key, now: p.now } })));
@@ -96,7 +105,7 @@ export class IssuanceService {
       const stored = await this.storeMany(prepared.slice(n, n + STORE_CHUNK), signed.slice(n, n + STORE_CHUNK), actor);
       for (const [k, s] of stored.entries()) results[todo[n + k]!.i] = s;
     }
-    return results as IssuedCredential[];
+    return reqs.map((r, i) => results[i] ?? { ...results[firstOf.get(naturalKey(r.learnerId, r.issuer.ref, r.issuanceKey, r.format))!]!, created: false });
   }
 
   private async existingMany(reqs: IssueRequest[], db: Executor = this.db): Promise<(IssuedCredential | undefined)[]> {
