@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogueItem } from '../../src/catalogue/catalogue.types.js';
-import { microMajorCredentials, partOfAssociations, planCredentials, selectAchievements } from '../../src/credentials/issuance/clr-contents.js';
+import { credentialedPartOf, microMajorCredentials, partOfAssociations, planCredentials, selectAchievements, uncredentialedMicroMajors } from '../../src/credentials/issuance/clr-contents.js';
 import type { CredentialRow } from '../../src/credentials/issuance/credentials.repository.js';
+import type { MicroMajorProgress } from '../../src/records/micro-majors.js';
 import type { Achievement } from '../../src/records/records.types.js';
 
 const item = (id: string, kind = 'course') => ({ id, kind }) as unknown as CatalogueItem;
@@ -76,7 +77,16 @@ describe('micro-majors and associations', () => {
   it('each bundled component isPartOf the micro-major, by Achievement id, without duplicates', () => {
     const a1 = row({});
     const a2 = row({ source_ids: ['a2'] }); // the same catalogue item taken twice: one association
-    const out = partOfAssociations(new Map([['a1', a1], ['a2', a2]]), [mm({})]);
+    const out = partOfAssociations(new Map([['a1', a1], ['a2', a2]]), credentialedPartOf([mm({})]));
     expect(out).toEqual([{ associationType: 'isPartOf', sourceId: 'https://bank.test/catalogue/i1', targetId: 'https://bank.test/catalogue/mm' }]);
+  });
+
+  it('a micro-major in progress, or complete but not bundled as a credential, is listed with the bundled components that count', () => {
+    const progress = (code: string, done: (string | null)[]) => ({
+      microMajor: { id: `item-${code}`, institutionId: 'inst', code }, done: done.map((achievementId) => ({ achievementId })),
+    }) as unknown as MicroMajorProgress;
+    const open = uncredentialedMicroMajors([progress('MM1', ['a1', 'a9']), progress('MM2', ['a2']), progress('MM3', ['a9', null])],
+      new Set(['a1', 'a2']), new Set(['micro-major:inst:MM2']));
+    expect(open).toEqual([{ itemId: 'item-MM1', institutionId: 'inst', componentIds: ['a1'] }]);
   });
 });

@@ -137,10 +137,38 @@ describe('CLR 2.0 built from the learning record', () => {
     expect(checkClrCredential(vc)).toEqual([]);
     expect((await verify(vc)).verified).toBe(true);
 
-    // A chosen part without one of its components leaves the micro-major out.
+    expect(vc.credentialSubject.achievement).toBeUndefined();
+
+    // A chosen part without one of its components leaves the micro-major's credential out; its Achievement is listed instead.
     const part = (await clr(learner, { achievementIds: [await achievementOf(learner, x)] })).json().verifiableCredential;
     expect(embedded(part).map((c) => c.credentialSubject.achievement.achievementType)).toEqual(['Course']);
-    expect(part.credentialSubject.association).toBeUndefined();
+    expect(part.credentialSubject.achievement.map((a: { id: string }) => a.id)).toEqual([target]);
+    expect(part.credentialSubject.association).toEqual([{ type: 'Association', associationType: 'isPartOf', sourceId: embedded(part)[0].credentialSubject.achievement.id, targetId: target }]);
+  });
+
+  it('lists a micro-major in progress as an Achievement the bundled components are part of, and still verifies', async () => {
+    const learner = await createLearner(t.app, inst.token);
+    const tag = learner.id.slice(0, 6);
+    const [x, y, z] = [await insertItem(t.ctx.db, inst.id, { code: `PX-${tag}` }), await insertItem(t.ctx.db, inst.id, { code: `PY-${tag}` }), await insertItem(t.ctx.db, inst.id, { code: `PZ-${tag}` })];
+    const mmId = await insertItem(t.ctx.db, inst.id, { code: `PM-${tag}`, kind: 'micro-major', credits: '12', completionRule: { type: 'all' }, components: [x, y, z], titleEn: 'Data micro-major' });
+    await depositItem(learner, x);
+    await depositItem(learner, await insertItem(t.ctx.db, inst.id)); // unrelated course
+
+    const res = await clr(learner, {}, {});
+    expect(res.statusCode, res.body).toBe(201);
+    const vc = res.json().verifiableCredential;
+    const [listed] = vc.credentialSubject.achievement;
+    expect(listed).toMatchObject({ type: ['Achievement'], achievementType: 'MicroCredential', name: 'Data micro-major', creator: { id: inst.did } });
+    expect(listed.id).toMatch(new RegExp(`/catalogue/${mmId}$`));
+    const inner = embedded(vc);
+    expect(inner).toHaveLength(2);
+    expect(vc.credentialSubject.association).toEqual([{ type: 'Association', associationType: 'isPartOf', sourceId: inner.find((c) => c.credentialSubject.achievement.id.endsWith(x)).credentialSubject.achievement.id, targetId: listed.id }]);
+    expect(checkClrCredential(vc)).toEqual([]);
+    const r = await verify(vc);
+    expect(r.errors).toEqual([]);
+    expect(r.verified).toBe(true);
+    const jcs = (await clr(learner, { format: 'eddsa-jcs-2022' })).json().verifiableCredential;
+    expect((await verify(jcs)).verified).toBe(true);
   });
 
   it('leaves out learning outside the catalogue and a credential its issuer revoked, and says the CLR is partial', async () => {

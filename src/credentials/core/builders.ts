@@ -59,7 +59,8 @@ export function buildProfile(p: ProfileInput): JsonObject {
   return compact({ id: p.id, type: ['Profile'], name: p.name, url: p.url, email: p.email, description: p.description });
 }
 
-function buildAchievement(a: AchievementInput, creator: ProfileInput): JsonObject {
+/** An OB 3.0 Achievement (as embedded in a subject, or listed in a ClrSubject). */
+export function buildAchievement(a: AchievementInput, creator: ProfileInput): JsonObject {
   return compact({
     id: a.id, type: ['Achievement'], achievementType: a.achievementType, name: a.name, description: a.description,
     criteria: compact({ id: a.criteria.id, narrative: a.criteria.narrative }),

@@ -6,6 +6,7 @@
 import type { CatalogueItem } from '../../catalogue/catalogue.types.js';
 import type { CredentialFormat } from '../../db/tables/credentials.js';
 import { conflict, invalidField } from '../../errors.js';
+import type { MicroMajorProgress } from '../../records/micro-majors.js';
 import type { Achievement } from '../../records/records.types.js';
 import type { AssociationInput } from '../core/builders.js';
 import type { JsonObject } from '../core/did-key.js';
@@ -94,22 +95,46 @@ export function microMajorCredentials(rows: CredentialRow[], bundled: Set<string
   return [...byKey.values()];
 }
 
-const achievementIdOf = (doc: JsonObject): string | undefined => {
+export const achievementIdOf = (doc: JsonObject): string | undefined => {
   const s = doc.credentialSubject as JsonObject | undefined;
   const id = (s?.achievement as JsonObject | undefined)?.id;
   return typeof id === 'string' ? id : undefined;
 };
 
+/** A micro-major and the record achievements that count toward it. */
+export interface PartOf { targetId: string; componentIds: string[] }
+
+/** The credentialed micro-majors as PartOf links: their Achievement and the achievements they rest on. */
+export function credentialedPartOf(microMajors: CredentialRow[]): PartOf[] {
+  return microMajors.flatMap((mm) => {
+    const targetId = achievementIdOf(mm.document as JsonObject);
+    return targetId ? [{ targetId, componentIds: mm.source_ids }] : [];
+  });
+}
+
+/**
+ * Micro-majors the bundle shows progress toward without carrying their credential (not complete,
+ * or complete but not credentialed by the institution): their catalogue item and the bundled
+ * components that count, so the CLR can list the micro-major's Achievement and link to it.
+ */
+export function uncredentialedMicroMajors(progress: MicroMajorProgress[], bundled: Set<string>, credentialedKeys: Set<string>) {
+  return progress
+    .filter((m) => !credentialedKeys.has(microMajorKey(m.microMajor.institutionId, m.microMajor.code)))
+    .map((m) => ({ itemId: m.microMajor.id, institutionId: m.microMajor.institutionId,
+      componentIds: m.done.flatMap((c) => (c.achievementId && bundled.has(c.achievementId) ? [c.achievementId] : [])) }))
+    .filter((m) => m.componentIds.length > 0);
+}
+
+export const microMajorKey = (institutionId: string, code: string) => `micro-major:${institutionId}:${code}`;
+
 /**
  * CLR 2.0 associations: each bundled component's Achievement `isPartOf` the micro-major's
  * Achievement (sourceId and targetId are Achievement ids, as CLR 2.0 defines them).
  */
-export function partOfAssociations(components: Map<string, CredentialRow>, microMajors: CredentialRow[]): AssociationInput[] {
+export function partOfAssociations(components: Map<string, CredentialRow>, links: PartOf[]): AssociationInput[] {
   const out = new Map<string, AssociationInput>();
-  for (const mm of microMajors) {
-    const targetId = achievementIdOf(mm.document as JsonObject);
-    if (!targetId) continue;
-    for (const src of mm.source_ids) {
+  for (const { targetId, componentIds } of links) {
+    for (const src of componentIds) {
       const row = components.get(src);
       const sourceId = row ? achievementIdOf(row.document as JsonObject) : undefined;
       if (sourceId && sourceId !== targetId) out.set(`${sourceId} ${targetId}`, { associationType: 'isPartOf', sourceId, targetId });

@@ -5,12 +5,15 @@ import type { CatalogueItem } from '../../catalogue/catalogue.types.js';
 import type { Db, Executor } from '../../db/database.js';
 import type { CredentialFormat } from '../../db/tables/credentials.js';
 import { conflict, notFound } from '../../errors.js';
+import { catalogueItems } from '../../records/catalogue-lookup.repository.js';
 import type { Achievement } from '../../records/records.types.js';
-import { buildClrCredential } from '../core/builders.js';
+import { buildAchievement, buildClrCredential, type AssociationInput } from '../core/builders.js';
 import type { JsonObject } from '../core/did-key.js';
 import type { IssuerDirectory } from '../issuers/issuer-directory.js';
-import type { AchievementIssuer } from './achievement-issuer.js';
-import { blockedError, microMajorCredentials, partOfAssociations, planCredentials, selectAchievements } from './clr-contents.js';
+import type { AchievementIssuer, ProgressSource } from './achievement-issuer.js';
+import {
+  blockedError, credentialedPartOf, microMajorCredentials, partOfAssociations, planCredentials, selectAchievements, uncredentialedMicroMajors,
+} from './clr-contents.js';
 import * as repo from './credentials.repository.js';
 import type { IssuanceService, IssuedCredential } from './issuance.service.js';
 
@@ -21,6 +24,9 @@ export interface LearnerRecordSource {
 
 export interface ClrOptions { achievementIds?: string[]; format?: CredentialFormat }
 
+// Micro-major progress is read on the bank's behalf; the caller was authorised for the learner already.
+const READER: Actor = { principal: { kind: 'operator', clientId: 'clr-issuer', scopes: ['records:read'] }, requestId: 'clr-issuer' };
+
 /**
  * CLR 2.0 transcript issued by the bank, built from the learning record: the whole transcript or
  * the chosen achievements. Each achievement's AchievementCredential (by its depositing institution)
@@ -29,7 +35,7 @@ export interface ClrOptions { achievementIds?: string[]; format?: CredentialForm
  */
 export class ClrIssuer {
   constructor(private readonly db: Db, private readonly directory: IssuerDirectory, private readonly issuance: IssuanceService,
-    private readonly records: LearnerRecordSource, private readonly achievements: AchievementIssuer) {}
+    private readonly records: LearnerRecordSource & ProgressSource, private readonly achievements: AchievementIssuer) {}
 
   async issue(learnerId: string, opts: ClrOptions, actor: Actor): Promise<IssuedCredential> {
     if (actor.principal.kind === 'learner') assertIsLearner(actor.principal, learnerId);
@@ -51,23 +57,45 @@ export class ClrIssuer {
     if (components.size === 0) throw conflict('achievement_credential_not_active', 'Every achievement credential of the learner was revoked or suspended by its issuer: there is nothing to bundle');
     // Rows again, so micro-major credentials are seen with the component credentials just issued.
     const microMajors = microMajorCredentials(await repo.listForLearner(this.db, learnerId, ['micro-major']), new Set(components.keys()), embedFormat);
-    const bundle = [...components.values(), ...microMajors];
+    const programmes = await this.programmes(learnerId, components, microMajors);
     const partial = selection.leftOut || components.size < selection.chosen.length;
-    return this.issueClr(learnerId, bundle, partial, partOfAssociations(components, microMajors), format, actor);
+    return this.issueClr(learnerId, { bundle: [...components.values(), ...microMajors], partial, ...programmes }, format, actor);
   }
 
-  private async issueClr(learnerId: string, bundle: repo.CredentialRow[], partial: boolean,
-    associations: ReturnType<typeof partOfAssociations>, format: CredentialFormat, actor: Actor): Promise<IssuedCredential> {
+  /**
+   * How the bundle relates to micro-majors: a bundled micro-major credential and, for micro-majors
+   * the learner has components of but no bundled credential, the micro-major's Achievement listed
+   * in the ClrSubject; each bundled component `isPartOf` it.
+   */
+  private async programmes(learnerId: string, components: Map<string, repo.CredentialRow>, microMajors: repo.CredentialRow[]) {
+    const open = uncredentialedMicroMajors(await this.records.microMajors(learnerId, READER), new Set(components.keys()), new Set(microMajors.map((r) => r.issuance_key)));
+    const items = await catalogueItems(this.db, open.map((m) => m.itemId));
+    const achievements: JsonObject[] = [];
+    const links = credentialedPartOf(microMajors);
+    for (const m of open) {
+      const item = items.get(m.itemId);
+      const creator = await this.directory.byRef(m.institutionId);
+      if (!item || !creator) continue;
+      const input = this.achievements.achievement(item);
+      achievements.push(buildAchievement(input, { id: creator.did, name: [creator.name.zh, creator.name.en].filter(Boolean).join(' '), url: creator.url }));
+      links.push({ targetId: input.id, componentIds: m.componentIds });
+    }
+    return { achievements, associations: partOfAssociations(components, links) };
+  }
+
+  private async issueClr(learnerId: string, c: { bundle: repo.CredentialRow[]; partial: boolean; achievements: JsonObject[]; associations: AssociationInput[] },
+    format: CredentialFormat, actor: Actor): Promise<IssuedCredential> {
     const bank = this.directory.bank();
-    const ids = bundle.map((r) => r.id).sort();
+    const ids = c.bundle.map((r) => r.id).sort();
     const { id: _placeholder, ...credential } = buildClrCredential({
       id: 'urn:uuid:00000000-0000-4000-8000-000000000000', name: `学习成果记录 Comprehensive Learner Record`,
-      issuer: { id: bank.did, name: `${bank.name.zh} ${bank.name.en}`, url: bank.url }, partial,
+      issuer: { id: bank.did, name: `${bank.name.zh} ${bank.name.en}`, url: bank.url }, partial: c.partial,
       subject: await this.achievements.subjectOf(learnerId),
-      credentials: bundle.map((r) => r.document as JsonObject), associations,
+      credentials: c.bundle.map((r) => r.document as JsonObject), achievements: c.achievements, associations: c.associations,
     });
-    const key = createHash('sha256').update(`${ids.join(',')}|partial=${partial}`).digest('hex');
+    // The listed micro-major Achievements follow from the bundle and the catalogue; the key covers what the learner holds.
+    const key = createHash('sha256').update(`${ids.join(',')}|partial=${c.partial}|programmes=${c.achievements.map((a) => a.id).sort().join(',')}`).digest('hex');
     return this.issuance.issue({ issuer: bank, credential, format, learnerId, kind: 'clr',
-      issuanceKey: `clr:${key}`, sourceIds: [...new Set(bundle.flatMap((r) => r.source_ids))] }, actor);
+      issuanceKey: `clr:${key}`, sourceIds: [...new Set(c.bundle.flatMap((r) => r.source_ids))] }, actor);
   }
 }
