@@ -43,7 +43,7 @@ export function notCredentialable(a: Achievement, item: CatalogueItem | undefine
 const REASONS: Record<NotCredentialable, [number, string]> = {
   achievement_revoked: [409, 'A revoked achievement cannot be credentialed'],
   not_a_catalogue_achievement: [422, 'only achievements of catalogue items can be credentialed'],
-  use_micro_major_id: [422, 'a micro-major is credentialed from its completion rule: send microMajorId'],
+  use_micro_major_id: [422, 'a micro-major is credentialed from its completion rule (microMajorId on POST /learners/{id}/credentials), not as a record achievement'],
 };
 
 /** The problem for a NotCredentialable reason, naming the field that chose the achievement. */
