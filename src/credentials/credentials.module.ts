@@ -9,7 +9,7 @@ import { registerCredentialBodies } from './ledger/event-bodies.js';
 import { AchievementIssuer, type ProgressSource, type RecordSource } from './issuance/achievement-issuer.js';
 import { MicroMajorIssuer } from './issuance/micro-major-issuer.js';
 import { IssuanceService } from './issuance/issuance.service.js';
-import { ClrIssuer } from './issuance/clr-issuer.js';
+import { ClrIssuer, type LearnerRecordSource } from './issuance/clr-issuer.js';
 import { ImportService } from './imports/import.service.js';
 import { VcApiIssuer } from './issuance/vc-api-issuer.js';
 import { IssuerDirectory } from './issuers/issuer-directory.js';
@@ -42,7 +42,6 @@ export class CredentialsModule {
   readonly verifier: VerifierService;
   readonly vcApi: VcApiIssuer;
   readonly imports: ImportService;
-  readonly clr: ClrIssuer;
 
   constructor(private readonly deps: CredentialsDeps) {
     const d = deps;
@@ -57,19 +56,21 @@ export class CredentialsModule {
       d.ledgerProofs ? new LedgerProofs(d.ledgerProofs) : undefined, d.pinnedControllers);
     this.vcApi = new VcApiIssuer(d.db, this.directory, this.issuance);
     this.imports = new ImportService(d.db, this.verifier, d.ledger, d.now);
-    this.clr = new ClrIssuer(d.db, this.directory, this.issuance);
   }
 
   /** Set by connectRecords: credentials for record achievements. */
   achievements: AchievementIssuer | undefined;
   /** Set by connectRecords: micro-major completion credentials. */
   microMajors: MicroMajorIssuer | undefined;
+  /** Set by connectRecords: CLR 2.0 transcripts built from the record. */
+  clr: ClrIssuer | undefined;
 
   /** Subscribes to the learning record's revocations and reads its achievements (called by the context once both exist). */
-  connectRecords(records: { service: RecordSource; reader: ProgressSource; onRevoked(handler: (trx: Executor, e: { learnerId: string; achievementId: string; reason: string; actor: Actor }) => Promise<void>): void }): void {
+  connectRecords(records: { service: RecordSource; reader: ProgressSource & LearnerRecordSource; onRevoked(handler: (trx: Executor, e: { learnerId: string; achievementId: string; reason: string; actor: Actor }) => Promise<void>): void }): void {
     records.onRevoked((trx, e) => this.status.onAchievementRevoked(trx, e));
     this.achievements = new AchievementIssuer(this.deps.db, this.directory, this.issuance, records.service, this.deps.publicUrl);
     this.microMajors = new MicroMajorIssuer(this.deps.db, this.directory, this.issuance, records.service, records.reader, this.achievements);
+    this.clr = new ClrIssuer(this.deps.db, this.directory, this.issuance, records.reader, this.achievements);
   }
 
   close(): Promise<void> {
