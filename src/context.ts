@@ -92,6 +92,7 @@ export class AppContext {
     const qualifications = new QualificationsModule({ db, institutions, learners, records, ledger, ledgerBodies, credentials, publicUrl: config.publicUrl, now });
     credentials.connectRecords(records);
     const recognition = new RecognitionModule({ db, ledger, ledgerBodies, institutions, frameworks, records, homeCreditSystem: config.homeCreditSystem, now });
+    qualifications.audits.connectRecognition((tx, target, programmeId, date) => recognition.evaluator.grantCreditSystem(tx, target, programmeId, date));
     return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, frameworks, catalogue, ledgerBodies, ledgerService, credentials, records, qualifications, recognition);
   }
 
