@@ -5,7 +5,8 @@ import type { RecognitionAgreementPartiesTable, RecognitionAgreementsTable } fro
 export type AgreementRow = Selectable<RecognitionAgreementsTable>;
 export type PartyRow = Selectable<RecognitionAgreementPartiesTable>;
 
-const COLUMNS = ['id', 'kind', 'name_zh', 'name_en', 'effective_from', 'effective_to', 'status', 'created_by', 'created_at', 'changed_at'] as const;
+const COLUMNS = ['id', 'kind', 'name_zh', 'name_en', 'effective_from', 'effective_to', 'status', 'created_by', 'created_at', 'changed_at',
+  'ended_on', 'end_reason', 'ended_by'] as const;
 
 export async function insertAgreement(db: Executor, row: Insertable<RecognitionAgreementsTable>, parties: Insertable<RecognitionAgreementPartiesTable>[]): Promise<void> {
   await db.insertInto('recognition_agreements').values(row).execute();

@@ -75,7 +75,8 @@ export class Evaluator {
     const engineRules = versions.flatMap((v) => toEngineRule(v) ?? []);
     return {
       stamp, index: indexRules(engineRules), versions: new Map(versions.map((v) => [key(v.id, v.version), v])),
-      caps: versions.filter((v) => v.kind === 'caps'), agreements: await this.agreements.windows(db),
+      // Rules read back here belong to another target; only this target's caps policy applies.
+      caps: versions.filter((v) => v.kind === 'caps' && v.targetInstitutionId === target), agreements: await this.agreements.windows(db),
     };
   }
 
