@@ -116,6 +116,7 @@ const EXPECTED: Record<string, Kind[]> = {
   'GET /agreements/:id': ALL,
   'POST /agreements/:id/parties': STAFF,
   'POST /agreements/:id/parties/:institutionId/leave': ['operator', 'ownInst'],
+  'POST /agreements/:id/end': STAFF,
   'POST /recognition/preview': ALL,
   'POST /recognition/requests': ['ownLearner', 'otherLearner'],
   'GET /recognition/requests/:id': [...OWNERS, 'ownLearner'],

@@ -49,3 +49,10 @@ export async function setLeft(db: Executor, p: { agreementId: string; institutio
     .where('agreement_id', '=', p.agreementId).where('institution_id', '=', p.institutionId).where('joined_on', '=', p.joinedOn).execute();
   await db.updateTable('recognition_agreements').set({ changed_at: at }).where('id', '=', p.agreementId).execute();
 }
+
+/** Records the end of an agreement: not in force from `endsOn`, so `effective_to` is the day before. */
+export async function setEnded(db: Executor, e: { id: string; endsOn: string; lastDay: string; reason: string; by: string }, at: Date): Promise<void> {
+  await db.updateTable('recognition_agreements')
+    .set({ status: 'ended', ended_on: e.endsOn, end_reason: e.reason, ended_by: e.by, effective_to: e.lastDay, changed_at: at })
+    .where('id', '=', e.id).execute();
+}

@@ -88,6 +88,7 @@ export class RuleService {
     if (agreementId !== undefined) {
       const a = await this.agreements.get(agreementId).catch(() => { throw invalidField('/body/agreementId', 'unknown_agreement', `No agreement ${agreementId}`); });
       if (!a.parties.some((x) => x.institutionId === target)) throw invalidField('/body/targetInstitutionId', 'target_not_party', 'The target institution is not a party to the agreement');
+      if (a.end !== null && a.end.on <= today) throw conflict('agreement_ended', `Agreement ${agreementId} ended on ${a.end.on}`);
       if (p.kind === 'institution' && !(await this.agreements.isParty(agreementId, p.institutionId, today))) {
         throw forbidden('not_a_party', 'Only a current party publishes rules for an agreement');
       }
