@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/auth/principal.js';
+import { DEMO_MAPPING, demoProgramme } from '../../src/qualifications/demo-seed.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import type { ItemSpec } from '../records/fixtures.js';
 import { achieve, get, item, post, publishRule, ruleItem, world, type World } from './service-fixtures.js';
@@ -138,5 +140,15 @@ describe('the level constraint is the default', () => {
     expect(res.json()).toMatchObject({ code: 'unknown_framework_level', errors: [{ pointer: '/body/definition/conditions/targetLevel' }] });
     const after = await t.ctx.db.selectFrom('recognition_rules').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow();
     expect(String(after.n)).toBe(String(before.n));
+  });
+
+  it('takes a programme\'s level for block credit towards that programme with no target item', async () => {
+    const op: Actor = { principal: { kind: 'operator', clientId: 'test', scopes: ['*'] }, requestId: 'test' };
+    const id = `levels-${Date.now()}`;
+    await t.ctx.qualifications.programmes.publish(w.target.id, { programme: { ...demoProgramme(w.target.slug), id, version: '1' }, mapping: DEMO_MAPPING }, op);
+    const rule = await publishRule(t.app, w.target.token, { type: 'block', programmeId: id, definition: { pattern: { kinds: ['exam'] }, credits: '2', category: 'elective' } });
+    expect(rule.definition.conditions).toEqual({ targetLevel: gd(4) });
+    const unknown = await publishRule(t.app, w.target.token, { type: 'block', programmeId: 'not-a-programme', definition: { pattern: { kinds: ['exam'] }, credits: '2', category: 'elective' } });
+    expect(unknown.definition.conditions).toBeUndefined();
   });
 });
