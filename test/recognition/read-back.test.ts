@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ruleStamp } from '../../src/recognition/rules/rules.repository.js';
 import { createInstitution, createLearner } from '../helpers/factories.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { achieve, item, post, publishRule, ruleItem, world, type World } from './service-fixtures.js';
+import { achieve, get, item, post, publishRule, ruleItem, world, type World } from './service-fixtures.js';
 
 // X holds the source course; Y (the target) publishes X's course ≡ Y's course. Read back, a
 // learner holding Y's course gets X's course at X.
@@ -94,5 +94,29 @@ describe('bidirectional rules read back at the source institution', () => {
     const { y } = await pair(X, Y);
     const res = await post(t.app, '/recognition/preview', undefined, { targetInstitutionId: X.id, achievements: [heldAtY(y)] });
     expect(res.json()).toMatchObject({ capsRule: null, totals: { total: '3' } });
+  });
+
+  it('lists and re-evaluates the read-back institution\'s waiting items when the rule is published', async () => {
+    const X = await createInstitution(t.app, w.op);
+    const x = await item(t, X);
+    const y = await item(t, w.target);
+    const learner = await createLearner(t.app, X.token);
+    const a = await achieve(t.app, w.target, learner.id, y.id, { result: '85' });
+    const req = await post(t.app, '/recognition/requests', learner.token, { targetInstitutionId: X.id, achievementIds: [a] });
+    expect(req.json().items[0]).toMatchObject({ status: 'queued', evaluation: { status: 'maybe' } });
+    const rule = await publishRule(t.app, w.target.token, {
+      type: 'equivalency', definition: { sources: [ruleItem(X, x.code, '3')], targets: [ruleItem(w.target, y.code, '4')], bidirectional: true },
+    });
+    expect((await get(t.app, `/rules/${rule.id}/affected`, w.target.token)).json().items).toEqual([]);
+    const affected = await get(t.app, `/rules/${rule.id}/affected`, X.token);
+    expect(affected.statusCode).toBe(200);
+    expect(affected.json().items).toEqual([expect.objectContaining({ learnerId: learner.id, achievementId: a, after: expect.objectContaining({ status: 'match', ruleId: rule.id }) })]);
+    const other = await createInstitution(t.app, w.op);
+    expect((await get(t.app, `/rules/${rule.id}/affected`, other.token)).statusCode).toBe(403);
+    const done = await post(t.app, `/rules/${rule.id}/re-evaluate`, X.token, {});
+    expect(done.json().learners).toBe(1);
+    const after = (await get(t.app, `/recognition/requests/${req.json().id}`, learner.token)).json().items[0];
+    expect(after.decisions.at(-1)).toMatchObject({ kind: 're-evaluation', outcome: 'approve', credits: '3.00', ruleVersions: [{ id: rule.id, version: 1 }] });
+    expect(after.credits).toEqual([expect.objectContaining({ targetInstitutionId: X.id, credits: '3.00' })]);
   });
 });
