@@ -9,6 +9,7 @@ import * as m0007 from './0007-credentials.js';
 import * as m0008 from './0008-catalogue-search.js';
 import * as m0009 from './0009-awards-append-only.js';
 import * as m0010 from './0010-requirement-waivers.js';
+import * as m0011 from './0011-recognition-read-back.js';
 
 /** Every migration, in order. Add new ones at the end; a merged migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-catalogue-search': m0008,
   '0009-awards-append-only': m0009,
   '0010-requirement-waivers': m0010,
+  '0011-recognition-read-back': m0011,
 };

@@ -26,8 +26,8 @@ export async function seedRecognition(ctx: AppContext, state: DemoState, actor: 
     parties: [{ institutionId: ou }, { institutionId: poly }, { institutionId: hk }],
   }, actor);
   const common = { effectiveFrom: FROM, evidence: ['https://evidence.demo.invalid/rules/review.pdf'] };
-  await r.rules.publish({ ...common, type: 'equivalency', targetInstitutionId: poly, rationale: 'The vocational certificate assesses the outcomes of both logistics courses (demo)',
-    definition: { sources: [{ institutionId: poly, code: 'CERT-KDY', credits: '4' }], targets: [{ institutionId: poly, code: 'LOG110', credits: '2' }, { institutionId: poly, code: 'LOG120', credits: '2' }], conditions: { recency: { years: 5 } } } }, actor);
+  await r.rules.publish({ ...common, type: 'equivalency', targetInstitutionId: poly, rationale: 'The vocational certificate assesses the outcomes of both logistics courses (demo); it is referenced at a lower level than the courses, so the rule says so (allowLowerLevel)',
+    definition: { sources: [{ institutionId: poly, code: 'CERT-KDY', credits: '4' }], targets: [{ institutionId: poly, code: 'LOG110', credits: '2' }, { institutionId: poly, code: 'LOG120', credits: '2' }], conditions: { recency: { years: 5 }, allowLowerLevel: true } } }, actor);
   await r.rules.publish({ ...common, type: 'block', targetInstitutionId: ou, rationale: 'MOOCs of the provincial platform earn general-education credit (demo)',
     definition: { pattern: { kinds: ['mooc'], institutionIds: [inst('mooc')] }, credits: '2', category: 'general', maxCredits: '6' } }, actor);
   await r.rules.publish({ ...common, type: 'conversion', targetInstitutionId: ou, agreementId: gba.id, rationale: 'Alliance rule: HKQF courses convert by notional hours (demo)',

@@ -39,7 +39,10 @@ export const RuleQuery = Strict({
 const Party = Type.Object({ institutionId: Type.String(), joinedOn: Type.String(), leftOn: Nullable(Type.String()) });
 export const Agreement = Type.Object({
   id: Type.String(), kind: Type.String(), name: Type.Object({ zh: Nullable(Type.String()), en: Type.String() }),
-  effectiveFrom: Type.String(), effectiveTo: Nullable(Type.String()), status: Type.String(), parties: Type.Array(Party), createdAt: Type.String(),
+  effectiveFrom: Type.String(), effectiveTo: Nullable(Type.String({ description: 'last day in force' })),
+  status: Type.String({ description: "'active', or 'ended' once an end is recorded (in force until the day before end.on)" }),
+  parties: Type.Array(Party), createdAt: Type.String(),
+  end: Nullable(Type.Object({ on: Type.String({ description: 'first day the agreement no longer applies' }), reason: Type.String() })),
 });
 export const AgreementInput = Strict({
   kind: Type.Union([Type.Literal('bilateral'), Type.Literal('regional'), Type.Literal('international')]),
@@ -49,6 +52,7 @@ export const AgreementInput = Strict({
 });
 export const JoinInput = Strict({ institutionId: Uuid, joinedOn: IsoDate });
 export const LeaveInput = Strict({ leftOn: IsoDate });
+export const EndInput = Strict({ endsOn: IsoDate, reason: Text(2000) });
 
 const Level = Strict({ frameworkId: Text(60), version: Text(20), level: Type.Integer({ minimum: 1, maximum: 12 }) });
 export const DescribedAchievement = Strict({

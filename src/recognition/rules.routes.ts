@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { actor } from '../http/actor.js';
 import { IdParams, Nullable, problemResponses, Strict, Uuid } from '../http/schemas.js';
 import {
-  Affected, Agreement, AgreementInput, JoinInput, LeaveInput, PartyParams, RuleInput, RuleQuery, RuleVersion, RuleVersionInput,
+  Affected, Agreement, AgreementInput, EndInput, JoinInput, LeaveInput, PartyParams, RuleInput, RuleQuery, RuleVersion, RuleVersionInput,
 } from './recognition.schemas.js';
 
 const staff = (scope?: 'rules:write' | 'recognition:review') => ({ allow: ['operator', 'institution'] as ('operator' | 'institution')[], ...(scope ? { scope } : {}) });
@@ -66,4 +66,9 @@ export const recognitionRuleRoutes = (ctx: AppContext): FastifyPluginAsyncTypebo
     config: { access: { ...staff(), institutionParam: 'institutionId' } },
     schema: { tags: ['recognition'], summary: 'A party leaves from a date (today or later); its rules stop applying from that date', params: PartyParams, body: LeaveInput, response: { 200: Agreement, ...problemResponses } },
   }, async (req) => r.agreements.leave(req.params.id, req.params.institutionId, req.body.leftOn, actor(req)));
+
+  app.post('/agreements/:id/end', {
+    config: { access: staff(), idempotent: true },
+    schema: { tags: ['recognition'], summary: 'End the agreement from a date (today or later, never retroactive): its rules stop applying from that date. Operator; a current party for a bilateral agreement', params: IdParams, body: EndInput, response: { 200: Agreement, ...problemResponses } },
+  }, async (req) => r.agreements.end(req.params.id, req.body.endsOn, req.body.reason, actor(req)));
 };

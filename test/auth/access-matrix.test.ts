@@ -120,6 +120,7 @@ const EXPECTED: Record<string, Kind[]> = {
   'GET /agreements/:id': ALL,
   'POST /agreements/:id/parties': OWNERS,
   'POST /agreements/:id/parties/:institutionId/leave': ['operator', 'ownInst'],
+  'POST /agreements/:id/end': ['operator'],
   'POST /recognition/preview': ALL,
   'POST /recognition/requests': ['ownLearner', 'otherLearner'],
   'GET /recognition/requests/:id': [...OWNERS, 'ownLearner'],
@@ -164,12 +165,16 @@ const TENANCY_CODE: Record<string, string> = {
   'POST /learners/:id/waivers/:waiverId/revocations': 'not_awarding_institution',
 };
 
+/** Routes open to institutions whose service lets only the operator act on the matrix's record (a regional agreement). */
+const SERVICE_OPERATOR_ONLY = new Set(['POST /agreements/:id/end']);
+
 /** Why a principal is denied: the problem code the matrix expects, so a denial for the wrong reason fails. */
 function denialCode(route: RouteAccess, who: Who): string {
   const key = `${route.method} ${route.url}`;
   const kind = who === 'anon' ? 'public' : who === 'operator' ? 'operator' : who.endsWith('Learner') ? 'learner' : 'institution';
   if (kind === 'public') return 'authentication_required';
   if (!route.access.allow.includes(kind)) return 'principal_not_allowed';
+  if (kind === 'institution' && SERVICE_OPERATOR_ONLY.has(key)) return 'operator_only';
   if (who === 'ownInstNarrow') return 'insufficient_scope';
   if (who === 'otherLearner') return 'other_learner';
   return TENANCY_CODE[key] ?? 'other_institution';
@@ -263,6 +268,7 @@ const BODIES: Record<string, Record<string, unknown> | (() => Record<string, unk
     definition: { pattern: { kinds: ['exam'] }, credits: '2', category: 'elective' } },
   'POST /agreements/:id/parties': () => ({ institutionId: own.id, joinedOn: new Date().toISOString().slice(0, 10) }),
   'POST /agreements/:id/parties/:institutionId/leave': { leftOn: '2099-01-01' },
+  'POST /agreements/:id/end': { endsOn: '2099-01-01', reason: 'Alliance dissolved' },
   'POST /achievements/:id/corrections': { result: '78', completedOn: '2025-01-15', supersedes: 1, reason: 'Re-marked' },
   'POST /achievements/:id/revocations': { reason: 'Issued in error' },
   'POST /catalogue/:id/retire': { reason: 'Replaced by a new syllabus' },

@@ -19,6 +19,8 @@ export interface RecognitionRulesTable {
   supersedes: number | null;
   published_by: string;
   published_at: Date;
+  /** A bidirectional equivalency is also read back at this institution (all its sources are there). */
+  read_back_institution_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface RecognitionAgreementsTable {
@@ -32,6 +34,10 @@ export interface RecognitionAgreementsTable {
   created_by: string;
   created_at: Date;
   changed_at: Date;
+  /** Ended as a whole: not in force from this date on (effective_to is the day before). */
+  ended_on: ColumnType<string | null, string | null | undefined, string | null>;
+  end_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  ended_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RecognitionAgreementPartiesTable {

@@ -5,7 +5,8 @@ import type { RecognitionAgreementPartiesTable, RecognitionAgreementsTable } fro
 export type AgreementRow = Selectable<RecognitionAgreementsTable>;
 export type PartyRow = Selectable<RecognitionAgreementPartiesTable>;
 
-const COLUMNS = ['id', 'kind', 'name_zh', 'name_en', 'effective_from', 'effective_to', 'status', 'created_by', 'created_at', 'changed_at'] as const;
+const COLUMNS = ['id', 'kind', 'name_zh', 'name_en', 'effective_from', 'effective_to', 'status', 'created_by', 'created_at', 'changed_at',
+  'ended_on', 'end_reason', 'ended_by'] as const;
 
 export async function insertAgreement(db: Executor, row: Insertable<RecognitionAgreementsTable>, parties: Insertable<RecognitionAgreementPartiesTable>[]): Promise<void> {
   await db.insertInto('recognition_agreements').values(row).execute();
@@ -47,4 +48,11 @@ export async function setLeft(db: Executor, p: { agreementId: string; institutio
   await db.updateTable('recognition_agreement_parties').set({ left_on: p.leftOn })
     .where('agreement_id', '=', p.agreementId).where('institution_id', '=', p.institutionId).where('joined_on', '=', p.joinedOn).execute();
   await db.updateTable('recognition_agreements').set({ changed_at: at }).where('id', '=', p.agreementId).execute();
+}
+
+/** Records the end of an agreement: not in force from `endsOn`, so `effective_to` is the day before. */
+export async function setEnded(db: Executor, e: { id: string; endsOn: string; lastDay: string; reason: string; by: string }, at: Date): Promise<void> {
+  await db.updateTable('recognition_agreements')
+    .set({ status: 'ended', ended_on: e.endsOn, end_reason: e.reason, ended_by: e.by, effective_to: e.lastDay, changed_at: at })
+    .where('id', '=', e.id).execute();
 }

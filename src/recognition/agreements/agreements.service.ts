@@ -13,6 +13,8 @@ export interface Party { institutionId: string; joinedOn: string; leftOn: string
 export interface Agreement {
   id: string; kind: 'bilateral' | 'regional' | 'international'; name: { zh: string | null; en: string };
   effectiveFrom: string; effectiveTo: string | null; status: string; parties: Party[]; createdAt: string;
+  /** Ended as a whole: not in force from `on` (effectiveTo is the day before). */
+  end: { on: string; reason: string } | null;
 }
 export interface NewAgreement {
   kind: Agreement['kind']; name: { zh?: string; en: string }; effectiveFrom: string; effectiveTo?: string;
@@ -21,7 +23,7 @@ export interface NewAgreement {
 
 export const todayOf = (now: Date): string => now.toISOString().slice(0, 10);
 
-// A party leaving on D no longer benefits ON D, while the engine's windows are inclusive.
+// A party leaving (or an agreement ending) on D no longer applies ON D, while the engine's windows are inclusive.
 const lastDay = (leftOn: string | null): string | null =>
   leftOn === null ? null : new Date(Date.parse(`${leftOn}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
@@ -29,6 +31,7 @@ function toAgreement(a: repo.AgreementRow, parties: repo.PartyRow[]): Agreement 
   return {
     id: a.id, kind: a.kind, name: { zh: a.name_zh, en: a.name_en }, effectiveFrom: a.effective_from, effectiveTo: a.effective_to,
     status: a.status, createdAt: a.created_at.toISOString(),
+    end: a.ended_on === null ? null : { on: a.ended_on, reason: a.end_reason ?? '' },
     parties: parties.filter((p) => p.agreement_id === a.id).map((p) => ({ institutionId: p.institution_id, joinedOn: p.joined_on, leftOn: p.left_on })),
   };
 }
@@ -96,6 +99,7 @@ export class AgreementService {
     notRetroactive(joinedOn, todayOf(this.now()), '/body/joinedOn');
     await this.institutions.get(institutionId);
     return this.change(id, actor, async (trx, a, at) => {
+      if (a.end !== null && joinedOn >= a.end.on) throw conflict('agreement_ended', `The agreement ends on ${a.end.on}; nobody joins it from ${joinedOn}`);
       if (a.parties.some((p) => p.institutionId === institutionId && (p.leftOn === null || p.leftOn >= joinedOn))) {
         throw conflict('already_party', `${institutionId} is a party to this agreement on ${joinedOn}`);
       }
@@ -116,14 +120,49 @@ export class AgreementService {
     });
   }
 
-  private async change(id: string, actor: Actor, apply: (trx: Executor, a: Agreement, at: Date) => Promise<{ action: string; detail: unknown }>): Promise<Agreement> {
+  /**
+   * Ends the agreement as a whole from `endsOn` (today or later, never retroactive): its rules stop
+   * applying on that date for every party. The operator ends any agreement; a current party ends
+   * only a bilateral one (from a regional or international agreement a party leaves instead).
+   * Repeating the same end is a no-op; a different end of an ended agreement is a conflict.
+   */
+  async end(id: string, endsOn: string, reason: string, actor: Actor): Promise<Agreement> {
+    const today = todayOf(this.now());
+    return this.change(id, actor, async (trx, a, at) => {
+      this.assertMayEnd(actor, a, today);
+      if (a.end !== null) {
+        if (a.end.on === endsOn && a.end.reason === reason) return undefined;
+        throw conflict('agreement_ended', `The agreement already ends on ${a.end.on}`);
+      }
+      notRetroactive(endsOn, today, '/body/endsOn');
+      const last = lastDay(endsOn)!;
+      if (a.effectiveTo !== null && a.effectiveTo < last) throw conflict('agreement_ends_earlier', `The agreement already ends after ${a.effectiveTo}`);
+      await repo.setEnded(trx, { id, endsOn, lastDay: last, reason, by: actorOf(actor.principal) }, at);
+      return { action: 'agreement.end', detail: { endsOn, reason } };
+    });
+  }
+
+  private assertMayEnd(actor: Actor, a: Agreement, today: string): void {
+    const p = actor.principal;
+    if (p.kind === 'operator') return;
+    if (p.kind !== 'institution' || a.kind !== 'bilateral') {
+      throw forbidden('operator_only', 'Only the operator ends a regional or international agreement; a party leaves it instead');
+    }
+    if (!a.parties.some((x) => x.institutionId === p.institutionId && withinDates(today, x.joinedOn, lastDay(x.leftOn)))) {
+      throw forbidden('not_a_party', 'Only a current party ends a bilateral agreement');
+    }
+  }
+
+  // One transaction: lock the agreement, apply the change, write the audit-trail line (none for a no-op).
+  private async change(id: string, actor: Actor, apply: (trx: Executor, a: Agreement, at: Date) => Promise<{ action: string; detail: unknown } | undefined>): Promise<Agreement> {
     const at = this.now();
-    await this.db.transaction().execute(async (trx) => {
+    const changed = await this.db.transaction().execute(async (trx) => {
       if (!(await repo.findAgreement(trx, id, true))) throw notFound('agreement', id);
       const w = await apply(trx, await this.get(id, trx), at);
-      await recordWrite(trx, actor, { ...w, resourceType: 'recognition_agreement', resourceId: id }, at);
+      if (w) await recordWrite(trx, actor, { ...w, resourceType: 'recognition_agreement', resourceId: id }, at);
+      return w !== undefined;
     });
-    this.changed();
+    if (changed) this.changed();
     return this.get(id);
   }
 

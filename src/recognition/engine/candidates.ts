@@ -5,11 +5,11 @@ import { checkConditions, patternCovers, patternThresholds, type Failure } from 
 import type { EvalContext } from './context.js';
 import { withinDates } from './dates.js';
 import { achievementsByItem, equivalencyCandidates } from './equivalency.js';
-import type { Candidate, Grant, MissReason } from './result-types.js';
+import { needsReview, type Candidate, type FailureReason, type Grant } from './result-types.js';
 import { lookupRules, type RuleIndex } from './rule-index.js';
 import type { BlockRule, ConversionRule, EngineAchievement, EquivalencyRule, RuleItem } from './types.js';
 
-export interface RuleFailure { ruleId: string; ruleVersion: number; reason: MissReason; text: string }
+export interface RuleFailure { ruleId: string; ruleVersion: number; reason: FailureReason; text: string }
 
 /** Everything the optimiser chooses from, and why the other rules did not yield a candidate. */
 export interface CandidateSet {
@@ -93,8 +93,9 @@ function patternCredits(rule: BlockRule | ConversionRule, a: EngineAchievement, 
 }
 
 function patternCandidate(rule: BlockRule | ConversionRule, a: EngineAchievement, ctx: EvalContext, log: FailureLog): Candidate | undefined {
-  const f = ruleInForce(rule, [a.sourceInstitutionId], ctx) ?? patternThresholds(rule.pattern, a, ctx)
-    ?? checkConditions(rule.conditions, a, ctx);
+  const t = ruleInForce(rule, [a.sourceInstitutionId], ctx) ?? patternThresholds(rule.pattern, a, ctx);
+  // A level to review (from the pattern) yields to any definite failure of the conditions.
+  const f = t && !needsReview(t) ? t : checkConditions(rule.conditions, a, ctx) ?? t;
   if (f) return void log.add(a, rule, f);
   const credits = patternCredits(rule, a, ctx);
   if (!Decimal.isDecimal(credits)) return void log.add(a, rule, credits);

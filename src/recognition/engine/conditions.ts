@@ -1,15 +1,15 @@
 import { Decimal } from 'decimal.js';
 import { convertCredits } from '../../frameworks/credit-arithmetic.js';
 import { compareResults, convertGrade, isValidResult } from '../../frameworks/grading.js';
-import type { MissReason } from './result-types.js';
+import { needsReview, type FailureReason } from './result-types.js';
 import type { EvalContext } from './context.js';
 import { addYears } from './dates.js';
-import type { AchievementPattern, Conditions, EngineAchievement, MinResult } from './types.js';
+import type { AchievementPattern, Conditions, EngineAchievement, LevelRequirement, MinResult } from './types.js';
 
-/** Why a rule does not apply to an achievement; null when it does. */
-export type Failure = { reason: MissReason; text: string } | null;
+/** Why a rule does not apply to an achievement (or only a reviewer can tell); null when it does. */
+export type Failure = { reason: FailureReason; text: string } | null;
 
-const fail = (reason: MissReason, text: string): Failure => ({ reason, text });
+const fail = (reason: FailureReason, text: string): Failure => ({ reason, text });
 
 // Result expressed in the rule's scheme: directly, or through a conversion table.
 function resultInScheme(min: MinResult, a: EngineAchievement, ctx: EvalContext): string | undefined {
@@ -37,15 +37,33 @@ export function checkGrade(min: MinResult, a: EngineAchievement, ctx: EvalContex
   return null;
 }
 
-/** Whether the achievement's level reaches `min`, referencing across frameworks when needed. */
-export function levelAtLeast(a: EngineAchievement, min: { frameworkId: string; level: number }, ctx: EvalContext): Failure {
-  if (a.level === null) return fail('level_too_low', `no framework level recorded; ${min.frameworkId} ${min.level} needed`);
-  const level = a.level.frameworkId === min.frameworkId ? a.level.level : ctx.referenceLevel(a.level, min.frameworkId);
-  if (level === undefined) {
-    return fail('level_too_low', `level ${a.level.frameworkId} ${a.level.level} has no reference to ${min.frameworkId}`);
-  }
-  return level >= min.level ? null
-    : fail('level_too_low', `level ${min.frameworkId} ${level} is below the required ${min.level}`);
+const levelText = (l: LevelRequirement): string => `${l.frameworkId}${l.version === undefined ? '' : ` ${l.version}`} level ${l.level}`;
+
+/**
+ * Whether the achievement's level reaches `min`. Levels of another framework (or version) are
+ * compared only through a published level mapping; when none exists, or the achievement has no
+ * level, the answer is 'level_not_comparable' (a reviewer decides), never a match or a miss.
+ */
+export function levelAtLeast(a: EngineAchievement, min: LevelRequirement, ctx: EvalContext): Failure {
+  if (a.level === null) return fail('level_not_comparable', `no framework level recorded; ${levelText(min)} is required`);
+  const own = a.level;
+  const direct = own.frameworkId === min.frameworkId && (min.version === undefined || own.version === min.version);
+  const level = direct ? own.level : ctx.referenceLevel(own, min.frameworkId, min.version);
+  const shown = `${own.frameworkId} ${own.version} level ${own.level}`;
+  if (level === undefined) return fail('level_not_comparable', `${shown} has no published mapping to ${levelText(min)}`);
+  if (level >= min.level) return null;
+  return fail('level_too_low', direct ? `${shown} is below the required ${levelText(min)}`
+    : `${shown} (${min.frameworkId} level ${level} by published mapping) is below the required ${levelText(min)}`);
+}
+
+// Rules of one target mostly share a handful of levels, so each (achievement, level) pair is decided once.
+function levelOnce(a: EngineAchievement, min: LevelRequirement, ctx: EvalContext): Failure {
+  const key = `${a.id}\u0000L\u0000${min.frameworkId}\u0000${min.version ?? ''}\u0000${min.level}`;
+  const seen = ctx.memo.get(key);
+  if (seen !== undefined) return seen;
+  const f = levelAtLeast(a, min, ctx);
+  ctx.memo.set(key, f);
+  return f;
 }
 
 function checkRecency(c: NonNullable<Conditions['recency']>, a: EngineAchievement, ctx: EvalContext): Failure {
@@ -85,12 +103,24 @@ function recencyOnce(c: NonNullable<Conditions['recency']>, a: EngineAchievement
   return f;
 }
 
-/** Checks a rule's conditions on one source achievement, in a fixed order. */
-export function checkConditions(c: Conditions, a: EngineAchievement, ctx: EvalContext): Failure {
-  return (c.minResult ? gradeOnce(c.minResult, a, ctx) : null)
-    ?? (c.recency ? recencyOnce(c.recency, a, ctx) : null)
-    ?? (c.targetLevel && !c.allowLowerLevel ? levelAtLeast(a, c.targetLevel, ctx) : null)
-    ?? (c.prerequisites ? checkPrerequisites(c.prerequisites, ctx) : null);
+/** The level an achievement must reach under these conditions, in the direction the rule is read. */
+export function requiredLevel(c: Conditions, reverse: boolean): LevelRequirement | undefined {
+  if (c.allowLowerLevel) return undefined;
+  return reverse ? c.reverseTargetLevel ?? c.targetLevel : c.targetLevel;
+}
+
+/**
+ * Checks a rule's conditions on one source achievement, in a fixed order. A level only a reviewer
+ * can compare is reported last, once every other condition holds: a rule that fails anyway is a
+ * miss for that reason, not a question for a person.
+ */
+export function checkConditions(c: Conditions, a: EngineAchievement, ctx: EvalContext, reverse = false): Failure {
+  const early = (c.minResult ? gradeOnce(c.minResult, a, ctx) : null) ?? (c.recency ? recencyOnce(c.recency, a, ctx) : null);
+  if (early) return early;
+  const min = requiredLevel(c, reverse);
+  const level = min ? levelOnce(a, min, ctx) : null;
+  if (level && !needsReview(level)) return level;
+  return (c.prerequisites ? checkPrerequisites(c.prerequisites, ctx) : null) ?? level;
 }
 
 const listed = <T>(list: readonly T[] | undefined, value: T | null): boolean =>
@@ -103,12 +133,14 @@ export function patternCovers(p: AchievementPattern, a: EngineAchievement): bool
     && (p.fieldPrefix === undefined || (a.fieldOfStudy ?? '').startsWith(p.fieldPrefix));
 }
 
-/** Threshold criteria of a covering pattern: level, credits, hours. */
+/** Threshold criteria of a covering pattern: level, credits, hours (a level to review comes last). */
 export function patternThresholds(p: AchievementPattern, a: EngineAchievement, ctx: EvalContext): Failure {
-  if (p.minLevel) {
-    const f = levelAtLeast(a, p.minLevel, ctx);
-    if (f) return f;
-  }
+  const level = p.minLevel ? levelOnce(a, p.minLevel, ctx) : null;
+  if (level && !needsReview(level)) return level;
+  return creditThresholds(p, a, ctx) ?? level;
+}
+
+function creditThresholds(p: AchievementPattern, a: EngineAchievement, ctx: EvalContext): Failure {
   if (p.minCredits) {
     const credits = creditsIn(a, p.minCredits.creditSystemId, ctx);
     if (credits === undefined || credits.lt(p.minCredits.amount)) {

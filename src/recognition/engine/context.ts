@@ -1,7 +1,7 @@
 import type { Decimal } from 'decimal.js';
 import type { CreditSystem } from '../../frameworks/credit-arithmetic.js';
 import type { GradeConversionTable, GradingScheme } from '../../frameworks/grading.js';
-import type { MissReason } from './result-types.js';
+import type { FailureReason } from './result-types.js';
 import type { EngineAchievement, EvaluationInput, FrameworkLevel } from './types.js';
 
 /** Look-up tables built once per evaluation from the input. */
@@ -13,11 +13,11 @@ export interface EvalContext {
   creditSystems: Map<string, CreditSystem>;
   heldItems: Set<string>; // catalogue items of the learner's live achievements (and `input.held`)
   heldAchievements: Set<string>;
-  referenceLevel: (level: FrameworkLevel, toFrameworkId: string) => number | undefined;
+  referenceLevel: (level: FrameworkLevel, toFrameworkId: string, toVersion?: string) => number | undefined;
   /** Per-evaluation memo of condition checks that many rules repeat (see conditions.ts). */
-  memo: Map<string, { reason: MissReason; text: string } | null>;
+  memo: Map<string, { reason: FailureReason; text: string } | null>;
   /** Per-evaluation memo of credit conversions by (system, credits, hours, rounding step). */
-  convertedCredits: Map<string, Decimal | { reason: MissReason; text: string }>;
+  convertedCredits: Map<string, Decimal | { reason: FailureReason; text: string }>;
 }
 
 const live = (a: EngineAchievement): boolean => !a.revoked;

@@ -1,9 +1,9 @@
 import { Decimal } from 'decimal.js';
 import { ruleInForce } from './applicability.js';
 import { makeCandidate, sideMatches, type FailureLog } from './candidates.js';
-import { checkConditions } from './conditions.js';
+import { checkConditions, type Failure } from './conditions.js';
 import type { EvalContext } from './context.js';
-import type { Candidate, Grant } from './result-types.js';
+import { needsReview, type Candidate, type Grant } from './result-types.js';
 import type { EngineAchievement, EquivalencyRule, RuleItem } from './types.js';
 
 // Retakes of one item multiply the ways to fill a many:1 rule; past this many combinations only
@@ -45,31 +45,60 @@ export function achievementsByItem(live: EngineAchievement[]): Map<string, Engin
 
 const NONE: EngineAchievement[] = [];
 
+interface SideOptions { passing: EngineAchievement[]; pending: { a: EngineAchievement; f: NonNullable<Failure> }[] }
+
+// Achievements that can fill one side: passing every condition, or pending a reviewer's level check.
+function sideOptions(side: RuleItem, rule: EquivalencyRule, reverse: boolean, byItem: Map<string, EngineAchievement[]>, ctx: EvalContext, log: FailureLog): SideOptions {
+  const out: SideOptions = { passing: [], pending: [] };
+  for (const a of byItem.get(side.itemId) ?? NONE) {
+    if (!sideMatches(side, a)) continue;
+    const f = checkConditions(rule.conditions, a, ctx, reverse);
+    if (!f) out.passing.push(a);
+    else if (needsReview(f)) out.pending.push({ a, f });
+    else log.add(a, rule, f);
+  }
+  return out;
+}
+
+/**
+ * Every side can be filled, but some only by achievements whose level a reviewer must compare:
+ * the rule may apply, so all of them go to review (unless the rule is not in force at all).
+ */
+function toReview(rule: EquivalencyRule, options: SideOptions[], ctx: EvalContext, log: FailureLog): void {
+  const combo = options.map((o) => o.passing[0] ?? o.pending[0]!.a);
+  const off = ruleInForce(rule, [...new Set(combo.map((a) => a.sourceInstitutionId))], ctx);
+  const unsure = options.flatMap((o) => (o.passing.length === 0 ? o.pending.map((p) => p.a.id) : []));
+  for (const o of options) {
+    for (const p of o.pending) log.add(p.a, rule, off ?? p.f);
+    for (const a of o.passing) {
+      log.add(a, rule, off ?? { reason: 'level_not_comparable', text: `applies only if a reviewer confirms the level of ${unsure.join(', ')}` });
+    }
+  }
+}
+
 /** Candidates of one equivalency read in one direction: every source side must be filled. */
 export function equivalencyCandidates(
   rule: EquivalencyRule, reverse: boolean, byItem: Map<string, EngineAchievement[]>, ctx: EvalContext, log: FailureLog,
 ): Candidate[] {
   const sides = reverse ? rule.targets : rule.sources;
   const gives = reverse ? rule.sources : rule.targets;
-  const options = sides.map((side) => {
-    const passing: EngineAchievement[] = [];
-    for (const a of byItem.get(side.itemId) ?? NONE) {
-      if (!sideMatches(side, a)) continue;
-      const f = checkConditions(rule.conditions, a, ctx);
-      if (f) log.add(a, rule, f);
-      else passing.push(a);
-    }
-    return passing;
-  });
-  const missing = sides.filter((_, i) => options[i]!.length === 0).map((s) => s.itemId);
+  const options = sides.map((side) => sideOptions(side, rule, reverse, byItem, ctx, log));
+  const missing = sides.filter((_, i) => options[i]!.passing.length === 0 && options[i]!.pending.length === 0).map((s) => s.itemId);
   if (missing.length > 0) {
-    for (const a of options.flat()) {
+    for (const a of options.flatMap((o) => [...o.passing, ...o.pending.map((p) => p.a)])) {
       log.add(a, rule, { reason: 'incomplete_set', text: `rule ${rule.id} needs ${missing.join(', ')} as well` });
     }
     return [];
   }
+  if (options.some((o) => o.passing.length === 0)) {
+    toReview(rule, options, ctx, log);
+    return [];
+  }
+  // A side already filled by a passing achievement: another attempt whose level is unclear is
+  // still reported, so that it reaches a reviewer if nothing else uses it.
+  for (const o of options) for (const p of o.pending) log.add(p.a, rule, ruleInForce(rule, [p.a.sourceInstitutionId], ctx) ?? p.f);
   const out: Candidate[] = [];
-  for (const combo of combinations(options)) {
+  for (const combo of combinations(options.map((o) => o.passing))) {
     const insts = [...new Set(combo.map((a) => a.sourceInstitutionId))];
     const f = ruleInForce(rule, insts, ctx);
     if (f) combo.forEach((a) => log.add(a, rule, f));

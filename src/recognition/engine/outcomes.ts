@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { CapGroup } from './caps.js';
 import type { CandidateSet } from './candidates.js';
-import type { Candidate, MissOutcome, Outcome } from './result-types.js';
+import { needsReview, type Candidate, type MissOutcome, type Outcome } from './result-types.js';
 import type { Selection } from './optimiser.js';
 import type { EngineAchievement, ReviewerRef } from './types.js';
 
@@ -71,13 +71,22 @@ export function outcomeFor(
     const c = cands[won]!;
     return { status: 'match', achievementId: a.id, ruleId: c.rule.id, ruleVersion: c.rule.version, reverse: c.reverse, grants: c.grants, credits: c.credits, waiver: c.waiver, coSourceIds: c.achievementIds.filter((x) => x !== a.id), explanation: c.explanation };
   }
+  const failures = (set.failures.get(a.id) ?? []).slice().sort((x, y) =>
+    x.ruleId !== y.ruleId ? (x.ruleId < y.ruleId ? -1 : 1) : y.ruleVersion - x.ruleVersion);
+  // A rule that may apply once a person compares the levels outweighs any definite miss.
+  const review = failures.find(needsReview);
+  if (review) {
+    return {
+      status: 'maybe', achievementId: a.id, reviewer, reason: review.reason, ruleId: review.ruleId, ruleVersion: review.ruleVersion,
+      explanation: `rule ${review.ruleId} v${review.ruleVersion}: ${review.text}; reviewers of ${reviewer.institutionId} would decide`,
+    };
+  }
   if (mine.length > 0) {
     const c = cands[mine[0]!]!;
     return { status: 'miss', achievementId: a.id, ruleId: c.rule.id, ruleVersion: c.rule.version, ...lossOf(mine[0]!, loss) };
   }
-  const failures = (set.failures.get(a.id) ?? []).slice().sort((x, y) =>
-    x.ruleId !== y.ruleId ? (x.ruleId < y.ruleId ? -1 : 1) : y.ruleVersion - x.ruleVersion);
-  const f = failures[0];
+  // Review reasons were handled above, so what is left is a definite miss.
+  const f = failures[0] as { ruleId: string; ruleVersion: number; reason: MissOutcome['reason']; text: string } | undefined;
   if (f) return { status: 'miss', achievementId: a.id, reason: f.reason, ruleId: f.ruleId, ruleVersion: f.ruleVersion, explanation: `rule ${f.ruleId} v${f.ruleVersion}: ${f.text}` };
   return { status: 'maybe', achievementId: a.id, reviewer, explanation: `no published rule covers this achievement; reviewers of ${reviewer.institutionId} would evaluate it` };
 }

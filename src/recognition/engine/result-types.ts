@@ -6,6 +6,18 @@ export type MissReason =
   | 'prerequisite_missing' | 'incomplete_set' | 'cap_reached' | 'not_effective'
   | 'revoked' | 'below_minimum' | 'already_recognised' | 'already_satisfied' | 'used_elsewhere';
 
+/**
+ * Why a rule may apply but only a person can tell: the source's level cannot be compared with the
+ * level the rule requires (no level recorded, or another framework with no published mapping).
+ * Never a match and never a miss: the achievement goes to the target's reviewers.
+ */
+export type ReviewReason = 'level_not_comparable';
+
+export type FailureReason = MissReason | ReviewReason;
+
+export const needsReview = <T extends { reason: FailureReason }>(f: T): f is T & { reason: ReviewReason } =>
+  f.reason === 'level_not_comparable';
+
 /** One grant line of a chosen candidate: credits of a category, maybe for a named target item. */
 export interface Grant { category: string; credits: Decimal; targetItemId?: string }
 
@@ -39,6 +51,10 @@ export interface MaybeOutcome {
   status: 'maybe';
   achievementId: string;
   reviewer: ReviewerRef;
+  /** Absent: no published rule covers the achievement. Present: the rule a reviewer must settle. */
+  reason?: ReviewReason;
+  ruleId?: string;
+  ruleVersion?: number;
   explanation: string;
 }
 

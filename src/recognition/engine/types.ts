@@ -8,6 +8,13 @@ export type ItemKind =
 
 export interface FrameworkLevel { frameworkId: string; version: string; level: number }
 
+/**
+ * A level to reach: in `frameworkId` (and `version` when given; absent: any version of that
+ * framework compares directly). A level in another framework or version compares only through a
+ * published level mapping.
+ */
+export interface LevelRequirement { frameworkId: string; version?: string; level: number }
+
 /** A learning outcome as the engine sees it: already resolved from the record and the catalogue. */
 export interface EngineAchievement {
   id: string;
@@ -47,8 +54,16 @@ export interface Conditions {
   minResult?: MinResult;
   /** Completed within `years` of the evaluation date, or of `referenceDate` when given. */
   recency?: { years: number; referenceDate?: string };
-  /** Source level must be ≥ this unless `allowLowerLevel`. */
-  targetLevel?: { frameworkId: string; level: number };
+  /**
+   * Source level must be ≥ this unless `allowLowerLevel`. Rules published through the service
+   * carry it by default (derived from the target side when the publisher did not state it).
+   */
+  targetLevel?: LevelRequirement;
+  /**
+   * For a bidirectional equivalency read back (targets → sources): the level the achievement must
+   * reach, i.e. the source side's level. Absent: `targetLevel` is used in both directions.
+   */
+  reverseTargetLevel?: LevelRequirement;
   allowLowerLevel?: boolean;
   /** The learner must also hold (non-revoked) achievements of these items, or these achievements. */
   prerequisites?: { itemId?: string; achievementId?: string }[];
@@ -84,7 +99,7 @@ export interface AchievementPattern {
   kinds?: ItemKind[];
   institutionIds?: string[];
   platforms?: string[];
-  minLevel?: { frameworkId: string; level: number };
+  minLevel?: LevelRequirement;
   fieldPrefix?: string; // ISCED-F prefix, e.g. '04' for business, administration and law
   minCredits?: { amount: Decimal; creditSystemId: string };
   minHours?: Decimal;
@@ -159,6 +174,10 @@ export interface EvaluationInput {
    * `achievements` (their ids and catalogue items) and target items already recognised at the target.
    */
   held?: { achievementIds: readonly string[]; itemIds: readonly string[] };
-  /** Level referencing between frameworks (another module); undefined when no reference exists. */
-  referenceLevel?: (level: FrameworkLevel, toFrameworkId: string) => number | undefined;
+  /**
+   * Level referencing between frameworks (another module): the lowest level of `toFrameworkId`
+   * (of `toVersion` when given) that a published mapping declares equivalent to `level`;
+   * undefined when no published mapping exists.
+   */
+  referenceLevel?: (level: FrameworkLevel, toFrameworkId: string, toVersion?: string) => number | undefined;
 }

@@ -24,7 +24,7 @@ export interface EvaluationView {
   programmeId: string | null;
   outcomes: OutcomeView[];
   totals: { total: string; byCategory: Record<string, string> };
-  /** Achievements no published rule covers: a reviewer would decide; nothing is promised for them. */
+  /** Achievements no published rule decides (none covers them, or a level only a person can compare): a reviewer would decide. */
   unevaluated: string[];
   capsRule: { id: string; version: number } | null;
   explanation: string[];
@@ -42,7 +42,11 @@ export function outcomeView(o: Outcome): OutcomeView {
         grants: o.grants.map(grantView), waiver: o.waiver, coSourceIds: o.coSourceIds, explanation: o.explanation,
       };
     case 'maybe':
-      return { achievementId: o.achievementId, status: 'maybe', reviewer: { institutionId: o.reviewer.institutionId }, explanation: o.explanation };
+      return {
+        achievementId: o.achievementId, status: 'maybe', ...(o.reason !== undefined ? { reason: o.reason } : {}),
+        ...(o.ruleId !== undefined ? { ruleId: o.ruleId, ruleVersion: o.ruleVersion } : {}),
+        reviewer: { institutionId: o.reviewer.institutionId }, explanation: o.explanation,
+      };
     case 'miss':
       return {
         achievementId: o.achievementId, status: 'miss', reason: o.reason,

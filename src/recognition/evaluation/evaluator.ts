@@ -37,6 +37,21 @@ export interface Evaluation { result: EvaluationResult; target: Target; caps: Ru
 const key = (id: string, version: number) => `${id}@${version}`;
 
 /**
+ * The level of framework `to` that published mappings give for `level`, or undefined. When a level
+ * maps to several (SCQF 7 and 8 both reference EQF 5, read backwards EQF 5 gives both), the lowest
+ * is taken: the source is only known to reach that one.
+ */
+export function referencedLevel(snap: Parameters<typeof findEquivalents>[0], level: { frameworkId: string; version: string; level: number }, to: string, toVersion?: string): number | undefined {
+  const r = findEquivalents(snap, level.frameworkId, level.version, level.level);
+  if (!r.found) return undefined;
+  let lowest: number | undefined;
+  for (const e of r.equivalents) {
+    if (e.framework === to && (toVersion === undefined || e.version === toVersion) && (lowest === undefined || e.level < lowest)) lowest = e.level;
+  }
+  return lowest;
+}
+
+/**
  * Evaluates achievements against the published rules of one target. The rule index is cached per
  * target in this instance (see TargetRuleCache for when it is rebuilt), and the framework reference
  * data the engine needs is derived once per framework snapshot.
@@ -60,7 +75,8 @@ export class Evaluator {
     const engineRules = versions.flatMap((v) => toEngineRule(v) ?? []);
     return {
       stamp, index: indexRules(engineRules), versions: new Map(versions.map((v) => [key(v.id, v.version), v])),
-      caps: versions.filter((v) => v.kind === 'caps'), agreements: await this.agreements.windows(db),
+      // Rules read back here belong to another target; only this target's caps policy applies.
+      caps: versions.filter((v) => v.kind === 'caps' && v.targetInstitutionId === target), agreements: await this.agreements.windows(db),
     };
   }
 
@@ -70,10 +86,8 @@ export class Evaluator {
       hit = (async () => ({
         gradingSchemes: snap.gradingSchemes as GradingScheme[], gradeConversions: snap.gradeConversions as GradeConversionTable[],
         creditSystems: await this.creditSystems(snap.creditSystems.map((c) => c.id)),
-        referenceLevel: (level: { frameworkId: string; version: string; level: number }, to: string) => {
-          const r = findEquivalents(snap, level.frameworkId, level.version, level.level);
-          return r.found ? r.equivalents.find((e) => e.framework === to && e.via === 'direct')?.level : undefined;
-        },
+        referenceLevel: (level: { frameworkId: string; version: string; level: number }, to: string, toVersion?: string) =>
+          referencedLevel(snap, level, to, toVersion),
       }))();
       this.reference.set(snap, hit);
     }

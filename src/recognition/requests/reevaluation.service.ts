@@ -8,6 +8,7 @@ import type { Candidate } from '../engine/index.js';
 import { learnerAchievements } from '../evaluation/achievement-inputs.js';
 import { grantView, outcomeView, type OutcomeView } from '../evaluation/evaluation-view.js';
 import type { Evaluator } from '../evaluation/evaluator.js';
+import { readBackInstitution } from '../rules/rule-mapping.js';
 import type { RuleService } from '../rules/rules.service.js';
 import { notify, writeDecision } from './decision-writer.js';
 import { capRoom, type CapsLookup } from './grant-caps.js';
@@ -34,10 +35,18 @@ export class ReevaluationService {
     private readonly ledger: LedgerWriter, private readonly homeCreditSystem: string, private readonly now: () => Date,
     private readonly caps: CapsLookup) {}
 
-  private async target(ruleId: string, actor: Actor): Promise<string> {
-    const target = (await this.rules.versions(ruleId))[0]!.targetInstitutionId;
-    assertActsForInstitution(actor.principal, target);
-    return target;
+  /**
+   * The institutions where the rule applies that this actor acts for: its target and, for a
+   * bidirectional equivalency read back, the institution holding its sources (latest version).
+   */
+  private async targets(ruleId: string, actor: Actor): Promise<string[]> {
+    const versions = await this.rules.versions(ruleId);
+    const latest = versions.at(-1)!;
+    const where = [...new Set([latest.targetInstitutionId, ...versions.flatMap((v) => readBackInstitution(v.kind, v.definition) ?? [])])];
+    const p = actor.principal;
+    const mine = p.kind === 'institution' ? where.filter((i) => i === p.institutionId) : where;
+    if (mine.length === 0) assertActsForInstitution(p, latest.targetInstitutionId);
+    return mine;
   }
 
   // Items still queued, or decided without credit, or whose first evaluation was maybe/miss.
@@ -90,21 +99,27 @@ export class ReevaluationService {
   }
 
   async affected(ruleId: string, actor: Actor): Promise<AffectedItem[]> {
-    const target = await this.target(ruleId, actor);
     const out: AffectedItem[] = [];
-    for (const [learnerId, items] of await this.candidates(this.db, target)) {
-      for (const ch of await this.changesFor(this.db, learnerId, items, ruleId, target)) {
-        out.push({ learnerId, requestId: ch.item.request_id, itemId: ch.item.id, achievementId: ch.item.achievement_id, status: ch.item.status, before: json(ch.item.evaluation), after: ch.after });
+    for (const target of await this.targets(ruleId, actor)) {
+      for (const [learnerId, items] of await this.candidates(this.db, target)) {
+        for (const ch of await this.changesFor(this.db, learnerId, items, ruleId, target)) {
+          out.push({ learnerId, requestId: ch.item.request_id, itemId: ch.item.id, achievementId: ch.item.achievement_id, status: ch.item.status, before: json(ch.item.evaluation), after: ch.after });
+        }
       }
     }
     return out;
   }
 
-  /** One transaction per learner (never across learners): new decisions, item closed, a notice. */
+  /** At each institution where the rule applies (see targets): new decisions, items closed, notices. */
   async reevaluate(ruleId: string, actor: Actor): Promise<{ learners: number; items: AffectedItem[] }> {
-    const target = await this.target(ruleId, actor);
     const done: AffectedItem[] = [];
     const learners = new Set<string>();
+    for (const target of await this.targets(ruleId, actor)) await this.reevaluateAt(target, ruleId, actor, done, learners);
+    return { learners: learners.size, items: done };
+  }
+
+  /** One transaction per learner (never across learners): new decisions, item closed, a notice. */
+  private async reevaluateAt(target: string, ruleId: string, actor: Actor, done: AffectedItem[], learners: Set<string>): Promise<void> {
     for (const [learnerId, items] of await this.candidates(this.db, target)) {
       await this.db.transaction().execute(async (trx) => {
         const changes = await this.changesFor(trx, learnerId, items, ruleId, target);
@@ -134,6 +149,5 @@ export class ReevaluationService {
         learners.add(learnerId);
       });
     }
-    return { learners: learners.size, items: done };
   }
 }

@@ -16,7 +16,11 @@ export const RuleItemDef = Strict({
   category: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
 });
 
-const LevelDef = Strict({ frameworkId: Type.String({ minLength: 1, maxLength: 60 }), level: Type.Integer({ minimum: 1, maximum: 12 }) });
+const LevelDef = Strict({
+  frameworkId: Type.String({ minLength: 1, maxLength: 60 }),
+  version: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'absent: any version of the framework compares directly' })),
+  level: Type.Integer({ minimum: 1, maximum: 12 }),
+});
 
 export const ConditionsDef = Strict({
   minResult: Type.Optional(Strict({
@@ -24,8 +28,9 @@ export const ConditionsDef = Strict({
     conversionTableId: Type.Optional(Type.String({ minLength: 1 })),
   })),
   recency: Type.Optional(Strict({ years: Type.Integer({ minimum: 1, maximum: 100 }), referenceDate: Type.Optional(IsoDate) })),
-  targetLevel: Type.Optional(LevelDef),
-  allowLowerLevel: Type.Optional(Type.Boolean()),
+  targetLevel: Type.Optional({ ...LevelDef, description: 'the level a source must reach; derived from the target side at publication when absent' }),
+  reverseTargetLevel: Type.Optional({ ...LevelDef, description: 'for a bidirectional rule read back: the source side\'s level; derived at publication when absent' }),
+  allowLowerLevel: Type.Optional(Type.Boolean({ description: 'explicit opt-out of the level constraint' })),
   prerequisites: Type.Optional(Type.Array(Strict({
     itemId: Type.Optional(Type.String({ description: '"<institutionId>:<code>"' })), achievementId: Type.Optional(Uuid),
   }), { maxItems: 20 })),

@@ -40,6 +40,7 @@ function conditions(c: ConditionsDef | undefined): Conditions {
   if (c.minResult) out.minResult = { ...c.minResult };
   if (c.recency) out.recency = { ...c.recency };
   if (c.targetLevel) out.targetLevel = { ...c.targetLevel };
+  if (c.reverseTargetLevel) out.reverseTargetLevel = { ...c.reverseTargetLevel };
   if (c.allowLowerLevel !== undefined) out.allowLowerLevel = c.allowLowerLevel;
   if (c.prerequisites) out.prerequisites = c.prerequisites.map((p) => ({ ...p }));
   if (c.waiverOnly !== undefined) out.waiverOnly = c.waiverOnly;
@@ -96,4 +97,15 @@ export function toTargetCaps(def: CapsDef): TargetCaps {
     };
   }
   return caps;
+}
+
+/**
+ * The institution a bidirectional equivalency is also read back at: the one that holds every
+ * source item (the engine's reverseInstitution, from the stored definition); null otherwise.
+ */
+export function readBackInstitution(kind: RuleKind, definition: unknown): string | null {
+  if (kind !== 'equivalency') return null;
+  const e = definition as EquivalencyDef;
+  const first = e.sources[0]?.institutionId;
+  return e.bidirectional === true && first !== undefined && e.sources.every((s) => s.institutionId === first) ? first : null;
 }

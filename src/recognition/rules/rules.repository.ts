@@ -5,7 +5,7 @@ import type { RecognitionRulesTable } from '../../db/tables/recognition.js';
 export type RuleRow = Selectable<RecognitionRulesTable>;
 
 const COLUMNS = ['id', 'version', 'owner_kind', 'owner_id', 'target_institution_id', 'programme_id', 'kind', 'definition',
-  'effective_from', 'effective_to', 'rationale', 'evidence', 'supersedes', 'published_by', 'published_at'] as const;
+  'effective_from', 'effective_to', 'rationale', 'evidence', 'supersedes', 'published_by', 'published_at', 'read_back_institution_id'] as const;
 
 export async function insertRule(db: Executor, row: Insertable<RecognitionRulesTable>): Promise<RuleRow> {
   return db.insertInto('recognition_rules').values(row).returning(COLUMNS).executeTakeFirstOrThrow();
@@ -15,19 +15,25 @@ export function versionsOf(db: Executor, id: string): Promise<RuleRow[]> {
   return db.selectFrom('recognition_rules').select(COLUMNS).where('id', '=', id).orderBy('version').execute();
 }
 
-/** Every version of every rule targeting this institution: the engine picks what is in force. */
-export function rulesForTarget(db: Executor, targetInstitutionId: string): Promise<RuleRow[]> {
-  return db.selectFrom('recognition_rules').select(COLUMNS).where('target_institution_id', '=', targetInstitutionId)
+/**
+ * Every version of every rule that applies at this institution: those targeting it, and
+ * bidirectional equivalencies read back at it (two indexed look-ups). The engine picks what is in force.
+ */
+export function rulesForTarget(db: Executor, institutionId: string): Promise<RuleRow[]> {
+  return db.selectFrom('recognition_rules').select(COLUMNS)
+    .where((eb) => eb.or([eb('target_institution_id', '=', institutionId), eb('read_back_institution_id', '=', institutionId)]))
     .orderBy('id').orderBy('version').execute();
 }
 
 /**
- * A change stamp for the target's rules and for agreements: rules are never updated or deleted, so
- * their count only grows; agreements bump `changed_at` on every membership change.
+ * A change stamp for the rules that apply at an institution (see rulesForTarget) and for
+ * agreements: rules are never updated or deleted, so their count only grows; agreements bump
+ * `changed_at` on every membership change and when they end.
  */
-export async function ruleStamp(db: Executor, targetInstitutionId: string): Promise<string> {
+export async function ruleStamp(db: Executor, institutionId: string): Promise<string> {
   const { rows } = await sql<{ n: string; a: Date | null }>`select
-    (select count(*) from recognition_rules where target_institution_id = ${targetInstitutionId})::text as n,
+    (select count(*) from recognition_rules
+      where target_institution_id = ${institutionId} or read_back_institution_id = ${institutionId})::text as n,
     (select max(changed_at) from recognition_agreements) as a`.execute(db);
   const r = rows[0]!;
   return `${r.n}|${r.a === null ? '' : new Date(r.a).toISOString()}`;
@@ -59,4 +65,13 @@ export async function listLatest(db: Executor, f: RuleFilter): Promise<RuleRow[]
   }
   if (f.after) q = q.where('r.id', '>', f.after);
   return q.orderBy('r.id').limit(f.limit + 1).execute();
+}
+
+/** The framework level the latest version of a programme names, if the programme is known here. */
+export async function programmeFrameworkLevel(db: Executor, programmeId: string): Promise<{ framework: string; level: string } | undefined> {
+  const row = await db.selectFrom('programme_versions').select('document').where('programme_id', '=', programmeId)
+    .orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  if (!row) return undefined;
+  const doc = (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as { frameworkLevel?: { framework: string; level: string } };
+  return doc.frameworkLevel;
 }

@@ -7,8 +7,10 @@ import { conflict, forbidden, invalidField, notFound } from '../../errors.js';
 import type { FrameworkService } from '../../frameworks/frameworks.service.js';
 import { itemsWithCodes } from '../../records/catalogue-lookup.repository.js';
 import { todayOf, type AgreementService } from '../agreements/agreements.service.js';
+import type { CatalogueItem } from '../../catalogue/catalogue.types.js';
+import { levelDefaults, programmeLevel, unknownLevel, withLevels } from './level-default.js';
 import { DEFINITION_SCHEMAS, type RuleDefinition, type RuleItemDef, type RuleKind } from './rule-definition.js';
-import type { RuleVersion } from './rule-mapping.js';
+import { readBackInstitution, type RuleVersion } from './rule-mapping.js';
 import * as repo from './rules.repository.js';
 
 export interface VersionInput {
@@ -45,7 +47,8 @@ export class RuleService {
   constructor(private readonly db: Db, private readonly agreements: AgreementService,
     private readonly frameworks: FrameworkService, private readonly now: () => Date) {}
 
-  onPublished(listener: (targetInstitutionId: string) => void): void {
+  /** Called with each institution whose applicable rules changed: the target, and the read-back side. */
+  onPublished(listener: (institutionId: string) => void): void {
     this.listeners.push(listener);
   }
 
@@ -54,16 +57,16 @@ export class RuleService {
     const target = input.targetInstitutionId ?? (p.kind === 'institution' ? p.institutionId : undefined);
     if (!target) throw invalidField('/body/targetInstitutionId', 'target_required', 'The operator names the target institution');
     await this.authorizeOwner(actor, target, input.agreementId);
-    await this.check(input.type, input);
+    const definition = await this.check(input.type, input);
     const owner = input.agreementId ? { kind: 'agreement' as const, id: input.agreementId } : { kind: 'institution' as const, id: target };
-    return this.insert(randomUUID(), 1, null, { ...input, owner, target }, actor);
+    return this.insert(randomUUID(), 1, null, { ...input, definition, owner, target }, actor);
   }
 
   async publishVersion(id: string, input: VersionInput, actor: Actor): Promise<RuleVersion> {
     const latest = (await this.versions(id)).at(-1)!;
     await this.authorizeOwner(actor, latest.targetInstitutionId, latest.owner.kind === 'agreement' ? latest.owner.id : undefined);
-    await this.check(latest.kind, input);
-    return this.insert(id, latest.version + 1, latest.version, { ...input, type: latest.kind, owner: latest.owner, target: latest.targetInstitutionId }, actor);
+    const definition = await this.check(latest.kind, input);
+    return this.insert(id, latest.version + 1, latest.version, { ...input, definition, type: latest.kind, owner: latest.owner, target: latest.targetInstitutionId }, actor);
   }
 
   async versions(id: string): Promise<RuleVersion[]> {
@@ -85,6 +88,7 @@ export class RuleService {
     if (agreementId !== undefined) {
       const a = await this.agreements.get(agreementId).catch(() => { throw invalidField('/body/agreementId', 'unknown_agreement', `No agreement ${agreementId}`); });
       if (!a.parties.some((x) => x.institutionId === target)) throw invalidField('/body/targetInstitutionId', 'target_not_party', 'The target institution is not a party to the agreement');
+      if (a.end !== null && a.end.on <= today) throw conflict('agreement_ended', `Agreement ${agreementId} ended on ${a.end.on}`);
       if (p.kind === 'institution' && !(await this.agreements.isParty(agreementId, p.institutionId, today))) {
         throw forbidden('not_a_party', 'Only a current party publishes rules for an agreement');
       }
@@ -95,7 +99,8 @@ export class RuleService {
     }
   }
 
-  private async check(kind: RuleKind, input: VersionInput): Promise<void> {
+  /** Checks a definition and returns it as stored: with the level constraint derived when not stated. */
+  private async check(kind: RuleKind, input: VersionInput): Promise<Record<string, unknown>> {
     const err = firstError(kind, input.definition);
     if (err) throw invalidField(err.pointer, 'invalid_rule_definition', `${err.pointer}: ${err.message}`);
     if (input.effectiveTo !== undefined && input.effectiveTo < input.effectiveFrom) throw invalidField('/body/effectiveTo', 'invalid_dates', 'effectiveTo is before effectiveFrom');
@@ -109,11 +114,23 @@ export class RuleService {
     if (system !== undefined && !snap.creditSystems.some((s) => s.id === system)) {
       throw invalidField('/body/definition/creditSystemId', 'unknown_credit_system', `No credit system ${system}`);
     }
-    await this.checkItems(def);
+    const unknown = unknownLevel(def, snap.frameworks);
+    if (unknown) {
+      const l = unknown.level;
+      throw invalidField(unknown.pointer, 'unknown_framework_level', `No level ${l.level} in framework ${l.frameworkId}${l.version ? ` ${l.version}` : ''}`);
+    }
+    const items = await this.checkItems(def);
+    const named = input.programmeId === undefined ? undefined : await repo.programmeFrameworkLevel(this.db, input.programmeId);
+    const levels = levelDefaults(kind, def, items, programmeLevel(named, snap.frameworks));
+    if (levels.ambiguous) {
+      throw invalidField(`/body/definition/conditions/${levels.ambiguous.field}`, 'target_level_ambiguous',
+        `The items name levels in different frameworks (${levels.ambiguous.frameworks.join(', ')}); state conditions.${levels.ambiguous.field}, or allowLowerLevel: true`);
+    }
+    return withLevels(def, levels);
   }
 
   // Named catalogue items must exist, so a typo is caught at publication rather than never matching.
-  private async checkItems(def: Record<string, unknown>): Promise<void> {
+  private async checkItems(def: Record<string, unknown>): Promise<CatalogueItem[]> {
     const named: [string, RuleItemDef][] = [];
     for (const side of ['sources', 'targets'] as const) {
       (def[side] as RuleItemDef[] | undefined)?.forEach((it, i) => named.push([`/body/definition/${side}/${i}`, it]));
@@ -125,13 +142,16 @@ export class RuleService {
         throw invalidField(`${pointer}/code`, 'unknown_catalogue_item', `No catalogue item ${it.code}${it.version ? ` v${it.version}` : ''} at ${it.institutionId}`);
       }
     }
+    return found;
   }
 
   private async insert(id: string, version: number, supersedes: number | null,
     r: VersionInput & { type: RuleKind; owner: RuleVersion['owner']; target: string }, actor: Actor): Promise<RuleVersion> {
     const at = this.now();
+    const readBack = readBackInstitution(r.type, r.definition);
     const row = await this.db.transaction().execute(async (trx) => {
       const inserted = await repo.insertRule(trx, {
+        read_back_institution_id: readBack,
         id, version, owner_kind: r.owner.kind, owner_id: r.owner.id, target_institution_id: r.target, programme_id: r.programmeId ?? null,
         kind: r.type, definition: JSON.stringify(r.definition as RuleDefinition), effective_from: r.effectiveFrom, effective_to: r.effectiveTo ?? null,
         rationale: r.rationale, evidence: JSON.stringify(r.evidence), supersedes, published_by: actorOf(actor.principal), published_at: at,
@@ -142,7 +162,10 @@ export class RuleService {
       await recordWrite(trx, actor, { action: version === 1 ? 'rule.publish' : 'rule.version', resourceType: 'recognition_rule', resourceId: `${id}:${version}`, institutionId: r.target }, at);
       return inserted;
     });
-    for (const l of this.listeners) l(r.target);
+    for (const l of this.listeners) {
+      l(r.target);
+      if (readBack !== null && readBack !== r.target) l(readBack);
+    }
     return toRuleVersion(row);
   }
 }

@@ -7,8 +7,8 @@ import { capGroups } from '../../../src/recognition/engine/caps.js';
 import { optimise } from '../../../src/recognition/engine/optimiser.js';
 import { evaluate, indexRules, loadSolver, type Solver } from '../../../src/recognition/engine/index.js';
 import type { Candidate, EvaluationResult } from '../../../src/recognition/engine/result-types.js';
-import type { EvaluationInput, Rule } from '../../../src/recognition/engine/types.js';
-import { ruleListArb, worldArb } from '../fixtures/engine-arbitraries.js';
+import type { EngineAchievement, EvaluationInput, LevelRequirement, Rule } from '../../../src/recognition/engine/types.js';
+import { MAPPED, ruleListArb, worldArb } from '../fixtures/engine-arbitraries.js';
 
 let solver: Solver;
 beforeAll(async () => { solver = await loadSolver(); });
@@ -49,6 +49,14 @@ function bruteForceBest(rules: Rule[], inp: EvaluationInput): Decimal {
   }
   return best;
 }
+
+// Independent of the engine: the achievement's level in EQF 2017 (directly or by the one mapping
+// the arbitraries publish), or undefined when it cannot be compared.
+function eqfLevel(a: EngineAchievement): number | undefined {
+  if (a.level === null) return undefined;
+  return a.level.frameworkId === 'eqf' ? a.level.level : MAPPED[a.level.level];
+}
+const levelRule = (r: Rule): LevelRequirement | undefined => (r.conditions.allowLowerLevel ? undefined : r.conditions.targetLevel);
 
 const smallWorld = worldArb.filter(({ rules, input }) => buildCandidates(indexRules(rules), buildContext(input)).candidates.length <= 12);
 const stable = (r: EvaluationResult): string => JSON.stringify({ o: r.outcomes, t: r.totals });
@@ -114,6 +122,30 @@ describe('recognition engine properties', () => {
           cs.reduce((n, c) => n + c.achievementIds.length, 0), [...chosen].reduce((n, i) => n + i, 0)];
       };
       expect(score(byMilp.chosen)).toEqual(score(bySearch.chosen));
+    }), opts);
+  });
+
+  it('never matches an achievement below or not comparable with the level a rule requires; one that cannot be compared goes to review', () => {
+    fc.assert(fc.property(worldArb, ({ rules, input }) => {
+      const r = run(rules, input);
+      const byId = new Map(input.achievements.map((a) => [a.id, a]));
+      for (const c of r.chosen) {
+        const min = levelRule(c.rule);
+        if (!min) continue;
+        for (const id of c.achievementIds) {
+          const level = eqfLevel(byId.get(id)!);
+          expect(level !== undefined && level >= min.level).toBe(true);
+        }
+      }
+      for (const o of r.outcomes) {
+        if (o.status !== 'maybe' || o.reason === undefined) continue;
+        expect(o.reason).toBe('level_not_comparable');
+        const rule = rules.find((x) => x.id === o.ruleId)!;
+        const lacking = rule.type === 'equivalency'
+          ? rule.sources.some((s) => input.achievements.some((a) => a.catalogueItemId === s.itemId && eqfLevel(a) === undefined))
+          : eqfLevel(byId.get(o.achievementId)!) === undefined;
+        expect(levelRule(rule) !== undefined && lacking).toBe(true);
+      }
     }), opts);
   });
 });
