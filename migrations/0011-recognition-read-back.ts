@@ -3,8 +3,8 @@ import { sql, type Kysely } from 'kysely';
 // Frozen in time: never import from src/, never edit after merge.
 
 /**
- * 1. A bidirectional equivalency whose sources all sit at one institution is also read back at
- *    that institution (targets → sources). The evaluator loads a target's rules by an indexed
+ * 1. An agreement's bidirectional equivalency whose sources all sit at one institution is also read
+ *    back at that institution (targets → sources). The evaluator loads a target's rules by an indexed
  *    column, so that institution is stored with the rule version when it is published:
  *    `read_back_institution_id`. Rule versions are append-only; existing rows are filled once
  *    here, with the append-only trigger held off for that one statement.
@@ -15,7 +15,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table recognition_rules add column read_back_institution_id uuid references institutions (id)`.execute(db);
   await sql`alter table recognition_rules disable trigger recognition_rules_append_only`.execute(db);
   await sql`update recognition_rules set read_back_institution_id = (definition -> 'sources' -> 0 ->> 'institutionId')::uuid
-    where kind = 'equivalency' and definition ->> 'bidirectional' = 'true' and jsonb_array_length(definition -> 'sources') > 0
+    where kind = 'equivalency' and owner_kind = 'agreement' and definition ->> 'bidirectional' = 'true' and jsonb_array_length(definition -> 'sources') > 0
       and not exists (select 1 from jsonb_array_elements(definition -> 'sources') s
         where s ->> 'institutionId' is distinct from definition -> 'sources' -> 0 ->> 'institutionId')`.execute(db);
   await sql`alter table recognition_rules enable trigger recognition_rules_append_only`.execute(db);

@@ -4,8 +4,8 @@ import { createInstitution, createLearner } from '../helpers/factories.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { achieve, get, item, post, publishRule, ruleItem, world, type World } from './service-fixtures.js';
 
-// X holds the source course; Y (the target) publishes X's course ≡ Y's course. Read back, a
-// learner holding Y's course gets X's course at X.
+// X holds the source course; Y (the target) publishes X's course ≡ Y's course under an agreement
+// of X and Y. Read back, a learner holding Y's course gets X's course at X.
 let t: TestApp;
 let w: World;
 
@@ -18,11 +18,20 @@ afterAll(async () => t.close());
 const plusDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 const outcome = (body: any, id: string) => body.outcomes.find((o: any) => o.achievementId === id);
 
-async function pair(X: World['source'], Y: World['target'], { bidirectional = true, ...extra }: { bidirectional?: boolean; agreementId?: string } = {}) {
+/** A bilateral agreement of X and Y, in force since 2020. */
+async function agreement(X: World['source'], Y: World['target']): Promise<string> {
+  const res = await post(t.app, '/agreements', w.op, { kind: 'bilateral', name: { en: 'X–Y credit transfer' }, effectiveFrom: '2020-01-01', parties: [{ institutionId: X.id }, { institutionId: Y.id }] });
+  if (res.statusCode !== 201) throw new Error(`agreement: ${res.statusCode} ${res.body}`);
+  return String(res.json().id);
+}
+
+/** Y publishes X's course ≡ Y's course: under a new X–Y agreement unless `agreementId` is null (Y's own rule). */
+async function pair(X: World['source'], Y: World['target'], { bidirectional = true, agreementId }: { bidirectional?: boolean; agreementId?: string | null } = {}) {
   const x = await item(t, X);
   const y = await item(t, Y);
+  const owner = agreementId === null ? {} : { agreementId: agreementId ?? await agreement(X, Y) };
   const rule = await publishRule(t.app, Y.token, {
-    type: 'equivalency', ...extra,
+    type: 'equivalency', ...owner,
     definition: { sources: [ruleItem(X, x.code, '3')], targets: [ruleItem(Y, y.code, '4')], bidirectional },
   });
   return { x, y, rule };
@@ -61,12 +70,22 @@ describe('bidirectional rules read back at the source institution', () => {
     expect(it0.credits).toEqual([expect.objectContaining({ targetInstitutionId: X.id, targetItemId: `${X.id}:${x.code}`, credits: '3.00' })]);
   });
 
+  it('never reads back an institution\'s own bidirectional rule: Y alone cannot make X grant credit', async () => {
+    const X = await createInstitution(t.app, w.op);
+    const own = await pair(X, w.target, { agreementId: null });
+    expect(own.rule.owner).toEqual({ kind: 'institution', id: w.target.id });
+    const row = await t.ctx.db.selectFrom('recognition_rules').select('read_back_institution_id').where('id', '=', own.rule.id).executeTakeFirstOrThrow();
+    expect(row.read_back_institution_id).toBeNull();
+    const res = await post(t.app, '/recognition/preview', undefined, { targetInstitutionId: X.id, achievements: [heldAtY(own.y)] });
+    expect(outcome(res.json(), 'y1')).toMatchObject({ status: 'maybe' });
+  });
+
   it('does not read back a rule whose sources sit at several institutions', async () => {
     const X = await createInstitution(t.app, w.op);
     const Z = await createInstitution(t.app, w.op);
     const [x, z, y] = [await item(t, X), await item(t, Z), await item(t, w.target)];
     await publishRule(t.app, w.target.token, {
-      type: 'equivalency', definition: { sources: [ruleItem(X, x.code, '2'), ruleItem(Z, z.code, '2')], targets: [ruleItem(w.target, y.code, '4')], bidirectional: true },
+      type: 'equivalency', agreementId: await agreement(X, w.target), definition: { sources: [ruleItem(X, x.code, '2'), ruleItem(Z, z.code, '2')], targets: [ruleItem(w.target, y.code, '4')], bidirectional: true },
     });
     const rows = await t.ctx.db.selectFrom('recognition_rules').select('id').where('read_back_institution_id', 'in', [X.id, Z.id]).execute();
     expect(rows).toEqual([]);
@@ -105,7 +124,7 @@ describe('bidirectional rules read back at the source institution', () => {
     const req = await post(t.app, '/recognition/requests', learner.token, { targetInstitutionId: X.id, achievementIds: [a] });
     expect(req.json().items[0]).toMatchObject({ status: 'queued', evaluation: { status: 'maybe' } });
     const rule = await publishRule(t.app, w.target.token, {
-      type: 'equivalency', definition: { sources: [ruleItem(X, x.code, '3')], targets: [ruleItem(w.target, y.code, '4')], bidirectional: true },
+      type: 'equivalency', agreementId: await agreement(X, w.target), definition: { sources: [ruleItem(X, x.code, '3')], targets: [ruleItem(w.target, y.code, '4')], bidirectional: true },
     });
     expect((await get(t.app, `/rules/${rule.id}/affected`, w.target.token)).json().items).toEqual([]);
     const affected = await get(t.app, `/rules/${rule.id}/affected`, X.token);

@@ -42,7 +42,7 @@ export class ReevaluationService {
   private async targets(ruleId: string, actor: Actor): Promise<string[]> {
     const versions = await this.rules.versions(ruleId);
     const latest = versions.at(-1)!;
-    const where = [...new Set([latest.targetInstitutionId, ...versions.flatMap((v) => readBackInstitution(v.kind, v.definition) ?? [])])];
+    const where = [...new Set([latest.targetInstitutionId, ...versions.flatMap((v) => readBackInstitution(v.kind, v.definition, v.owner.kind) ?? [])])];
     const p = actor.principal;
     const mine = p.kind === 'institution' ? where.filter((i) => i === p.institutionId) : where;
     if (mine.length === 0) assertActsForInstitution(p, latest.targetInstitutionId);

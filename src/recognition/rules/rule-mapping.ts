@@ -101,10 +101,13 @@ export function toTargetCaps(def: CapsDef): TargetCaps {
 
 /**
  * The institution a bidirectional equivalency is also read back at: the one that holds every
- * source item (the engine's reverseInstitution, from the stored definition); null otherwise.
+ * source item (the engine's reverseInstitution, from the stored definition); null otherwise. Only
+ * an agreement's rule is read back: reading a rule back makes the source institution grant credit,
+ * which it must have agreed to (the engine applies it only while that institution is a party). An
+ * institution's own bidirectional rule binds only itself, so it is never read back elsewhere.
  */
-export function readBackInstitution(kind: RuleKind, definition: unknown): string | null {
-  if (kind !== 'equivalency') return null;
+export function readBackInstitution(kind: RuleKind, definition: unknown, ownerKind: RuleOwner['kind']): string | null {
+  if (kind !== 'equivalency' || ownerKind !== 'agreement') return null;
   const e = definition as EquivalencyDef;
   const first = e.sources[0]?.institutionId;
   return e.bidirectional === true && first !== undefined && e.sources.every((s) => s.institutionId === first) ? first : null;

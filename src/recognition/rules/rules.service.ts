@@ -148,7 +148,7 @@ export class RuleService {
   private async insert(id: string, version: number, supersedes: number | null,
     r: VersionInput & { type: RuleKind; owner: RuleVersion['owner']; target: string }, actor: Actor): Promise<RuleVersion> {
     const at = this.now();
-    const readBack = readBackInstitution(r.type, r.definition);
+    const readBack = readBackInstitution(r.type, r.definition, r.owner.kind);
     const row = await this.db.transaction().execute(async (trx) => {
       const inserted = await repo.insertRule(trx, {
         read_back_institution_id: readBack,
