@@ -72,12 +72,15 @@ describe('a reviewer cannot grant credit twice at one target', () => {
     const ids = [];
     for (let i = 0; i < 2; i++) ids.push(await achieve(t.app, w.source, learner.id, (await item(t, w.source)).id, { result: '90', completedOn: '2024-01-15' }));
     const r = await request(learner.token, ids);
-    const grant = { outcome: 'approve', credits: '3', category: 'major', targetItemId: `${w.target.id}:DS101`, reason: 'covers DS101' };
+    const [ds101, ds102] = [await item(t, w.target), await item(t, w.target)];
+    const grant = { outcome: 'approve', credits: '3', category: 'major', targetItemId: `${w.target.id}:${ds101.code}`, reason: 'covers DS101' };
     expect((await decide(r, 0, grant)).statusCode).toBe(200);
     const twice = await decide(r, 1, grant);
     expect(twice.statusCode).toBe(409);
     expect(twice.json().code).toBe('target_item_already_granted');
-    const other = await decide(r, 1, { ...grant, targetItemId: `${w.target.id}:DS102`, reason: 'covers DS102' });
+    const sameByCode = await decide(r, 1, { ...grant, targetItemId: ds101.code });
+    expect(sameByCode.json().code, 'a code and institution:code name one item').toBe('target_item_already_granted');
+    const other = await decide(r, 1, { ...grant, targetItemId: ds102.code, reason: 'covers DS102' });
     expect(other.statusCode).toBe(200);
     expect(await creditRows(learner.id)).toHaveLength(2);
   });

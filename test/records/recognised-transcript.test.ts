@@ -137,45 +137,43 @@ describe('recognised credits through share links', () => {
 });
 
 describe('a reviewer\'s grant', () => {
-  it('shows without a catalogue item when the reviewer names none the catalogue knows, in the target\'s credit system', async () => {
+  it('shows without a catalogue item when the reviewer grants a category only, in the target\'s credit system', async () => {
     const learner = await createLearner(t.app, w.target.token);
     const course = await item(t, w.source, { credits: '3' });
     const a = await achieve(t.app, w.source, learner.id, course.id, { result: '80', completedOn: '2024-03-01' });
     const req = (await post(t.app, '/recognition/requests', learner.token, { targetInstitutionId: w.target.id, achievementIds: [a] })).json();
     expect(req.items[0].status).toBe('queued');
-    const d = await post(t.app, `/recognition/requests/${req.id}/items/${req.items[0].id}/decision`, w.target.token,
+    const url = `/recognition/requests/${req.id}/items/${req.items[0].id}/decision`;
+    const unknown = await post(t.app, url, w.target.token,
       { outcome: 'partial', credits: '2', category: 'elective', targetItemId: 'DS101 (syllabus match)', reason: 'syllabus covers half', reviewer: 'alice' });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json()).toMatchObject({ code: 'unknown_target_item', errors: [{ pointer: '/body/targetItemId' }] });
+    const d = await post(t.app, url, w.target.token, { outcome: 'partial', credits: '2', category: 'elective', reason: 'syllabus covers half', reviewer: 'alice' });
     expect(d.statusCode).toBe(200);
     const tr = await record(learner.token, learner.id);
     const group = tr.groups.find((g: Group) => g.recognised.length > 0);
     expect(group).toMatchObject({ institution: { id: w.target.id }, level: null, field: null, achievements: [] });
     expect(group.recognised[0]).toMatchObject({
-      credits: '2.00', category: 'elective', creditSystemId: 'ects', targetItemId: 'DS101 (syllabus match)', catalogueItemId: null, item: null,
+      credits: '2.00', category: 'elective', creditSystemId: 'ects', targetItemId: null, catalogueItemId: null, item: null,
       title: { zh: null, en: null }, sources: { achievementIds: [a] }, decision: { requestId: req.id, kind: 'review', outcome: 'partial' },
       history: [{ action: 'granted', actor: `institution:${w.target.id}/client:${w.target.clientId}`, reason: 'syllabus covers half' }],
     });
     // No item hours: 2 ECTS × 25 h (lower bound) = 50 h ÷ 18 h = 2.78 → 2.5 (step 0.5)
     expect(tr.totals.recognised.home.conversions).toEqual([expect.objectContaining({ from: 'ects', credits: '2', hours: '50', converted: '2.5' })]);
   });
-});
 
-describe('when the source achievement is revoked', () => {
-  it('the recognised credit leaves the totals and stays in history as revoked, with who, why and when', async () => {
-    const rev = await t.app.inject({ method: 'POST', url: `/achievements/${ids.source}/revocations`, headers: bearer(w.source.token), payload: { reason: 'Certificate withdrawn after audit' } });
-    expect(rev.statusCode).toBe(201);
-    const tr = await record(w.learner.token);
-    const [line] = recognisedIn(tr);
-    expect(line).toMatchObject({ id: credit.id, status: 'revoked', credits: '5.00', sources: { achievementIds: [ids.source] } });
-    expect(line.history.map((h: { action: string }) => h.action)).toEqual(['granted', 'revoked']);
-    const revoked = line.history[1];
-    expect(revoked.actor).toBe(`institution:${w.source.id}/client:${w.source.clientId}`);
-    expect(revoked.reason).toContain(ids.source);
-    expect(revoked.reason).toContain('Certificate withdrawn after audit');
-    expect(Number.isNaN(Date.parse(revoked.at))).toBe(false);
-    expect(tr.totals.recognised).toEqual({ bySystem: [], home: { creditSystemId: 'cn-university', credits: '0', conversions: [], notConverted: [] } });
-    expect(tr.totals.bySystem).toEqual([{ creditSystemId: 'cn-university', credits: '2', achievements: 1 }]);
-    const exported = (await get(t.app, `/learners/${w.learner.id}/record/export`, w.learner.token)).json();
-    expect(exported.recognisedCredits[0]).toMatchObject({ id: credit.id, status: 'revoked' });
-    expect(exported.recognisedCredits[0].ledgerEntryIds).toHaveLength(2);
+  it('names a target item by its code at the target institution, stored as the engine names it', async () => {
+    const learner = await createLearner(t.app, w.target.token);
+    const course = await item(t, w.source, { credits: '3' });
+    const target = await item(t, w.target, { credits: '2' });
+    const a = await achieve(t.app, w.source, learner.id, course.id, { result: '80', completedOn: '2024-03-01' });
+    const req = (await post(t.app, '/recognition/requests', learner.token, { targetInstitutionId: w.target.id, achievementIds: [a] })).json();
+    const d = await post(t.app, `/recognition/requests/${req.id}/items/${req.items[0].id}/decision`, w.target.token,
+      { outcome: 'approve', credits: '2', category: 'major', targetItemId: target.code, reason: 'same syllabus' });
+    expect(d.statusCode, d.body).toBe(200);
+    expect(d.json().items[0].credits).toEqual([expect.objectContaining({ targetItemId: `${w.target.id}:${target.code}` })]);
+    const tr = await record(learner.token, learner.id);
+    const line = tr.groups.flatMap((g: Group) => g.recognised).find((r: any) => r.sources.achievementIds[0] === a);
+    expect(line).toMatchObject({ targetItemId: `${w.target.id}:${target.code}`, catalogueItemId: target.id });
   });
 });

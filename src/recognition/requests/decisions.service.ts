@@ -52,10 +52,24 @@ export class DecisionService {
     return { request, item };
   }
 
-  private grants(input: ReviewInput) {
+  private async grants(trx: Executor, request: repo.RequestRow, input: ReviewInput) {
     if (input.outcome === 'reject') return [];
     if (input.credits === undefined) throw invalidField('/body/credits', 'credits_required', 'An approval states the credits it grants ("0" for a waiver)');
-    return [{ category: input.category ?? 'unspecified', credits: new Decimal(input.credits).toString(), ...(input.targetItemId ? { targetItemId: input.targetItemId } : {}) }];
+    const targetItemId = input.targetItemId === undefined ? undefined : await this.targetItem(trx, request.target_institution_id, input.targetItemId);
+    return [{ category: input.category ?? 'unspecified', credits: new Decimal(input.credits).toString(), ...(targetItemId ? { targetItemId } : {}) }];
+  }
+
+  /**
+   * A reviewer names the target's own catalogue item by code (or as the engine does,
+   * `institutionId:code`); it must exist there, and is stored in the engine's form so that
+   * "never the same target item twice" and the transcript see one identity.
+   */
+  private async targetItem(trx: Executor, targetInstitutionId: string, given: string): Promise<string> {
+    const code = given.startsWith(`${targetInstitutionId}:`) ? given.slice(targetInstitutionId.length + 1) : given;
+    if (code.includes(':') || !(await repo.catalogueCodeExists(trx, targetInstitutionId, code))) {
+      throw invalidField('/body/targetItemId', 'unknown_target_item', `${given} is not an item of the target institution's catalogue (give its code)`);
+    }
+    return `${targetInstitutionId}:${code}`;
   }
 
   private async sources(trx: Executor, learnerId: string, achievementId: string) {
@@ -116,7 +130,7 @@ export class DecisionService {
       if (item.status !== 'queued') throw conflict('item_not_queued', `This item is ${item.status}, not waiting for review`);
       const evaluation = json<OutcomeView>(item.evaluation);
       const rule = input.ruleId ? { id: input.ruleId, version: input.ruleVersion ?? 1 } : evaluation.ruleId ? { id: evaluation.ruleId, version: evaluation.ruleVersion! } : undefined;
-      const grants = this.grants(input);
+      const grants = await this.grants(trx, request, input);
       const sources = grants.length ? await this.sources(trx, request.learner_id, item.achievement_id) : { achievementIds: [item.achievement_id], institutionIds: [] };
       if (grants.length) await this.assertNotGrantedTwice(trx, request, item, grants[0]!);
       await this.checkCaps(trx, request, sources, new Decimal(grants[0]?.credits ?? 0), todayOf(at));
@@ -169,7 +183,7 @@ export class DecisionService {
       const reviewer = reviewerIdentity(actor, input.reviewer);
       await this.assertDifferentReviewer(trx, request.target_institution_id, reviewer, appealed.reviewer);
       const granted = (await repo.creditsOf(trx, request.learner_id, { itemIds: [itemId], activeOnly: true })).reduce((s, c) => s.plus(c.credits), new Decimal(0));
-      const asked = this.grants(input);
+      const asked = await this.grants(trx, request, input);
       const extra = asked.length ? new Decimal(asked[0]!.credits).minus(granted) : new Decimal(0);
       if (input.outcome !== 'reject' && extra.lte(0)) throw invalidField('/body/credits', 'appeal_grants_nothing', `Upholding the appeal must grant more than the ${granted} credits already granted; reject to uphold the decision`);
       const grants = input.outcome === 'reject' ? [] : [{ ...asked[0]!, credits: extra.toString() }];

@@ -149,3 +149,9 @@ export async function reviewerClientCount(db: Executor, institutionId: string): 
     .where('revoked_at', 'is', null).where(sql<boolean>`'recognition:review' = any(scopes)`).executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** Whether the institution's catalogue holds an item with this code (any version). */
+export async function catalogueCodeExists(db: Executor, institutionId: string, code: string): Promise<boolean> {
+  const row = await db.selectFrom('catalogue_items').select('id').where('institution_id', '=', institutionId).where('code', '=', code).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
