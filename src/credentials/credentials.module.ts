@@ -69,7 +69,7 @@ export class CredentialsModule {
   connectRecords(records: { service: RecordSource; reader: ProgressSource & LearnerRecordSource; onRevoked(handler: (trx: Executor, e: { learnerId: string; achievementId: string; reason: string; actor: Actor }) => Promise<void>): void }): void {
     records.onRevoked((trx, e) => this.status.onAchievementRevoked(trx, e));
     this.achievements = new AchievementIssuer(this.deps.db, this.directory, this.issuance, records.service, this.deps.publicUrl);
-    this.microMajors = new MicroMajorIssuer(this.deps.db, this.directory, this.issuance, records.service, records.reader, this.achievements);
+    this.microMajors = new MicroMajorIssuer(this.deps.db, this.directory, this.issuance, records.service, records.reader, this.achievements, this.deps.now);
     this.clr = new ClrIssuer(this.deps.db, this.directory, this.issuance, records.reader, this.achievements);
   }
 

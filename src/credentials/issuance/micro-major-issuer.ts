@@ -20,7 +20,8 @@ const READER: Actor = { principal: { kind: 'operator', clientId: 'micro-major-cr
  */
 export class MicroMajorIssuer {
   constructor(private readonly db: Db, private readonly directory: IssuerDirectory, private readonly issuance: IssuanceService,
-    private readonly records: RecordSource, private readonly progress: ProgressSource, private readonly achievements: AchievementIssuer) {}
+    private readonly records: RecordSource, private readonly progress: ProgressSource, private readonly achievements: AchievementIssuer,
+    private readonly now: () => Date) {}
 
   async issue(learnerId: string, microMajorId: string, format: CredentialFormat, actor: Actor): Promise<IssuedCredential> {
     const item = (await catalogueItems(this.db, [microMajorId])).get(microMajorId);
@@ -44,7 +45,7 @@ export class MicroMajorIssuer {
         ...(await this.achievements.subjectOf(learnerId)),
         creditsEarned: earned.toString(), activityEndDate: endDate ? `${endDate}T00:00:00Z` : undefined,
       },
-      validFrom: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      validFrom: this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     });
     return this.issuance.issue({
       issuer, credential, format, learnerId, kind: 'micro-major',
