@@ -3,6 +3,7 @@ import type { BodyRebuilder, EntryRef, LedgerBodies } from '../../ledger/body-re
 import type { JsonObject } from '../core/did-key.js';
 import * as repo from '../issuance/credentials.repository.js';
 import { issuedEventBody } from '../issuance/issuance.service.js';
+import { rebuildTrustedIssuers } from '../trust-list/trust-list-bodies.js';
 
 /**
  * Ledger event bodies of the credentials domain, written and rebuilt by the same functions, so the
@@ -58,4 +59,5 @@ export const rebuildImports: BodyRebuilder = async (db: Executor, entries) => {
 export function registerCredentialBodies(bodies: LedgerBodies): void {
   bodies.register('credential', rebuildCredentials);
   bodies.register('credential_import', rebuildImports);
+  bodies.register('trusted_issuer', rebuildTrustedIssuers);
 }

@@ -85,6 +85,12 @@ export class TrustListService {
     return view(entry);
   }
 
+  /** Entries by id (in force or removed), for showing which entry made an import's issuer trusted. */
+  async byIds(ids: string[]): Promise<Map<string, TrustedIssuer>> {
+    const rows = await repo.findEntries(this.db, [...new Set(ids)]);
+    return new Map(rows.map((r) => [r.id, view(r)]));
+  }
+
   async list(q: { includeRemoved?: boolean; limit?: number; cursor?: string }): Promise<Page<TrustedIssuer>> {
     const limit = q.limit ?? 50;
     const after = decodeCursor(q.cursor, 2);
