@@ -13,7 +13,7 @@ import { microMajorProgress, type MicroMajorProgress } from './micro-majors.js';
 import { viewOf, visible, type RecordView } from './record-access.js';
 import type { RecordReference } from './reference-data.js';
 import type { RecordsService } from './records.service.js';
-import type { Achievement } from './records.types.js';
+import type { Achievement, ImportedCredential, ImportedCredentialMark, ImportedCredentialSource } from './records.types.js';
 import { buildTranscript, type Transcript } from './transcript.js';
 
 export const EXPORT_FORMAT = { format: 'credit-bank-learning-record', formatVersion: '1.0' } as const;
@@ -21,7 +21,7 @@ export const EXPORT_FORMAT = { format: 'credit-bank-learning-record', formatVers
 /** Read side of the record: transcript, export, micro-major progress. */
 export class RecordReader {
   constructor(private readonly records: RecordsService, private readonly institutions: InstitutionService,
-    private readonly homeCreditSystem: string) {}
+    private readonly homeCreditSystem: string, private readonly imports?: ImportedCredentialSource) {}
 
   private readonly itemCache = new CatalogueItemCache();
 
@@ -51,28 +51,39 @@ export class RecordReader {
     return { ...transcript, view: view.kind === 'all' ? 'whole' : 'partial' };
   }
 
-  async transcriptOf(learnerId: string, view: RecordView): Promise<Transcript> {
+  async transcriptOf(learnerId: string, view: RecordView): Promise<Transcript & { importedCredentials: ImportedCredentialMark[] }> {
     const db = this.records.db;
     const achievements = await this.visibleAchievements(db, learnerId, view);
     // Only current versions' items are shown; item versions are immutable, so they come from the cache.
-    const [items, institutions, ref] = await Promise.all([
+    const [items, institutions, ref, imported] = await Promise.all([
       this.itemCache.get(db, achievements.flatMap((a) => (a.current.catalogueItemId ? [a.current.catalogueItemId] : []))),
       this.institutionsOf(achievements),
       this.records.reference(),
+      this.importedFor(learnerId, view),
     ]);
-    return buildTranscript({
+    const transcript = buildTranscript({
       learnerId, achievements, items, ref, homeCreditSystem: this.homeCreditSystem,
       institutions: new Map([...institutions].map(([id, i]) => [id, i.name])),
     });
+    // Imports carry no credits of their own: they are listed beside the groups with their verification mark.
+    return { ...transcript, importedCredentials: imported.map(mark) };
+  }
+
+  /**
+   * Imported credentials follow the record's access rule: no institution deposited them and shares
+   * name achievements, so only a whole view (learner, operator, whole-record share) shows them.
+   */
+  private async importedFor(learnerId: string, view: RecordView): Promise<ImportedCredential[]> {
+    return view.kind === 'all' && this.imports ? this.imports.allFor(learnerId) : [];
   }
 
   /** The whole record as one portable document: every version, its provenance and its ledger entry. */
   async exportRecord(learnerId: string, actor: Actor) {
     const learner = await this.records.learners.get(learnerId, actor);
     const { achievements, items } = await this.visibleRecord(this.records.db, learnerId, { kind: 'all' });
-    const institutions = await this.institutionsOf(achievements);
+    const [institutions, importedCredentials] = await Promise.all([this.institutionsOf(achievements), this.importedFor(learnerId, { kind: 'all' })]);
     return {
-      ...EXPORT_FORMAT, exportedAt: this.records.now().toISOString(), learner,
+      ...EXPORT_FORMAT, exportedAt: this.records.now().toISOString(), learner, importedCredentials,
       achievements: achievements.map((a) => {
         const depositor = institutions.get(a.institutionId)!;
         return {
@@ -115,4 +126,9 @@ export class RecordReader {
     const ids = [...new Set(achievements.map((a) => a.institutionId))];
     return new Map(await Promise.all(ids.map(async (id) => [id, await this.institutions.get(id)] as const)));
   }
+}
+
+function mark(c: ImportedCredential): ImportedCredentialMark {
+  return { id: c.id, format: c.format, verification: c.verification, verified: c.verified, name: c.name, issuer: c.issuer,
+    trustedIssuer: c.trustedIssuer, countsForRecognition: c.countsForRecognition, trustEntry: c.trustEntry, importedAt: c.importedAt };
 }

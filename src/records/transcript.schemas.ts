@@ -11,6 +11,15 @@ const TranscriptEntry = Type.Intersect([Achievement, Type.Object({
   item: Nullable(Type.Object({ id: Type.String(), code: Type.String(), version: Type.Integer(), kind: Type.String() })),
 })]);
 
+const ImportedMark = Type.Object({
+  id: Type.String(), format: Type.String(), verification: Type.String(), verified: Type.Boolean(), name: Nullable(Type.String()),
+  issuer: Nullable(Type.String()), trustedIssuer: Type.Boolean(), countsForRecognition: Type.Boolean(),
+  trustEntry: Nullable(Type.Object({ id: Type.String(), status: Type.String(), removedAt: Nullable(Type.String()) })), importedAt: Type.String(),
+});
+const ImportedCredential = Type.Intersect([ImportedMark, Type.Object({
+  checks: Type.Any(), evidence: Type.Object({ digest: Type.String(), mediaType: Type.String(), credential: Type.Any() }),
+})]);
+
 export const TranscriptBody = Type.Object({
   learnerId: Type.String(),
   groups: Type.Array(Type.Object({
@@ -30,6 +39,7 @@ export const TranscriptBody = Type.Object({
       notConverted: Type.Array(Type.Object({ achievementId: Type.String(), creditSystemId: Type.String(), reason: Type.String() })),
     }),
   }),
+  importedCredentials: Type.Array(ImportedMark, { description: 'Credentials the learner imported from elsewhere, with how each was verified and whether it counts for recognition (whole views only)' }),
 });
 
 export const TranscriptDocument = Type.Intersect([TranscriptBody, Type.Object({
@@ -38,6 +48,7 @@ export const TranscriptDocument = Type.Intersect([TranscriptBody, Type.Object({
 
 export const ExportDocument = Type.Object({
   format: Type.String(), formatVersion: Type.String(), exportedAt: Type.String(), learner: Learner,
+  importedCredentials: Type.Array(ImportedCredential, { description: 'Imported credentials with their checks and the original kept as evidence' }),
   achievements: Type.Array(Type.Intersect([Achievement, Type.Object({
     item: Nullable(Type.Any()),
     provenance: Type.Object({

@@ -49,7 +49,7 @@ export function listEntries(db: Executor, q: { includeRemoved: boolean; after?: 
 
 /** Records the removal once; false when the entry was already removed (a concurrent removal won). */
 export async function markRemoved(db: Executor, id: string, r: { at: Date; by: string; reason: string }): Promise<boolean> {
-  const res = await db.updateTable('trusted_issuers').set({ removed_at: r.at, removed_by: r.by, removal_reason: r.reason })
-    .where('id', '=', id).where('removed_at', 'is', null).executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+  const row = await db.updateTable('trusted_issuers').set({ removed_at: r.at, removed_by: r.by, removal_reason: r.reason })
+    .where('id', '=', id).where('removed_at', 'is', null).returning('id').executeTakeFirst();
+  return row !== undefined;
 }
