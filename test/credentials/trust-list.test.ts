@@ -126,7 +126,7 @@ describe('the trust list of external issuers', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t.app.inject({ method: 'GET', url: `/trusted-issuers?limit=2&includeRemoved=true${cursor ? `&cursor=${cursor}` : ''}` });
+      const res: { statusCode: number; json(): any } = await t.app.inject({ method: 'GET', url: `/trusted-issuers?limit=2&includeRemoved=true${cursor ? `&cursor=${cursor}` : ''}` });
       expect(res.statusCode).toBe(200);
       expect(res.json().items.length).toBeLessThanOrEqual(2);
       seen.push(...res.json().items.map((i: { id: string }) => i.id));
