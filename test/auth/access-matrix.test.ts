@@ -86,6 +86,11 @@ const EXPECTED: Record<string, Kind[]> = {
   'GET /learners/:id/credentials': [...STAFF, 'ownLearner'],
   'POST /learners/:id/credentials': STAFF,
   'POST /learners/:id/imports': ['operator', 'ownLearner'],
+  'GET /learners/:id/imports': [...STAFF, 'ownLearner'],
+  'POST /trusted-issuers': ['operator'],
+  'GET /trusted-issuers': ALL,
+  'GET /trusted-issuers/:id': ALL,
+  'POST /trusted-issuers/:id/removal': ['operator'],
   'POST /learners/:id/clr': ['operator', 'ownLearner'],
   'POST /institutions/:id/credentials/batches': ['operator', 'ownInst'],
   'POST /credentials/:id/status': OWNERS,
@@ -167,7 +172,7 @@ const tokens = {} as Record<Who, string | undefined>;
 let own: TestInstitution;
 let learner: TestLearner;
 /** Records of the own institution and learner that :id params name. */
-const ids = {} as Record<'item' | 'retirableItem' | 'achievement' | 'revocableAchievement' | 'request' | 'requestItem' | 'credential', string>;
+const ids = {} as Record<'item' | 'retirableItem' | 'achievement' | 'revocableAchievement' | 'request' | 'requestItem' | 'credential' | 'trustedIssuer', string>;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -200,6 +205,9 @@ beforeAll(async () => {
   ids.request = String(request.json().id);
   ids.requestItem = String(request.json().items[0].id);
   ids.credential = (await issueVc(t.app, own)).id;
+  const listed = await t.app.inject({ method: 'POST', url: '/trusted-issuers', headers: bearer(tokens.operator), payload: { issuerId: 'https://matrix-badges.example.org/issuer', name: { en: 'Matrix Badges' } } });
+  if (listed.statusCode !== 201) throw new Error(`trusted issuer: ${listed.statusCode} ${listed.body}`);
+  ids.trustedIssuer = String(listed.json().id);
 });
 afterAll(async () => t.close());
 
@@ -209,6 +217,7 @@ const BODIES: Record<string, Record<string, unknown>> = {
   'POST /achievements/:id/revocations': { reason: 'Issued in error' },
   'POST /catalogue/:id/retire': { reason: 'Replaced by a new syllabus' },
   'POST /credentials/:id/status': { action: 'suspend', reason: 'Under review' },
+  'POST /trusted-issuers/:id/removal': { reason: 'Accreditation withdrawn' },
   'POST /recognition/requests/:id/items/:itemId/decision': { outcome: 'reject', reason: 'Learning outcomes differ' },
   'POST /recognition/requests/:id/items/:itemId/appeal': { reason: 'The outcomes match', evidence: [{ url: 'https://evidence.example/syllabus.pdf' }] },
   'POST /recognition/requests/:id/items/:itemId/appeal/decision': { outcome: 'approve', reason: 'Appeal upheld', reviewer: 'second reviewer' },
@@ -223,6 +232,7 @@ function idFor(url: string): string {
   if (url.startsWith('/catalogue/:id')) return ids.item;
   if (url.startsWith('/recognition/requests/:id')) return ids.request;
   if (url.startsWith('/credentials/:id')) return ids.credential;
+  if (url.startsWith('/trusted-issuers/:id')) return ids.trustedIssuer;
   return randomUUID();
 }
 
