@@ -137,3 +137,23 @@ describe('the trust list of external issuers', () => {
     expectProblem(await t.app.inject({ method: 'GET', url: `/trusted-issuers?cursor=${Buffer.from('["x","y"]').toString('base64url')}` }), 400, 'invalid_cursor');
   });
 });
+
+describe('the trust list in the ledger database check', () => {
+  it('rebuilds every trust-list entry body; a key swapped behind the service is reported', async () => {
+    const ext = await externalIssuer();
+    const entry = (await add({ issuerId: ext.did, name: { en: 'Checked' }, didDocument: ext.didDocument })).json();
+    await t.app.inject({ method: 'POST', url: `/trusted-issuers/${entry.id}/removal`, headers: bearer(op), payload: { reason: 'Checked removal' } });
+    const clean = (await t.app.inject({ method: 'GET', url: '/ledger/checks/database', headers: bearer(op) })).json();
+    expect(clean).toMatchObject({ ok: true, problemCount: 0 });
+    expect(clean.uncheckedByType ?? {}).not.toHaveProperty('trusted_issuer');
+    const other = await externalIssuer(ext.did);
+    // The append-only trigger refuses this; a superuser bypassing triggers is what the check is for.
+    await t.ctx.db.transaction().execute(async (trx) => {
+      await sql`set local session_replication_role = replica`.execute(trx);
+      await sql`update trusted_issuers set did_document = ${JSON.stringify(other.didDocument)}::jsonb where id = ${entry.id}`.execute(trx);
+    });
+    const tampered = (await t.app.inject({ method: 'GET', url: '/ledger/checks/database', headers: bearer(op) })).json();
+    expect(tampered.ok).toBe(false);
+    expect(tampered.problems).toEqual([expect.objectContaining({ kind: 'body-digest-mismatch', resourceType: 'trusted_issuer', resourceId: entry.id, eventType: 'trusted_issuer.added' })]);
+  });
+});
