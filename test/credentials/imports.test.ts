@@ -87,13 +87,17 @@ describe('imports from issuers on the trust list', () => {
       evidence: { mediaType: 'application/jwt', credential: jwt } });
   });
 
-  it('a credential from an issuer not on the list is imported, verified, but marked untrusted', async () => {
+  it('a credential from an issuer not on the list is imported, verified, but marked untrusted; listed, the next one counts', async () => {
     const pair = await generateKey('did:key:pending');
     const didKey = `did:key:${pair.publicKeyMultibase}`;
     const ext = { did: didKey, key: { ...pair, id: `${didKey}#${pair.publicKeyMultibase}`, controller: didKey }, didDocument: {} };
     const res = await importAs({ credential: await externalCredential(ext) });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ verified: true, trustedIssuer: false, countsForRecognition: false, trustEntry: null });
+    // A did:key resolves from the identifier alone, so its entry needs no DID document.
+    const entry = await trust({ issuerId: didKey, name: { en: 'Key-only Issuer' } });
+    expect(entry.statusCode, entry.body).toBe(201);
+    expect((await importAs({ credential: await externalCredential(ext) })).json()).toMatchObject({ verified: true, countsForRecognition: true, trustEntry: { id: entry.json().id } });
   });
 
   it('removal is not retroactive: earlier imports keep counting and name the removed entry; new ones no longer count', async () => {

@@ -63,6 +63,13 @@ describe('the trust list of external issuers', () => {
       doc.verificationMethod[0]!.secretKeyMultibase = a.key.secretKeyMultibase;
       return { issuerId: a.did, name: { en: 'X' }, didDocument: doc };
     }, 'private_key_material', '/body/didDocument/verificationMethod/0'],
+    ['a key the verifier cannot check (a P-256 JWK)', async () => {
+      const a = await externalIssuer();
+      const jwk = ob2Issuer('ES256').privateKey.export({ format: 'jwk' });
+      const { d: _secret, ...publicKeyJwk } = jwk;
+      const doc = { ...a.didDocument, verificationMethod: [{ id: `${a.did}#p256`, type: 'JsonWebKey2020', controller: a.did, publicKeyJwk }], assertionMethod: [`${a.did}#p256`] };
+      return { issuerId: a.did, name: { en: 'X' }, didDocument: doc };
+    }, 'unsupported_key', '/body/didDocument/verificationMethod/0'],
     ['a DID document with no assertion key', async () => { const a = await externalIssuer(); return { issuerId: a.did, name: { en: 'X' }, didDocument: { ...a.didDocument, assertionMethod: [] } }; }, 'no_assertion_method', '/body/didDocument/assertionMethod'],
     ['an issuer that is neither a DID nor an https URL', async () => ({ issuerId: 'http://insecure.example.org/issuer', name: { en: 'X' } }), 'invalid_issuer_id', '/body/issuerId'],
     ['a blank English name', async () => ({ issuerId: 'https://blank.example.org/issuer', name: { en: '   ' } }), 'name_required', '/body/name/en'],
