@@ -157,6 +157,20 @@ describe('imports from issuers on the trust list', () => {
     expect(r.checks.problems).toContain('a signed assertion must be imported as its JWS: without the signature nothing proves it');
   });
 
+  it('every import is in the ledger; the database check rebuilds each body, naming its trust-list entry', async () => {
+    const ext = await externalIssuer();
+    const entry = (await trust({ issuerId: ext.did, name: { en: 'Ledgered' }, didDocument: ext.didDocument })).json();
+    const imported = (await importAs({ credential: await externalCredential(ext) })).json();
+    const rows = await t.ctx.db.selectFrom('ledger_entries').select(['event_type', 'body_digest']).where('resource_type', '=', 'credential_import').where('resource_id', '=', imported.id).execute();
+    expect(rows.map((r) => r.event_type)).toEqual(['credential.imported']);
+    const { importedBody } = await import('../../src/credentials/ledger/event-bodies.js');
+    const { eventBodyDigest } = await import('../../src/ledger/merkle/ledger-entry.js');
+    const row = await t.ctx.db.selectFrom('credential_imports').selectAll().where('id', '=', imported.id).executeTakeFirstOrThrow();
+    expect(importedBody(row)).toMatchObject({ trustEntryId: entry.id, trustedIssuer: true });
+    expect(rows[0]!.body_digest).toBe(eventBodyDigest(importedBody(row)));
+    expect((await t.app.inject({ method: 'GET', url: '/ledger/checks/database', headers: bearer(op) })).json()).toMatchObject({ ok: true, problemCount: 0 });
+  });
+
   it('an operator importing for an unknown learner gets 404 and nothing is written', async () => {
     const id = '00000000-0000-4000-8000-000000000001';
     const res = await t.app.inject({ method: 'POST', url: `/learners/${id}/imports`, headers: bearer(op), payload: { credential: ob2('a@b.c'), email: 'a@b.c' } });
