@@ -49,7 +49,7 @@ export class CredentialsModule {
     if (d.ledgerBodies) registerCredentialBodies(d.ledgerBodies);
     this.signer = d.signing === 'inline' ? new InlineSigner() : new PooledSigner();
     this.directory = new IssuerDirectory(d.db, d.keys, d.publicUrl);
-    this.trustList = new TrustListService(d.db, d.ledger, d.now);
+    this.trustList = new TrustListService(d.db, d.ledger, d.now, async (id) => (await this.directory.byDid(id)) !== undefined);
     this.keyAdmin = new KeyAdminService(d.db, d.keys, this.directory, d.ledger, d.now);
     this.lists = new StatusListService(d.db, this.directory, this.signer, d.publicUrl, d.now);
     this.issuance = new IssuanceService(d.db, this.directory, this.lists, this.signer, d.ledger, d.now);

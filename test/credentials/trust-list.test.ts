@@ -88,6 +88,12 @@ describe('the trust list of external issuers', () => {
     expect(await entries()).toBe(before);
   });
 
+  it('refuses to list the bank or a registered institution as an external issuer', async () => {
+    const before = await entries();
+    expectProblem(await add({ issuerId: inst.did, name: { en: 'Ours' }, didDocument: { id: inst.did } }), 422, 'issuer_is_registered', '/body/issuerId');
+    expect(await entries()).toBe(before);
+  });
+
   it('refuses unknown fields and non-operators', async () => {
     const i = ob2Issuer();
     const before = await entries();

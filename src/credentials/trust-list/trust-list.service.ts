@@ -4,7 +4,7 @@ import { actorOf } from '../../auth/principal.js';
 import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
 import type { Db } from '../../db/database.js';
 import { decodeCursor, toPage, type Page } from '../../db/pagination.js';
-import { badRequest, conflict, notFound } from '../../errors.js';
+import { badRequest, conflict, invalidField, notFound } from '../../errors.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import type { JsonObject } from '../core/did-key.js';
 import { checkTrustEntry, type TrustEntryInput } from './trust-entry-input.js';
@@ -32,9 +32,14 @@ export class TrustListService {
   readonly #cache = new Map<string, { at: number; value: Promise<repo.TrustedIssuerRow | undefined> }>();
   static readonly TTL_MS = 5_000;
 
-  constructor(private readonly db: Db, private readonly ledger: LedgerWriter, private readonly now: () => Date) {}
+  /** `isOwn`: whether an issuer id is the bank's or a registered institution's (those are trusted already, from the registry). */
+  constructor(private readonly db: Db, private readonly ledger: LedgerWriter, private readonly now: () => Date,
+    private readonly isOwn: (issuerId: string) => Promise<boolean> = async () => false) {}
 
   async add(input: TrustEntryInput, actor: Actor): Promise<TrustedIssuer & { created: boolean }> {
+    if (await this.isOwn(input.issuerId.trim())) {
+      throw invalidField('/body/issuerId', 'issuer_is_registered', `${input.issuerId.trim()} is the bank or a registered institution: it is trusted through the registry, with its keys from the key store`);
+    }
     const e = checkTrustEntry(input);
     const at = this.now();
     const row = {
