@@ -145,6 +145,8 @@ describe('imports from issuers on the trust list', () => {
     expect(res.json()).toMatchObject({ code: 'ob2_signing_key_unavailable', errors: [{ pointer: '/body/credential' }] });
     const hmac = await signedOb2(unknown, 'li@example.org', { alg: 'HS256', key: createSecretKey(Buffer.alloc(32, 1)) });
     expect((await importAs({ credential: hmac, email: 'li@example.org' })).json()).toMatchObject({ code: 'ob2_unsupported_algorithm', errors: [{ pointer: '/body/credential' }] });
+    const [, payload, signature] = (await signedOb2(unknown, 'li@example.org')).split('.');
+    expect((await importAs({ credential: `bm90LWpzb24.${payload}.${signature}`, email: 'li@example.org' })).json()).toMatchObject({ status: 422, code: 'ob2_malformed_jws' });
     const noEmail = await importAs({ credential: await signedOb2(unknown, 'li@example.org') });
     expect(noEmail.json()).toMatchObject({ code: 'email_required', errors: [{ pointer: '/body/email' }] });
     expect(await importsOf()).toBe(before);
@@ -236,5 +238,8 @@ describe('listing imports and the record', () => {
     const exported = (await t.app.inject({ method: 'GET', url: `/learners/${reader.id}/record/export`, headers: bearer(reader.token) })).json();
     expect(exported.importedCredentials).toHaveLength(5);
     expect(exported.importedCredentials[4].evidence.credential).toEqual(ob2('r0@example.org', 's0'));
+    const stranger = await createInstitution(t.app, op);
+    const partial = (await t.app.inject({ method: 'GET', url: `/learners/${reader.id}/record`, headers: bearer(stranger.token) })).json();
+    expect(partial).toMatchObject({ view: 'partial', importedCredentials: [] });
   });
 });

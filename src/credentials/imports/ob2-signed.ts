@@ -32,7 +32,12 @@ export function signedOb2Payload(input: unknown): JsonObject | undefined {
 
 export async function verifySignedOb2(jws: string, assertion: JsonObject, keys: KeyLookup): Promise<SignedOb2> {
   const at = '/body/credential';
-  const { alg = '' } = decodeProtectedHeader(jws);
+  let alg = '';
+  try {
+    alg = decodeProtectedHeader(jws).alg ?? '';
+  } catch (cause) {
+    throw new AppError(422, 'ob2_malformed_jws', 'the signed assertion\'s JWS header is not valid base64url JSON', { cause, errors: [{ pointer: at, message: 'malformed JWS header' }] });
+  }
   if (!ALGORITHMS[alg]) throw invalidField(at, 'ob2_unsupported_algorithm', `a signed Open Badges 2.0 assertion must use RS256 or ES256, not ${JSON.stringify(alg)}`);
   const v = (assertion.verification ?? {}) as JsonObject;
   const creator = v.creator;
