@@ -6,7 +6,7 @@ import { controllerDocument, generateKey, type IssuerKey } from '../../src/crede
 import { signCredential } from '../../src/credentials/core/suites.js';
 import { obCredential } from '../helpers/factories.js';
 
-/** An issuer outside the bank: a did:web with a locally generated Ed25519 key and its DID document. */
+/** An issuer outside the bank: a did:web (or an https URL) with a locally generated Ed25519 key and its DID / controller document. */
 export interface ExternalIssuer { did: string; key: IssuerKey; didDocument: Record<string, unknown> }
 
 export async function externalIssuer(did = `did:web:badges-${randomUUID().slice(0, 8)}.example.org`): Promise<ExternalIssuer> {
@@ -16,7 +16,7 @@ export async function externalIssuer(did = `did:web:badges-${randomUUID().slice(
 
 /** An OB 3.0 credential from the external issuer, signed with its key (Data Integrity, or vc+jwt). */
 export async function externalCredential(issuer: ExternalIssuer, suite: 'eddsa-rdfc-2022' | 'vc+jwt' = 'eddsa-rdfc-2022'): Promise<Record<string, unknown> | string> {
-  const loader = createDocumentLoader({ resolveDid: (d) => (d === issuer.did ? issuer.didDocument : undefined) });
+  const loader = createDocumentLoader({ documents: { [issuer.did]: issuer.didDocument } });
   const credential = obCredential(issuer.did, { id: `urn:uuid:${randomUUID()}`, validFrom: '2025-01-15T00:00:00Z' });
   return signCredential(credential, { suite, key: issuer.key, documentLoader: loader, now: '2025-01-15T00:00:00Z' });
 }

@@ -1,4 +1,4 @@
-import { createHash, createSecretKey } from 'node:crypto';
+import { createHash, createSecretKey, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createInstitution, createLearner, issueVc, operatorToken, type TestInstitution, type TestLearner } from '../helpers/factories.js';
@@ -85,6 +85,16 @@ describe('imports from issuers on the trust list', () => {
     const jwt = await externalCredential(ext, 'vc+jwt');
     expect((await importAs({ credential: jwt })).json()).toMatchObject({ verification: 'w3c-vc:vc+jwt', verified: true, countsForRecognition: true,
       evidence: { mediaType: 'application/jwt', credential: jwt } });
+  });
+
+  it('an OB 3.0 issuer named by an https URL verifies from its stored controller document once listed', async () => {
+    const ext = await externalIssuer(`https://ob3-${randomUUID().slice(0, 8)}.example.org/issuers/1`);
+    const vc = await externalCredential(ext);
+    const unlisted = (await importAs({ credential: vc })).json();
+    expect(unlisted).toMatchObject({ verified: false, trustedIssuer: false, countsForRecognition: false });
+    const entry = await trust({ issuerId: ext.did, name: { en: 'URL Issuer' }, didDocument: ext.didDocument });
+    expect(entry.statusCode, entry.body).toBe(201);
+    expect((await importAs({ credential: await externalCredential(ext) })).json()).toMatchObject({ verified: true, trustedIssuer: true, countsForRecognition: true, trustEntry: { id: entry.json().id } });
   });
 
   it('a credential from an issuer not on the list is imported, verified, but marked untrusted; listed, the next one counts', async () => {

@@ -2,8 +2,8 @@
  * Checks what an operator sends to put an external issuer on the trust list (no I/O): the issuer
  * is a DID or an https URL; a DID other than did:key needs its DID document (verification never
  * fetches one), whose id is the DID and whose keys are public Ed25519 Multikeys (what the verifier checks);
- * an issuer URL may carry Open Badges 2.0 CryptographicKeys (PEM, RSA ≥ 2048 bits or EC P-256)
- * for signed OB 2.0 assertions. Private key material is refused outright.
+ * an issuer URL may carry its controller document (same rules, for OB 3.0 credentials whose issuer is
+ * a URL) and Open Badges 2.0 CryptographicKeys (PEM, RSA ≥ 2048 bits or EC P-256) for signed OB 2.0. Private key material is refused outright.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { invalidField } from '../../errors.js';
@@ -36,8 +36,9 @@ export function checkTrustEntry(input: TrustEntryInput): CheckedTrustEntry {
   if (kind === 'did' && publicKeys.length > 0) {
     throw invalidField('/body/publicKeys', 'public_keys_for_url_issuers', 'publicKeys (Open Badges 2.0 keys) belong to an issuer URL; a DID issuer brings its DID document');
   }
-  if (kind === 'url' && input.didDocument) throw invalidField('/body/didDocument', 'did_document_for_did_issuers', 'a DID document belongs to a DID issuer');
   let didDocument: JsonObject | null = null;
+  // An https issuer may bring its controller document (OB 3.0 issuers identified by URL) as well as OB 2.0 keys.
+  if (kind === 'url' && input.didDocument) didDocument = checkDidDocument(id, input.didDocument);
   if (kind === 'did') {
     if (input.didDocument) didDocument = checkDidDocument(id, input.didDocument);
     else if (!isEd25519DidKey(id)) throw invalidField('/body/didDocument', 'did_document_required', `${id.split(':', 2).join(':')} cannot be resolved offline: send the issuer's DID document`);

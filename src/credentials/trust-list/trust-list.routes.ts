@@ -8,7 +8,7 @@ const Pem = Type.String({ minLength: 1, maxLength: 20_000 });
 const AddBody = Strict({
   issuerId: Type.String({ minLength: 1, maxLength: 2000, description: 'The issuer as credentials name it: a DID (no fragment) or an https URL (Open Badges 2.0 issuer profile)' }),
   name: Strict({ en: Type.String({ minLength: 1, maxLength: 500 }), zh: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }),
-  didDocument: Type.Optional(Type.Object({ id: Type.String() }, { additionalProperties: true, description: 'Required for a DID other than did:key: verification resolves the DID from this stored copy, never the network' })),
+  didDocument: Type.Optional(Type.Object({ id: Type.String() }, { additionalProperties: true, description: 'The DID document (required for a DID other than did:key) or an https issuer\'s controller document: verification resolves from this stored copy, never the network' })),
   publicKeys: Type.Optional(Type.Array(Strict({ id: Type.String({ maxLength: 2000 }), publicKeyPem: Pem }), { minItems: 1, maxItems: 20,
     description: 'Open Badges 2.0 CryptographicKeys of an issuer URL: id is what verification.creator names' })),
 });

@@ -112,12 +112,13 @@ export class TrustListService {
   }
 
   /**
-   * The stored DID document of an external issuer, for offline resolution. A removed entry's
-   * document still resolves: removal withdraws trust, it does not make signatures invalid.
+   * The stored DID document (or an https issuer's controller document) of an external issuer, for
+   * offline resolution. A removed entry's document still resolves: removal withdraws trust, it
+   * does not make signatures invalid.
    */
-  async didDocument(did: string): Promise<JsonObject | undefined> {
-    const row = await this.cached(`l:${did}`, () => repo.latestEntry(this.db, did));
-    return row?.kind === 'did' ? (parse(row.did_document) as JsonObject | null) ?? undefined : undefined;
+  async controllerDocument(id: string): Promise<JsonObject | undefined> {
+    const row = await this.cached(`l:${id}`, () => repo.latestEntry(this.db, id));
+    return (parse(row?.did_document ?? null) as JsonObject | null) ?? undefined;
   }
 
   /** The entry holding an Open Badges 2.0 CryptographicKey (verification.creator), and the key. */

@@ -46,15 +46,16 @@ export class VerifierService {
     private readonly trustList?: TrustListService) {}
 
   /**
-   * A loader answering our own did:web DIDs, and external issuers' DIDs from the trust list's
-   * stored documents, from the database (never the network), memoised for one verification.
+   * A loader answering our own did:web DIDs, and external issuers' DIDs and https controller
+   * documents from the trust list's stored copies, from the database (never the network),
+   * memoised for one verification.
    */
   documentLoader(): DocumentLoader {
     const memo = new Map<string, Promise<JsonObject | undefined>>();
     return createDocumentLoader({ documents: this.#pinned, resolveDid: (did) => {
-      if (!memo.has(did)) memo.set(did, this.directory.didDocument(did).then(async (doc) => doc ?? this.trustList?.didDocument(did)));
+      if (!memo.has(did)) memo.set(did, this.directory.didDocument(did).then(async (doc) => doc ?? this.trustList?.controllerDocument(did)));
       return memo.get(did)!;
-    } });
+    }, resolveController: (url) => this.trustList?.controllerDocument(url) });
   }
 
   async verify(input: unknown, documentLoader = this.documentLoader()): Promise<VerificationReport> {
