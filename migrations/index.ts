@@ -8,6 +8,7 @@ import * as m0006 from './0006-qualifications.js';
 import * as m0007 from './0007-credentials.js';
 import * as m0008 from './0008-catalogue-search.js';
 import * as m0009 from './0009-awards-append-only.js';
+import * as m0010 from './0010-requirement-waivers.js';
 import * as m0012 from './0012-trusted-issuers.js';
 
 /** Every migration, in order. Add new ones at the end; a merged migration is never edited. */
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '0007-credentials': m0007,
   '0008-catalogue-search': m0008,
   '0009-awards-append-only': m0009,
+  '0010-requirement-waivers': m0010,
   '0012-trusted-issuers': m0012,
 };

@@ -28,6 +28,7 @@ import { recognitionRuleRoutes } from './recognition/rules.routes.js';
 import { recognitionRoutes } from './recognition/recognition.routes.js';
 import { programmeRoutes } from './qualifications/programmes.routes.js';
 import { auditRoutes } from './qualifications/audits.routes.js';
+import { waiverRoutes } from './qualifications/waivers.routes.js';
 
 /** Builds the HTTP application over a context; never listens (server.ts does). */
 export async function buildApp(ctx: AppContext, routeTable: RouteAccess[] = []): Promise<FastifyInstance> {
@@ -86,5 +87,6 @@ export async function buildApp(ctx: AppContext, routeTable: RouteAccess[] = []):
   await app.register(recognitionRoutes(ctx));
   await app.register(programmeRoutes(ctx));
   await app.register(auditRoutes(ctx));
+  await app.register(waiverRoutes(ctx));
   return app;
 }

@@ -24,6 +24,7 @@ import { CredentialsModule } from './credentials/credentials.module.js';
 import { RecordsModule } from './records/records.module.js';
 import { RecognitionModule } from './recognition/recognition.module.js';
 import { QualificationsModule } from './qualifications/qualifications.module.js';
+import type { JsonObject } from './credentials/core/did-key.js';
 
 export interface Clock { now(): Date }
 export const systemClock: Clock = { now: () => new Date() };
@@ -85,11 +86,13 @@ export class AppContext {
     const ledgerBodies = new LedgerBodies();
     registerLedgerBodies(ledgerBodies);
     const ledgerService = new LedgerService(db, new TreeHeadKeys(keys), ledgerBodies, config.ledger, now);
-    const credentials = new CredentialsModule({ db, keys, ledger, publicUrl: config.publicUrl, now, signing: overrides.credentialSigning, ledgerBodies, ledgerProofs: ledgerService });
+    const credentials = new CredentialsModule({ db, keys, ledger, publicUrl: config.publicUrl, now, signing: overrides.credentialSigning, ledgerBodies, ledgerProofs: ledgerService,
+      pinnedControllers: config.pinnedControllers as Record<string, JsonObject> });
     const records = new RecordsModule({ db, frameworks, ledger, learners, institutions, keyEncryptionKey: config.keyEncryptionKey, publicUrl: config.publicUrl, homeCreditSystem: config.homeCreditSystem, now, imports: credentials.imports });
     const qualifications = new QualificationsModule({ db, institutions, learners, records, ledger, ledgerBodies, credentials, publicUrl: config.publicUrl, now });
     credentials.connectRecords(records);
     const recognition = new RecognitionModule({ db, ledger, ledgerBodies, institutions, frameworks, records, homeCreditSystem: config.homeCreditSystem, now });
+    qualifications.audits.connectRecognition((tx, target, programmeId, date) => recognition.evaluator.grantCreditSystem(tx, target, programmeId, date));
     return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, frameworks, catalogue, ledgerBodies, ledgerService, credentials, records, qualifications, recognition);
   }
 

@@ -31,6 +31,12 @@ export interface Config {
   homeFramework: string;
   homeCreditSystem: string;
   ledger: LedgerConfig;
+  /**
+   * Controller documents the verifier may use to check signatures of issuers outside the bank with no
+   * network, keyed by controller URL. Signatures only: pinning never puts an issuer on the trust list.
+   * Empty unless VERIFIER_CONTROLLERS_FILE names a JSON file of them.
+   */
+  pinnedControllers: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /** The tree integrator: a signed tree head at least every `headEveryEntries` entries or `headEverySeconds`. */
@@ -85,6 +91,27 @@ function parseProviders(value: string | undefined): OidcProviderConfig[] {
   });
 }
 
+/** Reads a file of controller documents keyed by their id; a bad file fails start-up naming the entry. */
+export function readControllerDocuments(file: string): Record<string, Record<string, unknown>> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`VERIFIER_CONTROLLERS_FILE ${file}: ${(err as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`VERIFIER_CONTROLLERS_FILE ${file}: not a JSON object`);
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [url, doc] of Object.entries(parsed)) {
+    if (url.startsWith('$')) continue;
+    const d = doc as Record<string, unknown> | null;
+    if (!d || typeof d !== 'object' || d.id !== url || !Array.isArray(d.verificationMethod)) {
+      throw new ConfigError(`VERIFIER_CONTROLLERS_FILE ${file}: entry ${url} must be a controller document whose id is ${url}, with verificationMethod`);
+    }
+    out[url] = d;
+  }
+  return out;
+}
+
 /** Applies defaults and cross-checks; the result is frozen. */
 export function loadConfig(env: RawEnv, overrides: Partial<Config> = {}): Config {
   const port = int('PORT', env.PORT, 3000, 0);
@@ -119,6 +146,7 @@ export function loadConfig(env: RawEnv, overrides: Partial<Config> = {}): Config
       integrateIntervalMs: int('LEDGER_INTEGRATE_INTERVAL_MS', env.LEDGER_INTEGRATE_INTERVAL_MS, 1000, 0),
       batchSize: int('LEDGER_BATCH_SIZE', env.LEDGER_BATCH_SIZE, 5000),
     },
+    pinnedControllers: env.VERIFIER_CONTROLLERS_FILE ? readControllerDocuments(env.VERIFIER_CONTROLLERS_FILE) : {},
     ...overrides,
   };
   if (!config.database || (config.database.kind === 'postgres' && !/^postgres(ql)?:\/\//.test(config.database.url))) {

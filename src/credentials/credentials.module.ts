@@ -1,3 +1,4 @@
+import type { JsonObject } from './core/did-key.js';
 import type { Actor } from '../auth/principal.js';
 import type { Db, Executor } from '../db/database.js';
 import type { KeyStore } from '../keys/key-store.js';
@@ -8,7 +9,7 @@ import { registerCredentialBodies } from './ledger/event-bodies.js';
 import { AchievementIssuer, type ProgressSource, type RecordSource } from './issuance/achievement-issuer.js';
 import { MicroMajorIssuer } from './issuance/micro-major-issuer.js';
 import { IssuanceService } from './issuance/issuance.service.js';
-import { ClrIssuer } from './issuance/clr-issuer.js';
+import { ClrIssuer, type LearnerRecordSource } from './issuance/clr-issuer.js';
 import { ImportService } from './imports/import.service.js';
 import { VcApiIssuer } from './issuance/vc-api-issuer.js';
 import { IssuerDirectory } from './issuers/issuer-directory.js';
@@ -27,6 +28,8 @@ export interface CredentialsDeps {
   ledgerBodies?: LedgerBodies;
   /** Inclusion proofs for the verifier's ledger check (the ledger service). */
   ledgerProofs?: LedgerProofSource;
+  /** Controller documents pinned by configuration for the verifier's signature checks (never trust). */
+  pinnedControllers?: Readonly<Record<string, JsonObject>>;
 }
 
 /** Everything the credentials domain needs, built once by the context. */
@@ -42,7 +45,6 @@ export class CredentialsModule {
   readonly verifier: VerifierService;
   readonly vcApi: VcApiIssuer;
   readonly imports: ImportService;
-  readonly clr: ClrIssuer;
 
   constructor(private readonly deps: CredentialsDeps) {
     const d = deps;
@@ -55,22 +57,24 @@ export class CredentialsModule {
     this.issuance = new IssuanceService(d.db, this.directory, this.lists, this.signer, d.ledger, d.now);
     this.status = new CredentialStatusService(d.db, this.lists, d.ledger, d.now);
     this.verifier = new VerifierService(d.db, this.directory, this.lists, d.now, this.signer,
-      d.ledgerProofs ? new LedgerProofs(d.ledgerProofs) : undefined, this.trustList);
+      d.ledgerProofs ? new LedgerProofs(d.ledgerProofs) : undefined, d.pinnedControllers, this.trustList);
     this.vcApi = new VcApiIssuer(d.db, this.directory, this.issuance);
     this.imports = new ImportService(d.db, this.verifier, this.trustList, d.ledger, d.now);
-    this.clr = new ClrIssuer(d.db, this.directory, this.issuance);
   }
 
   /** Set by connectRecords: credentials for record achievements. */
   achievements: AchievementIssuer | undefined;
   /** Set by connectRecords: micro-major completion credentials. */
   microMajors: MicroMajorIssuer | undefined;
+  /** Set by connectRecords: CLR 2.0 transcripts built from the record. */
+  clr: ClrIssuer | undefined;
 
   /** Subscribes to the learning record's revocations and reads its achievements (called by the context once both exist). */
-  connectRecords(records: { service: RecordSource; reader: ProgressSource; onRevoked(handler: (trx: Executor, e: { learnerId: string; achievementId: string; reason: string; actor: Actor }) => Promise<void>): void }): void {
+  connectRecords(records: { service: RecordSource; reader: ProgressSource & LearnerRecordSource; onRevoked(handler: (trx: Executor, e: { learnerId: string; achievementId: string; reason: string; actor: Actor }) => Promise<void>): void }): void {
     records.onRevoked((trx, e) => this.status.onAchievementRevoked(trx, e));
     this.achievements = new AchievementIssuer(this.deps.db, this.directory, this.issuance, records.service, this.deps.publicUrl);
     this.microMajors = new MicroMajorIssuer(this.deps.db, this.directory, this.issuance, records.service, records.reader, this.achievements);
+    this.clr = new ClrIssuer(this.deps.db, this.directory, this.issuance, records.reader, this.achievements);
   }
 
   close(): Promise<void> {

@@ -65,11 +65,12 @@ export const credentialRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => 
 
   app.post('/learners/:id/clr', {
     config: { access: { allow: ['learner', 'operator'], learnerParam: 'id' }, idempotent: true },
-    schema: { tags: ['credentials'], summary: 'CLR 2.0 transcript issued by the bank, bundling the learner\'s achievement credentials (all, or the chosen ones)',
-      params: IdParams, body: Strict({ credentialIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 500, uniqueItems: true })),
+    schema: { tags: ['credentials'], summary: 'CLR 2.0 transcript issued by the bank from the learning record: the whole transcript, or the chosen achievements (achievementIds); each achievement\'s OB 3.0 credential is reused, or issued by its depositing institution first; the same bundle returns the same CLR',
+      params: IdParams, body: Strict({ achievementIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 500, uniqueItems: true })),
         format: Type.Optional(Type.Union([Type.Literal('eddsa-rdfc-2022'), Type.Literal('eddsa-jcs-2022'), Type.Literal('vc+jwt')])) }),
       response: { 200: IssueResponse, 201: IssueResponse, ...problemResponses } },
   }, async (req, reply) => {
+    if (!c.clr) throw new Error('the learning record is not connected');
     const issued = await c.clr.issue(req.params.id, req.body, actor(req));
     return reply.code(issued.created ? 201 : 200).header('location', `/verify/${issued.id}`).send({ verifiableCredential: issued.verifiableCredential });
   });

@@ -10,7 +10,9 @@ import type {
   RecognisedCreditsTable, RecognitionAgreementPartiesTable, RecognitionAgreementsTable, RecognitionAppealsTable,
   RecognitionDecisionsTable, RecognitionItemsTable, RecognitionNoticesTable, RecognitionRequestsTable, RecognitionRulesTable,
 } from './tables/recognition.js';
-import type { AwardRescissionsTable, AwardsTable, ProgrammeEnrolmentsTable, ProgrammeVersionsTable } from './tables/qualifications.js';
+import type {
+  AwardRescissionsTable, AwardsTable, ProgrammeEnrolmentsTable, ProgrammeVersionsTable, RequirementWaiversTable,
+} from './tables/qualifications.js';
 import type { AchievementKeysTable, AchievementsTable, AchievementVersionsTable, RecordShareAccessesTable, RecordSharesTable } from './tables/records.js';
 
 /** The whole schema, one table type per file under tables/. */
@@ -41,6 +43,7 @@ export interface Database {
   programme_enrolments: ProgrammeEnrolmentsTable;
   awards: AwardsTable;
   award_rescissions: AwardRescissionsTable;
+  requirement_waivers: RequirementWaiversTable;
   recognition_rules: RecognitionRulesTable;
   recognition_agreements: RecognitionAgreementsTable;
   recognition_agreement_parties: RecognitionAgreementPartiesTable;

@@ -18,7 +18,9 @@ export interface CandidateSet {
  * changes once published (a change is a new version, a new id) except for retirement, which the
  * audit of a held item ignores, so items are cached without expiry. Candidate sets follow the
  * current catalogue, so they expire: a newly published or retired item shows in suggestions
- * within CANDIDATE_TTL_MS.
+ * within CANDIDATE_TTL_MS. Nothing about a learner is kept here: achievements, recognised credits
+ * and requirement waivers are read on every audit, so a waiver granted or revoked counts (or stops
+ * counting) in the very next audit.
  */
 export const CANDIDATE_TTL_MS = 60_000;
 

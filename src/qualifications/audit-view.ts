@@ -11,7 +11,9 @@ export interface AuditView {
   complete: boolean; totalCounted: string;
   requirements: {
     id: string; kind: string; name: { en: string; zh?: string; ko?: string }; status: string; unit: string;
-    counted: string; needed: string; missing: string; itemIds: string[]; waiverReason?: string; suggestions: SuggestionView[];
+    counted: string; needed: string; missing: string; itemIds: string[];
+    /** Set when the requirement is waived: the reason, and the waiver row it rests on. */
+    waiverReason?: string; waiverId?: string; suggestions: SuggestionView[];
   }[];
   caps: { id: string; name: { en: string; zh?: string; ko?: string }; groups: { key: string; used: string; limit: string }[] }[];
   assignments: { itemId: string; categoryId: string; credits: string; hypothetical: boolean; title: string; source: string }[];
@@ -24,9 +26,17 @@ export interface ViewInputs {
   learnerId: string; digest: string; result: AuditResult; items: AuditItem[]; excluded: ExcludedItem[];
   /** Suggestion candidates by catalogue reference. */
   candidates: Map<string, CatalogueItem>;
+  /** Requirement id → id of the live waiver passed to the engine for it. */
+  waiverIds?: Map<string, string>;
 }
 
 const sourceOf = (id: string) => (id.startsWith('recognised:') ? 'recognised-credit' : id.startsWith('what-if:') ? 'hypothetical' : 'achievement');
+
+function waiverOf(r: AuditResult['requirements'][number], ids: Map<string, string> | undefined): { waiverReason?: string; waiverId?: string } {
+  if (r.waiverReason === undefined) return {};
+  const id = ids?.get(r.id);
+  return id === undefined ? { waiverReason: r.waiverReason } : { waiverReason: r.waiverReason, waiverId: id };
+}
 
 export function toAuditView(v: ViewInputs): AuditView {
   const { result } = v;
@@ -40,7 +50,7 @@ export function toAuditView(v: ViewInputs): AuditView {
     asOf: result.asOf, complete: result.complete, totalCounted: result.totalCounted.toString(),
     requirements: result.requirements.map((r) => ({
       id: r.id, kind: r.kind, name: r.name, status: r.status, unit: r.unit, counted: r.counted.toString(), needed: r.needed.toString(),
-      missing: r.missing.toString(), itemIds: r.itemIds, ...(r.waiverReason !== undefined ? { waiverReason: r.waiverReason } : {}),
+      missing: r.missing.toString(), itemIds: r.itemIds, ...waiverOf(r, v.waiverIds),
       suggestions: suggestions.get(r.id) ?? [],
     })),
     caps: result.caps.map((c) => ({ id: c.id, name: c.name, groups: c.groups.map((g) => ({ key: g.key, used: g.used.toString(), limit: g.limit.toString() })) })),

@@ -13,8 +13,9 @@ import { AuditCache, type CandidateSet } from './audit-cache.js';
 import * as inputs from './audit-inputs.repository.js';
 import { toAuditView, type AuditView } from './audit-view.js';
 import type { EnrolmentService } from './enrolments.service.js';
-import { candidateItem, hypotheticalItem, recognisedItem, replacedBy } from './extra-items.js';
+import { candidateItem, hypotheticalItem, recognisedItem, replacedBy, type RecognisedCredit } from './extra-items.js';
 import { matches } from './programme-mapping.js';
+import { liveWaivers } from './waivers.repository.js';
 import type { ProgrammeVersion } from './programmes.service.js';
 import { achievementItem, catalogueFacts, catalogueRef, isExcluded, type ExcludedItem, type RecordContext } from './record-items.js';
 
@@ -22,14 +23,23 @@ export interface Hypothetical { catalogueItemId: string; result?: string; comple
 
 const CANDIDATE_LIMIT = 2000;
 
+/** The credit system a target institution granted recognised credit in on a day (the recognition domain's rule). */
+export type GrantCreditSystem = (db: Executor, targetInstitutionId: string, programmeId: string | null, date: string) => Promise<string>;
+
 /** Audits a learner's record (own achievements + recognised credits) against a programme version. */
 export class QualificationAuditService {
   #engine: Promise<AuditEngine> | undefined;
   private readonly cache = new AuditCache();
+  #grantCreditSystem: GrantCreditSystem | undefined;
 
   constructor(private readonly db: Db, private readonly records: RecordsModule, private readonly enrolments: EnrolmentService,
     private readonly now: () => Date, engine?: AuditEngine) {
     if (engine) this.#engine = Promise.resolve(engine);
+  }
+
+  /** Set by the context once recognition exists: without it recognised credit is read as in the programme's system. */
+  connectRecognition(grantCreditSystem: GrantCreditSystem): void {
+    this.#grantCreditSystem = grantCreditSystem;
   }
 
   /** HiGHS is loaded once per service instance, on first use. */
@@ -48,14 +58,19 @@ export class QualificationAuditService {
     return this.run(this.db, learnerId, pv, items);
   }
 
-  /** One audit as of today; also used by awards (inside their transaction) for the snapshot. */
+  /**
+   * One audit as of today; also used by awards (inside their transaction) for the snapshot. The
+   * learner's live waivers granted under this programme version are read here on every run (never
+   * cached), so a grant or revocation shows in the next audit.
+   */
   async run(db: Executor, learnerId: string, pv: ProgrammeVersion, hypotheticals: Hypothetical[]): Promise<AuditView> {
     const asOf = this.now().toISOString().slice(0, 10);
-    const achievements = assemble(await achievementsOf(db, learnerId), await versionsOf(db, learnerId));
-    const awardingId = await inputs.institutionIdBySlug(db, pv.awardingInstitution);
-    const recognised = awardingId ? await inputs.recognisedCreditsOf(db, learnerId, awardingId, pv.programmeId) : [];
-    const ref = await this.records.service.reference();
-    const cands = await this.candidateSet(db, pv, ref);
+    // Independent reads go out together: on a pool they overlap, inside a transaction pg queues them.
+    const [rows, versions, awardingId, waivers, ref] = await Promise.all([achievementsOf(db, learnerId), versionsOf(db, learnerId),
+      inputs.institutionIdBySlug(db, pv.awardingInstitution), liveWaivers(db, learnerId, pv.programmeId, pv.version), this.records.service.reference()]);
+    const achievements = assemble(rows, versions);
+    const [recognised, cands] = await Promise.all([awardingId ? this.recognisedCredits(db, learnerId, awardingId, pv.programmeId) : [],
+      this.candidateSet(db, pv, ref)]);
     const catalogue = new Map([...cands.items, ...await this.cache.catalogue(db, [
       ...achievements.flatMap((a) => (a.current.catalogueItemId ? [a.current.catalogueItemId] : [])),
       ...recognised.flatMap((r) => (r.targetItemId ? [r.targetItemId] : [])), ...hypotheticals.map((h) => h.catalogueItemId)])]);
@@ -65,12 +80,22 @@ export class QualificationAuditService {
     const replaced = replacedBy(recognised);
     const built = achievements.map((a) => replaced.get(a.id) ?? achievementItem(c, a));
     const byId = new Map(achievements.map((a) => [a.id, a]));
-    const items = [...built.filter((b): b is AuditItem => !isExcluded(b)), ...recognised.map((r) => recognisedItem(c, r, byId))];
+    const fromRecognition = recognised.map((r) => recognisedItem(c, r, byId));
+    const items = [...built, ...fromRecognition].filter((b): b is AuditItem => !isExcluded(b));
     const extra = hypotheticals.map((h, i) => this.hypothetical(c, h, i, asOf));
     const engine = await this.engine();
-    const options = { asOf, candidates: cands.candidates, maxSuggestions: 5 };
+    const options = { asOf, candidates: cands.candidates, maxSuggestions: 5, waivers: waivers.map((w) => ({ requirementId: w.requirement_id, reason: w.reason })) };
     const result = extra.length > 0 ? engine.whatIf(pv.programme, items, extra, options) : engine.audit(pv.programme, items, options);
-    return toAuditView({ learnerId, digest: pv.digest, result, items: [...items, ...extra], excluded: built.filter(isExcluded), candidates: cands.byRef });
+    return toAuditView({ learnerId, digest: pv.digest, result, items: [...items, ...extra], excluded: [...built, ...fromRecognition].filter(isExcluded), candidates: cands.byRef,
+      waiverIds: new Map(waivers.map((w) => [w.requirement_id, w.id])) });
+  }
+
+  /** Live recognised credits at the awarding institution, each with the credit system it was granted in. */
+  private async recognisedCredits(db: Executor, learnerId: string, awardingId: string, programmeId: string): Promise<RecognisedCredit[]> {
+    const credits = await inputs.recognisedCreditsOf(db, learnerId, awardingId, programmeId);
+    const systemOf = this.#grantCreditSystem;
+    if (!systemOf) return credits;
+    return Promise.all(credits.map(async (r) => ({ ...r, creditSystemId: await systemOf(db, awardingId, r.programmeId, r.recognisedOn) })));
   }
 
   private context(pv: ProgrammeVersion, catalogue: Map<string, CatalogueItem>, slugs: Map<string, string>, ref: RecordReference): RecordContext {

@@ -9,13 +9,20 @@ import { achievementFacts, catalogueFacts, passes, programmeCredits, type Exclud
 export interface RecognisedCredit {
   id: string; credits: string; category: string; targetItemId: string | null;
   sourceAchievementIds: string[]; sourceInstitutionIds: string[]; recognisedOn: string;
+  /** The recognition programme the credit was granted for, if any. */
+  programmeId: string | null;
+  /** The credit system the target granted in (its caps policy's on the day, else the home system); set by the audit service. */
+  creditSystemId?: string;
 }
 
 /**
  * A recognised credit counts instead of its source achievements (never both): it is earned
  * elsewhere (not residency), via recognition, on the date the source learning was completed.
  */
-export function recognisedItem(c: RecordContext, r: RecognisedCredit, sources: Map<string, Achievement>): AuditItem {
+export function recognisedItem(c: RecordContext, r: RecognisedCredit, sources: Map<string, Achievement>): AuditItem | ExcludedItem {
+  // Granted in the target's credit system, which need not be the programme's: converted by notional hours like any credit.
+  const credits = programmeCredits(c, r.credits, r.creditSystemId ?? c.programme.creditSystem, null);
+  if (typeof credits === 'string') return { itemId: `recognised:${r.id}`, reason: 'credit-system', detail: credits };
   const target = r.targetItemId ? c.catalogue.get(r.targetItemId) : undefined;
   const source = r.sourceAchievementIds.map((id) => sources.get(id)).find((a) => a !== undefined);
   const sourceFacts = source ? achievementFacts(c, source) : undefined;
@@ -24,7 +31,7 @@ export function recognisedItem(c: RecordContext, r: RecognisedCredit, sources: M
   const code = targetFacts?.code ?? null;
   const key = duplicateKeyOf(c.mapping, code);
   return {
-    id: `recognised:${r.id}`, credits: new Decimal(r.credits),
+    id: `recognised:${r.id}`, credits,
     eligibleFor: [...new Set([r.category, ...(targetFacts ? eligibilityOf(c.mapping, targetFacts) : [])])],
     provider, sourceKind: sourceFacts ? sourceKindOf(c.mapping, sourceFacts) : 'recognised-credit',
     atAwardingInstitution: false, viaRecognition: true,

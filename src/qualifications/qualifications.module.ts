@@ -11,6 +11,8 @@ import { AWARD_RESOURCE, RESCISSION_RESOURCE, rebuildAwards, rebuildRescissions 
 import { AwardService } from './awards.service.js';
 import { EnrolmentService } from './enrolments.service.js';
 import { ProgrammeService } from './programmes.service.js';
+import { WAIVER_RESOURCE, rebuildWaivers } from './waiver-events.js';
+import { WaiverService } from './waivers.service.js';
 
 export interface QualificationsDeps {
   db: Db; institutions: InstitutionService; learners: LearnerService; records: RecordsModule; ledger: LedgerWriter;
@@ -19,19 +21,22 @@ export interface QualificationsDeps {
   engine?: AuditEngine;
 }
 
-/** Programmes, enrolments, audits and awards (issue 6). */
+/** Programmes, enrolments, audits, requirement waivers and awards (issue 6). */
 export class QualificationsModule {
   readonly programmes: ProgrammeService;
   readonly enrolments: EnrolmentService;
   readonly audits: QualificationAuditService;
   readonly awards: AwardService;
+  readonly waivers: WaiverService;
 
   constructor(d: QualificationsDeps) {
     this.programmes = new ProgrammeService(d.db, d.institutions, d.now);
     this.enrolments = new EnrolmentService(d.db, this.programmes, d.learners, d.institutions, d.now);
     this.audits = new QualificationAuditService(d.db, d.records, this.enrolments, d.now, d.engine);
     this.awards = new AwardService(d.db, this.audits, this.enrolments, this.programmes, d.learners, d.ledger, d.credentials, d.publicUrl, d.now);
+    this.waivers = new WaiverService(d.db, this.enrolments, this.programmes, d.institutions, d.learners, d.ledger, d.now);
     d.ledgerBodies.register(AWARD_RESOURCE, rebuildAwards);
     d.ledgerBodies.register(RESCISSION_RESOURCE, rebuildRescissions);
+    d.ledgerBodies.register(WAIVER_RESOURCE, rebuildWaivers);
   }
 }

@@ -41,7 +41,7 @@ export const AuditViewSchema = Type.Object({
   requirements: Type.Array(Type.Object({
     id: Type.String(), kind: Type.String(), name: Text, status: Type.String({ description: 'satisfied, partly, not or waived' }),
     unit: Type.String(), counted: DecimalString, needed: DecimalString, missing: DecimalString, itemIds: Type.Array(Type.String()),
-    waiverReason: Type.Optional(Type.String()), suggestions: Type.Array(Suggestion),
+    waiverReason: Type.Optional(Type.String()), waiverId: Type.Optional(Uuid), suggestions: Type.Array(Suggestion),
   })),
   caps: Type.Array(Type.Object({ id: Type.String(), name: Text, groups: Type.Array(Type.Object({ key: Type.String(), used: DecimalString, limit: DecimalString })) })),
   assignments: Type.Array(Type.Object({ itemId: Type.String(), categoryId: Type.String(), credits: DecimalString, hypothetical: Type.Boolean(), title: Type.String(), source: Type.String() })),

@@ -10,6 +10,7 @@ import { AgreementService } from './agreements/agreements.service.js';
 import { Evaluator } from './evaluation/evaluator.js';
 import { DecisionService } from './requests/decisions.service.js';
 import type { CapsLookup } from './requests/grant-caps.js';
+import { recognisedCreditSource } from './requests/credit-history.js';
 import { CREDIT_RESOURCE, DECISION_RESOURCE, rebuildCredits, rebuildDecisions } from './requests/ledger-bodies.js';
 import { ReevaluationService } from './requests/reevaluation.service.js';
 import { RequestService } from './requests/requests.service.js';
@@ -43,6 +44,7 @@ export class RecognitionModule {
     this.decisions = new DecisionService(d.db, this.requests, d.ledger, d.homeCreditSystem, d.now, caps);
     this.reevaluation = new ReevaluationService(d.db, this.rules, this.evaluator, d.ledger, d.homeCreditSystem, d.now, caps);
     d.records.onRevoked(revokeDerivedCredit(d.ledger));
+    d.records.connectRecognisedCredits(recognisedCreditSource((db, target, programmeId, date) => this.evaluator.grantCreditSystem(db, target, programmeId, date)));
     d.ledgerBodies.register(DECISION_RESOURCE, rebuildDecisions);
     d.ledgerBodies.register(CREDIT_RESOURCE, rebuildCredits);
   }

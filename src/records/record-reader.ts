@@ -11,6 +11,7 @@ import { CatalogueItemCache } from './catalogue-item-cache.js';
 import { catalogueItems } from './catalogue-lookup.repository.js';
 import { microMajorProgress, type MicroMajorProgress } from './micro-majors.js';
 import { viewOf, visible, type RecordView } from './record-access.js';
+import { visibleCredit, type RecognisedCredit, type RecognisedCreditSource } from './recognised-credits.js';
 import type { RecordReference } from './reference-data.js';
 import type { RecordsService } from './records.service.js';
 import type { Achievement, ImportedCredential, ImportedCredentialMark, ImportedCredentialSource } from './records.types.js';
@@ -18,12 +19,21 @@ import { buildTranscript, type Transcript } from './transcript.js';
 
 export const EXPORT_FORMAT = { format: 'credit-bank-learning-record', formatVersion: '1.0' } as const;
 
+const targetItemIds = (credits: RecognisedCredit[]) => credits.flatMap((c) => (c.catalogueItemId ? [c.catalogueItemId] : []));
+
 /** Read side of the record: transcript, export, micro-major progress. */
 export class RecordReader {
   constructor(private readonly records: RecordsService, private readonly institutions: InstitutionService,
     private readonly homeCreditSystem: string, private readonly imports?: ImportedCredentialSource) {}
 
   private readonly itemCache = new CatalogueItemCache();
+  // Until the recognition domain connects its source, a record has no recognised credit.
+  private recognisedCredits: RecognisedCreditSource = async () => [];
+
+  /** The recognition domain supplies the credit it recognised from a learner's achievements. */
+  connectRecognisedCredits(source: RecognisedCreditSource): void {
+    this.recognisedCredits = source;
+  }
 
   /** The achievements a viewer may see, with the catalogue items they name (every version's, read fresh). */
   async visibleRecord(db: Executor, learnerId: string, view: RecordView) {
@@ -53,16 +63,18 @@ export class RecordReader {
 
   async transcriptOf(learnerId: string, view: RecordView): Promise<Transcript & { importedCredentials: ImportedCredentialMark[] }> {
     const db = this.records.db;
-    const achievements = await this.visibleAchievements(db, learnerId, view);
+    // The recognised credits are one more learner-scoped query, sent alongside the achievements'.
+    const [achievements, credits] = await Promise.all([this.visibleAchievements(db, learnerId, view), this.recognisedCredits(db, learnerId)]);
+    const recognised = credits.filter((c) => visibleCredit(view, c));
     // Only current versions' items are shown; item versions are immutable, so they come from the cache.
     const [items, institutions, ref, imported] = await Promise.all([
-      this.itemCache.get(db, achievements.flatMap((a) => (a.current.catalogueItemId ? [a.current.catalogueItemId] : []))),
-      this.institutionsOf(achievements),
+      this.itemCache.get(db, [...achievements.flatMap((a) => (a.current.catalogueItemId ? [a.current.catalogueItemId] : [])), ...targetItemIds(recognised)]),
+      this.institutionsOf([...achievements.map((a) => a.institutionId), ...recognised.map((c) => c.targetInstitutionId)]),
       this.records.reference(),
       this.importedFor(learnerId, view),
     ]);
     const transcript = buildTranscript({
-      learnerId, achievements, items, ref, homeCreditSystem: this.homeCreditSystem,
+      learnerId, achievements, items, ref, homeCreditSystem: this.homeCreditSystem, recognised,
       institutions: new Map([...institutions].map(([id, i]) => [id, i.name])),
     });
     // Imports carry no credits of their own: they are listed beside the groups with their verification mark.
@@ -80,8 +92,14 @@ export class RecordReader {
   /** The whole record as one portable document: every version, its provenance and its ledger entry. */
   async exportRecord(learnerId: string, actor: Actor) {
     const learner = await this.records.learners.get(learnerId, actor);
-    const { achievements, items } = await this.visibleRecord(this.records.db, learnerId, { kind: 'all' });
-    const [institutions, importedCredentials] = await Promise.all([this.institutionsOf(achievements), this.importedFor(learnerId, { kind: 'all' })]);
+    const [{ achievements, items }, credits, importedCredentials] = await Promise.all([
+      this.visibleRecord(this.records.db, learnerId, { kind: 'all' }), this.recognisedCredits(this.records.db, learnerId),
+      this.importedFor(learnerId, { kind: 'all' }),
+    ]);
+    const [institutions, targetItems] = await Promise.all([
+      this.institutionsOf([...achievements.map((a) => a.institutionId), ...credits.map((c) => c.targetInstitutionId)]),
+      catalogueItems(this.records.db, targetItemIds(credits)),
+    ]);
     return {
       ...EXPORT_FORMAT, exportedAt: this.records.now().toISOString(), learner, importedCredentials,
       achievements: achievements.map((a) => {
@@ -90,6 +108,13 @@ export class RecordReader {
           ...a, item: a.current.catalogueItemId ? items.get(a.current.catalogueItemId) ?? null : null,
           provenance: { depositor: { id: depositor.id, name: depositor.name, did: depositor.did }, externalId: a.externalId, source: a.source, learning: a.current.learning?.provenance ?? null },
           ledgerEntryIds: a.history.map((v) => v.ledgerEntryId),
+        };
+      }),
+      recognisedCredits: credits.map((c) => {
+        const target = institutions.get(c.targetInstitutionId)!;
+        return {
+          ...c, item: c.catalogueItemId ? targetItems.get(c.catalogueItemId) ?? null : null,
+          target: { id: target.id, name: target.name, did: target.did }, ledgerEntryIds: c.history.map((h) => h.ledgerEntryId),
         };
       }),
     };
@@ -122,8 +147,8 @@ export class RecordReader {
     return view;
   }
 
-  private async institutionsOf(achievements: Achievement[]): Promise<Map<string, Institution>> {
-    const ids = [...new Set(achievements.map((a) => a.institutionId))];
+  private async institutionsOf(institutionIds: string[]): Promise<Map<string, Institution>> {
+    const ids = [...new Set(institutionIds)];
     return new Map(await Promise.all(ids.map(async (id) => [id, await this.institutions.get(id)] as const)));
   }
 }

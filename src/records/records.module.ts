@@ -6,6 +6,7 @@ import type { LearnerService } from '../learners/learners.service.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
 import { ShareService } from '../sharing/shares.service.js';
 import { RecordReader } from './record-reader.js';
+import type { RecognisedCreditSource } from './recognised-credits.js';
 import type { ImportedCredentialSource, RevocationHandler } from './records.types.js';
 import { RecordsService } from './records.service.js';
 
@@ -32,5 +33,10 @@ export class RecordsModule {
   /** Other domains react to a revocation inside its transaction (recognition revokes derived credit, credentials revoke status). */
   onRevoked(handler: RevocationHandler): void {
     this.service.onRevoked(handler);
+  }
+
+  /** The recognition domain supplies recognised credits, which transcripts, exports and shares show. */
+  connectRecognisedCredits(source: RecognisedCreditSource): void {
+    this.reader.connectRecognisedCredits(source);
   }
 }

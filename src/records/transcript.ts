@@ -1,8 +1,10 @@
 import { Decimal } from 'decimal.js';
 import type { CatalogueItem } from '../catalogue/catalogue.types.js';
-import { convertCredits } from '../frameworks/credit-arithmetic.js';
+import { toHome } from './home-conversion.js';
+import type { RecognisedCredit } from './recognised-credits.js';
 import type { RecordReference } from './reference-data.js';
 import type { Achievement } from './records.types.js';
+import { describeRecognised, RecognisedTally, type RecognisedEntry, type RecognisedTotals } from './transcript-recognised.js';
 
 export interface TranscriptEntry extends Achievement {
   title: { zh: string | null; en: string | null };
@@ -14,6 +16,8 @@ export interface TranscriptGroup {
   level: { frameworkId: string; frameworkVersion: string; level: number } | null;
   field: { code: string; name: { en: string; zh?: string } } | null;
   achievements: TranscriptEntry[];
+  /** Credit this institution recognised from achievements elsewhere in the record (grouped by its target item). */
+  recognised: RecognisedEntry[];
 }
 
 export interface HomeConversion { achievementId: string; from: string; credits: string; hours: string | null; converted: string; basis: string }
@@ -22,8 +26,11 @@ export interface Transcript {
   learnerId: string;
   groups: TranscriptGroup[];
   totals: {
+    /** Own achievements only. */
     bySystem: { creditSystemId: string; credits: string; achievements: number }[];
     home: { creditSystemId: string; credits: string; conversions: HomeConversion[]; notConverted: { achievementId: string; creditSystemId: string; reason: string }[] };
+    /** Live recognised credits, apart: adding them to the own totals would count their source achievements twice. */
+    recognised: RecognisedTotals;
   };
 }
 
@@ -34,6 +41,8 @@ export interface TranscriptInput {
   institutions: Map<string, { zh: string | null; en: string }>;
   ref: RecordReference;
   homeCreditSystem: string;
+  /** The recognised credits this viewer may see; their target items are in `items`. */
+  recognised: RecognisedCredit[];
 }
 
 function describe(a: Achievement, items: Map<string, CatalogueItem>) {
@@ -52,17 +61,25 @@ function describe(a: Achievement, items: Map<string, CatalogueItem>) {
 const counts = (a: Achievement) => a.status === 'active' && a.current.credits !== null && a.current.creditSystemId !== null && new Decimal(a.current.credits).gt(0);
 
 function homeConversion(a: Achievement, hours: string | null, i: TranscriptInput): HomeConversion | { reason: string } {
-  const from = a.current.creditSystemId!;
-  const credits = a.current.credits!;
-  if (from === i.homeCreditSystem) return { achievementId: a.id, from, credits, hours, converted: credits, basis: 'already in the home credit system' };
-  const src = i.ref.creditSystem(from).system;
-  const dst = i.ref.creditSystem(i.homeCreditSystem).system;
-  if (!src || !dst) return { reason: `${!src ? from : i.homeCreditSystem} defines no hours per credit` };
-  const c = convertCredits(credits, src, dst, hours === null ? {} : { hours });
-  return { achievementId: a.id, from, credits, hours: c.hours.toFixed(), converted: c.credits.toFixed(), basis: c.basis };
+  const c = toHome(a.current.creditSystemId!, a.current.credits!, hours, i.ref, i.homeCreditSystem);
+  return 'reason' in c ? c : { achievementId: a.id, ...c };
 }
 
-/** Groups a record by institution, level and field and totals its credits. Pure. */
+function groupOf(groups: Map<string, TranscriptGroup>, i: TranscriptInput, institutionId: string, level: TranscriptGroup['level'], isced: string | null): TranscriptGroup {
+  const field = i.ref.field(isced);
+  const key = JSON.stringify([institutionId, level, field?.code ?? null]);
+  let g = groups.get(key);
+  if (!g) {
+    g = { institution: { id: institutionId, name: i.institutions.get(institutionId) ?? { zh: null, en: institutionId } }, level, field, achievements: [], recognised: [] };
+    groups.set(key, g);
+  }
+  return g;
+}
+
+/**
+ * Groups a record by institution, level and field and totals its credits. Pure. Recognised credits
+ * are grouped under the recognising institution and totalled apart from the learner's own achievements.
+ */
 export function buildTranscript(i: TranscriptInput): Transcript {
   const groups = new Map<string, TranscriptGroup>();
   const bySystem = new Map<string, { credits: Decimal; achievements: number }>();
@@ -70,18 +87,19 @@ export function buildTranscript(i: TranscriptInput): Transcript {
   const notConverted: Transcript['totals']['home']['notConverted'] = [];
   for (const a of i.achievements) {
     const d = describe(a, i.items);
-    const field = i.ref.field(d.isced);
-    const key = JSON.stringify([a.institutionId, d.level, field?.code ?? null]);
-    if (!groups.has(key)) {
-      groups.set(key, { institution: { id: a.institutionId, name: i.institutions.get(a.institutionId) ?? { zh: null, en: a.institutionId } }, level: d.level, field, achievements: [] });
-    }
-    groups.get(key)!.achievements.push({ ...a, title: d.title, item: d.item });
+    groupOf(groups, i, a.institutionId, d.level, d.isced).achievements.push({ ...a, title: d.title, item: d.item });
     if (!counts(a)) continue;
     const sys = bySystem.get(a.current.creditSystemId!) ?? { credits: new Decimal(0), achievements: 0 };
     bySystem.set(a.current.creditSystemId!, { credits: sys.credits.plus(a.current.credits!), achievements: sys.achievements + 1 });
     const conv = homeConversion(a, d.hours, i);
     if ('reason' in conv) notConverted.push({ achievementId: a.id, creditSystemId: a.current.creditSystemId!, reason: conv.reason });
     else conversions.push(conv);
+  }
+  const recognised = new RecognisedTally(i.ref, i.homeCreditSystem);
+  for (const c of i.recognised) {
+    const d = describeRecognised(c, i.items);
+    groupOf(groups, i, c.targetInstitutionId, d.level, d.isced).recognised.push(d.entry);
+    recognised.add(c, d.hours);
   }
   const home = conversions.reduce((s, c) => s.plus(c.converted), new Decimal(0));
   return {
@@ -90,6 +108,7 @@ export function buildTranscript(i: TranscriptInput): Transcript {
     totals: {
       bySystem: [...bySystem].map(([creditSystemId, v]) => ({ creditSystemId, credits: v.credits.toFixed(), achievements: v.achievements })),
       home: { creditSystemId: i.homeCreditSystem, credits: home.toFixed(), conversions, notConverted },
+      recognised: recognised.totals(),
     },
   };
 }

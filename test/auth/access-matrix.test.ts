@@ -19,7 +19,8 @@ const CALL_ORDER: Who[] = ['anon', 'otherLearner', 'ownLearner', 'otherInst', 'o
  * Every route × every principal kind. A route registered without a row here fails the test, so no
  * new route can escape the matrix. "own" means the institution or learner named in the path, or
  * the one that owns the record it names: every :id is a real record (an achievement, catalogue
- * item, recognition request, credential) deposited by the own institution for the own learner,
+ * item, recognition request, credential, status list, programme, award, rule, agreement, share)
+ * of the own institution or the own learner,
  * and each write gets a valid body, so the service's own tenancy checks run too.
  */
 const EXPECTED: Record<string, Kind[]> = {
@@ -52,7 +53,7 @@ const EXPECTED: Record<string, Kind[]> = {
   'GET /catalogue': ALL,
   'GET /catalogue/:id': ALL,
   'POST /catalogue/:id/retire': OWNERS,
-  'POST /learners/:id/achievements': STAFF,
+  'POST /learners/:id/achievements': OWNERS,
   'GET /achievements/:id': [...STAFF, 'ownLearner'],
   'POST /achievements/:id/corrections': OWNERS,
   'POST /achievements/:id/revocations': OWNERS,
@@ -84,7 +85,7 @@ const EXPECTED: Record<string, Kind[]> = {
   'GET /credentials/:id/ledger-proof': ALL,
   'POST /credentials/issue': STAFF,
   'GET /learners/:id/credentials': [...STAFF, 'ownLearner'],
-  'POST /learners/:id/credentials': STAFF,
+  'POST /learners/:id/credentials': OWNERS,
   'POST /learners/:id/imports': ['operator', 'ownLearner'],
   'GET /learners/:id/imports': [...STAFF, 'ownLearner'],
   'POST /trusted-issuers': ['operator'],
@@ -103,23 +104,26 @@ const EXPECTED: Record<string, Kind[]> = {
   'GET /programmes': ALL,
   'GET /programmes/:programmeId': ALL,
   'POST /institutions/:id/programmes': ['operator', 'ownInst'],
-  'POST /learners/:id/enrolments': [...STAFF, 'ownLearner'],
+  'POST /learners/:id/enrolments': [...OWNERS, 'ownLearner'],
   'GET /learners/:id/enrolments': [...STAFF, 'ownLearner'],
-  'GET /learners/:id/audits/:programmeId': [...STAFF, 'ownLearner'],
-  'POST /learners/:id/audits/:programmeId/what-if': [...STAFF, 'ownLearner'],
-  'POST /learners/:id/awards': STAFF,
+  'GET /learners/:id/audits/:programmeId': [...OWNERS, 'ownLearner'],
+  'POST /learners/:id/audits/:programmeId/what-if': [...OWNERS, 'ownLearner'],
+  'POST /learners/:id/awards': OWNERS,
   'GET /learners/:id/awards': [...STAFF, 'ownLearner'],
-  'POST /awards/:id/rescissions': STAFF,
+  'POST /awards/:id/rescissions': OWNERS,
+  'POST /learners/:id/waivers': OWNERS,
+  'GET /learners/:id/waivers': [...OWNERS, 'ownLearner'],
+  'POST /learners/:id/waivers/:waiverId/revocations': OWNERS,
   'POST /rules': STAFF,
   'GET /rules': ALL,
   'GET /rules/:id': ALL,
-  'POST /rules/:id/versions': STAFF,
-  'GET /rules/:id/affected': STAFF,
-  'POST /rules/:id/re-evaluate': STAFF,
+  'POST /rules/:id/versions': OWNERS,
+  'GET /rules/:id/affected': OWNERS,
+  'POST /rules/:id/re-evaluate': OWNERS,
   'POST /agreements': STAFF,
   'GET /agreements': ALL,
   'GET /agreements/:id': ALL,
-  'POST /agreements/:id/parties': STAFF,
+  'POST /agreements/:id/parties': OWNERS,
   'POST /agreements/:id/parties/:institutionId/leave': ['operator', 'ownInst'],
   'POST /recognition/preview': ALL,
   'POST /recognition/requests': ['ownLearner', 'otherLearner'],
@@ -154,6 +158,15 @@ function allowedFor(route: RouteAccess, who: Who): boolean {
 /** Tenancy denials whose domain names the reason more precisely than other_institution. */
 const TENANCY_CODE: Record<string, string> = {
   'POST /credentials/:id/status': 'not_issuer',
+  'POST /learners/:id/achievements': 'other_institution_item',
+  'POST /learners/:id/enrolments': 'not_awarding_institution',
+  'GET /learners/:id/audits/:programmeId': 'not_awarding_institution',
+  'POST /learners/:id/audits/:programmeId/what-if': 'not_awarding_institution',
+  'POST /learners/:id/awards': 'not_awarding_institution',
+  'POST /awards/:id/rescissions': 'not_awarding_institution',
+  'POST /learners/:id/waivers': 'not_awarding_institution',
+  'GET /learners/:id/waivers': 'not_awarding_institution',
+  'POST /learners/:id/waivers/:waiverId/revocations': 'not_awarding_institution',
 };
 
 /** Why a principal is denied: the problem code the matrix expects, so a denial for the wrong reason fails. */
@@ -172,7 +185,21 @@ const tokens = {} as Record<Who, string | undefined>;
 let own: TestInstitution;
 let learner: TestLearner;
 /** Records of the own institution and learner that :id params name. */
-const ids = {} as Record<'item' | 'retirableItem' | 'achievement' | 'revocableAchievement' | 'request' | 'requestItem' | 'credential' | 'trustedIssuer', string>;
+const ids = {} as Record<'item' | 'retirableItem' | 'achievement' | 'revocableAchievement' | 'request' | 'requestItem' | 'credential'
+  | 'programme' | 'award' | 'rule' | 'agreement' | 'share' | 'statusList' | 'joiner' | 'waiver' | 'trustedIssuer', string>;
+
+/** A one-requirement programme of the own institution that the learner's two 3-credit achievements complete. */
+const matrixProgramme = (id: string, awarding: string) => ({
+  id, version: '1', awardingInstitution: awarding, name: { en: 'Access matrix certificate', zh: '访问矩阵证书' },
+  frameworkLevel: { framework: 'gd-ltlqf', level: '5' }, creditSystem: 'cn-university', totalCredits: '3',
+  requirements: [{ id: 'any', kind: 'category', name: { en: 'Any course', zh: '任意课程' }, minCredits: '3', acceptsAny: true }], caps: [],
+  sources: [{ title: 'Test programme', url: 'https://test.invalid/programme', confirms: [] }],
+});
+
+async function must(res: { statusCode: number; body: string; json(): any }, status: number, what: string): Promise<any> {
+  if (res.statusCode !== status) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
+  return res.json();
+}
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -198,21 +225,50 @@ beforeAll(async () => {
   ids.revocableAchievement = await achieve();
   // Achievements from a third institution, recognised by the own one (the reviewer).
   const source = await createInstitution(t.app, tokens.operator, { kind: 'certification-body' });
+  // (also the agreement's second party, below)
   const sourceItem = String((await publishItem(t.app, source)).id);
   const sourced = await deposit(t.app, source.token, learner.id, depositBody(sourceItem, { completedOn: '2025-01-15' }));
   const request = await t.app.inject({ method: 'POST', url: '/recognition/requests', headers: bearer(learner.token), payload: { targetInstitutionId: own.id, achievementIds: [sourced.json().id] } });
   if (request.statusCode !== 201) throw new Error(`request: ${request.statusCode} ${request.body}`);
   ids.request = String(request.json().id);
   ids.requestItem = String(request.json().items[0].id);
-  ids.credential = (await issueVc(t.app, own)).id;
-  const listed = await t.app.inject({ method: 'POST', url: '/trusted-issuers', headers: bearer(tokens.operator), payload: { issuerId: 'https://matrix-badges.example.org/issuer', name: { en: 'Matrix Badges' } } });
-  if (listed.statusCode !== 201) throw new Error(`trusted issuer: ${listed.statusCode} ${listed.body}`);
-  ids.trustedIssuer = String(listed.json().id);
+  const issued = await issueVc(t.app, own);
+  ids.credential = issued.id;
+  ids.statusList = String((issued.vc as any).credentialStatus.statusListCredential ?? (issued.vc as any).credentialStatus[0].statusListCredential).split('/').pop()!;
+
+  const post = (url: string, token: string, payload: Record<string, unknown>) => t.app.inject({ method: 'POST', url, headers: bearer(token), payload });
+  ids.programme = `matrix-${randomUUID().slice(0, 8)}`;
+  await must(await post(`/institutions/${own.id}/programmes`, own.token, { programme: matrixProgramme(ids.programme, own.slug) }), 201, 'programme');
+  await must(await post(`/learners/${learner.id}/enrolments`, learner.token, { programmeId: ids.programme }), 201, 'enrolment');
+  ids.award = String((await must(await post(`/learners/${learner.id}/awards`, own.token, { programmeId: ids.programme }), 201, 'award')).id);
+  ids.rule = String((await must(await post('/rules', own.token, { type: 'block', effectiveFrom: '2020-01-01', rationale: 'Matrix rule', evidence: [],
+    definition: { pattern: { kinds: ['exam'] }, credits: '1', category: 'elective' } }), 201, 'rule')).id);
+  // An alliance of the source and a third institution, which the own institution joins (and leaves) through the matrix.
+  ids.joiner = (await createInstitution(t.app, tokens.operator)).id;
+  ids.agreement = String((await must(await post('/agreements', tokens.operator, { kind: 'regional', name: { en: 'Matrix alliance', zh: '矩阵联盟' },
+    effectiveFrom: '2020-01-01', parties: [{ institutionId: source.id }, { institutionId: ids.joiner }] }), 201, 'agreement')).id);
+  ids.share = String((await must(await post(`/learners/${learner.id}/shares`, learner.token, { expiresAt: new Date(Date.now() + 86_400_000).toISOString() }), 201, 'share')).id);
+  const waiver = await post(`/learners/${learner.id}/waivers`, own.token, { programmeId: ids.programme, requirementId: 'any', reason: 'Prior professional certification' });
+  ids.waiver = String((await must(waiver, 201, 'waiver')).id);
+  ids.trustedIssuer = String((await must(await post('/trusted-issuers', tokens.operator, { issuerId: 'https://matrix-badges.example.org/issuer', name: { en: 'Matrix Badges' } }), 201, 'trusted issuer')).id);
 });
 afterAll(async () => t.close());
 
-/** A valid body for writes whose tenancy the service checks after validation. */
-const BODIES: Record<string, Record<string, unknown>> = {
+/**
+ * A valid body for writes whose tenancy the service checks after validation. "Own" is whose record
+ * the body names: a deposit against the own institution's item, a credential for its achievement.
+ */
+const BODIES: Record<string, Record<string, unknown> | (() => Record<string, unknown>)> = {
+  'POST /learners/:id/enrolments': () => ({ programmeId: ids.programme }),
+  'POST /learners/:id/awards': () => ({ programmeId: ids.programme }),
+  'POST /learners/:id/credentials': () => ({ achievementId: ids.achievement }),
+  'POST /learners/:id/achievements': () => depositBody(ids.item, { completedOn: '2025-02-01' }),
+  'POST /awards/:id/rescissions': { reason: 'Awarded in error' },
+  'POST /learners/:id/audits/:programmeId/what-if': () => ({ items: [{ catalogueItemId: ids.item }] }),
+  'POST /rules/:id/versions': { effectiveFrom: '2021-01-01', rationale: 'Matrix rule, second version', evidence: [],
+    definition: { pattern: { kinds: ['exam'] }, credits: '2', category: 'elective' } },
+  'POST /agreements/:id/parties': () => ({ institutionId: own.id, joinedOn: new Date().toISOString().slice(0, 10) }),
+  'POST /agreements/:id/parties/:institutionId/leave': { leftOn: '2099-01-01' },
   'POST /achievements/:id/corrections': { result: '78', completedOn: '2025-01-15', supersedes: 1, reason: 'Re-marked' },
   'POST /achievements/:id/revocations': { reason: 'Issued in error' },
   'POST /catalogue/:id/retire': { reason: 'Replaced by a new syllabus' },
@@ -221,7 +277,19 @@ const BODIES: Record<string, Record<string, unknown>> = {
   'POST /recognition/requests/:id/items/:itemId/decision': { outcome: 'reject', reason: 'Learning outcomes differ' },
   'POST /recognition/requests/:id/items/:itemId/appeal': { reason: 'The outcomes match', evidence: [{ url: 'https://evidence.example/syllabus.pdf' }] },
   'POST /recognition/requests/:id/items/:itemId/appeal/decision': { outcome: 'approve', reason: 'Appeal upheld', reviewer: 'second reviewer' },
+  'POST /learners/:id/waivers': () => ({ programmeId: ids.programme, requirementId: 'any', reason: 'Studied at a partner campus' }),
+  'POST /learners/:id/waivers/:waiverId/revocations': { reason: 'Granted in error' },
 };
+
+/** Required query strings of routes that need one to reach their service. */
+const QUERIES: Record<string, () => string> = {
+  'GET /learners/:id/waivers': () => `?programmeId=${ids.programme}`,
+};
+
+function bodyFor(key: string): Record<string, unknown> {
+  const b = BODIES[key];
+  return typeof b === 'function' ? b() : b ?? {};
+}
 
 function idFor(url: string): string {
   if (url.startsWith('/learners/:id')) return learner.id;
@@ -233,6 +301,10 @@ function idFor(url: string): string {
   if (url.startsWith('/recognition/requests/:id')) return ids.request;
   if (url.startsWith('/credentials/:id')) return ids.credential;
   if (url.startsWith('/trusted-issuers/:id')) return ids.trustedIssuer;
+  if (url.startsWith('/awards/:id')) return ids.award;
+  if (url.startsWith('/rules/:id')) return ids.rule;
+  if (url.startsWith('/agreements/:id')) return ids.agreement;
+  if (url.startsWith('/status-lists/:id')) return ids.statusList;
   return randomUUID();
 }
 
@@ -243,6 +315,9 @@ function concreteUrl(url: string): string {
     if (name === 'learnerId') return learner.id;
     if (name === 'institutionId') return own.id;
     if (name === 'itemId' && url.startsWith('/recognition/requests/:id')) return ids.requestItem;
+    if (name === 'programmeId') return ids.programme;
+    if (name === 'shareId') return ids.share;
+    if (name === 'waiverId') return ids.waiver;
     return randomUUID();
   }).replace('*', 'x');
 }
@@ -260,9 +335,9 @@ describe('access matrix', () => {
       for (const who of CALL_ORDER) {
         const token = tokens[who];
         const res = await t.app.inject({
-          method: route.method as 'GET', url: concreteUrl(route.url),
+          method: route.method as 'GET', url: concreteUrl(route.url) + (QUERIES[key]?.() ?? ''),
           headers: token ? bearer(token) : {},
-          ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: BODIES[key] ?? {} }),
+          ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: bodyFor(key) }),
         });
         const denied = res.statusCode === 401 || res.statusCode === 403;
         const allowed = allowedFor(route, who);

@@ -6,13 +6,15 @@ import { decodeBitstring, getBit } from '../../src/credentials/core/status-list.
 import { signCredential } from '../../src/credentials/core/suites.js';
 import { bearer, createInstitution, issueVc, obCredential, operatorToken, type TestInstitution } from '../helpers/factories.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { oneEdTechControllers } from '../helpers/vectors.js';
+import { VerifierService } from '../../src/credentials/verify/verifier.service.js';
 
 let t: TestApp;
 let op: string;
 let inst: TestInstitution;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ config: { pinnedControllers: oneEdTechControllers() } });
   op = await operatorToken(t.app);
   inst = await createInstitution(t.app, op);
 });
@@ -107,6 +109,31 @@ describe('each failure has its own reason', () => {
     expect(byCheck.issuer).toMatchObject({ status: 'fail', code: 'unknown_issuer' });
     expect(byCheck.shape.status).toBe('pass');
     expect(r.reason).toBe('unknown_issuer');
+  });
+
+  it('after a key is revoked, its status lists are re-signed with the active key, so they still verify', async () => {
+    const { vc } = await issueVc(t.app, inst, {}, obCredential(inst.did, { name: 'Status list signer' }));
+    const listUrl = new URL(String((vc as any).credentialStatus[0]?.statusListCredential ?? (vc as any).credentialStatus.statusListCredential));
+    const getList = async () => (await t.app.inject({ method: 'GET', url: listUrl.pathname })).json();
+    const before = await getList();
+    const signerKey = String(before.proof.verificationMethod).split('#')[1];
+    const rev = await t.app.inject({ method: 'POST', url: `/keys/${signerKey}/revoke`, headers: bearer(op), payload: { reason: 'lost laptop' } });
+    expect(rev.statusCode, rev.body).toBe(200);
+    const after = await getList();
+    expect(after.proof.verificationMethod).not.toBe(before.proof.verificationMethod);
+    expect(after.credentialSubject.encodedList).toBe(before.credentialSubject.encodedList);
+    const r = await verify(after);
+    expect(r.results.find((x: any) => x.check === 'proof').status).toBe('pass');
+    expect(r.results.find((x: any) => x.check === 'issuer').status).toBe('pass');
+  });
+
+  it('does not know the 1EdTech test key unless the deployment pins it (the default verifier has no pinned keys)', async () => {
+    const example = JSON.parse(readFileSync(new URL('../../credentials/vectors/ob-v3p0-signed-example.json', import.meta.url), 'utf8'));
+    const c = t.ctx.credentials;
+    const unpinned = new VerifierService(t.ctx.db, c.directory, c.lists, () => new Date());
+    const proof = (await unpinned.verify(example)).results.find((x) => x.check === 'proof')!;
+    expect(proof.status).toBe('fail');
+    expect(proof.message).toContain('https://example.edu/issuers/565049');
   });
 
   it('serves the signed status list with the revoked bit set', async () => {

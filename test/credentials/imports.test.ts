@@ -4,13 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createInstitution, createLearner, issueVc, operatorToken, type TestInstitution, type TestLearner } from '../helpers/factories.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { generateKey } from '../../src/credentials/core/keys.js';
+import { oneEdTechControllers } from '../helpers/vectors.js';
 import { externalCredential, externalIssuer, ob2Issuer, signedOb2 } from './external-issuers.js';
 
 let t: TestApp;
 let inst: TestInstitution;
 let learner: TestLearner;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ config: { pinnedControllers: oneEdTechControllers() } });
   inst = await createInstitution(t.app, await operatorToken(t.app));
   learner = await createLearner(t.app, inst.token);
 });

@@ -34,7 +34,8 @@ export interface SubjectInput {
 }
 export interface AchievementCredentialInput {
   id: string; name?: string; issuer: ProfileInput; achievement: AchievementInput; subject: SubjectInput;
-  validFrom: string; validUntil?: string; credentialStatus?: JsonObject[];
+  /** Omitted, the issuance service stamps its own clock's time. */
+  validFrom?: string; validUntil?: string; credentialStatus?: JsonObject[];
 }
 
 /** A JSON number for an exact decimal string; refuses values a double could not print back exactly. */
@@ -58,7 +59,8 @@ export function buildProfile(p: ProfileInput): JsonObject {
   return compact({ id: p.id, type: ['Profile'], name: p.name, url: p.url, email: p.email, description: p.description });
 }
 
-function buildAchievement(a: AchievementInput, creator: ProfileInput): JsonObject {
+/** An OB 3.0 Achievement (as embedded in a subject, or listed in a ClrSubject). */
+export function buildAchievement(a: AchievementInput, creator: ProfileInput): JsonObject {
   return compact({
     id: a.id, type: ['Achievement'], achievementType: a.achievementType, name: a.name, description: a.description,
     criteria: compact({ id: a.criteria.id, narrative: a.criteria.narrative }),
@@ -100,8 +102,10 @@ export function buildAchievementCredential(input: AchievementCredentialInput): J
 
 export interface AssociationInput { associationType: string; sourceId: string; targetId: string }
 export interface ClrCredentialInput {
-  id: string; name: string; issuer: ProfileInput; validFrom: string; validUntil?: string;
+  id: string; name: string; issuer: ProfileInput; validFrom?: string; validUntil?: string;
   subject: { id?: string; identifier?: IdentityInput[] };
+  /** CLR 2.0: true when the CLR leaves out some of what the bank holds for the learner. */
+  partial?: boolean;
   /** Data Integrity-signed AchievementCredentials (CLR 2.0 embeds credential objects). */
   credentials: JsonObject[];
   achievements?: JsonObject[]; associations?: AssociationInput[]; credentialStatus?: JsonObject[];
@@ -115,6 +119,7 @@ export function buildClrCredential(input: ClrCredentialInput): JsonObject {
     '@context': [CONTEXT_URLS.credentialsV2, CONTEXT_URLS.clrV2, CONTEXT_URLS.obV3, CONTEXT_URLS.obExtensions],
     id: input.id, type: ['VerifiableCredential', 'ClrCredential'],
     issuer: buildProfile(input.issuer), validFrom: input.validFrom, validUntil: input.validUntil, name: input.name,
+    partial: input.partial,
     credentialSubject: compact({
       id: input.subject.id, type: ['ClrSubject'],
       identifier: input.subject.identifier?.map((i) => ({ type: 'IdentityObject', hashed: true, ...i })),

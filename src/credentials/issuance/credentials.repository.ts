@@ -15,12 +15,13 @@ export function insertCredential(db: Executor, row: Insertable<CredentialsTable>
     .returning(COLUMNS).executeTakeFirst();
 }
 
-/** Inserts many in one statement; rows that lost the natural-key race are simply not returned. */
+/**
+ * Inserts many in one statement; rows that lost a race are simply not returned: on the natural key
+ * (the same credential, issued concurrently) or on the id (a caller-chosen id taken meanwhile).
+ */
 export async function insertCredentials(db: Executor, rows: Insertable<CredentialsTable>[]): Promise<CredentialRow[]> {
   if (rows.length === 0) return [];
-  return db.insertInto('credentials').values(rows)
-    .onConflict((oc) => oc.columns(['learner_id', 'issuer_ref', 'issuance_key', 'format']).doNothing())
-    .returning(COLUMNS).execute();
+  return db.insertInto('credentials').values(rows).onConflict((oc) => oc.doNothing()).returning(COLUMNS).execute();
 }
 
 /** Candidates for many natural keys in one query; the caller matches learner and format. */

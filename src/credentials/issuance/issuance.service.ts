@@ -3,6 +3,7 @@ import canonicalize from 'canonicalize';
 import type { Actor } from '../../auth/principal.js';
 import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
 import type { Db, Executor } from '../../db/database.js';
+import { AppError } from '../../errors.js';
 import type { CredentialFormat } from '../../db/tables/credentials.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import type { JsonObject } from '../core/did-key.js';
@@ -24,6 +25,8 @@ export interface IssueRequest {
   issuanceKey: string;
   sourceIds?: string[];
   suspendable?: boolean;
+  /** A UUID the caller chose for the credential (its id becomes urn:uuid:…); random when absent. */
+  id?: string;
 }
 
 export interface IssuedCredential { id: string; created: boolean; row: repo.CredentialRow; verifiableCredential: SignedCredential }
@@ -85,7 +88,16 @@ export class IssuanceService {
    */
   async issueMany(reqs: IssueRequest[], actor: Actor): Promise<IssuedCredential[]> {
     const results: (IssuedCredential | undefined)[] = await this.existingMany(reqs);
-    const todo = reqs.map((r, i) => ({ r, i })).filter(({ i }) => results[i] === undefined);
+    // Requests repeated within the call (same natural key) are issued once and share the answer:
+    // with a caller-chosen id, two prepared copies would otherwise claim the same row.
+    const firstOf = new Map<string, number>();
+    const todo: { r: IssueRequest; i: number }[] = [];
+    for (const [i, r] of reqs.entries()) {
+      const key = naturalKey(r.learnerId, r.issuer.ref, r.issuanceKey, r.format);
+      if (results[i] !== undefined || firstOf.has(key)) continue;
+      firstOf.set(key, i);
+      todo.push({ r, i });
+    }
     if (todo.length === 0) return results as IssuedCredential[];
     const prepared = await this.prepareMany(todo.map(({ r }) => r));
     const signed = await this.signer.signMany(prepared.map((p) => ({ credential: p.credential, req: { suite: p.req.format, key: p.key, now: p.now } })));
@@ -93,7 +105,7 @@ export class IssuanceService {
       const stored = await this.storeMany(prepared.slice(n, n + STORE_CHUNK), signed.slice(n, n + STORE_CHUNK), actor);
       for (const [k, s] of stored.entries()) results[todo[n + k]!.i] = s;
     }
-    return results as IssuedCredential[];
+    return reqs.map((r, i) => results[i] ?? { ...results[firstOf.get(naturalKey(r.learnerId, r.issuer.ref, r.issuanceKey, r.format))!]!, created: false });
   }
 
   private async existingMany(reqs: IssueRequest[], db: Executor = this.db): Promise<(IssuedCredential | undefined)[]> {
@@ -121,7 +133,7 @@ export class IssuanceService {
     const keys = new Map<string, Promise<IssuerKey>>();
     for (const r of reqs) if (!keys.has(r.issuer.ref)) keys.set(r.issuer.ref, this.directory.signingKey(r.issuer));
     return Promise.all(reqs.map(async (req) => {
-      const id = randomUUID();
+      const id = req.id ?? randomUUID();
       const slots = [revocation.get(req)!, ...(suspension.has(req) ? [suspension.get(req)!] : [])];
       const credential: JsonObject = {
         ...req.credential, id: `urn:uuid:${id}`,
@@ -146,13 +158,22 @@ export class IssuanceService {
       return batch.map((p, n) => {
         const row = byId.get(p.id);
         if (row) return { id: row.id, created: true, row, verifiableCredential: signed[n]! };
-        return winners[lost.indexOf(p)]!;
+        const winner = winners[lost.indexOf(p)];
+        // Lost on the id rather than the natural key: a caller-chosen id already names another credential.
+        if (!winner) throw idConflict(p.id);
+        return winner;
       });
     });
   }
 }
 
 const STORE_CHUNK = 200;
+
+/** A caller-chosen credential id that already names a different credential. */
+export function idConflict(id: string, pointer?: string): AppError {
+  const message = `credential.id urn:uuid:${id} already names a different credential; send a new id, or the same content to get that credential back`;
+  return new AppError(409, 'credential_id_conflict', message, pointer ? { errors: [{ pointer, message }] } : {});
+}
 
 type Prepared = { req: IssueRequest; id: string; key: IssuerKey; slots: StatusSlot[]; credential: JsonObject; now: Date };
 

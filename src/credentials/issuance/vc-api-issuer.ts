@@ -9,7 +9,8 @@ import { issuerId } from '../core/credential-fields.js';
 import type { JsonObject } from '../core/did-key.js';
 import { checkVcdm } from '../core/vcdm-checks.js';
 import type { Issuer, IssuerDirectory } from '../issuers/issuer-directory.js';
-import type { IssuanceService, IssuedCredential, IssueRequest } from './issuance.service.js';
+import * as repo from './credentials.repository.js';
+import { idConflict, type IssuanceService, type IssuedCredential, type IssueRequest } from './issuance.service.js';
 
 export interface VcApiOptions {
   proofFormat?: string;
@@ -24,13 +25,35 @@ export function formatFrom(o: VcApiOptions = {}): CredentialFormat {
   return 'eddsa-rdfc-2022';
 }
 
+type NaturalKey = { issuer: { ref: string }; issuanceKey: string; format: CredentialFormat; learnerId: string | null };
+const sameCredential = (a: NaturalKey, b: NaturalKey) =>
+  a.issuer.ref === b.issuer.ref && a.issuanceKey === b.issuanceKey && a.format === b.format && a.learnerId === b.learnerId;
+
+const URN_UUID = /^urn:uuid:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/**
+ * The UUID of a caller-supplied credential id. VC-API lets the caller choose the id; this service
+ * honours `urn:uuid:` ids only: it stores, serves (/verify/{uuid}, the QR code, the ledger proof)
+ * and revokes every credential by a UUID, and an http(s) or other URI would claim the credential
+ * is published at, or resolvable through, a place this service does not serve.
+ */
+function callerUuid(id: unknown, pointer: string): string {
+  const m = typeof id === 'string' ? URN_UUID.exec(id) : null;
+  if (!m) throw invalidField(pointer, 'unsupported_credential_id', 'credential.id must be a urn:uuid: URN (or left out for the service to assign one); other URIs cannot be honoured because credentials are stored, served and revoked here by UUID');
+  const uuid = m[1]!.toLowerCase();
+  if (/^[0-]+$/.test(uuid)) throw invalidField(pointer, 'unsupported_credential_id', 'credential.id must not be the nil UUID');
+  return uuid;
+}
+
 /** POST /credentials/issue: institutions sign their own credentials; operators sign as the bank. */
 export class VcApiIssuer {
   constructor(private readonly db: Db, private readonly directory: IssuerDirectory, private readonly issuance: IssuanceService) {}
 
   async issue(credential: JsonObject, options: VcApiOptions | undefined, actor: Actor): Promise<IssuedCredential> {
     const issuer = await this.callerIssuer(actor);
-    return this.issuance.issue(await this.request(issuer, credential, options, '/body/credential'), actor);
+    const req = await this.request(issuer, credential, options, '/body/credential');
+    await this.assertIdsFree([req], () => '/body/credential/id');
+    return this.issuance.issue(req, actor);
   }
 
   /** A term's worth for one institution: validated up front (nothing is issued if one is bad), signed in the pool. */
@@ -40,6 +63,7 @@ export class VcApiIssuer {
     if (!issuer) throw notFound('institution', institutionId);
     const reqs: IssueRequest[] = [];
     for (const [i, item] of items.entries()) reqs.push(await this.request(issuer, item.credential, item.options, `/body/items/${i}/credential`));
+    await this.assertIdsFree(reqs, (i) => `/body/items/${i}/credential/id`);
     return this.issuance.issueMany(reqs, actor);
   }
 
@@ -53,15 +77,39 @@ export class VcApiIssuer {
   private async request(issuer: Issuer, credential: JsonObject, options: VcApiOptions | undefined, at: string): Promise<IssueRequest> {
     if (issuerId(credential) !== issuer.did) throw invalidField(`${at}/issuer`, 'issuer_mismatch', `issuer must be your own DID ${issuer.did}`);
     if (credential.proof !== undefined) throw invalidField(`${at}/proof`, 'already_signed', 'the credential must be unsigned');
-    if (credential.id !== undefined) throw invalidField(`${at}/id`, 'id_assigned_by_issuer', 'the service assigns the credential id (urn:uuid)');
-    const problems = checkVcdm({ ...credential, id: 'urn:uuid:00000000-0000-4000-8000-000000000000' });
+    const id = credential.id === undefined ? undefined : callerUuid(credential.id, `${at}/id`);
+    // The id in its canonical (lower-case) form, so that the same id always gives the same content digest.
+    if (id !== undefined) credential = { ...credential, id: `urn:uuid:${id}` };
+    const problems = checkVcdm(id !== undefined ? credential : { ...credential, id: 'urn:uuid:00000000-0000-4000-8000-000000000000' });
     if (problems.length > 0) throw invalidField(`${at}/${problems[0]!.path.replace(/\[(\d+)\]/g, '/$1').replace(/\./g, '/')}`, 'invalid_credential', `${problems[0]!.path} ${problems[0]!.message}`);
     const format = formatFrom(options);
     const digest = createHash('sha256').update(canonicalize(credential) ?? '').digest('hex');
     return {
       issuer, credential, format, learnerId: await this.learnerFor(credential), kind: 'vc-api',
-      issuanceKey: `vc-api:${digest}`, suspendable: options?.credentialStatus?.statusPurpose?.includes('suspension') ?? false,
+      issuanceKey: `vc-api:${digest}`, suspendable: options?.credentialStatus?.statusPurpose?.includes('suspension') ?? false, id,
     };
+  }
+
+  /**
+   * Caller-chosen ids must not name a different credential: not one already stored, nor another
+   * item of the same batch. The same id with the same content (issuer, credential, format) is the
+   * same credential and is returned again by the issuance path.
+   */
+  private async assertIdsFree(reqs: IssueRequest[], pointer: (i: number) => string): Promise<void> {
+    const chosen = new Map<string, { req: IssueRequest; i: number }>();
+    for (const [i, req] of reqs.entries()) {
+      if (req.id === undefined) continue;
+      const first = chosen.get(req.id);
+      if (first && !sameCredential(first.req, req)) throw idConflict(req.id, pointer(i));
+      if (!first) chosen.set(req.id, { req, i });
+    }
+    if (chosen.size === 0) return;
+    for (const row of await repo.findCredentials(this.db, [...chosen.keys()])) {
+      const { req, i } = chosen.get(row.id)!;
+      if (!sameCredential({ issuer: { ref: row.issuer_ref }, issuanceKey: row.issuance_key, format: row.format, learnerId: row.learner_id }, req)) {
+        throw idConflict(row.id, pointer(i));
+      }
+    }
   }
 
   /** The learner whose DID is the subject id, if any (so the credential joins their record). */

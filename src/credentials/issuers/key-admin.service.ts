@@ -6,6 +6,7 @@ import { conflict, forbidden, notFound } from '../../errors.js';
 import type { KeyStore } from '../../keys/key-store.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import { keyRevokedBody } from '../ledger/event-bodies.js';
+import { forgetSignaturesBy } from '../status/status-lists.repository.js';
 import { CREDENTIAL_KEY_PURPOSE, type IssuerDirectory } from './issuer-directory.js';
 
 export interface KeyView { keyId: string; verificationMethod: string; status: string; createdAt: string; revokedAt: string | null; revocationReason: string | null }
@@ -45,6 +46,7 @@ export class KeyAdminService {
       const { revoked_at } = await trx.selectFrom('keys').select('revoked_at').where('id', '=', keyId).executeTakeFirstOrThrow();
       await this.ledger.append(trx, { eventType: 'key.revoked', actor, learnerId: null, resourceType: 'key', resourceId: keyId,
         body: keyRevokedBody({ id: keyId, owner: key.owner, reason, revokedAt: revoked_at ?? at }), at });
+      await forgetSignaturesBy(trx, key.owner, this.directory.vmId(issuer, keyId));
     });
     this.directory.forgetSigningKeys();
     return { keyId, verificationMethod: this.directory.vmId(issuer, keyId), status: 'revoked', createdAt: key.createdAt.toISOString(), revokedAt: at.toISOString(), revocationReason: reason };

@@ -62,3 +62,13 @@ export function storeSigned(db: Executor, id: string, version: number, signed: u
   return db.updateTable('status_lists').set({ signed: JSON.stringify(signed), signed_version: version })
     .where('id', '=', id).where('version', '=', version).execute();
 }
+
+/**
+ * Drops the stored signatures of an issuer's lists whose proof used one of its keys, so the next read
+ * re-signs them with its active key (a list signed by a revoked key would fail every outside check).
+ */
+export function forgetSignaturesBy(db: Executor, issuerRef: string, verificationMethod: string) {
+  return db.updateTable('status_lists').set({ signed: null, signed_version: null })
+    .where('issuer_ref', '=', issuerRef)
+    .where(sql<boolean>`signed->'proof'->>'verificationMethod' = ${verificationMethod}`).execute();
+}

@@ -1,7 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Db } from '../../db/database.js';
 import { eventBodyDigest } from '../../ledger/merkle/ledger-entry.js';
 import { isOpenBadgeLike, issuerId } from '../core/credential-fields.js';
@@ -24,12 +23,6 @@ import { summarise } from './summary.js';
 import type { LedgerProof, LedgerProofs } from './ledger-proof.js';
 import { notFound } from '../../errors.js';
 
-/** Controller documents pinned as data (the 1EdTech test-vector key): signatures only, never trust. */
-function loadPinned(): Record<string, JsonObject> {
-  const raw = JSON.parse(readFileSync(new URL('../../../credentials/pinned-controllers.json', import.meta.url), 'utf8')) as Record<string, JsonObject>;
-  return Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith('$')));
-}
-
 const pass = (check: CheckResult['check'], message: string): CheckResult => ({ check, status: 'pass', message });
 const fail = (check: CheckResult['check'], code: string, message: string): CheckResult => ({ check, status: 'fail', code, message });
 const skip = (check: CheckResult['check'], code: string, message: string): CheckResult => ({ check, status: 'skip', code, message });
@@ -40,10 +33,13 @@ const skip = (check: CheckResult['check'], code: string, message: string): Check
  * VCDM 2.0 rules, and the credential.issued ledger entry. Each check is reported separately.
  */
 export class VerifierService {
-  readonly #pinned = loadPinned();
+  /**
+   * @param pinned controller documents from configuration (VERIFIER_CONTROLLERS_FILE), for signature
+   *   checks of issuers outside the bank: they prove signatures only, never trust. None by default.
+   */
   constructor(private readonly db: Db, private readonly directory: IssuerDirectory, private readonly lists: StatusListService,
     private readonly now: () => Date, private readonly pool?: CredentialSigner, private readonly proofs?: LedgerProofs,
-    private readonly trustList?: TrustListService) {}
+    private readonly pinned: Readonly<Record<string, JsonObject>> = {}, private readonly trustList?: TrustListService) {}
 
   /**
    * A loader answering our own did:web DIDs, and external issuers' DIDs and https controller
@@ -52,7 +48,7 @@ export class VerifierService {
    */
   documentLoader(): DocumentLoader {
     const memo = new Map<string, Promise<JsonObject | undefined>>();
-    return createDocumentLoader({ documents: this.#pinned, resolveDid: (did) => {
+    return createDocumentLoader({ documents: this.pinned, resolveDid: (did) => {
       if (!memo.has(did)) memo.set(did, this.directory.didDocument(did).then(async (doc) => doc ?? this.trustList?.controllerDocument(did)));
       return memo.get(did)!;
     }, resolveController: (url) => this.trustList?.controllerDocument(url) });

@@ -49,3 +49,22 @@ export interface AwardRescissionsTable {
   rescinded_at: Date;
   ledger_entry_id: number;
 }
+
+/** A waiver of one requirement for one learner; never deleted, revoked at most once. */
+export interface RequirementWaiversTable {
+  learner_id: string;
+  id: string;
+  programme_id: string;
+  programme_version: string;
+  requirement_id: string;
+  /** The awarding institution of the programme (the one that may revoke it). */
+  institution_id: string;
+  reason: string;
+  granted_by: string;
+  granted_at: Date;
+  ledger_entry_id: ColumnType<number, number, never>;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+  revocation_reason: string | null;
+  revoked_entry_id: number | null;
+}

@@ -15,6 +15,8 @@ export function registerLedgerBodies(bodies: LedgerBodies): void {
   bodies.registerReference({ table: 'recognition_decisions', column: 'ledger_entry_id', key: ['learner_id', 'id'] });
   bodies.registerReference({ table: 'awards', column: 'ledger_entry_id', key: ['learner_id', 'id'] });
   bodies.registerReference({ table: 'award_rescissions', column: 'ledger_entry_id', key: ['learner_id', 'award_id'] });
+  bodies.registerReference({ table: 'requirement_waivers', column: 'ledger_entry_id', key: ['learner_id', 'id'] });
+  bodies.registerReference({ table: 'requirement_waivers', column: 'revoked_entry_id', key: ['learner_id', 'id'] });
   bodies.registerReference({ table: 'recognised_credits', column: 'granted_entry_id', key: ['learner_id', 'id'] });
   bodies.registerReference({ table: 'recognised_credits', column: 'revoked_entry_id', key: ['learner_id', 'id'] });
   // Credentials keep no entry id: each must have its credential.issued entry, and a revoked or

@@ -92,6 +92,15 @@ export class Evaluator {
     return this.capsOn((await this.cache.get(db, targetInstitutionId, true)).caps, programmeId, date);
   }
 
+  /**
+   * The credit system the target grants in on `date` (its caps policy's, else the home system), as
+   * `evaluate` chooses it. From the cached rules: a read path, not a decision.
+   */
+  async grantCreditSystem(db: Executor, targetInstitutionId: string, programmeId: string | null, date: string): Promise<string> {
+    const def = this.capsOn((await this.cache.get(db, targetInstitutionId, false)).caps, programmeId, date)?.definition as CapsDef | undefined;
+    return def?.creditSystemId ?? this.homeCreditSystem;
+  }
+
   async evaluate(req: EvaluationRequest, db: Executor = this.db): Promise<Evaluation> {
     const rules = await this.cache.get(db, req.targetInstitutionId, req.fresh ?? false);
     const capsRule = this.capsOn(rules.caps, req.programmeId, req.date);
