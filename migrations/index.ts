@@ -10,6 +10,7 @@ import * as m0008 from './0008-catalogue-search.js';
 import * as m0009 from './0009-awards-append-only.js';
 import * as m0010 from './0010-requirement-waivers.js';
 import * as m0011 from './0011-recognition-read-back.js';
+import * as m0012 from './0012-trusted-issuers.js';
 
 /** Every migration, in order. Add new ones at the end; a merged migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009-awards-append-only': m0009,
   '0010-requirement-waivers': m0010,
   '0011-recognition-read-back': m0011,
+  '0012-trusted-issuers': m0012,
 };

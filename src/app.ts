@@ -21,6 +21,8 @@ import { shareRoutes } from './sharing/shares.routes.js';
 import { ledgerRoutes } from './ledger/ledger.routes.js';
 import { credentialRoutes } from './credentials/credentials.routes.js';
 import { didRoutes } from './credentials/issuers/did.routes.js';
+import { trustListRoutes } from './credentials/trust-list/trust-list.routes.js';
+import { importRoutes } from './credentials/imports/imports.routes.js';
 import { verifyRoutes } from './credentials/verify/verify.routes.js';
 import { recognitionRuleRoutes } from './recognition/rules.routes.js';
 import { recognitionRoutes } from './recognition/recognition.routes.js';
@@ -77,6 +79,8 @@ export async function buildApp(ctx: AppContext, routeTable: RouteAccess[] = []):
   await app.register(shareRoutes(ctx));
   await app.register(ledgerRoutes(ctx));
   await app.register(didRoutes(ctx));
+  await app.register(trustListRoutes(ctx));
+  await app.register(importRoutes(ctx));
   await app.register(credentialRoutes(ctx));
   await app.register(verifyRoutes(ctx));
   await app.register(recognitionRuleRoutes(ctx));

@@ -88,7 +88,7 @@ export class AppContext {
     const ledgerService = new LedgerService(db, new TreeHeadKeys(keys), ledgerBodies, config.ledger, now);
     const credentials = new CredentialsModule({ db, keys, ledger, publicUrl: config.publicUrl, now, signing: overrides.credentialSigning, ledgerBodies, ledgerProofs: ledgerService,
       pinnedControllers: config.pinnedControllers as Record<string, JsonObject> });
-    const records = new RecordsModule({ db, frameworks, ledger, learners, institutions, keyEncryptionKey: config.keyEncryptionKey, publicUrl: config.publicUrl, homeCreditSystem: config.homeCreditSystem, now });
+    const records = new RecordsModule({ db, frameworks, ledger, learners, institutions, keyEncryptionKey: config.keyEncryptionKey, publicUrl: config.publicUrl, homeCreditSystem: config.homeCreditSystem, now, imports: credentials.imports });
     const qualifications = new QualificationsModule({ db, institutions, learners, records, ledger, ledgerBodies, credentials, publicUrl: config.publicUrl, now });
     credentials.connectRecords(records);
     const recognition = new RecognitionModule({ db, ledger, ledgerBodies, institutions, frameworks, records, homeCreditSystem: config.homeCreditSystem, now });

@@ -14,6 +14,7 @@ import { ImportService } from './imports/import.service.js';
 import { VcApiIssuer } from './issuance/vc-api-issuer.js';
 import { IssuerDirectory } from './issuers/issuer-directory.js';
 import { KeyAdminService } from './issuers/key-admin.service.js';
+import { TrustListService } from './trust-list/trust-list.service.js';
 import { CredentialStatusService } from './status/credential-status.service.js';
 import { StatusListService } from './status/status-lists.service.js';
 import { VerifierService } from './verify/verifier.service.js';
@@ -35,6 +36,8 @@ export interface CredentialsDeps {
 export class CredentialsModule {
   readonly signer: CredentialSigner;
   readonly directory: IssuerDirectory;
+  /** External issuers the bank trusts, with their key material for offline verification. */
+  readonly trustList: TrustListService;
   readonly keyAdmin: KeyAdminService;
   readonly lists: StatusListService;
   readonly issuance: IssuanceService;
@@ -48,14 +51,15 @@ export class CredentialsModule {
     if (d.ledgerBodies) registerCredentialBodies(d.ledgerBodies);
     this.signer = d.signing === 'inline' ? new InlineSigner() : new PooledSigner();
     this.directory = new IssuerDirectory(d.db, d.keys, d.publicUrl);
+    this.trustList = new TrustListService(d.db, d.ledger, d.now, async (id) => (await this.directory.byDid(id)) !== undefined);
     this.keyAdmin = new KeyAdminService(d.db, d.keys, this.directory, d.ledger, d.now);
     this.lists = new StatusListService(d.db, this.directory, this.signer, d.publicUrl, d.now);
     this.issuance = new IssuanceService(d.db, this.directory, this.lists, this.signer, d.ledger, d.now);
     this.status = new CredentialStatusService(d.db, this.lists, d.ledger, d.now);
     this.verifier = new VerifierService(d.db, this.directory, this.lists, d.now, this.signer,
-      d.ledgerProofs ? new LedgerProofs(d.ledgerProofs) : undefined, d.pinnedControllers);
+      d.ledgerProofs ? new LedgerProofs(d.ledgerProofs) : undefined, d.pinnedControllers, this.trustList);
     this.vcApi = new VcApiIssuer(d.db, this.directory, this.issuance);
-    this.imports = new ImportService(d.db, this.verifier, d.ledger, d.now);
+    this.imports = new ImportService(d.db, this.verifier, this.trustList, d.ledger, d.now);
   }
 
   /** Set by connectRecords: credentials for record achievements. */

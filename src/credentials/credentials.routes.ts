@@ -75,16 +75,6 @@ export const credentialRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => 
     return reply.code(issued.created ? 201 : 200).header('location', `/verify/${issued.id}`).send({ verifiableCredential: issued.verifiableCredential });
   });
 
-  app.post('/learners/:id/imports', {
-    config: { access: { allow: ['learner', 'operator'], learnerParam: 'id' }, idempotent: true },
-    schema: { tags: ['credentials'], summary: 'Import a credential from elsewhere (W3C VC / OB 3.0, OB 2.0, OB 1.x); kept as evidence with how it was verified',
-      params: IdParams, body: Strict({ credential: SignedCredentialSchema, email: Type.Optional(Type.String({ format: 'email' })) }),
-      response: { 200: Type.Object({}, { additionalProperties: true }), 201: Type.Object({}, { additionalProperties: true }), ...problemResponses } },
-  }, async (req, reply) => {
-    const r = await c.imports.import(req.params.id, req.body, actor(req));
-    return reply.code(r.created ? 201 : 200).send(r);
-  });
-
   app.get('/learners/:id/credentials', {
     config: { access: { allow: ['learner', 'operator', 'institution'], learnerParam: 'id', scope: 'records:read' } },
     schema: { tags: ['credentials'], summary: 'Credentials issued to a learner (the learner, operators, institutions with records:read)', params: IdParams,

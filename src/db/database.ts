@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { CatalogueItemsTable } from './tables/catalogue.js';
 import type { FrameworkEntriesTable, FrameworkVersionsTable } from './tables/frameworks.js';
 import type { ApiClientsTable, InstitutionsTable } from './tables/institutions.js';
-import type { CredentialImportsTable, CredentialsTable, StatusListsTable } from './tables/credentials.js';
+import type { CredentialImportsTable, CredentialsTable, StatusListsTable, TrustedIssuersTable } from './tables/credentials.js';
 import type { LearnerLoginsTable, LearnersTable } from './tables/learners.js';
 import type { LedgerEntriesTable, LedgerNodesTable, LedgerTreeHeadsTable } from './tables/ledger.js';
 import type { AuditTrailTable, IdempotencyKeysTable, KeysTable } from './tables/platform.js';
@@ -38,6 +38,7 @@ export interface Database {
   credentials: CredentialsTable;
   status_lists: StatusListsTable;
   credential_imports: CredentialImportsTable;
+  trusted_issuers: TrustedIssuersTable;
   programme_versions: ProgrammeVersionsTable;
   programme_enrolments: ProgrammeEnrolmentsTable;
   awards: AwardsTable;

@@ -14,7 +14,7 @@ import { viewOf, visible, type RecordView } from './record-access.js';
 import { visibleCredit, type RecognisedCredit, type RecognisedCreditSource } from './recognised-credits.js';
 import type { RecordReference } from './reference-data.js';
 import type { RecordsService } from './records.service.js';
-import type { Achievement } from './records.types.js';
+import type { Achievement, ImportedCredential, ImportedCredentialMark, ImportedCredentialSource } from './records.types.js';
 import { buildTranscript, type Transcript } from './transcript.js';
 
 export const EXPORT_FORMAT = { format: 'credit-bank-learning-record', formatVersion: '1.0' } as const;
@@ -24,7 +24,7 @@ const targetItemIds = (credits: RecognisedCredit[]) => credits.flatMap((c) => (c
 /** Read side of the record: transcript, export, micro-major progress. */
 export class RecordReader {
   constructor(private readonly records: RecordsService, private readonly institutions: InstitutionService,
-    private readonly homeCreditSystem: string) {}
+    private readonly homeCreditSystem: string, private readonly imports?: ImportedCredentialSource) {}
 
   private readonly itemCache = new CatalogueItemCache();
   // Until the recognition domain connects its source, a record has no recognised credit.
@@ -61,35 +61,47 @@ export class RecordReader {
     return { ...transcript, view: view.kind === 'all' ? 'whole' : 'partial' };
   }
 
-  async transcriptOf(learnerId: string, view: RecordView): Promise<Transcript> {
+  async transcriptOf(learnerId: string, view: RecordView): Promise<Transcript & { importedCredentials: ImportedCredentialMark[] }> {
     const db = this.records.db;
     // The recognised credits are one more learner-scoped query, sent alongside the achievements'.
     const [achievements, credits] = await Promise.all([this.visibleAchievements(db, learnerId, view), this.recognisedCredits(db, learnerId)]);
     const recognised = credits.filter((c) => visibleCredit(view, c));
     // Only current versions' items are shown; item versions are immutable, so they come from the cache.
-    const [items, institutions, ref] = await Promise.all([
+    const [items, institutions, ref, imported] = await Promise.all([
       this.itemCache.get(db, [...achievements.flatMap((a) => (a.current.catalogueItemId ? [a.current.catalogueItemId] : [])), ...targetItemIds(recognised)]),
       this.institutionsOf([...achievements.map((a) => a.institutionId), ...recognised.map((c) => c.targetInstitutionId)]),
       this.records.reference(),
+      this.importedFor(learnerId, view),
     ]);
-    return buildTranscript({
+    const transcript = buildTranscript({
       learnerId, achievements, items, ref, homeCreditSystem: this.homeCreditSystem, recognised,
       institutions: new Map([...institutions].map(([id, i]) => [id, i.name])),
     });
+    // Imports carry no credits of their own: they are listed beside the groups with their verification mark.
+    return { ...transcript, importedCredentials: imported.map(mark) };
+  }
+
+  /**
+   * Imported credentials follow the record's access rule: no institution deposited them and shares
+   * name achievements, so only a whole view (learner, operator, whole-record share) shows them.
+   */
+  private async importedFor(learnerId: string, view: RecordView): Promise<ImportedCredential[]> {
+    return view.kind === 'all' && this.imports ? this.imports.allFor(learnerId) : [];
   }
 
   /** The whole record as one portable document: every version, its provenance and its ledger entry. */
   async exportRecord(learnerId: string, actor: Actor) {
     const learner = await this.records.learners.get(learnerId, actor);
-    const [{ achievements, items }, credits] = await Promise.all([
+    const [{ achievements, items }, credits, importedCredentials] = await Promise.all([
       this.visibleRecord(this.records.db, learnerId, { kind: 'all' }), this.recognisedCredits(this.records.db, learnerId),
+      this.importedFor(learnerId, { kind: 'all' }),
     ]);
     const [institutions, targetItems] = await Promise.all([
       this.institutionsOf([...achievements.map((a) => a.institutionId), ...credits.map((c) => c.targetInstitutionId)]),
       catalogueItems(this.records.db, targetItemIds(credits)),
     ]);
     return {
-      ...EXPORT_FORMAT, exportedAt: this.records.now().toISOString(), learner,
+      ...EXPORT_FORMAT, exportedAt: this.records.now().toISOString(), learner, importedCredentials,
       achievements: achievements.map((a) => {
         const depositor = institutions.get(a.institutionId)!;
         return {
@@ -139,4 +151,9 @@ export class RecordReader {
     const ids = [...new Set(institutionIds)];
     return new Map(await Promise.all(ids.map(async (id) => [id, await this.institutions.get(id)] as const)));
   }
+}
+
+function mark(c: ImportedCredential): ImportedCredentialMark {
+  return { id: c.id, format: c.format, verification: c.verification, verified: c.verified, name: c.name, issuer: c.issuer,
+    trustedIssuer: c.trustedIssuer, countsForRecognition: c.countsForRecognition, trustEntry: c.trustEntry, importedAt: c.importedAt };
 }

@@ -90,3 +90,22 @@ export interface RevocationEvent {
 
 /** Other domains react to a revocation inside its transaction (recognition, credentials). */
 export type RevocationHandler = (trx: Executor, event: RevocationEvent) => Promise<void>;
+
+/** How an imported credential (brought by the learner from elsewhere) was verified, as the record shows it. */
+export interface ImportedCredentialMark {
+  id: string; format: string; verification: string; verified: boolean; name: string | null; issuer: string | null;
+  trustedIssuer: boolean; countsForRecognition: boolean;
+  trustEntry: { id: string; status: 'active' | 'removed'; removedAt: string | null } | null;
+  importedAt: string;
+}
+
+/** An imported credential with its checks and the original kept as evidence (the record export). */
+export interface ImportedCredential extends ImportedCredentialMark {
+  checks: unknown;
+  evidence: { digest: string; mediaType: string; credential: unknown };
+}
+
+/** Where the record finds a learner's imported credentials (the credentials domain holds them). */
+export interface ImportedCredentialSource {
+  allFor(learnerId: string): Promise<ImportedCredential[]>;
+}

@@ -11,6 +11,15 @@ const TranscriptEntry = Type.Intersect([Achievement, Type.Object({
   item: Nullable(Type.Object({ id: Type.String(), code: Type.String(), version: Type.Integer(), kind: Type.String() })),
 })]);
 
+const ImportedMark = Type.Object({
+  id: Type.String(), format: Type.String(), verification: Type.String(), verified: Type.Boolean(), name: Nullable(Type.String()),
+  issuer: Nullable(Type.String()), trustedIssuer: Type.Boolean(), countsForRecognition: Type.Boolean(),
+  trustEntry: Nullable(Type.Object({ id: Type.String(), status: Type.String(), removedAt: Nullable(Type.String()) })), importedAt: Type.String(),
+});
+const ImportedCredential = Type.Intersect([ImportedMark, Type.Object({
+  checks: Type.Any(), evidence: Type.Object({ digest: Type.String(), mediaType: Type.String(), credential: Type.Any() }),
+})]);
+
 const RecognisedCreditFields = {
   id: Type.String(),
   targetInstitutionId: Type.String({ description: 'The recognising institution: the line is part of the record there' }),
@@ -74,6 +83,7 @@ export const TranscriptBody = Type.Object({
         + 'from the own totals and never to be added to them: each recognised credit rests on source achievements already counted there.',
     }),
   }),
+  importedCredentials: Type.Array(ImportedMark, { description: 'Credentials the learner imported from elsewhere, with how each was verified and whether it counts for recognition (whole views only)' }),
 });
 
 export const TranscriptDocument = Type.Intersect([TranscriptBody, Type.Object({
@@ -82,6 +92,7 @@ export const TranscriptDocument = Type.Intersect([TranscriptBody, Type.Object({
 
 export const ExportDocument = Type.Object({
   format: Type.String(), formatVersion: Type.String(), exportedAt: Type.String(), learner: Learner,
+  importedCredentials: Type.Array(ImportedCredential, { description: 'Imported credentials with their checks and the original kept as evidence' }),
   achievements: Type.Array(Type.Intersect([Achievement, Type.Object({
     item: Nullable(Type.Any()),
     provenance: Type.Object({

@@ -87,6 +87,11 @@ const EXPECTED: Record<string, Kind[]> = {
   'GET /learners/:id/credentials': [...STAFF, 'ownLearner'],
   'POST /learners/:id/credentials': OWNERS,
   'POST /learners/:id/imports': ['operator', 'ownLearner'],
+  'GET /learners/:id/imports': [...STAFF, 'ownLearner'],
+  'POST /trusted-issuers': ['operator'],
+  'GET /trusted-issuers': ALL,
+  'GET /trusted-issuers/:id': ALL,
+  'POST /trusted-issuers/:id/removal': ['operator'],
   'POST /learners/:id/clr': ['operator', 'ownLearner'],
   'POST /institutions/:id/credentials/batches': ['operator', 'ownInst'],
   'POST /credentials/:id/status': OWNERS,
@@ -186,7 +191,7 @@ let own: TestInstitution;
 let learner: TestLearner;
 /** Records of the own institution and learner that :id params name. */
 const ids = {} as Record<'item' | 'retirableItem' | 'achievement' | 'revocableAchievement' | 'request' | 'requestItem' | 'credential'
-  | 'programme' | 'award' | 'rule' | 'agreement' | 'share' | 'statusList' | 'joiner' | 'waiver', string>;
+  | 'programme' | 'award' | 'rule' | 'agreement' | 'share' | 'statusList' | 'joiner' | 'waiver' | 'trustedIssuer', string>;
 
 /** A one-requirement programme of the own institution that the learner's two 3-credit achievements complete. */
 const matrixProgramme = (id: string, awarding: string) => ({
@@ -250,6 +255,7 @@ beforeAll(async () => {
   ids.share = String((await must(await post(`/learners/${learner.id}/shares`, learner.token, { expiresAt: new Date(Date.now() + 86_400_000).toISOString() }), 201, 'share')).id);
   const waiver = await post(`/learners/${learner.id}/waivers`, own.token, { programmeId: ids.programme, requirementId: 'any', reason: 'Prior professional certification' });
   ids.waiver = String((await must(waiver, 201, 'waiver')).id);
+  ids.trustedIssuer = String((await must(await post('/trusted-issuers', tokens.operator, { issuerId: 'https://matrix-badges.example.org/issuer', name: { en: 'Matrix Badges' } }), 201, 'trusted issuer')).id);
 });
 afterAll(async () => t.close());
 
@@ -273,6 +279,7 @@ const BODIES: Record<string, Record<string, unknown> | (() => Record<string, unk
   'POST /achievements/:id/revocations': { reason: 'Issued in error' },
   'POST /catalogue/:id/retire': { reason: 'Replaced by a new syllabus' },
   'POST /credentials/:id/status': { action: 'suspend', reason: 'Under review' },
+  'POST /trusted-issuers/:id/removal': { reason: 'Accreditation withdrawn' },
   'POST /recognition/requests/:id/items/:itemId/decision': { outcome: 'reject', reason: 'Learning outcomes differ' },
   'POST /recognition/requests/:id/items/:itemId/appeal': { reason: 'The outcomes match', evidence: [{ url: 'https://evidence.example/syllabus.pdf' }] },
   'POST /recognition/requests/:id/items/:itemId/appeal/decision': { outcome: 'approve', reason: 'Appeal upheld', reviewer: 'second reviewer' },
@@ -299,6 +306,7 @@ function idFor(url: string): string {
   if (url.startsWith('/catalogue/:id')) return ids.item;
   if (url.startsWith('/recognition/requests/:id')) return ids.request;
   if (url.startsWith('/credentials/:id')) return ids.credential;
+  if (url.startsWith('/trusted-issuers/:id')) return ids.trustedIssuer;
   if (url.startsWith('/awards/:id')) return ids.award;
   if (url.startsWith('/rules/:id')) return ids.rule;
   if (url.startsWith('/agreements/:id')) return ids.agreement;

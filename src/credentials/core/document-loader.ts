@@ -14,6 +14,8 @@ export type ResolveDid = (did: string) => Promise<JsonObject | undefined> | Json
 export interface DocumentLoaderOptions {
   /** did:web and other non-did:key DIDs; the service answers from its own database. */
   resolveDid?: ResolveDid;
+  /** Controller documents of https issuers (OB 3.0 allows an issuer URL), answered from storage, never fetched. */
+  resolveController?: ResolveDid;
   /** Extra controller documents pinned by configuration or tests, keyed by URL (no fragment). */
   documents?: Readonly<Record<string, JsonObject>>;
 }
@@ -59,6 +61,11 @@ async function loadController(base: string, url: string, options: DocumentLoader
     if (!doc) throw new DocumentNotFoundError(url, `DID "${base}" is not known to this service`);
     if (doc.id !== base) throw new DocumentNotFoundError(url, `resolved DID document has id "${String(doc.id)}"`);
     return doc;
+  }
+  const stored = base.startsWith('https://') ? await options.resolveController?.(base) : undefined;
+  if (stored) {
+    if (stored.id !== base) throw new DocumentNotFoundError(url, `stored controller document has id "${String(stored.id)}"`);
+    return stored;
   }
   throw new DocumentNotFoundError(url, 'not a bundled context, did:key or known DID; remote fetching is disabled');
 }

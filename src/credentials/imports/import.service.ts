@@ -1,83 +1,100 @@
 import { createHash, randomUUID } from 'node:crypto';
-import legacyValidator from 'openbadges-validator';
 import type { Actor } from '../../auth/principal.js';
 import { assertIsLearner } from '../../auth/policy.js';
 import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
 import type { Db } from '../../db/database.js';
-import { invalidField } from '../../errors.js';
+import { decodeCursor, toPage, type Page } from '../../db/pagination.js';
+import { badRequest, notFound } from '../../errors.js';
+import { findLearner } from '../../learners/learners.repository.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
-import type { JsonObject } from '../core/did-key.js';
-import { isCompactJws } from '../core/suites.js';
-import type { VerifierService } from '../verify/verifier.service.js';
-import { checkOb2, isOb2Assertion } from './ob2-checks.js';
+import { viewOf } from '../../records/record-access.js';
 import { importedBody } from '../ledger/event-bodies.js';
+import type { TrustListService } from '../trust-list/trust-list.service.js';
+import type { VerifierService } from '../verify/verifier.service.js';
+import { ImportJudge } from './import-judge.js';
+import { importItem, type ImportItem } from './import-view.js';
+import * as repo from './imports.repository.js';
 
-export interface ImportResult {
-  id: string; created: boolean; format: string; verification: string; verified: boolean;
-  trustedIssuer: boolean; countsForRecognition: boolean; issuer: string | null; name: string | null; checks: unknown;
-}
+export type ImportResult = ImportItem & { created: boolean };
 
-interface Judged { format: string; verification: string; verified: boolean; trusted: boolean; issuer: string | null; name: string | null; checks: unknown }
+const UUID = /^[0-9a-f-]{36}$/i;
 
 /**
  * Credentials a learner brings from elsewhere. The original is kept verbatim as evidence with how
- * it was verified; only a verified W3C VC / OB 3.0 from an issuer on the trust list counts for
- * recognition. OB 2.0 and OB 1.x are checked offline: hosted assertions are not re-fetched.
+ * it was verified; only a verified credential from an issuer the bank trusted at import time (its
+ * own, or one on the trust list) counts for recognition. Trust is judged once: removing an issuer
+ * from the trust list later stops new imports counting but does not rewrite earlier ones.
  */
 export class ImportService {
-  constructor(private readonly db: Db, private readonly verifier: VerifierService, private readonly ledger: LedgerWriter,
-    private readonly now: () => Date) {}
+  readonly #judge: ImportJudge;
+
+  constructor(private readonly db: Db, verifier: VerifierService, private readonly trust: TrustListService, private readonly ledger: LedgerWriter,
+    private readonly now: () => Date) {
+    this.#judge = new ImportJudge(verifier, trust, now);
+  }
 
   async import(learnerId: string, input: { credential: unknown; email?: string }, actor: Actor): Promise<ImportResult> {
     if (actor.principal.kind === 'learner') assertIsLearner(actor.principal, learnerId);
+    if (!(await findLearner(this.db, learnerId))) throw notFound('learner', learnerId);
     const original = typeof input.credential === 'string' ? input.credential.trim() : JSON.stringify(input.credential);
     const digest = createHash('sha256').update(original).digest('hex');
-    const existing = await this.db.selectFrom('credential_imports').selectAll().where('learner_id', '=', learnerId).where('digest', '=', digest).executeTakeFirst();
-    if (existing) return { ...view(existing), created: false };
-    const j = await this.judge(input.credential, input.email);
+    const existing = await repo.findByDigest(this.db, learnerId, digest);
+    if (existing) return { ...(await this.items([existing]))[0]!, created: false };
+    const j = await this.#judge.judge(input.credential, input.email);
     const at = this.now();
     const id = randomUUID();
     const row = { learner_id: learnerId, id, digest, format: j.format, verification: j.verification, verified: j.verified, trusted_issuer: j.trusted,
-      issuer: j.issuer, name: j.name, original, checks: JSON.stringify(j.checks), created_at: at };
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('credential_imports').values(row).execute();
-      await recordWrite(trx, actor, { action: 'credential.import', resourceType: 'credential_import', resourceId: id, learnerId, detail: { format: j.format, verified: j.verified } }, at);
+      issuer: j.issuer, name: j.name, original, checks: JSON.stringify(j.checks), created_at: at, trust_entry_id: j.trustEntryId };
+    const inserted = await this.db.transaction().execute(async (trx) => {
+      // A concurrent import of the same credential: the first one wins, the other returns it.
+      const won = await trx.insertInto('credential_imports').values(row).onConflict((oc) => oc.columns(['learner_id', 'digest']).doNothing())
+        .returning('id').executeTakeFirst();
+      if (!won) return false;
+      await recordWrite(trx, actor, { action: 'credential.import', resourceType: 'credential_import', resourceId: id, learnerId,
+        detail: { format: j.format, verified: j.verified, trustedIssuer: j.trusted, trustEntryId: j.trustEntryId } }, at);
       await this.ledger.append(trx, { eventType: 'credential.imported', actor, learnerId, resourceType: 'credential_import', resourceId: id,
         body: importedBody(row), at });
+      return true;
     });
-    return { ...view({ ...row, checks: j.checks }), created: true };
+    const stored = inserted ? { ...row, checks: j.checks } : (await repo.findByDigest(this.db, learnerId, digest))!;
+    return { ...(await this.items([stored]))[0]!, created: inserted };
   }
 
-  private async judge(credential: unknown, email: string | undefined): Promise<Judged> {
-    if (isCompactJws(credential) || (typeof credential === 'object' && credential !== null && !isOb2Assertion(credential) && !legacyValidator.isOldAssertion(credential) && '@context' in credential)) {
-      const r = await this.verifier.verify(credential);
-      const failedBeyondTrust = r.errors.filter((e) => e.check !== 'issuer');
-      return { format: r.summary.types.includes('AchievementCredential') || r.summary.types.includes('OpenBadgeCredential') ? 'ob3' : 'w3c-vc',
-        verification: `w3c-vc:${r.summary.format}`, verified: failedBeyondTrust.length === 0, trusted: r.summary.issuer.known,
-        issuer: r.summary.issuer.id ?? null, name: r.summary.name ?? null, checks: r.results };
+  /**
+   * A learner's imports, newest first, under the record's access rule: the learner and operators
+   * see all; an institution sees them only through a whole-record share (imports are deposited by
+   * no institution and shares name achievements), otherwise an empty page marked partial.
+   */
+  async list(learnerId: string, q: { limit?: number; cursor?: string }, actor: Actor): Promise<Page<ImportItem> & { view: 'whole' | 'partial' }> {
+    const view = await viewOf(this.db, actor.principal, learnerId, this.now());
+    if (!(await findLearner(this.db, learnerId))) throw notFound('learner', learnerId);
+    const limit = q.limit ?? 50;
+    const before = decodeCursor(q.cursor, 2);
+    if (before && (typeof before[0] !== 'string' || Number.isNaN(Date.parse(before[0])) || typeof before[1] !== 'string' || !UUID.test(before[1]))) {
+      throw badRequest('invalid_cursor', 'The cursor is not one this service issued', [{ pointer: '/query/cursor', message: 'invalid cursor' }]);
     }
-    if (isOb2Assertion(credential)) {
-      if (!email) throw invalidField('/body/email', 'email_required', 'an Open Badges 2.0 import needs the email the badge was issued to');
-      const r = checkOb2(credential, email);
-      const badge = credential.badge as JsonObject | string;
-      return { format: 'ob2', verification: 'ob2-offline-shape+recipient', verified: r.problems.length === 0 && r.recipientMatches, trusted: false,
-        issuer: typeof badge === 'object' ? String((badge.issuer as JsonObject | undefined)?.id ?? badge.issuer ?? '') || null : null,
-        name: typeof badge === 'object' ? String(badge.name ?? '') || null : null, checks: r };
-    }
-    if (typeof credential === 'object' && credential !== null) {
-      const errors = legacyValidator.assertion(credential);
-      const a = credential as JsonObject;
-      const badge = a.badge as JsonObject | undefined;
-      return { format: 'ob1', verification: 'openbadges-validator:offline-structure', verified: errors === null, trusted: false,
-        issuer: typeof badge === 'object' ? String((badge.issuer as JsonObject | undefined)?.origin ?? '') || null : null,
-        name: typeof badge === 'object' ? String(badge.name ?? '') || null : null,
-        checks: { errors, notes: ['structure only: linked badge class, issuer and hosted assertion URLs are not fetched offline'] } };
-    }
-    throw invalidField('/body/credential', 'unrecognised_credential', 'expected a W3C VC (JSON or JWT), an Open Badges 2.0 or 1.x assertion');
+    if (view.kind === 'partial') return { items: [], nextCursor: null, view: 'partial' };
+    const rows = await repo.importsOf(this.db, learnerId, { before: before ? [new Date(before[0] as string), before[1] as string] : undefined, limit });
+    const page = toPage(rows, limit, (r) => r, (r) => [r.created_at.toISOString(), r.id]);
+    return { items: await this.items(page.items), nextCursor: page.nextCursor, view: 'whole' };
   }
-}
 
-function view(r: { id: string; format: string; verification: string; verified: boolean; trusted_issuer: boolean; issuer: string | null; name: string | null; checks: unknown }) {
-  return { id: r.id, format: r.format, verification: r.verification, verified: r.verified, trustedIssuer: r.trusted_issuer,
-    countsForRecognition: r.verified && r.trusted_issuer && (r.format === 'ob3' || r.format === 'w3c-vc'), issuer: r.issuer, name: r.name, checks: r.checks };
+  /** Every import of a learner with its mark (for the record's transcript and export; the caller applies access). */
+  async allFor(learnerId: string): Promise<ImportItem[]> {
+    const rows: repo.ImportRow[] = [];
+    let before: [Date, string] | undefined;
+    for (;;) {
+      const page = await repo.importsOf(this.db, learnerId, { before, limit: 500 });
+      rows.push(...page.slice(0, 500));
+      if (page.length <= 500) break;
+      const last = rows[rows.length - 1]!;
+      before = [last.created_at, last.id];
+    }
+    return this.items(rows);
+  }
+
+  private async items(rows: repo.ImportRow[]): Promise<ImportItem[]> {
+    const entries = await this.trust.byIds(rows.flatMap((r) => (r.trust_entry_id ? [r.trust_entry_id] : [])));
+    return rows.map((r) => importItem(r, entries));
+  }
 }

@@ -16,7 +16,8 @@ export function isOb2Assertion(v: unknown): v is JsonObject {
   return ctx.some((c) => typeof c === 'string' && c.startsWith('https://w3id.org/openbadges/v2')) && ([] as unknown[]).concat(v.type ?? []).includes('Assertion');
 }
 
-export function checkOb2(a: JsonObject, email: string | undefined): Ob2Result {
+/** `signed`: the assertion came as a JWS whose signature the caller checks; as plain JSON a signed assertion proves nothing. */
+export function checkOb2(a: JsonObject, email: string | undefined, opts: { signed?: boolean; now?: Date } = {}): Ob2Result {
   const problems: string[] = []; const notes: string[] = [];
   for (const f of ['id', 'recipient', 'badge', 'verification', 'issuedOn']) if (a[f] === undefined) problems.push(`${f} is required`);
   const v = a.verification as JsonObject | undefined;
@@ -26,8 +27,10 @@ export function checkOb2(a: JsonObject, email: string | undefined): Ob2Result {
     if (typeof a.id !== 'string' || !URL_RE.test(a.id)) problems.push('a hosted assertion id must be an http(s) URL');
     notes.push('hosted assertion: not re-fetched from its URL (offline); checked as supplied');
   }
-  if (vt.startsWith('signed')) notes.push('signed assertion: the issuer key (verification.creator) is not fetched offline, so the signature is not checked');
+  if (vt.startsWith('signed') && !opts.signed) problems.push('a signed assertion must be imported as its JWS: without the signature nothing proves it');
+  if (vt.startsWith('signed') && opts.signed) notes.push('signed assertion: the issuer\'s revocationList is not fetched offline');
   if (typeof a.issuedOn === 'string' && Number.isNaN(Date.parse(a.issuedOn))) problems.push('issuedOn must be a date');
+  if (typeof a.expires === 'string' && opts.now && Date.parse(a.expires) <= opts.now.getTime()) problems.push(`the assertion expired on ${a.expires}`);
   const badge = a.badge;
   if (isObj(badge)) {
     for (const f of ['id', 'name', 'description', 'criteria', 'issuer']) if (badge[f] === undefined) problems.push(`badge.${f} is required`);

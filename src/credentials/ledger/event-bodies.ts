@@ -3,6 +3,7 @@ import type { BodyRebuilder, EntryRef, LedgerBodies } from '../../ledger/body-re
 import type { JsonObject } from '../core/did-key.js';
 import * as repo from '../issuance/credentials.repository.js';
 import { issuedEventBody } from '../issuance/issuance.service.js';
+import { rebuildTrustedIssuers } from '../trust-list/trust-list-bodies.js';
 
 /**
  * Ledger event bodies of the credentials domain, written and rebuilt by the same functions, so the
@@ -19,8 +20,10 @@ export function statusEventBody(credentialId: string, status: 'revoked' | 'suspe
 // Key bodies belong to the key store, which logs every key it creates; re-exported for this domain's callers.
 export { keyAddedBody as keyRotatedBody, keyRevokedBody } from '../../keys/key-events.js';
 
-export function importedBody(r: { id: string; digest: string; format: string; verification: string; verified: boolean; trusted_issuer: boolean }): JsonObject {
-  return { importId: r.id, digest: r.digest, format: r.format, verification: r.verification, verified: r.verified, trustedIssuer: r.trusted_issuer };
+/** credential.imported; the trust-list entry that made the issuer trusted is named when there is one (older bodies have none). */
+export function importedBody(r: { id: string; digest: string; format: string; verification: string; verified: boolean; trusted_issuer: boolean; trust_entry_id?: string | null }): JsonObject {
+  const body: JsonObject = { importId: r.id, digest: r.digest, format: r.format, verification: r.verification, verified: r.verified, trustedIssuer: r.trusted_issuer };
+  return r.trust_entry_id ? { ...body, trustEntryId: r.trust_entry_id } : body;
 }
 
 const UUID = /^[0-9a-f-]{36}$/i;
@@ -47,7 +50,7 @@ export const rebuildCredentials: BodyRebuilder = async (db: Executor, entries) =
 
 export const rebuildImports: BodyRebuilder = async (db: Executor, entries) => {
   const list = ids(entries);
-  const rows = list.length === 0 ? [] : await db.selectFrom('credential_imports').select(['id', 'digest', 'format', 'verification', 'verified', 'trusted_issuer'])
+  const rows = list.length === 0 ? [] : await db.selectFrom('credential_imports').select(['id', 'digest', 'format', 'verification', 'verified', 'trusted_issuer', 'trust_entry_id'])
     .where('id', 'in', list).execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
   const out = new Map<number, unknown>();
@@ -58,4 +61,5 @@ export const rebuildImports: BodyRebuilder = async (db: Executor, entries) => {
 export function registerCredentialBodies(bodies: LedgerBodies): void {
   bodies.register('credential', rebuildCredentials);
   bodies.register('credential_import', rebuildImports);
+  bodies.register('trusted_issuer', rebuildTrustedIssuers);
 }

@@ -16,6 +16,7 @@ import * as repo from '../issuance/credentials.repository.js';
 import { issuedEventBody } from '../issuance/issuance.service.js';
 import type { IssuerDirectory } from '../issuers/issuer-directory.js';
 import type { StatusListService } from '../status/status-lists.service.js';
+import type { TrustListService } from '../trust-list/trust-list.service.js';
 import type { CredentialSigner } from '../workers/signing-pool.js';
 import { report, type CheckResult, type VerificationReport } from './check-results.js';
 import { summarise } from './summary.js';
@@ -38,15 +39,19 @@ export class VerifierService {
    */
   constructor(private readonly db: Db, private readonly directory: IssuerDirectory, private readonly lists: StatusListService,
     private readonly now: () => Date, private readonly pool?: CredentialSigner, private readonly proofs?: LedgerProofs,
-    private readonly pinned: Readonly<Record<string, JsonObject>> = {}) {}
+    private readonly pinned: Readonly<Record<string, JsonObject>> = {}, private readonly trustList?: TrustListService) {}
 
-  /** A loader answering our own did:web DIDs from the database, memoised for one verification. */
+  /**
+   * A loader answering our own did:web DIDs, and external issuers' DIDs and https controller
+   * documents from the trust list's stored copies, from the database (never the network),
+   * memoised for one verification.
+   */
   documentLoader(): DocumentLoader {
     const memo = new Map<string, Promise<JsonObject | undefined>>();
     return createDocumentLoader({ documents: this.pinned, resolveDid: (did) => {
-      if (!memo.has(did)) memo.set(did, this.directory.didDocument(did));
+      if (!memo.has(did)) memo.set(did, this.directory.didDocument(did).then(async (doc) => doc ?? this.trustList?.controllerDocument(did)));
       return memo.get(did)!;
-    } });
+    }, resolveController: (url) => this.trustList?.controllerDocument(url) });
   }
 
   async verify(input: unknown, documentLoader = this.documentLoader()): Promise<VerificationReport> {
@@ -58,18 +63,28 @@ export class VerifierService {
     if (!credential || typeof credential !== 'object') {
       return report([fail('proof', 'malformed', proof.errors[0]?.message ?? 'not a credential')], summarise(undefined, format, false));
     }
-    const issuer = await this.directory.byDid(issuerId(credential) ?? '');
+    const { check: issuerResult, known } = await this.issuerCheck(issuerId(credential));
     const results: CheckResult[] = [
       await this.proofCheck(proof),
-      issuer ? pass('issuer', `issuer ${issuer.did} is ${issuer.name.en}, known to the bank`)
-        : fail('issuer', 'unknown_issuer', `issuer ${issuerId(credential) ?? '(none)'} is not on the bank's trust list`),
+      issuerResult,
       await this.statusCheck(credential),
       validity(credential, now),
       shape(credential),
       vcdm(credential),
       await this.ledgerCheck(credential, jwt),
     ];
-    return report(results, summarise(credential, format, issuer !== undefined), credential);
+    return report(results, summarise(credential, format, known), credential);
+  }
+
+  /** The bank and its institutions are known; an external issuer is trusted while on the trust list. */
+  private async issuerCheck(id: string | undefined): Promise<{ check: CheckResult; known: boolean }> {
+    const issuer = id ? await this.directory.byDid(id) : undefined;
+    if (issuer) return { check: pass('issuer', `issuer ${issuer.did} is ${issuer.name.en}, known to the bank`), known: true };
+    const external = id ? await this.trustList?.active(id) : undefined;
+    if (external) {
+      return { check: pass('issuer', `issuer ${id} is ${external.name.en}, on the bank's trust list (entry ${external.id}, since ${external.addedAt})`), known: true };
+    }
+    return { check: fail('issuer', 'unknown_issuer', `issuer ${id ?? '(none)'} is not on the bank's trust list`), known: false };
   }
 
   /**

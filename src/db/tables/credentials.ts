@@ -54,4 +54,25 @@ export interface CredentialImportsTable {
   original: string;
   checks: unknown;
   created_at: Date;
+  /** The trust-list entry that made the issuer trusted at import time (null: not trusted). */
+  trust_entry_id: ColumnType<string | null, string | null | undefined, never>;
+}
+
+/** An external issuer on the bank's trust list; removal is recorded once, never deleted. */
+export interface TrustedIssuersTable {
+  id: string;
+  /** The issuer's DID or (Open Badges 2.0 profile) URL, as credentials name it. */
+  issuer_id: string;
+  kind: 'did' | 'url';
+  name_zh: string | null;
+  name_en: string;
+  /** The DID document verification resolves offline (null for did:key, which needs none). */
+  did_document: unknown;
+  /** Open Badges 2.0 CryptographicKeys: [{ id, publicKeyPem }]. */
+  public_keys: unknown;
+  added_by: string;
+  added_at: Date;
+  removed_at: Date | null;
+  removed_by: string | null;
+  removal_reason: string | null;
 }

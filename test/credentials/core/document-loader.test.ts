@@ -42,6 +42,15 @@ describe('document loader', () => {
     await expect(loader('did:key:zDnaerx9CtbPJ1q36T5Ln5wYt3MQYeGRG5ehnPAmxcf5mDZpv')).rejects.toThrow(/Ed25519/);
   });
 
+  it('answers an https controller from storage only, and only with its own document', async () => {
+    const url = 'https://issuer.example.org/profiles/1';
+    const stored = { id: url, verificationMethod: [{ id: `${url}#k1`, type: 'Multikey', controller: url, publicKeyMultibase: 'z6Mkx' }] };
+    const loader = createDocumentLoader({ resolveController: (u) => (u === url ? stored : u === 'https://liar.example.org/p' ? { id: url } : undefined) });
+    expect((await loader(`${url}#k1`) as { document: any }).document).toMatchObject({ id: `${url}#k1`, controller: url });
+    await expect(loader('https://unknown.example.org/p')).rejects.toThrow(/remote fetching is disabled/);
+    await expect(loader('https://liar.example.org/p')).rejects.toThrow(/stored controller document has id/);
+  });
+
   it('rejects a resolver that answers with another DID document', async () => {
     const loader = createDocumentLoader({ resolveDid: () => ({ id: 'did:web:evil.example' }) });
     await expect(loader('did:web:bank.example.cn')).rejects.toThrow(/resolved DID document has id/);

@@ -1,0 +1,80 @@
+import legacyValidator from 'openbadges-validator';
+import { invalidField } from '../../errors.js';
+import type { JsonObject } from '../core/did-key.js';
+import { isCompactJws } from '../core/suites.js';
+import type { TrustListService } from '../trust-list/trust-list.service.js';
+import type { VerifierService } from '../verify/verifier.service.js';
+import { checkOb2, isOb2Assertion } from './ob2-checks.js';
+import { issuerOf, signedOb2Payload, verifySignedOb2 } from './ob2-signed.js';
+
+export interface Judged {
+  format: string; verification: string; verified: boolean; trusted: boolean;
+  /** The trust-list entry that made an external issuer trusted (null for the bank's own issuers and untrusted ones). */
+  trustEntryId: string | null;
+  issuer: string | null; name: string | null; checks: unknown;
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+
+/**
+ * Decides what an imported credential is and how far it verifies, offline: a W3C VC / OB 3.0
+ * through the verifier (trusted when its issuer is the bank's or on the trust list), a signed
+ * OB 2.0 assertion with the trust list's key, a hosted OB 2.0 by our own checks, OB 1.x by
+ * openbadges-validator's structural check.
+ */
+export class ImportJudge {
+  constructor(private readonly verifier: VerifierService, private readonly trust: TrustListService, private readonly now: () => Date) {}
+
+  async judge(credential: unknown, email: string | undefined): Promise<Judged> {
+    const signedOb2 = signedOb2Payload(credential);
+    if (signedOb2) return this.signedOb2(credential as string, signedOb2, email);
+    if (isCompactJws(credential) || (typeof credential === 'object' && credential !== null && !isOb2Assertion(credential) && !legacyValidator.isOldAssertion(credential) && '@context' in credential)) {
+      return this.vc(credential);
+    }
+    if (isOb2Assertion(credential)) {
+      const r = checkOb2(credential, requireEmail(email), { now: this.now() });
+      return { format: 'ob2', verification: 'ob2-offline-shape+recipient', verified: r.problems.length === 0 && r.recipientMatches, trusted: false,
+        trustEntryId: null, issuer: issuerOf(credential) ?? null, name: badgeName(credential), checks: r };
+    }
+    if (typeof credential === 'object' && credential !== null) {
+      const errors = legacyValidator.assertion(credential);
+      const badge = (credential as JsonObject).badge as JsonObject | undefined;
+      return { format: 'ob1', verification: 'openbadges-validator:offline-structure', verified: errors === null, trusted: false, trustEntryId: null,
+        issuer: typeof badge === 'object' ? str((badge.issuer as JsonObject | undefined)?.origin) : null,
+        name: typeof badge === 'object' ? str(badge.name) : null,
+        checks: { errors, notes: ['structure only: linked badge class, issuer and hosted assertion URLs are not fetched offline'] } };
+    }
+    throw invalidField('/body/credential', 'unrecognised_credential', 'expected a W3C VC (JSON or JWT), an Open Badges 2.0 assertion (JSON or signed JWS) or a 1.x assertion');
+  }
+
+  private async vc(credential: unknown): Promise<Judged> {
+    const r = await this.verifier.verify(credential);
+    const failedBeyondTrust = r.errors.filter((e) => e.check !== 'issuer');
+    const issuer = r.summary.issuer.id ?? null;
+    const entry = r.summary.issuer.known && issuer ? await this.trust.active(issuer) : undefined;
+    return { format: r.summary.types.includes('AchievementCredential') || r.summary.types.includes('OpenBadgeCredential') ? 'ob3' : 'w3c-vc',
+      verification: `w3c-vc:${r.summary.format}`, verified: failedBeyondTrust.length === 0, trusted: r.summary.issuer.known,
+      trustEntryId: entry?.id ?? null, issuer, name: r.summary.name ?? null, checks: r.results };
+  }
+
+  private async signedOb2(jws: string, assertion: JsonObject, email: string | undefined): Promise<Judged> {
+    const address = requireEmail(email);
+    const s = await verifySignedOb2(jws, assertion, (keyId) => this.trust.ob2Key(keyId));
+    const r = checkOb2(assertion, address, { signed: true, now: this.now() });
+    const problems = [...s.problems, ...r.problems];
+    const trusted = s.entry.status === 'active';
+    return { format: 'ob2', verification: `ob2-signed:${s.alg}`, verified: s.signatureValid && problems.length === 0 && r.recipientMatches,
+      trusted, trustEntryId: trusted ? s.entry.id : null, issuer: issuerOf(assertion) ?? s.entry.issuerId, name: badgeName(assertion),
+      checks: { signature: { valid: s.signatureValid, alg: s.alg, creator: s.creator, trustEntryId: s.entry.id }, problems, recipientMatches: r.recipientMatches, notes: r.notes } };
+  }
+}
+
+function requireEmail(email: string | undefined): string {
+  if (!email) throw invalidField('/body/email', 'email_required', 'an Open Badges 2.0 import needs the email the badge was issued to');
+  return email;
+}
+
+function badgeName(a: JsonObject): string | null {
+  const badge = a.badge;
+  return typeof badge === 'object' && badge !== null ? str((badge as JsonObject).name) : null;
+}

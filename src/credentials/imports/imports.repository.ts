@@ -1,0 +1,26 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { CredentialImportsTable } from '../../db/tables/credentials.js';
+
+export type ImportRow = Selectable<CredentialImportsTable>;
+
+const COLUMNS = ['learner_id', 'id', 'digest', 'format', 'verification', 'verified', 'trusted_issuer', 'issuer', 'name', 'original',
+  'checks', 'created_at', 'trust_entry_id'] as const;
+
+export function findByDigest(db: Executor, learnerId: string, digest: string): Promise<ImportRow | undefined> {
+  return db.selectFrom('credential_imports').select(COLUMNS).where('learner_id', '=', learnerId).where('digest', '=', digest).executeTakeFirst();
+}
+
+export function insertImport(db: Executor, row: Insertable<CredentialImportsTable>): Promise<unknown> {
+  return db.insertInto('credential_imports').values(row).execute();
+}
+
+/** A page of a learner's imports, newest first, after the (created_at, id) keyset position; limit+1 rows. */
+export function importsOf(db: Executor, learnerId: string, q: { before?: [Date, string]; limit: number }): Promise<ImportRow[]> {
+  let query = db.selectFrom('credential_imports').select(COLUMNS).where('learner_id', '=', learnerId);
+  if (q.before) {
+    const [at, id] = q.before;
+    query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+}
