@@ -38,7 +38,9 @@ describe('credentials for record achievements', () => {
     expect(JSON.stringify(vc)).not.toContain(learner.residentId);
     expect(s).toMatchObject({ creditsEarned: 3, result: [{ value: '88' }], achievement: { achievementType: 'Course', creditsAvailable: 3, fieldOfStudy: '0613' } });
     expect(s.achievement.alignment[0]).toMatchObject({ targetFramework: 'gd-ltlqf', targetCode: '5' });
-    expect((await verify(vc)).verified).toBe(true);
+    const report = await verify(vc);
+    expect(report.verified).toBe(true);
+    expect(report.summary).toMatchObject({ result: '88', activityEndDate: s.activityEndDate, creditsEarned: 3 });
     const again = await issue();
     expect(again.statusCode).toBe(200);
     expect(again.json().verifiableCredential).toEqual(vc);

@@ -11,6 +11,8 @@ export interface CredentialSummary {
   subject: { id?: string; hashedIdentifier: boolean };
   name?: string; achievement?: { name?: string; type?: string; creditsAvailable?: number };
   creditsEarned?: number; validFrom?: string; validUntil?: string;
+  /** The subject's first result value (e.g. "85", "优") and when the learning was completed, as the issuer states them. */
+  result?: string; activityEndDate?: string;
 }
 
 /** The verifier's answer: VC-API fields (checks passed, warnings, errors) plus each check in detail. */

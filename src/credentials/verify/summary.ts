@@ -5,6 +5,15 @@ import type { CredentialSummary } from './check-results.js';
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 
+const optional = <K extends string>(k: K, v: string | undefined) => (v === undefined ? {} : { [k]: v } as Record<K, string>);
+
+/** The first OB 3.0 Result's value, if the subject carries one. */
+function firstResult(subject: JsonObject | undefined): string | undefined {
+  const results = subject?.result;
+  const first = (Array.isArray(results) ? results[0] : results) as JsonObject | undefined;
+  return first ? str(first.value) : undefined;
+}
+
 /** Who issued what to whom and when, for the report and the public page. */
 export function summarise(c: JsonObject | undefined, format: string, known: boolean): CredentialSummary {
   if (!c) return { types: [], format, issuer: { known }, subject: { hashedIdentifier: false } };
@@ -19,5 +28,6 @@ export function summarise(c: JsonObject | undefined, format: string, known: bool
     ...(achievement ? { achievement: { name: str(achievement.name), type: str(achievement.achievementType), creditsAvailable: num(achievement.creditsAvailable) } } : {}),
     creditsEarned: num(subject?.creditsEarned),
     validFrom: str(c.validFrom ?? c.issuanceDate), validUntil: str(c.validUntil ?? c.expirationDate),
+    ...optional('result', firstResult(subject)), ...optional('activityEndDate', str(subject?.activityEndDate)),
   };
 }
