@@ -1,19 +1,15 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkClrCredential } from '../../src/credentials/core/open-badge-checks.js';
-import { bearer, createInstitution, createLearner, operatorToken, type TestInstitution, type TestLearner } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { bearer, createLearner, type TestInstitution, type TestLearner } from '../helpers/factories.js';
+import { institutionApp, type TestApp } from '../helpers/test-app.js';
 import { deposit, depositBody, insertItem, sha } from '../records/fixtures.js';
 
 let t: TestApp;
 let op: string;
 let inst: TestInstitution;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  op = await operatorToken(t.app);
-  inst = await createInstitution(t.app, op);
-});
+beforeAll(async () => ({ t, op, inst } = await institutionApp()));
 afterAll(async () => t.close());
 
 async function depositItem(learner: TestLearner, item?: string, over: Record<string, unknown> = {}): Promise<string> {

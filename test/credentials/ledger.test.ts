@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkInclusion } from '../../src/ledger/audit/check-inclusion.js';
 import { resolverFromJwks } from '../../src/ledger/tree-head-keys.js';
-import { bearer, createInstitution, createLearner, issueVc, operatorToken, type TestInstitution } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { bearer, createInstitution, createLearner, issueVc, type TestInstitution } from '../helpers/factories.js';
+import { institutionApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let op: string;
 let inst: TestInstitution;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  op = await operatorToken(t.app);
-  inst = await createInstitution(t.app, op);
-});
+beforeAll(async () => ({ t, op, inst } = await institutionApp()));
 afterAll(async () => t.close());
 
 const setStatus = (id: string, action: string) =>

@@ -1,17 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createInstitution, operatorToken, type TestInstitution } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { bearer, type TestInstitution } from '../helpers/factories.js';
+import { institutionApp, type TestApp } from '../helpers/test-app.js';
 import { externalIssuer, ob2Issuer } from './external-issuers.js';
 
 let t: TestApp;
 let op: string;
 let inst: TestInstitution;
-beforeAll(async () => {
-  t = await createTestApp();
-  op = await operatorToken(t.app);
-  inst = await createInstitution(t.app, op);
-});
+beforeAll(async () => ({ t, op, inst } = await institutionApp()));
 afterAll(async () => t.close());
 
 const add = (payload: Record<string, unknown>, token = op) => t.app.inject({ method: 'POST', url: '/trusted-issuers', headers: bearer(token), payload });

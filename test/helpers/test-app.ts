@@ -4,6 +4,7 @@ import type { RouteAccess } from '../../src/http/auth-hook.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { AppContext, type Clock } from '../../src/context.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
+import { createInstitution, operatorToken, type TestInstitution } from './factories.js';
 
 export const TEST_KEK = Buffer.alloc(32, 7).toString('base64');
 export const TEST_PEPPER = Buffer.alloc(32, 9).toString('base64');
@@ -38,4 +39,11 @@ export async function createTestApp(opts: { config?: Partial<Config>; clock?: Cl
       await database.drop();
     },
   };
+}
+
+/** The usual start of an HTTP test file: the service, an operator token and one institution. */
+export async function institutionApp(opts: Parameters<typeof createTestApp>[0] = {}): Promise<{ t: TestApp; op: string; inst: TestInstitution }> {
+  const t = await createTestApp(opts);
+  const op = await operatorToken(t.app);
+  return { t, op, inst: await createInstitution(t.app, op) };
 }

@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createInstitution, operatorToken, tokenFor, type TestInstitution } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { bearer, createInstitution, tokenFor, type TestInstitution } from '../helpers/factories.js';
+import { institutionApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let op: string;
 let inst: TestInstitution;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  op = await operatorToken(t.app);
-  inst = await createInstitution(t.app, op);
-});
+beforeAll(async () => ({ t, op, inst } = await institutionApp()));
 afterAll(async () => t.close());
 
 const count = async (table: 'api_clients' | 'audit_trail') =>

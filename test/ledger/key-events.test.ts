@@ -6,19 +6,15 @@ import { runAudit } from '../../src/ledger/cli/audit-run.js';
 import { httpSource, type GetJson } from '../../src/ledger/cli/ledger-source.js';
 import { eventBodyDigest, verifyTreeHead } from '../../src/ledger/merkle/index.js';
 import { LEDGER_KEY_OWNER, LEDGER_KEY_PURPOSE, resolverFromJwks } from '../../src/ledger/tree-head-keys.js';
-import { bearer, createInstitution, issueVc, operatorToken, type TestInstitution } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { bearer, issueVc, type TestInstitution } from '../helpers/factories.js';
+import { institutionApp, type TestApp } from '../helpers/test-app.js';
 import { appendEvents } from './ledger-fixture.js';
 
 let t: TestApp;
 let op: string;
 let inst: TestInstitution;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  op = await operatorToken(t.app);
-  inst = await createInstitution(t.app, op);
-});
+beforeAll(async () => ({ t, op, inst } = await institutionApp()));
 afterAll(async () => t.close());
 
 /** Ledger rows about one key, in append order. */
