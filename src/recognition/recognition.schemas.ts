@@ -57,7 +57,7 @@ export const EndInput = Strict({ endsOn: IsoDate, reason: Text(2000) });
 const Level = Strict({ frameworkId: Text(60), version: Text(20), level: Type.Integer({ minimum: 1, maximum: 12 }) });
 export const DescribedAchievement = Strict({
   id: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), catalogueItemId: Type.Optional(Uuid), sourceInstitutionId: Type.Optional(Uuid),
-  kind: Type.Optional(Type.Union(['course', 'unit', 'module', 'micro-major', 'mooc', 'certificate', 'exam', 'qualification', 'work-based', 'rpl'].map((k) => Type.Literal(k)))),
+  kind: Type.Optional(Type.Union(['course', 'unit', 'module', 'micro-major', 'mooc', 'certificate', 'exam', 'qualification', 'work-based', 'rpl', 'other'].map((k) => Type.Literal(k)))),
   platform: Type.Optional(Text(100)), level: Type.Optional(Level), fieldOfStudy: Type.Optional(Type.String({ pattern: '^\\d{2,4}$' })),
   credits: Type.Optional(DecimalString), creditSystemId: Type.Optional(Text(60)), notionalHours: Type.Optional(DecimalString),
   result: Type.Optional(Text(40)), gradingSchemeId: Type.Optional(Text(60)), completedOn: IsoDate,

@@ -5,7 +5,7 @@ import { DecimalString, IsoDate, Strict, Uuid } from '../../http/schemas.js';
 // strings and catalogue items named by (institution, code, version). Checked with TypeBox both at
 // the HTTP edge and when a stored row is read back into the engine.
 
-const KINDS = ['course', 'unit', 'module', 'micro-major', 'mooc', 'certificate', 'exam', 'qualification', 'work-based', 'rpl'] as const;
+const KINDS = ['course', 'unit', 'module', 'micro-major', 'mooc', 'certificate', 'exam', 'qualification', 'work-based', 'rpl', 'other'] as const;
 const Positive = Type.String({ pattern: '^\\d{1,6}(\\.\\d{1,4})?$', examples: ['8'] });
 
 export const RuleItemDef = Strict({
