@@ -58,3 +58,14 @@ export async function chosenImports(db: Executor, learnerId: string, ids: string
   });
   return { achievements, institutionSources };
 }
+
+/**
+ * What a reviewer's grant from an import item rests on: the import, and its issuer when that is a
+ * bank institution. Imports are never deleted and trust is never re-judged, so one that counted
+ * when the request was made still counts.
+ */
+export async function importGrantSources(db: Executor, learnerId: string, importId: string) {
+  const [r] = await importRows(db, learnerId, [importId]);
+  if (!r) return undefined;
+  return { achievementIds: [], importIds: [r.id], institutionIds: r.trust_entry_id === null && r.institution_id !== null ? [r.institution_id] : [] };
+}

@@ -8,6 +8,7 @@ import { conflict, forbidden, invalidField, notFound } from '../../errors.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import { todayOf } from '../agreements/agreements.service.js';
 import { learnerAchievements } from '../evaluation/achievement-inputs.js';
+import { importGrantSources } from '../evaluation/import-inputs.js';
 import type { OutcomeView } from '../evaluation/evaluation-view.js';
 import { notify, writeDecision } from './decision-writer.js';
 import { assertWithinCaps, capRoom, type CapsLookup } from './grant-caps.js';
@@ -72,10 +73,21 @@ export class DecisionService {
     return `${targetInstitutionId}:${code}`;
   }
 
-  private async sources(trx: Executor, learnerId: string, achievementId: string) {
+  private async sources(trx: Executor, learnerId: string, item: repo.ItemRow): Promise<{ achievementIds: string[]; institutionIds: string[]; importIds?: string[] }> {
+    const achievementId = item.achievement_id;
+    if (item.source_kind === 'import') {
+      const found = await importGrantSources(trx, learnerId, achievementId);
+      if (!found) throw conflict('import_missing', `The source credential import ${achievementId} is not in this learner's record`);
+      return found;
+    }
     const [a] = await learnerAchievements(trx, learnerId, this.homeCreditSystem, [achievementId]);
     if (!a || a.revoked) throw conflict('achievement_revoked', 'The source achievement has been revoked; nothing can be granted from it');
     return { achievementIds: [a.id], institutionIds: [a.sourceInstitutionId] };
+  }
+
+  // A rejection names its source too (no credit is written from it).
+  private rejected(item: repo.ItemRow) {
+    return item.source_kind === 'import' ? { achievementIds: [], importIds: [item.achievement_id], institutionIds: [] } : { achievementIds: [item.achievement_id], institutionIds: [] };
   }
 
   /** Credits granted by a person are held to the same target caps as the engine's (exact decimals). */
@@ -98,9 +110,10 @@ export class DecisionService {
       targetInstitutionId: request.target_institution_id, achievementId: item.achievement_id, exceptItemId: item.id,
       ...(grant.targetItemId === undefined ? {} : { targetItemId: grant.targetItemId }),
     });
-    const fromSource = found.find((c) => c.source_achievement_ids.includes(item.achievement_id));
+    const fromSource = found.find((c) => c.source_achievement_ids.includes(item.achievement_id) || c.source_import_ids.includes(item.achievement_id));
     if (fromSource) {
-      throw conflict('already_recognised', `Achievement ${item.achievement_id} already counts toward ${fromSource.credits} ${fromSource.category} credits at this institution (credit ${fromSource.id}, item ${fromSource.item_id}); it cannot be granted twice`, { creditId: fromSource.id });
+      const what = item.source_kind === 'import' ? 'Imported credential' : 'Achievement';
+      throw conflict('already_recognised', `${what} ${item.achievement_id} already counts toward ${fromSource.credits} ${fromSource.category} credits at this institution (credit ${fromSource.id}, item ${fromSource.item_id}); it cannot be granted twice`, { creditId: fromSource.id });
     }
     const sameTarget = found[0];
     if (sameTarget) {
@@ -131,7 +144,7 @@ export class DecisionService {
       const evaluation = json<OutcomeView>(item.evaluation);
       const rule = input.ruleId ? { id: input.ruleId, version: input.ruleVersion ?? 1 } : evaluation.ruleId ? { id: evaluation.ruleId, version: evaluation.ruleVersion! } : undefined;
       const grants = await this.grants(trx, request, input);
-      const sources = grants.length ? await this.sources(trx, request.learner_id, item.achievement_id) : { achievementIds: [item.achievement_id], institutionIds: [] };
+      const sources = grants.length ? await this.sources(trx, request.learner_id, item) : this.rejected(item);
       if (grants.length) await this.assertNotGrantedTwice(trx, request, item, grants[0]!);
       await this.checkCaps(trx, request, sources, new Decimal(grants[0]?.credits ?? 0), todayOf(at));
       await writeDecision(trx, this.ledger, actor, {
@@ -187,7 +200,7 @@ export class DecisionService {
       const extra = asked.length ? new Decimal(asked[0]!.credits).minus(granted) : new Decimal(0);
       if (input.outcome !== 'reject' && extra.lte(0)) throw invalidField('/body/credits', 'appeal_grants_nothing', `Upholding the appeal must grant more than the ${granted} credits already granted; reject to uphold the decision`);
       const grants = input.outcome === 'reject' ? [] : [{ ...asked[0]!, credits: extra.toString() }];
-      const sources = grants.length ? await this.sources(trx, request.learner_id, item.achievement_id) : { achievementIds: [item.achievement_id], institutionIds: [] };
+      const sources = grants.length ? await this.sources(trx, request.learner_id, item) : this.rejected(item);
       if (grants.length) await this.assertNotGrantedTwice(trx, request, item, grants[0]!);
       if (grants.length) await this.checkCaps(trx, request, sources, extra, todayOf(at));
       const { decisionId } = await writeDecision(trx, this.ledger, actor, {
