@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentLoader } from '../../src/credentials/core/document-loader.js';
 import { generateKey } from '../../src/credentials/core/keys.js';
 import { signCredential } from '../../src/credentials/core/suites.js';
-import { createInstitution, obCredential, type TestInstitution } from '../helpers/factories.js';
+import { createInstitution, issueVc, obCredential, type TestInstitution } from '../helpers/factories.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { externalIssuer, type ExternalIssuer } from '../credentials/external-issuers.js';
 import { get, item, achieve, post, publishRule, world, type World } from './service-fixtures.js';
@@ -69,6 +69,8 @@ describe('recognition of imported credentials', () => {
     const [it0] = res.json().items;
     expect(it0).toMatchObject({ achievementId: imported.id, sourceKind: 'import', status: 'decided', evaluation: { status: 'match', ruleId: rule.id } });
     expect(it0.decisions).toEqual([expect.objectContaining({ kind: 'automatic', outcome: 'approve', credits: '4.00', reviewer: 'engine' })]);
+    // The decision cites the exact credential it rests on (the import's SHA-256), so its ledger entry commits to it.
+    expect(it0.decisions[0].evidence).toContain(`credential-import:${imported.id} sha256:${imported.evidence.digest}`);
     expect(it0.credits).toEqual([expect.objectContaining({ credits: '4.00', category: 'elective', sourceAchievementIds: [], sourceImportIds: [imported.id], status: 'active' })]);
     // An external issuer is not a bank institution: the credit names no source institution.
     const row = await t.ctx.db.selectFrom('recognised_credits').select(['source_institution_ids', 'source_import_ids', 'granted_entry_id'])
@@ -167,6 +169,40 @@ describe('imports that do not count are refused, nothing written', () => {
   });
 });
 
+describe('imports issued by a bank institution, and re-evaluation', () => {
+  it('an import issued by an institution of the bank comes from that institution', async () => {
+    const target = await createInstitution(t.app, w.op);
+    const rule = await publishRule(t.app, target.token, { type: 'block', definition: { pattern: { kinds: ['course'], institutionIds: [w.source.id] }, credits: '3', category: 'general', conditions: { allowLowerLevel: true } } });
+    const { vc } = await issueVc(t.app, w.source);
+    const imp = await importCredential(vc);
+    expect(imp).toMatchObject({ countsForRecognition: true, trustEntry: null });
+    const res = await request({ importIds: [imp.id] }, target);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().items[0]).toMatchObject({ status: 'decided', evaluation: { status: 'match', ruleId: rule.id } });
+    const row = await t.ctx.db.selectFrom('recognised_credits').select(['source_institution_ids', 'source_import_ids'])
+      .where('learner_id', '=', w.learner.id).where('id', '=', res.json().items[0].credits[0].id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ source_institution_ids: [w.source.id], source_import_ids: [imp.id] });
+  });
+
+  it('a queued import item is granted when a rule that matches it is published and re-evaluated', async () => {
+    const target = await createInstitution(t.app, w.op);
+    const imp = await importCredential(await credential({ ...course, achievementType: 'Certification' }));
+    const req = (await request({ importIds: [imp.id] }, target)).json();
+    expect(req.items[0]).toMatchObject({ sourceKind: 'import', status: 'queued', evaluation: { status: 'maybe' } });
+    const rule = await publishRule(t.app, target.token, { type: 'block', definition: { pattern: { kinds: ['certificate'], institutionIds: [entryId] }, credits: '2', category: 'elective', conditions: { allowLowerLevel: true } } });
+    const affected = await get(t.app, `/rules/${rule.id}/affected`, target.token);
+    expect(affected.statusCode, affected.body).toBe(200);
+    expect(JSON.stringify(affected.json())).toContain(req.items[0].id);
+    const done = await post(t.app, `/rules/${rule.id}/re-evaluate`, target.token, {});
+    expect(done.statusCode, done.body).toBe(200);
+    const after = (await get(t.app, `/recognition/requests/${req.id}`, w.learner.token)).json().items[0];
+    expect(after.status).toBe('decided');
+    expect(after.decisions.at(-1)).toMatchObject({ kind: 're-evaluation', outcome: 'approve', credits: '2.00' });
+    expect(after.decisions.at(-1).evidence).toContain(`credential-import:${imp.id} sha256:${imp.evidence.digest}`);
+    expect(after.credits).toEqual([expect.objectContaining({ credits: '2.00', sourceImportIds: [imp.id], sourceAchievementIds: [] })]);
+  });
+});
+
 describe('imports a rule cannot decide alone go to review', () => {
   it('credits not stated in a known system: a conversion rule gives Maybe, and a reviewer grants from the import', async () => {
     const target = await createInstitution(t.app, w.op);
@@ -183,6 +219,7 @@ describe('imports a rule cannot decide alone go to review', () => {
     const decided = await post(t.app, `/recognition/requests/${req.id}/items/${it0.id}/decision`, target.token, { outcome: 'approve', credits: '3', category: 'elective', reason: 'syllabus checked' });
     expect(decided.statusCode, decided.body).toBe(200);
     expect(decided.json().items[0].credits).toEqual([expect.objectContaining({ credits: '3.00', sourceImportIds: [imp.id], sourceAchievementIds: [] })]);
+    expect(decided.json().items[0].decisions[0].evidence).toEqual([`credential-import:${imp.id} sha256:${imp.evidence.digest}`]);
     // The twin item cannot be granted from the same import at this target.
     const dup = await post(t.app, `/recognition/requests/${twin.id}/items/${twin.items[0].id}/decision`, target.token, { outcome: 'approve', credits: '3', category: 'elective', reason: 'again' });
     expect(dup.statusCode, dup.body).toBe(409);

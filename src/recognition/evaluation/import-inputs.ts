@@ -5,7 +5,7 @@ import { toEngineImport, type KnownReference } from './imported-achievement.js';
 
 interface ImportRow {
   id: string; learner_id: string; format: string; verification: string; verified: boolean; trusted_issuer: boolean;
-  issuer: string | null; original: string; created_at: Date; trust_entry_id: string | null; institution_id: string | null;
+  issuer: string | null; original: string; digest: string; created_at: Date; trust_entry_id: string | null; institution_id: string | null;
 }
 
 /** Imports chosen for recognition, as the engine sees them, and which of their sources are bank institutions. */
@@ -13,7 +13,12 @@ export interface ImportInputs {
   achievements: EngineAchievement[];
   /** Source ids that are bank institutions (the rest are trust-list entries or the bank itself). */
   institutionSources: Set<string>;
+  /** Per import, the evidence line a decision resting on it cites: the import and its original's SHA-256. */
+  evidence: Map<string, string>;
 }
+
+/** How a decision cites the import it rests on: the ledger entry of the decision then commits to the exact credential. */
+export const importEvidence = (r: { id: string; digest: string }): string => `credential-import:${r.id} sha256:${r.digest}`;
 
 /** Why an import may not be used for recognition, or undefined when it may (verified, issuer trusted at import). */
 export function notCountingReason(r: Pick<ImportRow, 'format' | 'verification' | 'verified' | 'trusted_issuer' | 'issuer'>): string | undefined {
@@ -30,7 +35,7 @@ export function notCountingReason(r: Pick<ImportRow, 'format' | 'verification' |
 async function importRows(db: Executor, learnerId: string, ids: string[]): Promise<ImportRow[]> {
   if (ids.length === 0) return [];
   return db.selectFrom('credential_imports as c').leftJoin('institutions as i', 'i.did', 'c.issuer')
-    .select(['c.id', 'c.learner_id', 'c.format', 'c.verification', 'c.verified', 'c.trusted_issuer', 'c.issuer', 'c.original', 'c.created_at',
+    .select(['c.id', 'c.learner_id', 'c.format', 'c.verification', 'c.verified', 'c.trusted_issuer', 'c.issuer', 'c.original', 'c.digest', 'c.created_at',
       'c.trust_entry_id', 'i.id as institution_id'])
     .where('c.learner_id', '=', learnerId).where('c.id', 'in', ids).execute();
 }
@@ -46,6 +51,7 @@ export async function chosenImports(db: Executor, learnerId: string, ids: string
   const rows = new Map((await importRows(db, learnerId, unique)).map((r) => [r.id, r]));
   const achievements: EngineAchievement[] = [];
   const institutionSources = new Set<string>();
+  const evidence = new Map<string, string>();
   unique.forEach((id) => {
     const r = rows.get(id);
     const at = `${field}/${ids.indexOf(id)}`;
@@ -54,9 +60,10 @@ export async function chosenImports(db: Executor, learnerId: string, ids: string
     if (why) throw invalidField(at, 'import_not_counting', `Import ${id} does not count for recognition: ${why}`);
     const sourceId = r.trust_entry_id ?? r.institution_id ?? r.issuer ?? 'unknown';
     if (r.trust_entry_id === null && r.institution_id !== null) institutionSources.add(r.institution_id);
+    evidence.set(r.id, importEvidence(r));
     achievements.push(toEngineImport({ id: r.id, learnerId: r.learner_id, format: r.format, original: r.original, importedAt: r.created_at, sourceId }, known));
   });
-  return { achievements, institutionSources };
+  return { achievements, institutionSources, evidence };
 }
 
 /**
@@ -67,5 +74,8 @@ export async function chosenImports(db: Executor, learnerId: string, ids: string
 export async function importGrantSources(db: Executor, learnerId: string, importId: string) {
   const [r] = await importRows(db, learnerId, [importId]);
   if (!r) return undefined;
-  return { achievementIds: [], importIds: [r.id], institutionIds: r.trust_entry_id === null && r.institution_id !== null ? [r.institution_id] : [] };
+  return {
+    achievementIds: [], importIds: [r.id], institutionIds: r.trust_entry_id === null && r.institution_id !== null ? [r.institution_id] : [],
+    evidence: importEvidence(r),
+  };
 }

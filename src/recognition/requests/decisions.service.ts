@@ -40,6 +40,9 @@ const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) a
 
 interface Located { request: repo.RequestRow; item: repo.ItemRow }
 
+/** What a decision rests on; `evidence` cites an import's original by hash. */
+interface Sources { achievementIds: string[]; institutionIds: string[]; importIds?: string[]; evidence?: string }
+
 /** Review decisions, appeals (once per item) and appeal decisions by a different reviewer. */
 export class DecisionService {
   constructor(private readonly db: Db, private readonly requests: RequestService, private readonly ledger: LedgerWriter,
@@ -73,7 +76,7 @@ export class DecisionService {
     return `${targetInstitutionId}:${code}`;
   }
 
-  private async sources(trx: Executor, learnerId: string, item: repo.ItemRow): Promise<{ achievementIds: string[]; institutionIds: string[]; importIds?: string[] }> {
+  private async sources(trx: Executor, learnerId: string, item: repo.ItemRow): Promise<Sources> {
     const achievementId = item.achievement_id;
     if (item.source_kind === 'import') {
       const found = await importGrantSources(trx, learnerId, achievementId);
@@ -86,7 +89,7 @@ export class DecisionService {
   }
 
   // A rejection names its source too (no credit is written from it).
-  private rejected(item: repo.ItemRow) {
+  private rejected(item: repo.ItemRow): Sources {
     return item.source_kind === 'import' ? { achievementIds: [], importIds: [item.achievement_id], institutionIds: [] } : { achievementIds: [item.achievement_id], institutionIds: [] };
   }
 
@@ -150,7 +153,7 @@ export class DecisionService {
       await writeDecision(trx, this.ledger, actor, {
         learnerId: request.learner_id, requestId, itemId, targetInstitutionId: request.target_institution_id, programmeId: request.programme_id,
         kind: 'review', outcome: input.outcome, grants, ruleVersions: rule ? [rule] : [], reviewer: reviewerIdentity(actor, input.reviewer),
-        reason: input.reason, evidence: input.evidence ?? [], sources, recognisedOn: todayOf(at),
+        reason: input.reason, evidence: [...(input.evidence ?? []), ...(sources.evidence ?? [])], sources, recognisedOn: todayOf(at),
       }, at);
       await repo.setItemStatus(trx, request.learner_id, itemId, 'decided', null);
       await notify(trx, { learnerId: request.learner_id, institutionId: request.target_institution_id, kind: 'decision', subjectId: itemId,
@@ -206,7 +209,7 @@ export class DecisionService {
       const { decisionId } = await writeDecision(trx, this.ledger, actor, {
         learnerId: request.learner_id, requestId, itemId, targetInstitutionId: request.target_institution_id, programmeId: request.programme_id,
         kind: 'appeal', outcome: input.outcome, grants, ruleVersions: json(appealed.rule_versions), reviewer, reason: input.reason,
-        evidence: [...json<unknown[]>(appeal.evidence), ...(input.evidence ?? [])], sources, recognisedOn: todayOf(at),
+        evidence: [...json<unknown[]>(appeal.evidence), ...(input.evidence ?? []), ...(sources.evidence ?? [])], sources, recognisedOn: todayOf(at),
       }, at);
       await repo.closeAppeal(trx, request.learner_id, appeal.id, decisionId);
       await repo.setItemStatus(trx, request.learner_id, itemId, 'decided', null);

@@ -1,6 +1,10 @@
 import type { ImportInputs } from '../evaluation/import-inputs.js';
 
-export const NO_IMPORTS: ImportInputs = { achievements: [], institutionSources: new Set() };
+export const NO_IMPORTS: ImportInputs = { achievements: [], institutionSources: new Set(), evidence: new Map() };
+
+/** The rule's evidence, and a citation of each import the grant rests on. */
+export const grantEvidence = (ruleEvidence: readonly string[], ids: readonly string[], imports: ImportInputs): string[] =>
+  [...ruleEvidence, ...ids.flatMap((id) => imports.evidence.get(id) ?? [])];
 
 /**
  * What a grant rests on, from the engine's ids: deposited achievements and credential imports apart,

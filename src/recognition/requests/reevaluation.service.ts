@@ -14,7 +14,7 @@ import type { RuleService } from '../rules/rules.service.js';
 import { notify, writeDecision } from './decision-writer.js';
 import { capRoom, type CapsLookup } from './grant-caps.js';
 import * as repo from './requests.repository.js';
-import { grantSources, NO_IMPORTS } from './record-sources.js';
+import { grantEvidence, grantSources, NO_IMPORTS } from './record-sources.js';
 import { chosenOf, heldOf, priorOf } from './requests.service.js';
 
 export interface AffectedItem {
@@ -25,6 +25,7 @@ export interface AffectedItem {
 interface Change {
   item: repo.ItemRow; after: OutcomeView; candidate: Candidate; already: Decimal; programmeId: string | null;
   sources: ReturnType<typeof grantSources>;
+  evidence: string[];
 }
 
 const sum = (rows: repo.CreditRow[]) => rows.reduce((s, c) => s.plus(c.credits), new Decimal(0));
@@ -89,7 +90,8 @@ export class ReevaluationService {
         if (!item) continue;
         const already = sum(credited.filter((x) => x.item_id === item.id));
         if (c.grants.reduce((t, g) => t.plus(g.credits), new Decimal(0)).gt(already)) {
-          out.push({ item, after: outcomeView(o), candidate: c, already, programmeId: request.programme_id, sources: grantSources(c.achievementIds, c.sourceInstitutionIds, imports) });
+          out.push({ item, after: outcomeView(o), candidate: c, already, programmeId: request.programme_id, sources: grantSources(c.achievementIds, c.sourceInstitutionIds, imports),
+            evidence: grantEvidence(c.rule.evidence, c.achievementIds, imports) });
         }
       }
     }
@@ -145,7 +147,7 @@ export class ReevaluationService {
           await writeDecision(trx, this.ledger, actor, {
             learnerId, requestId: ch.item.request_id, itemId: ch.item.id, targetInstitutionId: target, programmeId: ch.programmeId, kind: 're-evaluation',
             outcome: full ? 'approve' : 'partial', grants, ruleVersions: [{ id: c.rule.id, version: c.rule.version }], reviewer: 'engine',
-            reason: `re-evaluated after rule ${c.rule.id} v${c.rule.version} was published${added}: ${c.explanation}`, evidence: c.rule.evidence,
+            reason: `re-evaluated after rule ${c.rule.id} v${c.rule.version} was published${added}: ${c.explanation}`, evidence: ch.evidence,
             sources: ch.sources, recognisedOn: todayOf(at),
           }, at);
           await repo.setItemStatus(trx, learnerId, ch.item.id, 'decided', null);

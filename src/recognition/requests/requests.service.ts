@@ -15,7 +15,7 @@ import { evaluationView, grantView, outcomeView, type EvaluationView } from '../
 import type { EvaluationRequest, Evaluator } from '../evaluation/evaluator.js';
 import { CatalogueCache } from '../evaluation/catalogue-cache.js';
 import { chosenImports, type ImportInputs } from '../evaluation/import-inputs.js';
-import { grantSources, NO_IMPORTS } from './record-sources.js';
+import { grantEvidence, grantSources, NO_IMPORTS } from './record-sources.js';
 import { writeDecision } from './decision-writer.js';
 import { requestView, type RequestView } from './request-view.js';
 import * as repo from './requests.repository.js';
@@ -164,7 +164,7 @@ export class RequestService {
         programmeId: x.input.programmeId ?? null, kind: 'automatic', outcome: 'approve', grants: a === first ? c.grants.map(grantView) : [],
         ruleVersions: [{ id: c.rule.id, version: c.rule.version }], reviewer: 'engine',
         reason: a === first ? c.explanation : `counted together with ${first} under rule ${c.rule.id} v${c.rule.version}`,
-        evidence: c.rule.evidence, sources, recognisedOn: x.date,
+        evidence: grantEvidence(c.rule.evidence, c.achievementIds, x.imports), sources, recognisedOn: x.date,
       }, x.at);
     }
   }
