@@ -153,7 +153,7 @@ export class DecisionService {
       await writeDecision(trx, this.ledger, actor, {
         learnerId: request.learner_id, requestId, itemId, targetInstitutionId: request.target_institution_id, programmeId: request.programme_id,
         kind: 'review', outcome: input.outcome, grants, ruleVersions: rule ? [rule] : [], reviewer: reviewerIdentity(actor, input.reviewer),
-        reason: input.reason, evidence: [...(input.evidence ?? []), ...(sources.evidence ?? [])], sources, recognisedOn: todayOf(at),
+        reason: input.reason, evidence: [...(input.evidence ?? []), ...(sources.evidence === undefined ? [] : [sources.evidence])], sources, recognisedOn: todayOf(at),
       }, at);
       await repo.setItemStatus(trx, request.learner_id, itemId, 'decided', null);
       await notify(trx, { learnerId: request.learner_id, institutionId: request.target_institution_id, kind: 'decision', subjectId: itemId,
@@ -209,7 +209,7 @@ export class DecisionService {
       const { decisionId } = await writeDecision(trx, this.ledger, actor, {
         learnerId: request.learner_id, requestId, itemId, targetInstitutionId: request.target_institution_id, programmeId: request.programme_id,
         kind: 'appeal', outcome: input.outcome, grants, ruleVersions: json(appealed.rule_versions), reviewer, reason: input.reason,
-        evidence: [...json<unknown[]>(appeal.evidence), ...(input.evidence ?? []), ...(sources.evidence ?? [])], sources, recognisedOn: todayOf(at),
+        evidence: [...json<unknown[]>(appeal.evidence), ...(input.evidence ?? []), ...(sources.evidence === undefined ? [] : [sources.evidence])], sources, recognisedOn: todayOf(at),
       }, at);
       await repo.closeAppeal(trx, request.learner_id, appeal.id, decisionId);
       await repo.setItemStatus(trx, request.learner_id, itemId, 'decided', null);
