@@ -39,7 +39,7 @@ export const ConditionsDef = Strict({
 
 export const PatternDef = Strict({
   kinds: Type.Optional(Type.Array(Type.Union(KINDS.map((k) => Type.Literal(k))), { maxItems: 10 })),
-  institutionIds: Type.Optional(Type.Array(Uuid, { maxItems: 200 })),
+  institutionIds: Type.Optional(Type.Array(Uuid, { maxItems: 200, description: 'Source institutions; for credentials imported from an external issuer, its trust-list entry id (GET /trusted-issuers)' })),
   platforms: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 50 })),
   minLevel: Type.Optional(LevelDef),
   fieldPrefix: Type.Optional(Type.String({ pattern: '^\\d{1,4}$' })),
