@@ -114,6 +114,7 @@ const Credit = Type.Object({
   id: Type.String(), decisionId: Type.String(), itemId: Type.String(), targetInstitutionId: Type.String(), programmeId: Nullable(Type.String()),
   category: Type.String(), credits: Type.String(), targetItemId: Nullable(Type.String()), sourceAchievementIds: Type.Array(Type.String()),
   sourceImportIds: Type.Array(Type.String({ description: 'Credential imports the credit rests on' })),
+  sourceTrustEntryIds: Type.Array(Type.String({ description: 'Trust-list entries of those imports\' external issuers' })),
   rule: Nullable(Type.Object({ id: Type.String(), version: Nullable(Type.Integer()) })), recognisedOn: Type.String(), status: Type.String(),
   revokedAt: Nullable(Type.String()), revokedReason: Nullable(Type.String()),
 });

@@ -30,7 +30,7 @@ export interface RecognisedCredit {
   /** The target item's catalogue version in force on the day of recognition (else its latest), when the catalogue has it. */
   catalogueItemId: string | null;
   /** What it rests on: achievements of the record, and credential imports (listed with the record's imported credentials). */
-  sources: { achievementIds: string[]; institutionIds: string[]; importIds: string[] };
+  sources: { achievementIds: string[]; institutionIds: string[]; importIds: string[]; trustEntryIds: string[] };
   decision: { id: string; requestId: string; itemId: string; kind: string; outcome: string; reviewer: string };
   rule: { id: string; version: number } | null;
   recognisedOn: string;

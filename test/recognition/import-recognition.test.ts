@@ -72,16 +72,17 @@ describe('recognition of imported credentials', () => {
     // The decision cites the exact credential it rests on (the import's SHA-256), so its ledger entry commits to it.
     expect(it0.decisions[0].evidence).toContain(`credential-import:${imported.id} sha256:${imported.evidence.digest}`);
     expect(it0.credits).toEqual([expect.objectContaining({ credits: '4.00', category: 'elective', sourceAchievementIds: [], sourceImportIds: [imported.id], status: 'active' })]);
-    // An external issuer is not a bank institution: the credit names no source institution.
-    const row = await t.ctx.db.selectFrom('recognised_credits').select(['source_institution_ids', 'source_import_ids', 'granted_entry_id'])
+    // An external issuer is not a bank institution: the credit names its trust-list entry instead.
+    expect(it0.credits[0].sourceTrustEntryIds).toEqual([entryId]);
+    const row = await t.ctx.db.selectFrom('recognised_credits').select(['source_institution_ids', 'source_import_ids', 'source_trust_entry_ids', 'granted_entry_id'])
       .where('learner_id', '=', w.learner.id).where('id', '=', it0.credits[0].id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ source_institution_ids: [], source_import_ids: [imported.id] });
+    expect(row).toMatchObject({ source_institution_ids: [], source_import_ids: [imported.id], source_trust_entry_ids: [entryId] });
     const entry = await t.ctx.db.selectFrom('ledger_entries').select(['event_type']).where('learner_id', '=', w.learner.id).where('id', '=', row.granted_entry_id).executeTakeFirstOrThrow();
     expect(entry.event_type).toBe('recognition.credit-granted');
 
     const record = (await get(t.app, `/learners/${w.learner.id}/record`, w.learner.token)).json();
     const credit = record.groups.flatMap((g: { recognised: any[] }) => g.recognised).find((c: { id: string }) => c.id === it0.credits[0].id);
-    expect(credit).toMatchObject({ targetInstitutionId: target.id, credits: '4.00', sources: { achievementIds: [], institutionIds: [], importIds: [imported.id] }, status: 'active' });
+    expect(credit).toMatchObject({ targetInstitutionId: target.id, credits: '4.00', sources: { achievementIds: [], institutionIds: [], importIds: [imported.id], trustEntryIds: [entryId] }, status: 'active' });
     expect(record.importedCredentials.map((i: { id: string }) => i.id)).toContain(imported.id);
     const exported = (await get(t.app, `/learners/${w.learner.id}/record/export`, w.learner.token)).json();
     expect(exported.recognisedCredits.find((c: { id: string }) => c.id === credit.id).sources.importIds).toEqual([imported.id]);
@@ -179,9 +180,9 @@ describe('imports issued by a bank institution, and re-evaluation', () => {
     const res = await request({ importIds: [imp.id] }, target);
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().items[0]).toMatchObject({ status: 'decided', evaluation: { status: 'match', ruleId: rule.id } });
-    const row = await t.ctx.db.selectFrom('recognised_credits').select(['source_institution_ids', 'source_import_ids'])
+    const row = await t.ctx.db.selectFrom('recognised_credits').select(['source_institution_ids', 'source_import_ids', 'source_trust_entry_ids'])
       .where('learner_id', '=', w.learner.id).where('id', '=', res.json().items[0].credits[0].id).executeTakeFirstOrThrow();
-    expect(row).toEqual({ source_institution_ids: [w.source.id], source_import_ids: [imp.id] });
+    expect(row).toEqual({ source_institution_ids: [w.source.id], source_import_ids: [imp.id], source_trust_entry_ids: [] });
   });
 
   it('a queued import item is granted when a rule that matches it is published and re-evaluated', async () => {
@@ -200,6 +201,26 @@ describe('imports issued by a bank institution, and re-evaluation', () => {
     expect(after.decisions.at(-1)).toMatchObject({ kind: 're-evaluation', outcome: 'approve', credits: '2.00' });
     expect(after.decisions.at(-1).evidence).toContain(`credential-import:${imp.id} sha256:${imp.evidence.digest}`);
     expect(after.credits).toEqual([expect.objectContaining({ credits: '2.00', sourceImportIds: [imp.id], sourceAchievementIds: [] })]);
+  });
+});
+
+describe('caps per source count an external issuer across requests', () => {
+  it('credit from one trust-list entry fills its per-source cap; the engine and a reviewer both respect it later', async () => {
+    const target = await createInstitution(t.app, w.op);
+    await publishRule(t.app, target.token, { type: 'caps', definition: { perSourceInstitution: '5' } });
+    await publishRule(t.app, target.token, { type: 'block', definition: { pattern: { kinds: ['course'], institutionIds: [entryId] }, credits: '4', category: 'elective', conditions: { allowLowerLevel: true } } });
+    const first = await importCredential(await credential(course));
+    const second = await importCredential(await credential(course));
+    const third = await importCredential(await credential({ ...course, achievementType: 'Badge' }));
+    expect((await request({ importIds: [first.id] }, target)).json().items[0].credits[0]).toMatchObject({ credits: '4.00', sourceTrustEntryIds: [entryId] });
+    const next = (await request({ importIds: [second.id] }, target)).json().items[0];
+    expect(next.evaluation).toMatchObject({ status: 'miss', reason: 'cap_reached' });
+    const queued = (await request({ importIds: [third.id] }, target)).json();
+    expect(queued.items[0].status).toBe('queued');
+    const over = await post(t.app, `/recognition/requests/${queued.id}/items/${queued.items[0].id}/decision`, target.token, { outcome: 'approve', credits: '2', category: 'elective', reason: 'r' });
+    expect([over.statusCode, over.json().code]).toEqual([422, 'cap_exceeded']);
+    const ok = await post(t.app, `/recognition/requests/${queued.id}/items/${queued.items[0].id}/decision`, target.token, { outcome: 'partial', credits: '1', category: 'elective', reason: 'what the cap leaves' });
+    expect(ok.statusCode, ok.body).toBe(200);
   });
 });
 

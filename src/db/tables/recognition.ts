@@ -113,6 +113,8 @@ export interface RecognisedCreditsTable {
   source_institution_ids: string[];
   /** Credential imports the credit rests on (verified, from an issuer trusted at import time). */
   source_import_ids: ColumnType<string[], string[] | undefined, never>;
+  /** Trust-list entries of the external issuers of those imports (the sources a per-source cap counts beside institutions). */
+  source_trust_entry_ids: ColumnType<string[], string[] | undefined, never>;
   rule_id: string | null;
   rule_version: number | null;
   recognised_on: string;

@@ -11,8 +11,9 @@ interface ImportRow {
 /** Imports chosen for recognition, as the engine sees them, and which of their sources are bank institutions. */
 export interface ImportInputs {
   achievements: EngineAchievement[];
-  /** Source ids that are bank institutions (the rest are trust-list entries or the bank itself). */
+  /** Source ids that are bank institutions, and those that are trust-list entries (the rest: the bank itself). */
   institutionSources: Set<string>;
+  trustEntrySources: Set<string>;
   /** Per import, the evidence line a decision resting on it cites: the import and its original's SHA-256. */
   evidence: Map<string, string>;
 }
@@ -51,6 +52,7 @@ export async function chosenImports(db: Executor, learnerId: string, ids: string
   const rows = new Map((await importRows(db, learnerId, unique)).map((r) => [r.id, r]));
   const achievements: EngineAchievement[] = [];
   const institutionSources = new Set<string>();
+  const trustEntrySources = new Set<string>();
   const evidence = new Map<string, string>();
   unique.forEach((id) => {
     const r = rows.get(id);
@@ -59,11 +61,12 @@ export async function chosenImports(db: Executor, learnerId: string, ids: string
     const why = notCountingReason(r);
     if (why) throw invalidField(at, 'import_not_counting', `Import ${id} does not count for recognition: ${why}`);
     const sourceId = r.trust_entry_id ?? r.institution_id ?? r.issuer ?? 'unknown';
-    if (r.trust_entry_id === null && r.institution_id !== null) institutionSources.add(r.institution_id);
+    if (r.trust_entry_id !== null) trustEntrySources.add(r.trust_entry_id);
+    else if (r.institution_id !== null) institutionSources.add(r.institution_id);
     evidence.set(r.id, importEvidence(r));
     achievements.push(toEngineImport({ id: r.id, learnerId: r.learner_id, format: r.format, original: r.original, importedAt: r.created_at, sourceId }, known));
   });
-  return { achievements, institutionSources, evidence };
+  return { achievements, institutionSources, trustEntrySources, evidence };
 }
 
 /**
@@ -76,6 +79,7 @@ export async function importGrantSources(db: Executor, learnerId: string, import
   if (!r) return undefined;
   return {
     achievementIds: [], importIds: [r.id], institutionIds: r.trust_entry_id === null && r.institution_id !== null ? [r.institution_id] : [],
+    trustEntryIds: r.trust_entry_id === null ? [] : [r.trust_entry_id],
     evidence: importEvidence(r),
   };
 }

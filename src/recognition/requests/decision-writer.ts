@@ -23,7 +23,7 @@ export interface DecisionDraft {
   reason: string;
   evidence: unknown[];
   /** What the grant rests on: deposited achievements, credential imports, and the bank institutions among their sources. */
-  sources: { achievementIds: string[]; institutionIds: string[]; importIds?: string[] };
+  sources: { achievementIds: string[]; institutionIds: string[]; importIds?: string[]; trustEntryIds?: string[] };
   recognisedOn: string;
 }
 
@@ -54,6 +54,7 @@ export async function writeDecision(trx: Executor, ledger: LedgerWriter, actor: 
       category: g.category, credits: new Decimal(g.credits).toFixed(2), target_item_id: g.targetItemId ?? null,
       source_achievement_ids: d.sources.achievementIds, source_institution_ids: d.sources.institutionIds,
       ...(d.sources.importIds?.length ? { source_import_ids: d.sources.importIds } : {}),
+      ...(d.sources.trustEntryIds?.length ? { source_trust_entry_ids: d.sources.trustEntryIds } : {}),
       rule_id: rule?.id ?? null, rule_version: rule?.version ?? null, recognised_on: d.recognisedOn,
     };
     const e = await ledger.append(trx, {

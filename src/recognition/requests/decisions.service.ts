@@ -41,7 +41,7 @@ const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) a
 interface Located { request: repo.RequestRow; item: repo.ItemRow }
 
 /** What a decision rests on; `evidence` cites an import's original by hash. */
-interface Sources { achievementIds: string[]; institutionIds: string[]; importIds?: string[]; evidence?: string }
+interface Sources { achievementIds: string[]; institutionIds: string[]; importIds?: string[]; trustEntryIds?: string[]; evidence?: string }
 
 /** Review decisions, appeals (once per item) and appeal decisions by a different reviewer. */
 export class DecisionService {
@@ -94,12 +94,12 @@ export class DecisionService {
   }
 
   /** Credits granted by a person are held to the same target caps as the engine's (exact decimals). */
-  private async checkCaps(trx: Executor, request: repo.RequestRow, sources: { institutionIds: string[] }, credits: Decimal, date: string): Promise<void> {
+  private async checkCaps(trx: Executor, request: repo.RequestRow, sources: Sources, credits: Decimal, date: string): Promise<void> {
     if (credits.lte(0)) return;
     await repo.lockLearnerForCredit(trx, request.learner_id);
     const prior = await repo.creditsOf(trx, request.learner_id, { targetInstitutionId: request.target_institution_id, activeOnly: true });
     const def = await this.caps(trx, request.target_institution_id, request.programme_id, date);
-    assertWithinCaps(capRoom(def, prior, sources.institutionIds, date), credits);
+    assertWithinCaps(capRoom(def, prior, [...sources.institutionIds, ...(sources.trustEntryIds ?? [])], date), credits);
   }
 
   /**

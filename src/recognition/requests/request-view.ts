@@ -15,7 +15,7 @@ export function creditView(c: CreditRow) {
   return {
     id: c.id, decisionId: c.decision_id, itemId: c.item_id, targetInstitutionId: c.target_institution_id, programmeId: c.programme_id,
     category: c.category, credits: c.credits, targetItemId: c.target_item_id, sourceAchievementIds: c.source_achievement_ids,
-    sourceImportIds: c.source_import_ids,
+    sourceImportIds: c.source_import_ids, sourceTrustEntryIds: c.source_trust_entry_ids,
     rule: c.rule_id === null ? null : { id: c.rule_id, version: c.rule_version }, recognisedOn: c.recognised_on,
     status: c.revoked_at === null ? 'active' as const : 'revoked' as const,
     revokedAt: c.revoked_at === null ? null : c.revoked_at.toISOString(), revokedReason: c.revoked_reason,

@@ -18,7 +18,7 @@ export const DECISION = ['learner_id', 'id', 'item_id', 'request_id', 'kind', 'o
   'reason', 'evidence', 'decided_at', 'ledger_entry_id'] as const;
 const APPEAL = ['learner_id', 'id', 'item_id', 'request_id', 'appealed_decision_id', 'reason', 'evidence', 'filed_at', 'decision_id'] as const;
 export const CREDIT = ['learner_id', 'id', 'decision_id', 'item_id', 'target_institution_id', 'programme_id', 'category', 'credits',
-  'target_item_id', 'source_achievement_ids', 'source_institution_ids', 'source_import_ids', 'rule_id', 'rule_version', 'recognised_on', 'granted_entry_id',
+  'target_item_id', 'source_achievement_ids', 'source_institution_ids', 'source_import_ids', 'source_trust_entry_ids', 'rule_id', 'rule_version', 'recognised_on', 'granted_entry_id',
   'revoked_at', 'revoked_reason', 'revoked_entry_id'] as const;
 const NOTICE = ['learner_id', 'id', 'institution_id', 'kind', 'subject_id', 'message', 'detail', 'created_at'] as const;
 

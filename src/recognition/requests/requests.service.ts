@@ -33,7 +33,7 @@ export function priorOf(credits: repo.CreditRow[]): PriorRecognition[] {
   return credits.filter((c) => c.revoked_at === null).map((c) => ({
     credits: new Decimal(c.credits), recognisedOn: c.recognised_on, ...(c.rule_id ? { ruleId: c.rule_id } : {}),
     // Imports count as sources like achievements do: never recognised twice at one target.
-    sourceInstitutionIds: c.source_institution_ids, achievementIds: [...c.source_achievement_ids, ...c.source_import_ids],
+    sourceInstitutionIds: [...c.source_institution_ids, ...c.source_trust_entry_ids], achievementIds: [...c.source_achievement_ids, ...c.source_import_ids],
     ...(c.target_item_id ? { targetItemIds: [c.target_item_id] } : {}),
   }));
 }
