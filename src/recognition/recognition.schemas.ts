@@ -54,10 +54,13 @@ export const JoinInput = Strict({ institutionId: Uuid, joinedOn: IsoDate });
 export const LeaveInput = Strict({ leftOn: IsoDate });
 export const EndInput = Strict({ endsOn: IsoDate, reason: Text(2000) });
 
+const ImportIdsText = 'Credential imports of the learner\'s own record (GET /learners/{id}/imports) to evaluate beside the achievements. '
+  + 'Each must count for recognition (verified, issuer trusted when imported); others are refused with 422 import_not_counting. '
+  + 'The engine sees an import from an external issuer as coming from its trust-list entry: a block or conversion rule matches it with the entry id in pattern.institutionIds, or by kind.';
 const Level = Strict({ frameworkId: Text(60), version: Text(20), level: Type.Integer({ minimum: 1, maximum: 12 }) });
 export const DescribedAchievement = Strict({
   id: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), catalogueItemId: Type.Optional(Uuid), sourceInstitutionId: Type.Optional(Uuid),
-  kind: Type.Optional(Type.Union(['course', 'unit', 'module', 'micro-major', 'mooc', 'certificate', 'exam', 'qualification', 'work-based', 'rpl'].map((k) => Type.Literal(k)))),
+  kind: Type.Optional(Type.Union(['course', 'unit', 'module', 'micro-major', 'mooc', 'certificate', 'exam', 'qualification', 'work-based', 'rpl', 'other'].map((k) => Type.Literal(k)))),
   platform: Type.Optional(Text(100)), level: Type.Optional(Level), fieldOfStudy: Type.Optional(Type.String({ pattern: '^\\d{2,4}$' })),
   credits: Type.Optional(DecimalString), creditSystemId: Type.Optional(Text(60)), notionalHours: Type.Optional(DecimalString),
   result: Type.Optional(Text(40)), gradingSchemeId: Type.Optional(Text(60)), completedOn: IsoDate,
@@ -65,7 +68,8 @@ export const DescribedAchievement = Strict({
 export const PreviewInput = Strict({
   targetInstitutionId: Uuid, programmeId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   date: Type.Optional(IsoDate), learnerId: Type.Optional(Uuid),
-  achievementIds: Type.Optional(Type.Array(Uuid, { maxItems: 1000 })),
+  achievementIds: Type.Optional(Type.Array(Uuid, { maxItems: 1000, description: 'Own-record preview: these achievements (absent: the whole record; [] for none)' })),
+  importIds: Type.Optional(Type.Array(Uuid, { maxItems: 200, uniqueItems: true, description: ImportIdsText })),
   achievements: Type.Optional(Type.Array(DescribedAchievement, { minItems: 1, maxItems: 1000 })),
 });
 
@@ -85,8 +89,10 @@ export const Evaluation = Type.Object({
 
 export const RequestInput = Strict({
   targetInstitutionId: Uuid, programmeId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-  achievementIds: Type.Array(Uuid, { minItems: 1, maxItems: 200 }), note: Type.Optional(Text(2000)),
-});
+  achievementIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 200, description: 'Deposited achievements of the learner\'s record' })),
+  importIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 200, uniqueItems: true, description: ImportIdsText })),
+  note: Type.Optional(Text(2000)),
+}, { description: 'At least one of achievementIds and importIds' });
 export const ReviewInput = Strict({
   outcome: Type.Union([Type.Literal('approve'), Type.Literal('partial'), Type.Literal('reject')]),
   credits: Type.Optional(DecimalString), category: Type.Optional(Text(60)), targetItemId: Type.Optional(Text(200)),
@@ -107,6 +113,8 @@ const Decision = Type.Object({
 const Credit = Type.Object({
   id: Type.String(), decisionId: Type.String(), itemId: Type.String(), targetInstitutionId: Type.String(), programmeId: Nullable(Type.String()),
   category: Type.String(), credits: Type.String(), targetItemId: Nullable(Type.String()), sourceAchievementIds: Type.Array(Type.String()),
+  sourceImportIds: Type.Array(Type.String({ description: 'Credential imports the credit rests on' })),
+  sourceTrustEntryIds: Type.Array(Type.String({ description: 'Trust-list entries of those imports\' external issuers' })),
   rule: Nullable(Type.Object({ id: Type.String(), version: Nullable(Type.Integer()) })), recognisedOn: Type.String(), status: Type.String(),
   revokedAt: Nullable(Type.String()), revokedReason: Nullable(Type.String()),
 });
@@ -118,13 +126,15 @@ export const RequestView = Type.Object({
   id: Type.String(), learnerId: Type.String(), targetInstitutionId: Type.String(), programmeId: Nullable(Type.String()),
   evaluatedOn: Type.String(), note: Nullable(Type.String()), createdAt: Type.String(),
   items: Type.Array(Type.Object({
-    id: Type.String(), achievementId: Type.String(), status: Type.String(), evaluation: Outcome,
+    id: Type.String(), achievementId: Type.String({ description: 'The record entry evaluated: an achievement, or a credential import when sourceKind is import' }),
+    sourceKind: Type.Union([Type.Literal('achievement'), Type.Literal('import')]), status: Type.String(), evaluation: Outcome,
     decisions: Type.Array(Decision), appeal: Nullable(Appeal), credits: Type.Array(Credit),
   })),
 });
 export const QueuePage = Type.Object({
   items: Type.Array(Type.Object({
-    id: Type.String(), learnerId: Type.String(), requestId: Type.String(), achievementId: Type.String(), status: Type.String(),
+    id: Type.String(), learnerId: Type.String(), requestId: Type.String(), achievementId: Type.String(),
+    sourceKind: Type.Union([Type.Literal('achievement'), Type.Literal('import')]), status: Type.String(),
     evaluation: Outcome, queuedAt: Nullable(Type.String()),
   })),
   next: Nullable(Type.String()),

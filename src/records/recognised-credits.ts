@@ -29,7 +29,8 @@ export interface RecognisedCredit {
   targetItemId: string | null;
   /** The target item's catalogue version in force on the day of recognition (else its latest), when the catalogue has it. */
   catalogueItemId: string | null;
-  sources: { achievementIds: string[]; institutionIds: string[] };
+  /** What it rests on: achievements of the record, and credential imports (listed with the record's imported credentials). */
+  sources: { achievementIds: string[]; institutionIds: string[]; importIds: string[]; trustEntryIds: string[] };
   decision: { id: string; requestId: string; itemId: string; kind: string; outcome: string; reviewer: string };
   rule: { id: string; version: number } | null;
   recognisedOn: string;

@@ -31,7 +31,9 @@ const RecognisedCreditFields = {
   catalogueItemId: Nullable(Type.String({ description: 'That item\'s catalogue version in force on the day of recognition (else its latest)' })),
   sources: Type.Object({
     achievementIds: Type.Array(Type.String(), { description: 'The achievements the credit rests on (they keep their own lines and totals)' }),
-    institutionIds: Type.Array(Type.String()),
+    institutionIds: Type.Array(Type.String(), { description: 'Bank institutions among the sources (an external issuer is named by its imports)' }),
+    importIds: Type.Array(Type.String(), { description: 'Imported credentials the credit rests on (see importedCredentials: each keeps its original as evidence and how it was verified)' }),
+    trustEntryIds: Type.Array(Type.String(), { description: 'Trust-list entries of their external issuers, as they were when the credit was granted' }),
   }),
   decision: Type.Object({
     id: Type.String(), requestId: Type.String(), itemId: Type.String(), kind: Type.String(), outcome: Type.String(), reviewer: Type.String(),

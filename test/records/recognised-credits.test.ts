@@ -3,7 +3,7 @@ import { visibleCredit, type RecognisedCredit } from '../../src/records/recognis
 
 const credit = (sources: string[], target = 'target'): RecognisedCredit => ({
   id: 'c1', targetInstitutionId: target, programmeId: null, category: 'elective', credits: '3.00', creditSystemId: 'cn-university',
-  targetItemId: null, catalogueItemId: null, sources: { achievementIds: sources, institutionIds: ['source'] },
+  targetItemId: null, catalogueItemId: null, sources: { achievementIds: sources, institutionIds: ['source'], importIds: [], trustEntryIds: [] },
   decision: { id: 'd1', requestId: 'r1', itemId: 'i1', kind: 'automatic', outcome: 'approve', reviewer: 'engine' },
   rule: null, recognisedOn: '2026-01-01', status: 'active', history: [],
 });

@@ -57,7 +57,7 @@ describe('recognised credits in the transcript', () => {
     expect(group.recognised).toEqual([expect.objectContaining({
       id: credit.id, targetInstitutionId: w.target.id, credits: '5.00', creditSystemId: 'ects', targetItemId: `${w.target.id}:${target.code}`, catalogueItemId: target.id,
       item: expect.objectContaining({ code: target.code, version: 1 }), title: expect.objectContaining({ en: `Course ${target.code}` }),
-      sources: { achievementIds: [ids.source], institutionIds: [w.source.id] },
+      sources: { achievementIds: [ids.source], institutionIds: [w.source.id], importIds: [], trustEntryIds: [] },
       decision: expect.objectContaining({ requestId: request.id, itemId: request.items[0].id, kind: 'automatic', outcome: 'approve', reviewer: 'engine' }),
       rule: { id: rule.id, version: 1 }, status: 'active',
       history: [expect.objectContaining({ action: 'granted', actor: `learner:${w.learner.id}`, ledgerEntryId: expect.any(Number) })],

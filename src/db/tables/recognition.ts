@@ -62,7 +62,9 @@ export interface RecognitionItemsTable {
   id: string;
   request_id: string;
   target_institution_id: string;
+  /** The record entry evaluated: a deposited achievement, or a credential import when source_kind is 'import'. */
   achievement_id: string;
+  source_kind: ColumnType<'achievement' | 'import', 'achievement' | 'import' | undefined, never>;
   status: 'queued' | 'decided' | 'appealed';
   evaluation: Json;
   queued_at: Date | null;
@@ -109,6 +111,10 @@ export interface RecognisedCreditsTable {
   target_item_id: string | null;
   source_achievement_ids: string[];
   source_institution_ids: string[];
+  /** Credential imports the credit rests on (verified, from an issuer trusted at import time). */
+  source_import_ids: ColumnType<string[], string[] | undefined, never>;
+  /** Trust-list entries of the external issuers of those imports (the sources a per-source cap counts beside institutions). */
+  source_trust_entry_ids: ColumnType<string[], string[] | undefined, never>;
   rule_id: string | null;
   rule_version: number | null;
   recognised_on: string;

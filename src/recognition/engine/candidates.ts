@@ -78,6 +78,7 @@ export class FailureLog {
 function patternCredits(rule: BlockRule | ConversionRule, a: EngineAchievement, ctx: EvalContext): Decimal | NonNullable<Failure> {
   if (rule.conditions.waiverOnly) return new Decimal(0);
   if (rule.type === 'block') return rule.credits;
+  if (a.creditsUnstated) return { reason: 'credits_not_stated', text: 'no credits stated in a known credit system to convert' };
   // The result depends only on these values (the target system is fixed per evaluation), and
   // learners' credit values repeat, so each distinct conversion runs once per evaluation.
   const key = `${a.creditSystemId}\u0000${a.credits}\u0000${a.notionalHours ?? ''}\u0000${rule.step}`;

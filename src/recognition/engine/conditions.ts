@@ -142,6 +142,7 @@ export function patternThresholds(p: AchievementPattern, a: EngineAchievement, c
 
 function creditThresholds(p: AchievementPattern, a: EngineAchievement, ctx: EvalContext): Failure {
   if (p.minCredits) {
+    if (a.creditsUnstated) return fail('credits_not_stated', `no credits stated in a known credit system; ${p.minCredits.amount} ${p.minCredits.creditSystemId} are required`);
     const credits = creditsIn(a, p.minCredits.creditSystemId, ctx);
     if (credits === undefined || credits.lt(p.minCredits.amount)) {
       return fail('below_minimum', `${a.credits} ${a.creditSystemId} is below ${p.minCredits.amount} ${p.minCredits.creditSystemId}`);
@@ -155,6 +156,7 @@ function creditThresholds(p: AchievementPattern, a: EngineAchievement, ctx: Eval
 
 /** The achievement's credits in another system (rounded down to 0.01), if both systems are known. */
 export function creditsIn(a: EngineAchievement, systemId: string, ctx: EvalContext): Decimal | undefined {
+  if (a.creditsUnstated) return undefined;
   if (a.creditSystemId === systemId) return a.credits;
   const from = ctx.creditSystems.get(a.creditSystemId);
   const to = ctx.creditSystems.get(systemId);

@@ -8,15 +8,16 @@ export type MissReason =
 
 /**
  * Why a rule may apply but only a person can tell: the source's level cannot be compared with the
- * level the rule requires (no level recorded, or another framework with no published mapping).
+ * level the rule requires (no level recorded, or another framework with no published mapping), or
+ * the rule needs the source's credits and the source does not state them in a known credit system.
  * Never a match and never a miss: the achievement goes to the target's reviewers.
  */
-export type ReviewReason = 'level_not_comparable';
+export type ReviewReason = 'level_not_comparable' | 'credits_not_stated';
 
 export type FailureReason = MissReason | ReviewReason;
 
 export const needsReview = <T extends { reason: FailureReason }>(f: T): f is T & { reason: ReviewReason } =>
-  f.reason === 'level_not_comparable';
+  f.reason === 'level_not_comparable' || f.reason === 'credits_not_stated';
 
 /** One grant line of a chosen candidate: credits of a category, maybe for a named target item. */
 export interface Grant { category: string; credits: Decimal; targetItemId?: string }

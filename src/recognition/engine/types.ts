@@ -4,7 +4,8 @@ import type { GradeConversionTable, GradingScheme } from '../../frameworks/gradi
 
 export type ItemKind =
   | 'course' | 'unit' | 'module' | 'micro-major' | 'mooc'
-  | 'certificate' | 'exam' | 'qualification' | 'work-based' | 'rpl';
+  | 'certificate' | 'exam' | 'qualification' | 'work-based' | 'rpl'
+  | 'other'; // an imported credential of a type the bank does not map (rules match it by pattern)
 
 export interface FrameworkLevel { frameworkId: string; version: string; level: number }
 
@@ -28,6 +29,12 @@ export interface EngineAchievement {
   fieldOfStudy: string | null; // ISCED-F 2013 code, e.g. '0413'
   credits: Decimal;
   creditSystemId: string;
+  /**
+   * True when the source does not state its credits in a credit system the bank knows (an imported
+   * credential may not): `credits` is then 0 and meaningless, and any rule that needs the value
+   * (a credit minimum, a conversion) goes to a reviewer instead of being decided.
+   */
+  creditsUnstated?: boolean;
   notionalHours: Decimal | null;
   result: string;
   gradingSchemeId: string;

@@ -14,6 +14,7 @@ import type { CapsDef } from '../rules/rule-definition.js';
 import { toEngineRule, toTargetCaps, type RuleVersion } from '../rules/rule-mapping.js';
 import { rulesForTarget } from '../rules/rules.repository.js';
 import { toRuleVersion } from '../rules/rules.service.js';
+import type { KnownReference } from './imported-achievement.js';
 import { TargetRuleCache } from './rule-cache.js';
 
 interface TargetRules { stamp: string; index: RuleIndex; versions: Map<string, RuleVersion>; caps: RuleVersion[]; agreements: AgreementWindow[] }
@@ -59,6 +60,7 @@ export function referencedLevel(snap: Parameters<typeof findEquivalents>[0], lev
 export class Evaluator {
   private readonly cache: TargetRuleCache<TargetRules>;
   private readonly reference = new WeakMap<Snapshot, Promise<Reference>>();
+  private readonly known = new WeakMap<Snapshot, KnownReference>();
   private solver: Promise<Solver> | undefined;
 
   constructor(private readonly db: Db, private readonly frameworks: FrameworkService,
@@ -90,6 +92,20 @@ export class Evaluator {
           referencedLevel(snap, level, to, toVersion),
       }))();
       this.reference.set(snap, hit);
+    }
+    return hit;
+  }
+
+  /** The credit systems, framework versions and ISCED-F codes loaded now: what an imported credential may refer to. */
+  async knownReference(): Promise<KnownReference> {
+    const snap = await this.frameworks.snapshot();
+    let hit = this.known.get(snap);
+    if (!hit) {
+      const frameworkVersions = new Map<string, string[]>();
+      const loaded = (f: { id: string; version: string }) => snap.loadedAt.get(`${f.id}@${f.version}`)?.getTime() ?? 0;
+      for (const f of [...snap.frameworks].sort((x, y) => loaded(x) - loaded(y))) frameworkVersions.set(f.id, [...(frameworkVersions.get(f.id) ?? []), f.version]);
+      hit = { creditSystemIds: new Set(snap.creditSystems.map((c) => c.id)), frameworkVersions, iscedCodes: snap.iscedCodes };
+      this.known.set(snap, hit);
     }
     return hit;
   }

@@ -24,7 +24,7 @@ export function creditHistoryOf(db: Executor, learnerId: string) {
     .leftJoin('ledger_entries as r', (j) => j.onRef('r.learner_id', '=', 'c.learner_id').onRef('r.id', '=', 'c.revoked_entry_id'))
     .select([
       'c.id', 'c.target_institution_id', 'c.programme_id', 'c.category', sql<string>`c.credits::text`.as('credits'), 'c.target_item_id',
-      'c.source_achievement_ids', 'c.source_institution_ids', 'c.rule_id', 'c.rule_version', sql<string>`c.recognised_on::text`.as('recognised_on'),
+      'c.source_achievement_ids', 'c.source_institution_ids', 'c.source_import_ids', 'c.source_trust_entry_ids', 'c.rule_id', 'c.rule_version', sql<string>`c.recognised_on::text`.as('recognised_on'),
       'c.granted_entry_id', 'c.revoked_at', 'c.revoked_reason', 'c.revoked_entry_id',
       'd.id as decision_id', 'd.request_id', 'd.item_id', 'd.kind', 'd.outcome', 'd.reviewer', 'd.reason', 'd.decided_at',
       'g.actor as granted_by', 'r.actor as revoked_by', targetCatalogueItem.as('target_catalogue_item_id'),
@@ -45,7 +45,7 @@ function toCredit(r: HistoryRow, creditSystemId: string): RecognisedCredit {
   }
   return {
     id: r.id, targetInstitutionId: r.target_institution_id, programmeId: r.programme_id, category: r.category, credits: r.credits, creditSystemId,
-    targetItemId: r.target_item_id, catalogueItemId: r.target_catalogue_item_id, sources: { achievementIds: r.source_achievement_ids, institutionIds: r.source_institution_ids },
+    targetItemId: r.target_item_id, catalogueItemId: r.target_catalogue_item_id, sources: { achievementIds: r.source_achievement_ids, institutionIds: r.source_institution_ids, importIds: r.source_import_ids, trustEntryIds: r.source_trust_entry_ids },
     decision: { id: r.decision_id, requestId: r.request_id, itemId: r.item_id, kind: r.kind, outcome: r.outcome, reviewer: r.reviewer },
     rule: r.rule_id === null || r.rule_version === null ? null : { id: r.rule_id, version: r.rule_version },
     recognisedOn: r.recognised_on, status: r.revoked_at === null ? 'active' : 'revoked', history,

@@ -22,7 +22,8 @@ export interface DecisionDraft {
   reviewer: string;
   reason: string;
   evidence: unknown[];
-  sources: { achievementIds: string[]; institutionIds: string[] };
+  /** What the grant rests on: deposited achievements, credential imports, and the bank institutions among their sources. */
+  sources: { achievementIds: string[]; institutionIds: string[]; importIds?: string[]; trustEntryIds?: string[] };
   recognisedOn: string;
 }
 
@@ -52,6 +53,8 @@ export async function writeDecision(trx: Executor, ledger: LedgerWriter, actor: 
       id: randomUUID(), decision_id: decisionId, item_id: d.itemId, target_institution_id: d.targetInstitutionId, programme_id: d.programmeId,
       category: g.category, credits: new Decimal(g.credits).toFixed(2), target_item_id: g.targetItemId ?? null,
       source_achievement_ids: d.sources.achievementIds, source_institution_ids: d.sources.institutionIds,
+      ...(d.sources.importIds?.length ? { source_import_ids: d.sources.importIds } : {}),
+      ...(d.sources.trustEntryIds?.length ? { source_trust_entry_ids: d.sources.trustEntryIds } : {}),
       rule_id: rule?.id ?? null, rule_version: rule?.version ?? null, recognised_on: d.recognisedOn,
     };
     const e = await ledger.append(trx, {

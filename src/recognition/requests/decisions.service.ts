@@ -8,6 +8,7 @@ import { conflict, forbidden, invalidField, notFound } from '../../errors.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import { todayOf } from '../agreements/agreements.service.js';
 import { learnerAchievements } from '../evaluation/achievement-inputs.js';
+import { importGrantSources } from '../evaluation/import-inputs.js';
 import type { OutcomeView } from '../evaluation/evaluation-view.js';
 import { notify, writeDecision } from './decision-writer.js';
 import { assertWithinCaps, capRoom, type CapsLookup } from './grant-caps.js';
@@ -38,6 +39,9 @@ const clientOf = (identity: string): string => identity.replace(/\/reviewer:.*$/
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 interface Located { request: repo.RequestRow; item: repo.ItemRow }
+
+/** What a decision rests on; `evidence` cites an import's original by hash. */
+interface Sources { achievementIds: string[]; institutionIds: string[]; importIds?: string[]; trustEntryIds?: string[]; evidence?: string }
 
 /** Review decisions, appeals (once per item) and appeal decisions by a different reviewer. */
 export class DecisionService {
@@ -72,19 +76,30 @@ export class DecisionService {
     return `${targetInstitutionId}:${code}`;
   }
 
-  private async sources(trx: Executor, learnerId: string, achievementId: string) {
+  private async sources(trx: Executor, learnerId: string, item: repo.ItemRow): Promise<Sources> {
+    const achievementId = item.achievement_id;
+    if (item.source_kind === 'import') {
+      const found = await importGrantSources(trx, learnerId, achievementId);
+      if (!found) throw conflict('import_missing', `The source credential import ${achievementId} is not in this learner's record`);
+      return found;
+    }
     const [a] = await learnerAchievements(trx, learnerId, this.homeCreditSystem, [achievementId]);
     if (!a || a.revoked) throw conflict('achievement_revoked', 'The source achievement has been revoked; nothing can be granted from it');
     return { achievementIds: [a.id], institutionIds: [a.sourceInstitutionId] };
   }
 
+  // A rejection names its source too (no credit is written from it).
+  private rejected(item: repo.ItemRow): Sources {
+    return item.source_kind === 'import' ? { achievementIds: [], importIds: [item.achievement_id], institutionIds: [] } : { achievementIds: [item.achievement_id], institutionIds: [] };
+  }
+
   /** Credits granted by a person are held to the same target caps as the engine's (exact decimals). */
-  private async checkCaps(trx: Executor, request: repo.RequestRow, sources: { institutionIds: string[] }, credits: Decimal, date: string): Promise<void> {
+  private async checkCaps(trx: Executor, request: repo.RequestRow, sources: Sources, credits: Decimal, date: string): Promise<void> {
     if (credits.lte(0)) return;
     await repo.lockLearnerForCredit(trx, request.learner_id);
     const prior = await repo.creditsOf(trx, request.learner_id, { targetInstitutionId: request.target_institution_id, activeOnly: true });
     const def = await this.caps(trx, request.target_institution_id, request.programme_id, date);
-    assertWithinCaps(capRoom(def, prior, sources.institutionIds, date), credits);
+    assertWithinCaps(capRoom(def, prior, [...sources.institutionIds, ...(sources.trustEntryIds ?? [])], date), credits);
   }
 
   /**
@@ -98,9 +113,10 @@ export class DecisionService {
       targetInstitutionId: request.target_institution_id, achievementId: item.achievement_id, exceptItemId: item.id,
       ...(grant.targetItemId === undefined ? {} : { targetItemId: grant.targetItemId }),
     });
-    const fromSource = found.find((c) => c.source_achievement_ids.includes(item.achievement_id));
+    const fromSource = found.find((c) => c.source_achievement_ids.includes(item.achievement_id) || c.source_import_ids.includes(item.achievement_id));
     if (fromSource) {
-      throw conflict('already_recognised', `Achievement ${item.achievement_id} already counts toward ${fromSource.credits} ${fromSource.category} credits at this institution (credit ${fromSource.id}, item ${fromSource.item_id}); it cannot be granted twice`, { creditId: fromSource.id });
+      const what = item.source_kind === 'import' ? 'Imported credential' : 'Achievement';
+      throw conflict('already_recognised', `${what} ${item.achievement_id} already counts toward ${fromSource.credits} ${fromSource.category} credits at this institution (credit ${fromSource.id}, item ${fromSource.item_id}); it cannot be granted twice`, { creditId: fromSource.id });
     }
     const sameTarget = found[0];
     if (sameTarget) {
@@ -131,13 +147,13 @@ export class DecisionService {
       const evaluation = json<OutcomeView>(item.evaluation);
       const rule = input.ruleId ? { id: input.ruleId, version: input.ruleVersion ?? 1 } : evaluation.ruleId ? { id: evaluation.ruleId, version: evaluation.ruleVersion! } : undefined;
       const grants = await this.grants(trx, request, input);
-      const sources = grants.length ? await this.sources(trx, request.learner_id, item.achievement_id) : { achievementIds: [item.achievement_id], institutionIds: [] };
+      const sources = grants.length ? await this.sources(trx, request.learner_id, item) : this.rejected(item);
       if (grants.length) await this.assertNotGrantedTwice(trx, request, item, grants[0]!);
       await this.checkCaps(trx, request, sources, new Decimal(grants[0]?.credits ?? 0), todayOf(at));
       await writeDecision(trx, this.ledger, actor, {
         learnerId: request.learner_id, requestId, itemId, targetInstitutionId: request.target_institution_id, programmeId: request.programme_id,
         kind: 'review', outcome: input.outcome, grants, ruleVersions: rule ? [rule] : [], reviewer: reviewerIdentity(actor, input.reviewer),
-        reason: input.reason, evidence: input.evidence ?? [], sources, recognisedOn: todayOf(at),
+        reason: input.reason, evidence: [...(input.evidence ?? []), ...(sources.evidence === undefined ? [] : [sources.evidence])], sources, recognisedOn: todayOf(at),
       }, at);
       await repo.setItemStatus(trx, request.learner_id, itemId, 'decided', null);
       await notify(trx, { learnerId: request.learner_id, institutionId: request.target_institution_id, kind: 'decision', subjectId: itemId,
@@ -187,13 +203,13 @@ export class DecisionService {
       const extra = asked.length ? new Decimal(asked[0]!.credits).minus(granted) : new Decimal(0);
       if (input.outcome !== 'reject' && extra.lte(0)) throw invalidField('/body/credits', 'appeal_grants_nothing', `Upholding the appeal must grant more than the ${granted} credits already granted; reject to uphold the decision`);
       const grants = input.outcome === 'reject' ? [] : [{ ...asked[0]!, credits: extra.toString() }];
-      const sources = grants.length ? await this.sources(trx, request.learner_id, item.achievement_id) : { achievementIds: [item.achievement_id], institutionIds: [] };
+      const sources = grants.length ? await this.sources(trx, request.learner_id, item) : this.rejected(item);
       if (grants.length) await this.assertNotGrantedTwice(trx, request, item, grants[0]!);
       if (grants.length) await this.checkCaps(trx, request, sources, extra, todayOf(at));
       const { decisionId } = await writeDecision(trx, this.ledger, actor, {
         learnerId: request.learner_id, requestId, itemId, targetInstitutionId: request.target_institution_id, programmeId: request.programme_id,
         kind: 'appeal', outcome: input.outcome, grants, ruleVersions: json(appealed.rule_versions), reviewer, reason: input.reason,
-        evidence: [...json<unknown[]>(appeal.evidence), ...(input.evidence ?? [])], sources, recognisedOn: todayOf(at),
+        evidence: [...json<unknown[]>(appeal.evidence), ...(input.evidence ?? []), ...(sources.evidence === undefined ? [] : [sources.evidence])], sources, recognisedOn: todayOf(at),
       }, at);
       await repo.closeAppeal(trx, request.learner_id, appeal.id, decisionId);
       await repo.setItemStatus(trx, request.learner_id, itemId, 'decided', null);

@@ -15,14 +15,15 @@ const sum = (rows: CreditRow[]) => rows.reduce((s, c) => s.plus(c.credits), new 
  * decimals and the engine's meaning of each cap: per source institution, per learner per period
  * (credit recognised in the months up to `date`), and per programme (the smaller of `max` and the
  * fraction of the programme's total; every earlier credit at the target counts against it).
- * Undefined when no cap applies. `prior` is the learner's active credit at the target.
+ * Undefined when no cap applies. `prior` is the learner's active credit at the target. A source is a
+ * bank institution or, for imported credentials, the trust-list entry of their external issuer.
  */
 export function capRoom(def: CapsDef | undefined, prior: CreditRow[], sourceInstitutionIds: string[], date: string): CapRoom | undefined {
   if (!def) return undefined;
   const rooms: CapRoom[] = [];
   if (def.perSourceInstitution) {
     for (const inst of sourceInstitutionIds) {
-      const used = sum(prior.filter((c) => c.source_institution_ids.includes(inst)));
+      const used = sum(prior.filter((c) => c.source_institution_ids.includes(inst) || c.source_trust_entry_ids.includes(inst)));
       rooms.push({ room: new Decimal(def.perSourceInstitution).minus(used), cap: `at most ${def.perSourceInstitution} credits from ${inst} (${used} used)` });
     }
   }

@@ -28,6 +28,9 @@ export function decisionBody(r: DecisionFields): unknown {
 export interface CreditFields {
   id: string; decision_id: string; item_id: string; target_institution_id: string; programme_id: string | null; category: string;
   credits: string; target_item_id: string | null; source_achievement_ids: string[]; source_institution_ids: string[];
+  /** Credential imports the credit rests on; absent or empty for credit from deposited achievements only. */
+  source_import_ids?: string[];
+  source_trust_entry_ids?: string[];
   rule_id: string | null; rule_version: number | null; recognised_on: string;
 }
 
@@ -36,6 +39,9 @@ export function creditGrantBody(r: CreditFields): unknown {
     credit: r.id, decision: r.decision_id, item: r.item_id, target: r.target_institution_id, programme: r.programme_id,
     category: r.category, credits: money(r.credits), targetItem: r.target_item_id,
     sources: [...r.source_achievement_ids].sort(), sourceInstitutions: [...r.source_institution_ids].sort(),
+    // Only when present, so the bodies of credits from achievements alone stay as they were.
+    ...(r.source_import_ids?.length ? { importSources: [...r.source_import_ids].sort() } : {}),
+    ...(r.source_trust_entry_ids?.length ? { trustEntrySources: [...r.source_trust_entry_ids].sort() } : {}),
     rule: r.rule_id === null ? null : { id: r.rule_id, version: r.rule_version }, recognisedOn: r.recognised_on,
   };
 }

@@ -8,11 +8,13 @@ import type { Candidate } from '../engine/index.js';
 import { learnerAchievements } from '../evaluation/achievement-inputs.js';
 import { grantView, outcomeView, type OutcomeView } from '../evaluation/evaluation-view.js';
 import type { Evaluator } from '../evaluation/evaluator.js';
+import { chosenImports } from '../evaluation/import-inputs.js';
 import { readBackInstitution } from '../rules/rule-mapping.js';
 import type { RuleService } from '../rules/rules.service.js';
 import { notify, writeDecision } from './decision-writer.js';
 import { capRoom, type CapsLookup } from './grant-caps.js';
 import * as repo from './requests.repository.js';
+import { grantEvidence, grantSources, NO_IMPORTS } from './record-sources.js';
 import { chosenOf, heldOf, priorOf } from './requests.service.js';
 
 export interface AffectedItem {
@@ -20,7 +22,11 @@ export interface AffectedItem {
   before: OutcomeView; after: OutcomeView;
 }
 
-interface Change { item: repo.ItemRow; after: OutcomeView; candidate: Candidate; already: Decimal; programmeId: string | null }
+interface Change {
+  item: repo.ItemRow; after: OutcomeView; candidate: Candidate; already: Decimal; programmeId: string | null;
+  sources: ReturnType<typeof grantSources>;
+  evidence: string[];
+}
 
 const sum = (rows: repo.CreditRow[]) => rows.reduce((s, c) => s.plus(c.credits), new Decimal(0));
 
@@ -65,11 +71,16 @@ export class ReevaluationService {
   private async changesFor(db: Executor, learnerId: string, items: repo.ItemRow[], ruleId: string, target: string): Promise<Change[]> {
     const credited = await repo.creditsOf(db, learnerId, { targetInstitutionId: target, activeOnly: true });
     const record = await learnerAchievements(db, learnerId, this.homeCreditSystem);
+    // Import items counted when requested; imports are never deleted and trust is not re-judged.
+    const importIds = [...new Set(items.filter((i) => i.source_kind === 'import').map((i) => i.achievement_id))];
+    const imports = importIds.length ? await chosenImports(db, learnerId, importIds, await this.evaluator.knownReference()) : NO_IMPORTS;
     const out: Change[] = [];
     for (const request of await repo.requestsOf(db, learnerId, [...new Set(items.map((i) => i.request_id))])) {
       const mine = items.filter((i) => i.request_id === request.id);
       const ids = new Set(mine.map((i) => i.id));
-      const achievements = chosenOf(record, mine.map((i) => i.achievement_id));
+      const mineIds = new Set(mine.map((i) => i.achievement_id));
+      const achievements = [...chosenOf(record, mine.filter((i) => i.source_kind !== 'import').map((i) => i.achievement_id)),
+        ...imports.achievements.filter((a) => mineIds.has(a.id))];
       const others = credited.filter((c) => !ids.has(c.item_id));
       const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: target, programmeId: request.programme_id, date: todayOf(this.now()),
         previouslyRecognised: priorOf(others), held: heldOf(record, others), fresh: true }, db);
@@ -79,7 +90,8 @@ export class ReevaluationService {
         if (!item) continue;
         const already = sum(credited.filter((x) => x.item_id === item.id));
         if (c.grants.reduce((t, g) => t.plus(g.credits), new Decimal(0)).gt(already)) {
-          out.push({ item, after: outcomeView(o), candidate: c, already, programmeId: request.programme_id });
+          out.push({ item, after: outcomeView(o), candidate: c, already, programmeId: request.programme_id, sources: grantSources(c.achievementIds, c.sourceInstitutionIds, imports),
+            evidence: grantEvidence(c.rule.evidence, c.achievementIds, imports) });
         }
       }
     }
@@ -135,8 +147,8 @@ export class ReevaluationService {
           await writeDecision(trx, this.ledger, actor, {
             learnerId, requestId: ch.item.request_id, itemId: ch.item.id, targetInstitutionId: target, programmeId: ch.programmeId, kind: 're-evaluation',
             outcome: full ? 'approve' : 'partial', grants, ruleVersions: [{ id: c.rule.id, version: c.rule.version }], reviewer: 'engine',
-            reason: `re-evaluated after rule ${c.rule.id} v${c.rule.version} was published${added}: ${c.explanation}`, evidence: c.rule.evidence,
-            sources: { achievementIds: c.achievementIds, institutionIds: c.sourceInstitutionIds }, recognisedOn: todayOf(at),
+            reason: `re-evaluated after rule ${c.rule.id} v${c.rule.version} was published${added}: ${c.explanation}`, evidence: ch.evidence,
+            sources: ch.sources, recognisedOn: todayOf(at),
           }, at);
           await repo.setItemStatus(trx, learnerId, ch.item.id, 'decided', null);
           written.push(ch.item.id);

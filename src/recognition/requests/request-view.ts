@@ -15,6 +15,7 @@ export function creditView(c: CreditRow) {
   return {
     id: c.id, decisionId: c.decision_id, itemId: c.item_id, targetInstitutionId: c.target_institution_id, programmeId: c.programme_id,
     category: c.category, credits: c.credits, targetItemId: c.target_item_id, sourceAchievementIds: c.source_achievement_ids,
+    sourceImportIds: c.source_import_ids, sourceTrustEntryIds: c.source_trust_entry_ids,
     rule: c.rule_id === null ? null : { id: c.rule_id, version: c.rule_version }, recognisedOn: c.recognised_on,
     status: c.revoked_at === null ? 'active' as const : 'revoked' as const,
     revokedAt: c.revoked_at === null ? null : c.revoked_at.toISOString(), revokedReason: c.revoked_reason,
@@ -31,7 +32,7 @@ export function appealView(a: AppealRow) {
 export function itemView(i: ItemRow, decisions: DecisionRow[], appeals: AppealRow[], credits: CreditRow[]) {
   const appeal = appeals.find((a) => a.item_id === i.id);
   return {
-    id: i.id, achievementId: i.achievement_id, status: i.status, evaluation: json<OutcomeView>(i.evaluation),
+    id: i.id, achievementId: i.achievement_id, sourceKind: i.source_kind, status: i.status, evaluation: json<OutcomeView>(i.evaluation),
     decisions: decisions.filter((d) => d.item_id === i.id).map(decisionView),
     appeal: appeal ? appealView(appeal) : null,
     credits: credits.filter((c) => c.item_id === i.id).map(creditView),

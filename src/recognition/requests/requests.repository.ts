@@ -13,12 +13,12 @@ export type CreditRow = Selectable<RecognisedCreditsTable>;
 export type NoticeRow = Selectable<RecognitionNoticesTable>;
 
 const REQUEST = ['learner_id', 'id', 'target_institution_id', 'programme_id', 'evaluated_on', 'note', 'created_at'] as const;
-const ITEM = ['learner_id', 'id', 'request_id', 'target_institution_id', 'achievement_id', 'status', 'evaluation', 'queued_at'] as const;
+const ITEM = ['learner_id', 'id', 'request_id', 'target_institution_id', 'achievement_id', 'source_kind', 'status', 'evaluation', 'queued_at'] as const;
 export const DECISION = ['learner_id', 'id', 'item_id', 'request_id', 'kind', 'outcome', 'credits', 'grants', 'rule_versions', 'reviewer',
   'reason', 'evidence', 'decided_at', 'ledger_entry_id'] as const;
 const APPEAL = ['learner_id', 'id', 'item_id', 'request_id', 'appealed_decision_id', 'reason', 'evidence', 'filed_at', 'decision_id'] as const;
 export const CREDIT = ['learner_id', 'id', 'decision_id', 'item_id', 'target_institution_id', 'programme_id', 'category', 'credits',
-  'target_item_id', 'source_achievement_ids', 'source_institution_ids', 'rule_id', 'rule_version', 'recognised_on', 'granted_entry_id',
+  'target_item_id', 'source_achievement_ids', 'source_institution_ids', 'source_import_ids', 'source_trust_entry_ids', 'rule_id', 'rule_version', 'recognised_on', 'granted_entry_id',
   'revoked_at', 'revoked_reason', 'revoked_entry_id'] as const;
 const NOTICE = ['learner_id', 'id', 'institution_id', 'kind', 'subject_id', 'message', 'detail', 'created_at'] as const;
 
@@ -105,13 +105,15 @@ export function liveCreditsFrom(db: Executor, learnerId: string, achievementId: 
 
 /**
  * Live credit at the target that would make a new grant count twice: credit naming this achievement
- * among its sources, or credit for the same target item (when one is named). Other items' only.
+ * (or credential import: `achievementId` is the item's record entry) among its sources, or credit for
+ * the same target item (when one is named). Other items' only.
  */
 export function conflictingCredits(db: Executor, learnerId: string, f: { targetInstitutionId: string; achievementId: string; targetItemId?: string; exceptItemId: string }): Promise<CreditRow[]> {
   return db.selectFrom('recognised_credits').select(CREDIT).where('learner_id', '=', learnerId)
     .where('target_institution_id', '=', f.targetInstitutionId).where('revoked_at', 'is', null).where('item_id', '<>', f.exceptItemId)
     .where((eb) => eb.or([
       eb(sql<boolean>`source_achievement_ids @> array[${f.achievementId}]::uuid[]`, '=', true),
+      eb(sql<boolean>`source_import_ids @> array[${f.achievementId}]::uuid[]`, '=', true),
       ...(f.targetItemId === undefined ? [] : [eb('target_item_id', '=', f.targetItemId)]),
     ]))
     .orderBy('recognised_on').orderBy('id').execute();

@@ -14,6 +14,8 @@ import { describedAchievements, learnerAchievements, type DescribedAchievement }
 import { evaluationView, grantView, outcomeView, type EvaluationView } from '../evaluation/evaluation-view.js';
 import type { EvaluationRequest, Evaluator } from '../evaluation/evaluator.js';
 import { CatalogueCache } from '../evaluation/catalogue-cache.js';
+import { chosenImports, type ImportInputs } from '../evaluation/import-inputs.js';
+import { grantEvidence, grantSources, NO_IMPORTS } from './record-sources.js';
 import { writeDecision } from './decision-writer.js';
 import { requestView, type RequestView } from './request-view.js';
 import * as repo from './requests.repository.js';
@@ -21,14 +23,17 @@ import * as repo from './requests.repository.js';
 export interface PreviewInput {
   targetInstitutionId: string; programmeId?: string; date?: string;
   learnerId?: string; achievementIds?: string[]; achievements?: DescribedAchievement[];
+  /** Credential imports of the learner's own record to evaluate too (each must count for recognition). */
+  importIds?: string[];
 }
-export interface NewRequest { targetInstitutionId: string; programmeId?: string; achievementIds: string[]; note?: string }
+export interface NewRequest { targetInstitutionId: string; programmeId?: string; achievementIds?: string[]; importIds?: string[]; note?: string }
 
 /** Earlier recognition at the target, as the engine counts it against caps and double counting. */
 export function priorOf(credits: repo.CreditRow[]): PriorRecognition[] {
   return credits.filter((c) => c.revoked_at === null).map((c) => ({
     credits: new Decimal(c.credits), recognisedOn: c.recognised_on, ...(c.rule_id ? { ruleId: c.rule_id } : {}),
-    sourceInstitutionIds: c.source_institution_ids, achievementIds: c.source_achievement_ids,
+    // Imports count as sources like achievements do: never recognised twice at one target.
+    sourceInstitutionIds: [...c.source_institution_ids, ...c.source_trust_entry_ids], achievementIds: [...c.source_achievement_ids, ...c.source_import_ids],
     ...(c.target_item_id ? { targetItemIds: [c.target_item_id] } : {}),
   }));
 }
@@ -69,6 +74,7 @@ export class RequestService {
     let prior: PriorRecognition[] = [];
     let held: EvaluationRequest['held'];
     if (input.achievements) {
+      if (input.importIds) throw invalidField('/body/importIds', 'imports_need_own_record', 'Imported credentials are previewed by the learner on their own record, not beside described achievements');
       achievements = await describedAchievements(this.db, input.achievements, this.homeCreditSystem, this.catalogue.lookup);
       await this.checkDescribed(input.achievements, achievements);
     } else {
@@ -80,7 +86,8 @@ export class RequestService {
         learnerAchievements(this.db, learnerId, this.homeCreditSystem, undefined, this.catalogue.lookup),
         repo.creditsOf(this.db, learnerId, { targetInstitutionId: input.targetInstitutionId, activeOnly: true }),
       ]);
-      achievements = chosenOf(record, input.achievementIds);
+      const imports = input.importIds ? await chosenImports(this.db, learnerId, input.importIds, await this.evaluator.knownReference()) : NO_IMPORTS;
+      achievements = [...chosenOf(record, input.achievementIds), ...imports.achievements];
       prior = priorOf(credits);
       held = heldOf(record, credits);
     }
@@ -102,7 +109,9 @@ export class RequestService {
 
   async create(learnerId: string, input: NewRequest, actor: Actor): Promise<RequestView> {
     await this.targetExists(input.targetInstitutionId);
-    const ids = [...new Set(input.achievementIds)];
+    const ids = [...new Set(input.achievementIds ?? [])];
+    if (ids.length === 0 && !input.importIds?.length) throw invalidField('/body/achievementIds', 'sources_required', 'Name at least one achievement (achievementIds) or imported credential (importIds)');
+    const known = input.importIds?.length ? await this.evaluator.knownReference() : undefined;
     const at = this.now();
     const date = todayOf(at);
     const requestId = randomUUID();
@@ -110,7 +119,10 @@ export class RequestService {
       const record = await learnerAchievements(trx, learnerId, this.homeCreditSystem, undefined, this.catalogue.lookup);
       const achievements = chosenOf(record, ids);
       const missing = ids.findIndex((id) => !achievements.some((a) => a.id === id));
-      if (missing >= 0) throw invalidField(`/body/achievementIds/${missing}`, 'unknown_achievement', `No achievement ${ids[missing]} in this learner's record`);
+      if (missing >= 0) throw invalidField(`/body/achievementIds/${input.achievementIds!.indexOf(ids[missing]!)}`, 'unknown_achievement', `No achievement ${ids[missing]} in this learner's record`);
+      const imports = known ? await chosenImports(trx, learnerId, input.importIds!, known) : NO_IMPORTS;
+      achievements.push(...imports.achievements);
+      const fromImport = new Set(imports.achievements.map((a) => a.id));
       await repo.lockLearnerForCredit(trx, learnerId);
       const credits = await repo.creditsOf(trx, learnerId, { targetInstitutionId: input.targetInstitutionId, activeOnly: true });
       const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date,
@@ -119,6 +131,7 @@ export class RequestService {
       const settled = (o: Outcome) => o.status === 'match' || (o.status === 'miss' && o.reason === 'already_recognised');
       const items = e.result.outcomes.map((o) => ({
         learner_id: learnerId, id: randomUUID(), request_id: requestId, target_institution_id: input.targetInstitutionId, achievement_id: o.achievementId,
+        source_kind: fromImport.has(o.achievementId) ? 'import' as const : 'achievement' as const,
         status: settled(o) ? 'decided' as const : 'queued' as const, evaluation: JSON.stringify(outcomeView(o)), queued_at: settled(o) ? null : at,
       }));
       await repo.insertRequest(trx, {
@@ -127,14 +140,14 @@ export class RequestService {
       }, items);
       await recordWrite(trx, actor, { action: 'recognition.request', resourceType: 'recognition_request', resourceId: requestId, learnerId, institutionId: input.targetInstitutionId }, at);
       const itemOf = new Map(items.map((i) => [i.achievement_id, i.id]));
-      for (const c of e.result.chosen) await this.decideAutomatically(trx, c, { learnerId, requestId, input, itemOf, date, actor, at });
+      for (const c of e.result.chosen) await this.decideAutomatically(trx, c, { learnerId, requestId, input, itemOf, date, actor, at, imports });
       for (const o of e.result.outcomes) {
         if (o.status !== 'miss' || o.reason !== 'already_recognised') continue;
         await writeDecision(trx, this.ledger, actor, {
           learnerId, requestId, itemId: itemOf.get(o.achievementId)!, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null,
           kind: 'automatic', outcome: 'reject', grants: [], ruleVersions: [], reviewer: 'engine',
-          reason: `${o.explanation}: credit already granted from this achievement cannot be granted again`, evidence: [],
-          sources: { achievementIds: [o.achievementId], institutionIds: [] }, recognisedOn: date,
+          reason: `${o.explanation}: credit already granted from this ${fromImport.has(o.achievementId) ? 'imported credential' : 'achievement'} cannot be granted again`, evidence: [],
+          sources: grantSources([o.achievementId], [], imports), recognisedOn: date,
         }, at);
       }
     });
@@ -142,15 +155,16 @@ export class RequestService {
   }
 
   // A many:1 match is granted once, on the first source's item; the others record the shared grant.
-  private async decideAutomatically(trx: Executor, c: Candidate, x: { learnerId: string; requestId: string; input: NewRequest; itemOf: Map<string, string>; date: string; actor: Actor; at: Date }) {
+  private async decideAutomatically(trx: Executor, c: Candidate, x: { learnerId: string; requestId: string; input: NewRequest; itemOf: Map<string, string>; date: string; actor: Actor; at: Date; imports: ImportInputs }) {
     const [first, ...others] = c.achievementIds;
+    const sources = grantSources(c.achievementIds, c.sourceInstitutionIds, x.imports);
     for (const a of [first!, ...others]) {
       await writeDecision(trx, this.ledger, x.actor, {
         learnerId: x.learnerId, requestId: x.requestId, itemId: x.itemOf.get(a)!, targetInstitutionId: x.input.targetInstitutionId,
         programmeId: x.input.programmeId ?? null, kind: 'automatic', outcome: 'approve', grants: a === first ? c.grants.map(grantView) : [],
         ruleVersions: [{ id: c.rule.id, version: c.rule.version }], reviewer: 'engine',
         reason: a === first ? c.explanation : `counted together with ${first} under rule ${c.rule.id} v${c.rule.version}`,
-        evidence: c.rule.evidence, sources: { achievementIds: c.achievementIds, institutionIds: c.sourceInstitutionIds }, recognisedOn: x.date,
+        evidence: grantEvidence(c.rule.evidence, c.achievementIds, x.imports), sources, recognisedOn: x.date,
       }, x.at);
     }
   }
@@ -168,7 +182,7 @@ export class RequestService {
     const rows = await repo.queue(this.db, institutionId, limit, after);
     const shown = rows.slice(0, limit);
     return {
-      items: shown.map((i) => ({ id: i.id, learnerId: i.learner_id, requestId: i.request_id, achievementId: i.achievement_id, status: i.status,
+      items: shown.map((i) => ({ id: i.id, learnerId: i.learner_id, requestId: i.request_id, achievementId: i.achievement_id, sourceKind: i.source_kind, status: i.status,
         evaluation: (typeof i.evaluation === 'string' ? JSON.parse(i.evaluation) : i.evaluation) as object, queuedAt: i.queued_at?.toISOString() ?? null })),
       next: rows.length > limit ? shown[shown.length - 1]!.id : null,
     };

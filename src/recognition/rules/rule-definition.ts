@@ -5,7 +5,7 @@ import { DecimalString, IsoDate, Strict, Uuid } from '../../http/schemas.js';
 // strings and catalogue items named by (institution, code, version). Checked with TypeBox both at
 // the HTTP edge and when a stored row is read back into the engine.
 
-const KINDS = ['course', 'unit', 'module', 'micro-major', 'mooc', 'certificate', 'exam', 'qualification', 'work-based', 'rpl'] as const;
+const KINDS = ['course', 'unit', 'module', 'micro-major', 'mooc', 'certificate', 'exam', 'qualification', 'work-based', 'rpl', 'other'] as const;
 const Positive = Type.String({ pattern: '^\\d{1,6}(\\.\\d{1,4})?$', examples: ['8'] });
 
 export const RuleItemDef = Strict({
@@ -39,7 +39,7 @@ export const ConditionsDef = Strict({
 
 export const PatternDef = Strict({
   kinds: Type.Optional(Type.Array(Type.Union(KINDS.map((k) => Type.Literal(k))), { maxItems: 10 })),
-  institutionIds: Type.Optional(Type.Array(Uuid, { maxItems: 200 })),
+  institutionIds: Type.Optional(Type.Array(Uuid, { maxItems: 200, description: 'Source institutions; for credentials imported from an external issuer, its trust-list entry id (GET /trusted-issuers)' })),
   platforms: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 50 })),
   minLevel: Type.Optional(LevelDef),
   fieldPrefix: Type.Optional(Type.String({ pattern: '^\\d{1,4}$' })),
