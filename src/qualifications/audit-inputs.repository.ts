@@ -20,14 +20,14 @@ export async function institutionIdBySlug(db: Executor, slug: string): Promise<s
 export async function recognisedCreditsOf(db: Executor, learnerId: string, institutionId: string, programmeId: string): Promise<RecognisedCredit[]> {
   const rows = await db.selectFrom('recognised_credits')
     .select(['id', sql<string>`credits::text`.as('credits'), 'category', 'target_item_id', 'source_achievement_ids', 'source_institution_ids',
-      sql<string>`recognised_on::text`.as('recognised_on'), 'programme_id'])
+      sql<string>`recognised_on::text`.as('recognised_on'), 'programme_id', 'source_trust_entry_ids'])
     .where('learner_id', '=', learnerId).where('target_institution_id', '=', institutionId).where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('programme_id', 'is', null), eb('programme_id', '=', programmeId)]))
     .orderBy('id').execute();
   return rows.map((r) => ({
     id: r.id, credits: r.credits, category: r.category, targetItemId: r.target_item_id,
     sourceAchievementIds: r.source_achievement_ids, sourceInstitutionIds: r.source_institution_ids, recognisedOn: r.recognised_on,
-    programmeId: r.programme_id,
+    programmeId: r.programme_id, sourceTrustEntryIds: r.source_trust_entry_ids,
   }));
 }
 

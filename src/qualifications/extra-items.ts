@@ -11,6 +11,8 @@ export interface RecognisedCredit {
   sourceAchievementIds: string[]; sourceInstitutionIds: string[]; recognisedOn: string;
   /** The recognition programme the credit was granted for, if any. */
   programmeId: string | null;
+  /** Trust-list entries of the external issuers of imported credentials the credit rests on. */
+  sourceTrustEntryIds?: string[];
   /** The credit system the target granted in (its caps policy's on the day, else the home system); set by the audit service. */
   creditSystemId?: string;
 }
@@ -27,7 +29,9 @@ export function recognisedItem(c: RecordContext, r: RecognisedCredit, sources: M
   const source = r.sourceAchievementIds.map((id) => sources.get(id)).find((a) => a !== undefined);
   const sourceFacts = source ? achievementFacts(c, source) : undefined;
   const targetFacts = target ? catalogueFacts(c, target) : undefined;
-  const provider = sourceFacts?.institution ?? c.slugs.get(r.sourceInstitutionIds[0] ?? '') ?? 'unknown';
+  // An external issuer (credit resting on an import) is its trust-list entry, as the recognition engine names it.
+  const external = r.sourceTrustEntryIds?.[0];
+  const provider = sourceFacts?.institution ?? c.slugs.get(r.sourceInstitutionIds[0] ?? '') ?? (external ? `trusted-issuer:${external}` : 'unknown');
   const code = targetFacts?.code ?? null;
   const key = duplicateKeyOf(c.mapping, code);
   return {

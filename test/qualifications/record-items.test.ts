@@ -66,6 +66,11 @@ describe('recognised credit in the audit', () => {
     expect(item.credits.eq(5)).toBe(false);
   });
 
+  it('names an external issuer (credit resting on an import) by its trust-list entry, so provider caps see it', () => {
+    expect(recognisedItem(c, credit({ creditSystemId: 'cn-university', sourceTrustEntryIds: ['e1'] }), new Map())).toMatchObject({ provider: 'trusted-issuer:e1' });
+    expect(recognisedItem(c, credit({ creditSystemId: 'cn-university' }), new Map())).toMatchObject({ provider: 'unknown' });
+  });
+
   it('excludes credit in a system that cannot be converted, naming why', () => {
     expect(recognisedItem(c, credit({ creditSystemId: 'ecvet' }), new Map())).toMatchObject({ itemId: 'recognised:r1', reason: 'credit-system' });
   });
