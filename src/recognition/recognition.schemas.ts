@@ -67,6 +67,10 @@ export const PreviewInput = Strict({
   date: Type.Optional(IsoDate), learnerId: Type.Optional(Uuid),
   achievementIds: Type.Optional(Type.Array(Uuid, { maxItems: 1000 })),
   achievements: Type.Optional(Type.Array(DescribedAchievement, { minItems: 1, maxItems: 1000 })),
+  explain: Type.Optional(Type.Union([Type.Literal('summary'), Type.Literal('full')], {
+    description: "Detail of `explanation`: 'summary' (default) lists at most 3 caps, solver notes and candidates not chosen (the strongest), "
+      + "each followed by a count of the rest; 'full' lists every one with its reason. Outcomes are explained in full either way.",
+  })),
 });
 
 const Grant = Type.Object({ category: Type.String(), credits: Type.String(), targetItemId: Type.Optional(Type.String()) });

@@ -21,6 +21,8 @@ import * as repo from './requests.repository.js';
 export interface PreviewInput {
   targetInstitutionId: string; programmeId?: string; date?: string;
   learnerId?: string; achievementIds?: string[]; achievements?: DescribedAchievement[];
+  /** 'summary' (default): the strongest few candidates not chosen and a count; 'full': every one with its reason. */
+  explain?: 'summary' | 'full';
 }
 export interface NewRequest { targetInstitutionId: string; programmeId?: string; achievementIds: string[]; note?: string }
 
@@ -84,7 +86,7 @@ export class RequestService {
       prior = priorOf(credits);
       held = heldOf(record, credits);
     }
-    const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date, previouslyRecognised: prior, ...(held ? { held } : {}) });
+    const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date, previouslyRecognised: prior, ...(held ? { held } : {}), explain: input.explain ?? 'summary' });
     return evaluationView(e, date, input.programmeId ?? null);
   }
 
