@@ -41,7 +41,7 @@ function strongestLosers(cands: Candidate[], sel: Selection, limit: number): { t
     if (sel.chosen.has(i)) continue;
     count++;
     let k = top.length;
-    while (k > 0 && cands[i]!.credits.gt(cands[top[k - 1]!]!.credits)) k--;
+    while (k > 0 && sel.units[i]! > sel.units[top[k - 1]!]!) k--; // exact: integer units of one scale
     if (k < limit) {
       top.splice(k, 0, i);
       if (top.length > limit) top.pop();

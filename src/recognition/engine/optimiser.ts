@@ -13,6 +13,8 @@ export interface Selection {
   unfit: Map<number, CapGroup>; // candidates larger than what is left of one of their caps
   /** How each group of competing candidates was solved, written on read (most evaluations show none or a few). */
   notes: (() => string)[];
+  /** Each candidate's credits in integer units of one scale: compares exactly as the decimals do, without allocating. */
+  units: number[];
 }
 
 /** Components up to this size are searched exhaustively (cheaper than a solver call). */
@@ -107,5 +109,5 @@ export function optimise(cands: Candidate[], groups: CapGroup[], solver: Solver,
   } else {
     picked = active.length === 0 ? [] : solveComponent(active, p, global, solver, searchLimit, notes);
   }
-  return { chosen: new Set(picked), unfit, notes };
+  return { chosen: new Set(picked), unfit, notes, units: p.units };
 }

@@ -54,8 +54,9 @@ export function lossOf(i: number, x: LossIndex): Pick<MissOutcome, 'reason' | 'e
   return { reason: 'cap_reached', explanation: full ? `the ${full.label} is used up by credit that yields more overall (${full.remaining} available)` : 'another combination yields more credit' };
 }
 
-const byCreditsThenKey = (cands: Candidate[]) => (x: number, y: number): number =>
-  cands[y]!.credits.comparedTo(cands[x]!.credits) || (cands[x]!.key < cands[y]!.key ? -1 : 1);
+// Credits compared in integer units (exact, see units.ts): Decimal#comparedTo allocates a copy per call.
+const byCreditsThenKey = (cands: Candidate[], units: number[]) => (x: number, y: number): number =>
+  units[y]! - units[x]! || (cands[x]!.key < cands[y]!.key ? -1 : 1);
 
 /** One outcome per achievement: match, the most useful miss reason, or maybe (send to review). */
 export function outcomeFor(
@@ -65,7 +66,7 @@ export function outcomeFor(
   const cands = set.candidates;
   if (a.revoked) return { status: 'miss', achievementId: a.id, reason: 'revoked', explanation: 'the achievement has been revoked' };
   if (set.alreadyRecognised.has(a.id)) return { status: 'miss', achievementId: a.id, reason: 'already_recognised', explanation: 'already recognised at this target' };
-  const mine = (byAchievement.get(a.id) ?? []).slice().sort(byCreditsThenKey(cands));
+  const mine = (byAchievement.get(a.id) ?? []).slice().sort(byCreditsThenKey(cands, sel.units));
   const won = mine.find((i) => sel.chosen.has(i));
   if (won !== undefined) {
     const c = cands[won]!;
