@@ -84,7 +84,8 @@ export const Evaluation = Type.Object({
   date: Type.String(), targetInstitutionId: Type.String(), programmeId: Nullable(Type.String()), outcomes: Type.Array(Outcome),
   totals: Type.Object({ total: Type.String(), byCategory: Type.Record(Type.String(), Type.String()) }),
   unevaluated: Type.Array(Type.String()), capsRule: Nullable(Type.Object({ id: Type.String(), version: Type.Integer() })),
-  explanation: Type.Array(Type.String()), notice: Type.String(),
+  explanation: Type.Array(Type.String(), { description: "Why this combination: method and objective order, caps, solver notes and candidates not chosen; bounded lists with a count of the rest unless the request asked explain: 'full'" }),
+  notice: Type.String(),
 });
 
 export const RequestInput = Strict({
