@@ -71,6 +71,10 @@ export const PreviewInput = Strict({
   achievementIds: Type.Optional(Type.Array(Uuid, { maxItems: 1000, description: 'Own-record preview: these achievements (absent: the whole record; [] for none)' })),
   importIds: Type.Optional(Type.Array(Uuid, { maxItems: 200, uniqueItems: true, description: ImportIdsText })),
   achievements: Type.Optional(Type.Array(DescribedAchievement, { minItems: 1, maxItems: 1000 })),
+  explain: Type.Optional(Type.Union([Type.Literal('summary'), Type.Literal('full')], {
+    description: "Detail of `explanation`: 'summary' (default) lists at most 3 caps, solver notes and candidates not chosen (the strongest), "
+      + "each followed by a count of the rest; 'full' lists every one with its reason. Outcomes are explained in full either way.",
+  })),
 });
 
 const Grant = Type.Object({ category: Type.String(), credits: Type.String(), targetItemId: Type.Optional(Type.String()) });
@@ -84,7 +88,8 @@ export const Evaluation = Type.Object({
   date: Type.String(), targetInstitutionId: Type.String(), programmeId: Nullable(Type.String()), outcomes: Type.Array(Outcome),
   totals: Type.Object({ total: Type.String(), byCategory: Type.Record(Type.String(), Type.String()) }),
   unevaluated: Type.Array(Type.String()), capsRule: Nullable(Type.Object({ id: Type.String(), version: Type.Integer() })),
-  explanation: Type.Array(Type.String()), notice: Type.String(),
+  explanation: Type.Array(Type.String(), { description: "Why this combination: method and objective order, caps, solver notes and candidates not chosen; bounded lists with a count of the rest unless the request asked explain: 'full'" }),
+  notice: Type.String(),
 });
 
 export const RequestInput = Strict({

@@ -133,12 +133,16 @@ export function buildCandidates(index: RuleIndex, ctx: EvalContext): CandidateSe
   const target = ctx.input.target.institutionId;
   const log = new FailureLog();
   const covered = new Set<string>();
-  const equivalencies = new Map<string, { rule: EquivalencyRule; reverse: boolean }>();
+  // Each (rule, direction) once, in first-seen order; keyed by the rule object (one per id and
+  // version in the index), so the per-achievement loop builds no key strings.
+  const equivalencies: { rule: EquivalencyRule; reverse: boolean }[] = [];
+  const seen = [new Set<EquivalencyRule>(), new Set<EquivalencyRule>()] as const; // forward, reverse
   const patterns: { rule: BlockRule | ConversionRule; a: EngineAchievement }[] = [];
   const note = (rule: EquivalencyRule, reverse: boolean, a: EngineAchievement): void => {
     if (!ruleConcernsTarget(rule, ctx) || !(reverse ? rule.targets : rule.sources).some((s) => sideMatches(s, a))) return;
     covered.add(a.id);
-    equivalencies.set(`${rule.id}|${rule.version}|${reverse}`, { rule, reverse });
+    const done = seen[reverse ? 1 : 0];
+    if (!done.has(rule)) { done.add(rule); equivalencies.push({ rule, reverse }); }
   };
   for (const a of live) {
     const hits = lookupRules(index, target, a);
@@ -150,7 +154,7 @@ export function buildCandidates(index: RuleIndex, ctx: EvalContext): CandidateSe
   }
   const candidates: Candidate[] = [];
   const byItem = achievementsByItem(live);
-  for (const { rule, reverse } of supersede([...equivalencies.values()], ctx.date)) {
+  for (const { rule, reverse } of supersede(equivalencies, ctx.date)) {
     candidates.push(...equivalencyCandidates(rule, reverse, byItem, ctx, log));
   }
   for (const { rule, a } of supersede(patterns, ctx.date)) {

@@ -24,6 +24,8 @@ const recentFirst = (x: EngineAchievement, y: EngineAchievement): number =>
 function combinations(options: EngineAchievement[][]): EngineAchievement[][] {
   const total = options.reduce((n, o) => n * o.length, 1);
   if (total > MAX_COMBINATIONS) return [options.map((o) => o[0]!)];
+  // One side (most rules): each passing achievement alone, no products to build or filter.
+  if (options.length === 1) return options[0]!.map((a) => [a]);
   let acc: EngineAchievement[][] = [[]];
   for (const opts of options) acc = acc.flatMap((prefix) => opts.map((a) => [...prefix, a]));
   // One achievement cannot fill two sides of the same rule.
@@ -99,7 +101,7 @@ export function equivalencyCandidates(
   for (const o of options) for (const p of o.pending) log.add(p.a, rule, ruleInForce(rule, [p.a.sourceInstitutionId], ctx) ?? p.f);
   const out: Candidate[] = [];
   for (const combo of combinations(options.map((o) => o.passing))) {
-    const insts = [...new Set(combo.map((a) => a.sourceInstitutionId))];
+    const insts = combo.length === 1 ? [combo[0]!.sourceInstitutionId] : [...new Set(combo.map((a) => a.sourceInstitutionId))];
     const f = ruleInForce(rule, insts, ctx);
     if (f) combo.forEach((a) => log.add(a, rule, f));
     else out.push(makeCandidate(rule, reverse, combo, grantsOf(gives, rule.conditions.waiverOnly === true)));

@@ -26,17 +26,53 @@ function assertFeasible(cands: Candidate[], groups: CapGroup[], sel: Selection):
   }
 }
 
-function explain(cands: Candidate[], groups: CapGroup[], sel: Selection, loss: LossIndex, total: Decimal): string[] {
+/** How many caps, solver notes and candidates not chosen a summary explanation spells out. */
+export const SUMMARY_LINES = 3;
+
+const more = (n: number, what: string): string[] =>
+  (n > 0 ? [`… and ${n} more ${what} (the full explanation lists each)`] : []);
+
+// The `limit` strongest candidates not chosen (most credit, then key: `cands` is in key order),
+// found in one pass so that a summary costs no sort of every loser.
+function strongestLosers(cands: Candidate[], sel: Selection, limit: number): { top: number[]; count: number } {
+  const top: number[] = [];
+  let count = 0;
+  for (let i = 0; i < cands.length; i++) {
+    if (sel.chosen.has(i)) continue;
+    count++;
+    let k = top.length;
+    while (k > 0 && sel.units[i]! > sel.units[top[k - 1]!]!) k--; // exact: integer units of one scale
+    if (k < limit) {
+      top.splice(k, 0, i);
+      if (top.length > limit) top.pop();
+    }
+  }
+  return { top, count };
+}
+
+function explain(cands: Candidate[], groups: CapGroup[], sel: Selection, loss: LossIndex, total: Decimal, detail: 'full' | 'summary'): string[] {
   const lines = [
     `${sel.chosen.size} of ${cands.length} possible grants chosen for ${total} credits: the most any combination allows `
       + 'without counting an achievement or a target item twice and within every cap; ties go to more requirements '
       + 'satisfied, then fewer achievements consumed, then rule id, version and achievement ids.',
-    ...groups.map((g) => `cap: ${g.label}; ${g.remaining} available`),
-    ...sel.notes,
   ];
-  cands.forEach((c, i) => {
-    if (!sel.chosen.has(i)) lines.push(`not chosen: ${c.explanation}: ${lossOf(i, loss).explanation}`);
-  });
+  const capLine = (g: CapGroup): string => `cap: ${g.label}; ${g.remaining} available`;
+  const notChosen = (i: number): string => `not chosen: ${cands[i]!.explanation}: ${lossOf(i, loss).explanation}`;
+  if (detail === 'full') {
+    for (const g of groups) lines.push(capLine(g));
+    for (const note of sel.notes) lines.push(note());
+    cands.forEach((_, i) => { if (!sel.chosen.has(i)) lines.push(notChosen(i)); });
+    return lines;
+  }
+  // The programme or period cap bounds everything, so it comes before the per-rule and per-source caps.
+  const caps = [...groups.filter((g) => g.global), ...groups.filter((g) => !g.global)].slice(0, SUMMARY_LINES);
+  for (const g of caps) lines.push(capLine(g));
+  lines.push(...more(groups.length - caps.length, 'caps'));
+  for (const note of sel.notes.slice(0, SUMMARY_LINES)) lines.push(note());
+  lines.push(...more(sel.notes.length - SUMMARY_LINES, 'notes on how groups of candidates were solved'));
+  const { top, count } = strongestLosers(cands, sel, SUMMARY_LINES);
+  for (const i of top) lines.push(notChosen(i));
+  lines.push(...more(count - top.length, 'candidates not chosen'));
   return lines;
 }
 
@@ -66,6 +102,6 @@ export function evaluate(input: EvaluationInput, index: RuleIndex, solver: Solve
   // candidate is most of an evaluation's text, and most callers only read the outcomes.
   let lines: string[] | undefined;
   return Object.defineProperty({ outcomes, totals: { total, byCategory }, chosen } as Omit<EvaluationResult, 'explanation'>, 'explanation', {
-    enumerable: true, configurable: true, get: () => (lines ??= explain(cands, groups, sel, loss, total)),
+    enumerable: true, configurable: true, get: () => (lines ??= explain(cands, groups, sel, loss, total, input.explain ?? 'full')),
   }) as EvaluationResult;
 }

@@ -11,7 +11,10 @@ import { capUnits, creditUnits } from './units.js';
 export interface Selection {
   chosen: Set<number>;
   unfit: Map<number, CapGroup>; // candidates larger than what is left of one of their caps
-  notes: string[];
+  /** How each group of competing candidates was solved, written on read (most evaluations show none or a few). */
+  notes: (() => string)[];
+  /** Each candidate's credits in integer units of one scale: compares exactly as the decimals do, without allocating. */
+  units: number[];
 }
 
 /** Components up to this size are searched exhaustively (cheaper than a solver call). */
@@ -66,33 +69,35 @@ function solveMilp(m: Model, solver: Solver): number[] {
   return m.members.filter((_, k) => (second.values[`x${k}`] ?? 0) > 0.5);
 }
 
-function solveComponent(members: number[], p: Problem, global: CapGroup | undefined, solver: Solver, limit: number, notes: string[]): number[] {
+function solveComponent(members: number[], p: Problem, global: CapGroup | undefined, solver: Solver, limit: number, notes: Selection['notes']): number[] {
   if (members.length === 1) return members;
   const cands = p.cands;
   const model = buildModel(members, p, global);
   const useSearch = members.length <= limit;
   const picked = useSearch ? exactSearch(model) : solveMilp(model, solver);
-  const rules = [...new Set(members.map((i) => cands[i]!.rule.id))].join(', ');
-  notes.push(`${members.length} competing candidates (${rules}) solved exactly by ${useSearch ? 'exhaustive search' : 'integer programming'}; ${picked.length} chosen`);
+  notes.push(() => {
+    const rules = [...new Set(members.map((i) => cands[i]!.rule.id))].join(', ');
+    return `${members.length} competing candidates (${rules}) solved exactly by ${useSearch ? 'exhaustive search' : 'integer programming'}; ${picked.length} chosen`;
+  });
   return picked;
 }
 
 // A binding programme/period cap couples everything; when every component is small, an exact
 // knapsack over the components' frontiers replaces one large MILP (much faster).
-function underGlobalCap(comps: number[][], p: Problem, global: CapGroup, notes: string[]): number[] {
+function underGlobalCap(comps: number[][], p: Problem, global: CapGroup, notes: Selection['notes']): number[] {
   // Totals are integer units, so the floored capacity is exact even when the cap itself is not
   // (1/3 of a programme).
   const options = comps.map((members) => (members.length === 1
     ? singleFrontier(members[0]!, p.units[members[0]!]!, p.cands[members[0]!]!.grants.length, p.cands[members[0]!]!.achievementIds.length)
     : frontier(buildModel(members, p))));
-  notes.push(`${comps.length} independent groups of candidates share the ${global.label}; combined exactly by dynamic programming over the credit total`);
+  notes.push(() => `${comps.length} independent groups of candidates share the ${global.label}; combined exactly by dynamic programming over the credit total`);
   return combineUnderCapacity(options, p.rhs.get(global)!);
 }
 
 /** Chooses the combination of candidates granting the most credit under every cap (exact). */
 export function optimise(cands: Candidate[], groups: CapGroup[], solver: Solver, searchLimit = EXACT_SEARCH_LIMIT): Selection {
   const { p, unfit, active } = problemOf(cands, groups);
-  const notes: string[] = [];
+  const notes: Selection['notes'] = [];
   const global = groups.find((g) => g.global);
   const comps = componentsOf(active, p.conflicts, groups.filter((g) => !g.global), p.units, p.rhs);
   const demand = active.reduce((s, i) => s + p.units[i]!, 0);
@@ -104,5 +109,5 @@ export function optimise(cands: Candidate[], groups: CapGroup[], solver: Solver,
   } else {
     picked = active.length === 0 ? [] : solveComponent(active, p, global, solver, searchLimit, notes);
   }
-  return { chosen: new Set(picked), unfit, notes };
+  return { chosen: new Set(picked), unfit, notes, units: p.units };
 }

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { CapGroup } from './caps.js';
-import type { CandidateSet } from './candidates.js';
+import type { CandidateSet, RuleFailure } from './candidates.js';
 import { needsReview, type Candidate, type MissOutcome, type Outcome } from './result-types.js';
 import type { Selection } from './optimiser.js';
 import type { EngineAchievement, ReviewerRef } from './types.js';
@@ -54,8 +54,26 @@ export function lossOf(i: number, x: LossIndex): Pick<MissOutcome, 'reason' | 'e
   return { reason: 'cap_reached', explanation: full ? `the ${full.label} is used up by credit that yields more overall (${full.remaining} available)` : 'another combination yields more credit' };
 }
 
-const byCreditsThenKey = (cands: Candidate[]) => (x: number, y: number): number =>
-  cands[y]!.credits.comparedTo(cands[x]!.credits) || (cands[x]!.key < cands[y]!.key ? -1 : 1);
+// Most credit first, then key. Credits are compared in integer units (exact, see units.ts):
+// Decimal#comparedTo allocates a copy per call.
+const creditsThenKey = (cands: Candidate[], units: number[], x: number, y: number): number =>
+  units[y]! - units[x]! || (cands[x]!.key < cands[y]!.key ? -1 : 1);
+
+// By rule id, then highest version first.
+const ruleOrder = (x: RuleFailure, y: RuleFailure): number =>
+  x.ruleId !== y.ruleId ? (x.ruleId < y.ruleId ? -1 : 1) : y.ruleVersion - x.ruleVersion;
+
+/**
+ * The first element of `list` in `order` among those passing `keep`: what a stable sort followed
+ * by find would return (the earliest of equals wins), in one pass and without copying the list.
+ */
+function firstBy<T, S extends T>(list: readonly T[], order: (x: T, y: T) => number, keep: (x: T) => x is S): S | undefined;
+function firstBy<T>(list: readonly T[], order: (x: T, y: T) => number): T | undefined;
+function firstBy<T>(list: readonly T[], order: (x: T, y: T) => number, keep: (x: T) => boolean = () => true): T | undefined {
+  let best: T | undefined;
+  for (const x of list) if (keep(x) && (best === undefined || order(x, best) < 0)) best = x;
+  return best;
+}
 
 /** One outcome per achievement: match, the most useful miss reason, or maybe (send to review). */
 export function outcomeFor(
@@ -65,16 +83,16 @@ export function outcomeFor(
   const cands = set.candidates;
   if (a.revoked) return { status: 'miss', achievementId: a.id, reason: 'revoked', explanation: 'the achievement has been revoked' };
   if (set.alreadyRecognised.has(a.id)) return { status: 'miss', achievementId: a.id, reason: 'already_recognised', explanation: 'already recognised at this target' };
-  const mine = (byAchievement.get(a.id) ?? []).slice().sort(byCreditsThenKey(cands));
+  const mine = byAchievement.get(a.id) ?? [];
+  // At most one candidate of an achievement is chosen (they all conflict), so any chosen one is the winner.
   const won = mine.find((i) => sel.chosen.has(i));
   if (won !== undefined) {
     const c = cands[won]!;
     return { status: 'match', achievementId: a.id, ruleId: c.rule.id, ruleVersion: c.rule.version, reverse: c.reverse, grants: c.grants, credits: c.credits, waiver: c.waiver, coSourceIds: c.achievementIds.filter((x) => x !== a.id), explanation: c.explanation };
   }
-  const failures = (set.failures.get(a.id) ?? []).slice().sort((x, y) =>
-    x.ruleId !== y.ruleId ? (x.ruleId < y.ruleId ? -1 : 1) : y.ruleVersion - x.ruleVersion);
+  const failures = set.failures.get(a.id) ?? [];
   // A rule that may apply once a person compares the levels outweighs any definite miss.
-  const review = failures.find(needsReview);
+  const review = firstBy(failures, ruleOrder, needsReview);
   if (review) {
     return {
       status: 'maybe', achievementId: a.id, reviewer, reason: review.reason, ruleId: review.ruleId, ruleVersion: review.ruleVersion,
@@ -82,11 +100,12 @@ export function outcomeFor(
     };
   }
   if (mine.length > 0) {
-    const c = cands[mine[0]!]!;
-    return { status: 'miss', achievementId: a.id, ruleId: c.rule.id, ruleVersion: c.rule.version, ...lossOf(mine[0]!, loss) };
+    const strongest = firstBy(mine, (x, y) => creditsThenKey(cands, sel.units, x, y))!;
+    const c = cands[strongest]!;
+    return { status: 'miss', achievementId: a.id, ruleId: c.rule.id, ruleVersion: c.rule.version, ...lossOf(strongest, loss) };
   }
   // Review reasons were handled above, so what is left is a definite miss.
-  const f = failures[0] as { ruleId: string; ruleVersion: number; reason: MissOutcome['reason']; text: string } | undefined;
+  const f = firstBy(failures, ruleOrder) as { ruleId: string; ruleVersion: number; reason: MissOutcome['reason']; text: string } | undefined;
   if (f) return { status: 'miss', achievementId: a.id, reason: f.reason, ruleId: f.ruleId, ruleVersion: f.ruleVersion, explanation: `rule ${f.ruleId} v${f.ruleVersion}: ${f.text}` };
   return { status: 'maybe', achievementId: a.id, reviewer, explanation: `no published rule covers this achievement; reviewers of ${reviewer.institutionId} would evaluate it` };
 }

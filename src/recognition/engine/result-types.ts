@@ -74,6 +74,9 @@ export interface EvaluationResult {
   outcomes: Outcome[]; // one per input achievement, sorted by achievement id
   totals: { total: Decimal; byCategory: Record<string, Decimal> };
   chosen: Candidate[];
-  /** Why this combination: method, the objective order, and why each other candidate lost. */
+  /**
+   * Why this combination: method, the objective order, and why each other candidate lost (all of
+   * them, or only the strongest few when the input asks for a summary: see `EvaluationInput.explain`).
+   */
   explanation: string[];
 }

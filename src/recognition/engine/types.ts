@@ -187,4 +187,12 @@ export interface EvaluationInput {
    * undefined when no published mapping exists.
    */
   referenceLevel?: (level: FrameworkLevel, toFrameworkId: string, toVersion?: string) => number | undefined;
+  /**
+   * How much of the evaluation-wide explanation to write. 'full' (default): every cap, every
+   * solver note and one line per candidate not chosen. 'summary': the same header, at most
+   * SUMMARY_LINES caps, notes and candidates not chosen (the strongest: most credit, then key),
+   * each list followed by a count of what it leaves out. Outcomes and their explanations are
+   * the same either way.
+   */
+  explain?: 'full' | 'summary';
 }

@@ -24,7 +24,9 @@ function safe(n: number, what: string): number {
 
 /** One value in units of `scale` (exact: the scale covers its decimal places). */
 export function toUnits(value: Decimal, scale: Decimal): number {
-  return safe(value.times(scale).toNumber(), `credit value ${value}`);
+  // Scale 1 (whole credits, the usual case): the value is already an integer, no product needed.
+  // (`e` is the scale's decimal exponent: 10^k has e = k, so e = 0 is scale 1; `eq(1)` would allocate.)
+  return safe((scale.e === 0 ? value : value.times(scale)).toNumber(), `credit value ${value}`);
 }
 
 export function creditUnits(values: readonly Decimal[], scale = unitScale(values)): CreditUnits {

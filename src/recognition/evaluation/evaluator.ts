@@ -31,6 +31,8 @@ export interface EvaluationRequest {
   held?: EvaluationInput['held'];
   /** Check the target's rule stamp before evaluating (writers); previews accept a cache ≤ ~1 s behind other instances. */
   fresh?: boolean;
+  /** Detail of the evaluation-wide explanation (default 'full'); outcomes are explained in full either way. */
+  explain?: EvaluationInput['explain'];
 }
 
 export interface Evaluation { result: EvaluationResult; target: Target; caps: RuleVersion | undefined; rules: Map<string, RuleVersion> }
@@ -149,6 +151,7 @@ export class Evaluator {
     const result = evaluate({
       achievements: req.achievements, agreements: rules.agreements, target, date: req.date,
       previouslyRecognised: req.previouslyRecognised ?? [], ...(req.held ? { held: req.held } : {}), ...reference,
+      ...(req.explain ? { explain: req.explain } : {}),
     }, rules.index, await this.solver);
     return { result, target, caps: capsRule, rules: rules.versions };
   }

@@ -25,6 +25,8 @@ export interface PreviewInput {
   learnerId?: string; achievementIds?: string[]; achievements?: DescribedAchievement[];
   /** Credential imports of the learner's own record to evaluate too (each must count for recognition). */
   importIds?: string[];
+  /** 'summary' (default): the strongest few candidates not chosen and a count; 'full': every one with its reason. */
+  explain?: 'summary' | 'full';
 }
 export interface NewRequest { targetInstitutionId: string; programmeId?: string; achievementIds?: string[]; importIds?: string[]; note?: string }
 
@@ -91,7 +93,7 @@ export class RequestService {
       prior = priorOf(credits);
       held = heldOf(record, credits);
     }
-    const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date, previouslyRecognised: prior, ...(held ? { held } : {}) });
+    const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date, previouslyRecognised: prior, ...(held ? { held } : {}), explain: input.explain ?? 'summary' });
     return evaluationView(e, date, input.programmeId ?? null);
   }
 
