@@ -30,7 +30,8 @@ export const RuleVersion = Type.Object({
 });
 
 export const RuleQuery = Strict({
-  targetInstitutionId: Type.Optional(Uuid), agreementId: Type.Optional(Uuid), ownerId: Type.Optional(Uuid),
+  targetInstitutionId: Type.Optional(Uuid),
+  appliesAt: Type.Optional(Type.String({ format: 'uuid', description: 'Rules that apply at this institution: those targeting it and agreement rules read back there' })), agreementId: Type.Optional(Uuid), ownerId: Type.Optional(Uuid),
   type: Type.Optional(Type.Union(RULE_KINDS.map((k) => Type.Literal(k)))), programmeId: Type.Optional(Type.String({ maxLength: 100 })),
   effectiveOn: Type.Optional(IsoDate), after: Type.Optional(Uuid),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),

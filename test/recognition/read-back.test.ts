@@ -53,6 +53,10 @@ describe('bidirectional rules read back at the source institution', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(outcome(res.json(), 'both')).toMatchObject({ status: 'match', ruleId: both.rule.id, credits: '3', grants: [{ targetItemId: `${X.id}:${both.x.code}`, credits: '3' }] });
+    // The public list shows it at X: by appliesAt, not by targetInstitutionId (Y is its target).
+    expect((await get(t.app, `/rules?appliesAt=${X.id}`)).json().items.map((r: any) => r.id)).toEqual([both.rule.id]);
+    expect((await get(t.app, `/rules?targetInstitutionId=${X.id}`)).json().items).toEqual([]);
+    expect((await get(t.app, `/rules?appliesAt=${w.target.id}`)).json().items.map((r: any) => r.id)).toEqual(expect.arrayContaining([both.rule.id, oneWay.rule.id]));
     expect(outcome(res.json(), 'oneway')).toMatchObject({ status: 'maybe' });
     expect(outcome(res.json(), 'oneway').reason).toBeUndefined();
   });

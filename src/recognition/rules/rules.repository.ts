@@ -41,6 +41,8 @@ export async function ruleStamp(db: Executor, institutionId: string): Promise<st
 
 export interface RuleFilter {
   targetInstitutionId?: string;
+  /** Rules targeting the institution or read back there (the latest version decides). */
+  appliesAt?: string;
   agreementId?: string;
   ownerId?: string;
   kind?: string;
@@ -55,6 +57,10 @@ export async function listLatest(db: Executor, f: RuleFilter): Promise<RuleRow[]
   let q = db.selectFrom('recognition_rules as r').select(COLUMNS.map((c) => `r.${c}` as const))
     .where('r.version', '=', (eb) => eb.selectFrom('recognition_rules as v').select((e) => e.fn.max('v.version').as('m')).whereRef('v.id', '=', 'r.id'));
   if (f.targetInstitutionId) q = q.where('r.target_institution_id', '=', f.targetInstitutionId);
+  if (f.appliesAt) {
+    const at = f.appliesAt;
+    q = q.where((eb) => eb.or([eb('r.target_institution_id', '=', at), eb('r.read_back_institution_id', '=', at)]));
+  }
   if (f.agreementId) q = q.where('r.owner_kind', '=', 'agreement').where('r.owner_id', '=', f.agreementId);
   if (f.ownerId) q = q.where('r.owner_id', '=', f.ownerId);
   if (f.kind) q = q.where('r.kind', '=', f.kind as RuleRow['kind']);
