@@ -28,7 +28,7 @@ function render(r){
   var s=r.summary||{},i=s.issuer||{},a=s.achievement||{},sub=s.subject||{};
   var h='<div class="verdict '+(r.verified?'ok':'bad')+'">'+(r.verified?'✔ 有效 Valid now':'✘ 无效 Not valid'+(r.reason?' — '+t(r.reason):''))+'</div>';
   h+='<dl style="margin-top:14px">'+row('签发机构 Issuer',(i.name||'')+' '+(i.id||''))+row('证书 Credential',s.name||a.name)
-   +row('成就类型 Achievement type',a.type)+row('学分 Credits',s.creditsEarned!=null?s.creditsEarned:a.creditsAvailable)+row('成绩 Result',s.result)+row('完成日期 Completed',s.activityEndDate)
+   +row('成就类型 Achievement type',a.type)+row('学分 Credits',s.creditsEarned!=null?s.creditsEarned:a.creditsAvailable)+row('成绩 Result',s.result)+row('完成日期 Completed',s.activityEndDate?String(s.activityEndDate).slice(0,10):'')
    +row('持有人 Holder',sub.id||(sub.hashedIdentifier?'身份哈希（不公开身份证号）Hashed identity (no ID number shown)':''))
    +row('生效 Valid from',s.validFrom)+row('失效 Valid until',s.validUntil)+row('证明格式 Proof format',s.format)+row('编号 Id',s.id)+'</dl>';
   h+='<table style="margin-top:14px">';
