@@ -14,7 +14,7 @@ import { viewOf, visible, type RecordView } from './record-access.js';
 import { visibleCredit, type RecognisedCredit, type RecognisedCreditSource } from './recognised-credits.js';
 import type { RecordReference } from './reference-data.js';
 import type { RecordsService } from './records.service.js';
-import type { Achievement, ImportedCredential, ImportedCredentialMark, ImportedCredentialSource } from './records.types.js';
+import type { Achievement, ImportedCredentialMark, ImportedCredentialSource } from './records.types.js';
 import { buildTranscript, type Transcript } from './transcript.js';
 
 export const EXPORT_FORMAT = { format: 'credit-bank-learning-record', formatVersion: '1.0' } as const;
@@ -78,15 +78,15 @@ export class RecordReader {
       institutions: new Map([...institutions].map(([id, i]) => [id, i.name])),
     });
     // Imports carry no credits of their own: they are listed beside the groups with their verification mark.
-    return { ...transcript, importedCredentials: imported.map(mark) };
+    return { ...transcript, importedCredentials: imported };
   }
 
   /**
    * Imported credentials follow the record's access rule: no institution deposited them and shares
    * name achievements, so only a whole view (learner, operator, whole-record share) shows them.
    */
-  private async importedFor(learnerId: string, view: RecordView): Promise<ImportedCredential[]> {
-    return view.kind === 'all' && this.imports ? this.imports.allFor(learnerId) : [];
+  private async importedFor(learnerId: string, view: RecordView): Promise<ImportedCredentialMark[]> {
+    return view.kind === 'all' && this.imports ? this.imports.marksFor(learnerId) : [];
   }
 
   /** The whole record as one portable document: every version, its provenance and its ledger entry. */
@@ -94,7 +94,7 @@ export class RecordReader {
     const learner = await this.records.learners.get(learnerId, actor);
     const [{ achievements, items }, credits, importedCredentials] = await Promise.all([
       this.visibleRecord(this.records.db, learnerId, { kind: 'all' }), this.recognisedCredits(this.records.db, learnerId),
-      this.importedFor(learnerId, { kind: 'all' }),
+      this.imports ? this.imports.allFor(learnerId) : [],
     ]);
     const [institutions, targetItems] = await Promise.all([
       this.institutionsOf([...achievements.map((a) => a.institutionId), ...credits.map((c) => c.targetInstitutionId)]),
@@ -151,9 +151,4 @@ export class RecordReader {
     const ids = [...new Set(institutionIds)];
     return new Map(await Promise.all(ids.map(async (id) => [id, await this.institutions.get(id)] as const)));
   }
-}
-
-function mark(c: ImportedCredential): ImportedCredentialMark {
-  return { id: c.id, format: c.format, verification: c.verification, verified: c.verified, name: c.name, issuer: c.issuer,
-    trustedIssuer: c.trustedIssuer, countsForRecognition: c.countsForRecognition, trustEntry: c.trustEntry, importedAt: c.importedAt };
 }

@@ -107,5 +107,8 @@ export interface ImportedCredential extends ImportedCredentialMark {
 
 /** Where the record finds a learner's imported credentials (the credentials domain holds them). */
 export interface ImportedCredentialSource {
+  /** With originals, for the export. */
   allFor(learnerId: string): Promise<ImportedCredential[]>;
+  /** Marks only, for the transcript (no originals read). */
+  marksFor(learnerId: string): Promise<ImportedCredentialMark[]>;
 }

@@ -1,6 +1,6 @@
 import type { JsonObject } from '../core/did-key.js';
 import type { TrustedIssuer } from '../trust-list/trust-list.service.js';
-import type { ImportRow } from './imports.repository.js';
+import type { ImportMarkRow, ImportRow } from './imports.repository.js';
 
 /** How an imported credential was judged, as the learner's record shows it. */
 export interface ImportMark {
@@ -23,7 +23,7 @@ export interface ImportItem extends ImportMark {
  * Trust is judged once, at import: a later removal of the issuer from the trust list does not
  * rewrite an import's provenance (or its ledger entry), it only shows as trustEntry.status.
  */
-export function importMark(r: ImportRow, entries: ReadonlyMap<string, TrustedIssuer> = new Map()): ImportMark {
+export function importMark(r: ImportMarkRow, entries: ReadonlyMap<string, TrustedIssuer> = new Map()): ImportMark {
   const entry = r.trust_entry_id ? entries.get(r.trust_entry_id) : undefined;
   return {
     id: r.id, format: r.format, verification: r.verification, verified: r.verified, name: r.name,

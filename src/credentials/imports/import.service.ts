@@ -12,7 +12,7 @@ import { importedBody } from '../ledger/event-bodies.js';
 import type { TrustListService } from '../trust-list/trust-list.service.js';
 import type { VerifierService } from '../verify/verifier.service.js';
 import { ImportJudge } from './import-judge.js';
-import { importItem, type ImportItem } from './import-view.js';
+import { importItem, importMark, type ImportItem, type ImportMark } from './import-view.js';
 import * as repo from './imports.repository.js';
 
 export type ImportResult = ImportItem & { created: boolean };
@@ -80,17 +80,16 @@ export class ImportService {
   }
 
   /** Every import of a learner with its mark (for the record's transcript and export; the caller applies access). */
+  /** Every import of a learner with its original (the record export). */
   async allFor(learnerId: string): Promise<ImportItem[]> {
-    const rows: repo.ImportRow[] = [];
-    let before: [Date, string] | undefined;
-    for (;;) {
-      const page = await repo.importsOf(this.db, learnerId, { before, limit: 500 });
-      rows.push(...page.slice(0, 500));
-      if (page.length <= 500) break;
-      const last = rows[rows.length - 1]!;
-      before = [last.created_at, last.id];
-    }
-    return this.items(rows);
+    return this.items(await repo.allImportsOf(this.db, learnerId));
+  }
+
+  /** Every import of a learner as the transcript shows it: how it was judged, without the original. */
+  async marksFor(learnerId: string): Promise<ImportMark[]> {
+    const rows = await repo.importMarksOf(this.db, learnerId);
+    const entries = await this.trust.byIds(rows.flatMap((r) => (r.trust_entry_id ? [r.trust_entry_id] : [])));
+    return rows.map((r) => importMark(r, entries));
   }
 
   private async items(rows: repo.ImportRow[]): Promise<ImportItem[]> {

@@ -4,8 +4,12 @@ import type { CredentialImportsTable } from '../../db/tables/credentials.js';
 
 export type ImportRow = Selectable<CredentialImportsTable>;
 
-const COLUMNS = ['learner_id', 'id', 'digest', 'format', 'verification', 'verified', 'trusted_issuer', 'issuer', 'name', 'original',
-  'checks', 'created_at', 'trust_entry_id'] as const;
+/** What the record's marks need: everything but the original and its checks. */
+const MARK_COLUMNS = ['learner_id', 'id', 'digest', 'format', 'verification', 'verified', 'trusted_issuer', 'issuer', 'name',
+  'created_at', 'trust_entry_id'] as const;
+const COLUMNS = [...MARK_COLUMNS, 'original', 'checks'] as const;
+
+export type ImportMarkRow = Pick<ImportRow, (typeof MARK_COLUMNS)[number]>;
 
 export function findByDigest(db: Executor, learnerId: string, digest: string): Promise<ImportRow | undefined> {
   return db.selectFrom('credential_imports').select(COLUMNS).where('learner_id', '=', learnerId).where('digest', '=', digest).executeTakeFirst();
@@ -23,4 +27,14 @@ export function importsOf(db: Executor, learnerId: string, q: { before?: [Date, 
     query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
   }
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+}
+
+/** Every import of a learner, newest first, with its original. */
+export function allImportsOf(db: Executor, learnerId: string): Promise<ImportRow[]> {
+  return db.selectFrom('credential_imports').select(COLUMNS).where('learner_id', '=', learnerId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+}
+
+/** Every import of a learner, newest first, without the originals (the transcript shows marks only). */
+export function importMarksOf(db: Executor, learnerId: string): Promise<ImportMarkRow[]> {
+  return db.selectFrom('credential_imports').select(MARK_COLUMNS).where('learner_id', '=', learnerId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
 }
