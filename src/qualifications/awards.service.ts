@@ -7,6 +7,7 @@ import { recordWrite } from '../audit-trail/audit-trail.repository.js';
 import type { CredentialsModule } from '../credentials/credentials.module.js';
 import { lockCredential } from '../credentials/issuance/credentials.repository.js';
 import type { Db } from '../db/database.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { AppError, conflict, forbidden, notFound } from '../errors.js';
 import type { LearnerService } from '../learners/learners.service.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
@@ -38,7 +39,6 @@ function toAward(r: repo.AwardRow, x?: repo.RescissionRow): Award {
 
 export const snapshotDigest = (v: AuditView) => createHash('sha256').update(canonicalize(v) ?? '', 'utf8').digest('hex');
 
-const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505' || /duplicate key|unique/i.test(String((err as Error)?.message));
 
 function incomplete(view: AuditView): AppError {
   const unmet = view.requirements.filter((r) => r.status === 'partly' || r.status === 'not');

@@ -3,6 +3,7 @@ import type { Actor } from '../auth/principal.js';
 import { actorOf } from '../auth/principal.js';
 import { recordWrite } from '../audit-trail/audit-trail.repository.js';
 import type { Db } from '../db/database.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { AppError, conflict, forbidden, invalidField, notFound } from '../errors.js';
 import type { InstitutionService } from '../institutions/institutions.service.js';
 import type { LearnerService } from '../learners/learners.service.js';
@@ -33,7 +34,6 @@ function toWaiver(r: repo.WaiverRow): Waiver {
   };
 }
 
-const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505' || /duplicate key|unique/i.test(String((err as Error)?.message));
 const isCode = (err: unknown, code: string) => err instanceof AppError && err.code === code;
 
 /**

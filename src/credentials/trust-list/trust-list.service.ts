@@ -3,6 +3,7 @@ import type { Actor } from '../../auth/principal.js';
 import { actorOf } from '../../auth/principal.js';
 import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
 import type { Db } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import { decodeCursor, toPage, type Page } from '../../db/pagination.js';
 import { badRequest, conflict, invalidField, notFound } from '../../errors.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
@@ -19,7 +20,6 @@ export interface TrustedIssuer {
 }
 
 const UUID = /^[0-9a-f-]{36}$/i;
-const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === '23505' || /duplicate key/i.test(String((err as Error)?.message));
 
 /**
  * The bank's trust list of external issuers. Operators add and remove entries; anyone reads them.
