@@ -16,6 +16,7 @@ import {
 } from './clr-contents.js';
 import * as repo from './credentials.repository.js';
 import type { IssuanceService, IssuedCredential } from './issuance.service.js';
+import { findLearner } from '../../learners/learners.repository.js';
 
 /** The whole learning record of a learner with the catalogue items it names (the records domain's reader). */
 export interface LearnerRecordSource {
@@ -39,7 +40,7 @@ export class ClrIssuer {
 
   async issue(learnerId: string, opts: ClrOptions, actor: Actor): Promise<IssuedCredential> {
     if (actor.principal.kind === 'learner') assertIsLearner(actor.principal, learnerId);
-    if (!(await this.db.selectFrom('learners').select('id').where('id', '=', learnerId).executeTakeFirst())) throw notFound('learner', learnerId);
+    if (!(await findLearner(this.db, learnerId))) throw notFound('learner', learnerId);
     const format = opts.format ?? 'eddsa-rdfc-2022';
     // A CLR embeds credential objects, so a JWT-secured CLR still bundles Data Integrity credentials.
     const embedFormat: CredentialFormat = format === 'vc+jwt' ? 'eddsa-rdfc-2022' : format;
