@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInstitution } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { get, post, publishRule, world, type World } from './service-fixtures.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { get, plusDays, post, publishRule, today, worldApp, type World } from './service-fixtures.js';
 
 let t: TestApp;
 let w: World;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  w = await world(t);
-});
+beforeAll(async () => ({ t, w } = await worldApp()));
 afterAll(async () => t.close());
 
-const today = () => new Date().toISOString().slice(0, 10);
-const plusDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 const exam = { id: 'e', kind: 'exam', credits: '4', creditSystemId: 'cn-university', completedOn: '2024-01-01' };
 
 async function agreement(kind: 'bilateral' | 'regional', parties: string[]) {

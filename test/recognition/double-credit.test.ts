@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLearner } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { achieve, get, item, post, world, type World } from './service-fixtures.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { achieve, get, item, post, worldApp, type World } from './service-fixtures.js';
 
 let t: TestApp;
 let w: World;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  w = await world(t);
-});
+beforeAll(async () => ({ t, w } = await worldApp()));
 afterAll(async () => t.close());
 
 /** A fresh learner with one achievement no rule covers. */

@@ -1,15 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { achieve, get, item, post, publishRule, ruleItem, world, type World } from './service-fixtures.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { achieve, get, item, post, publishRule, ruleItem, worldApp, type World } from './service-fixtures.js';
 
 let t: TestApp;
 let w: World;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  w = await world(t);
-});
+beforeAll(async () => ({ t, w } = await worldApp()));
 afterAll(async () => t.close());
 
 // The operator's check recomputes every ledger entry's body from the rows as they are now: recognition

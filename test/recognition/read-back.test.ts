@@ -1,21 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ruleStamp } from '../../src/recognition/rules/rules.repository.js';
 import { createInstitution, createLearner } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { achieve, get, item, post, publishRule, ruleItem, world, type World } from './service-fixtures.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { achieve, get, item, plusDays, post, publishRule, ruleItem, worldApp, type World } from './service-fixtures.js';
 
 // X holds the source course; Y (the target) publishes X's course ≡ Y's course under an agreement
 // of X and Y. Read back, a learner holding Y's course gets X's course at X.
 let t: TestApp;
 let w: World;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  w = await world(t);
-});
+beforeAll(async () => ({ t, w } = await worldApp()));
 afterAll(async () => t.close());
 
-const plusDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 const outcome = (body: any, id: string) => body.outcomes.find((o: any) => o.achievementId === id);
 
 /** A bilateral agreement of X and Y, in force since 2020. */

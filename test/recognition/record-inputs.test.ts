@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import type { TestApp } from '../helpers/test-app.js';
 import { depositBody } from '../records/fixtures.js';
 import { learnerAchievements } from '../../src/recognition/evaluation/achievement-inputs.js';
-import { achieve, item, world, type World } from './service-fixtures.js';
+import { achieve, item, worldApp, type World } from './service-fixtures.js';
 
 let t: TestApp;
 let w: World;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  w = await world(t);
-});
+beforeAll(async () => ({ t, w } = await worldApp()));
 afterAll(async () => t.close());
 
 describe('the engine\'s view of a learner\'s record (one query)', () => {

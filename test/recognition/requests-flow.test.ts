@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInstitution } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { achieve, get, item, post, publishRule, ruleItem, world, type World } from './service-fixtures.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { achieve, get, item, plusDays, post, publishRule, ruleItem, today, worldApp, type World } from './service-fixtures.js';
 
 let t: TestApp;
 let w: World;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  w = await world(t);
-});
+beforeAll(async () => ({ t, w } = await worldApp()));
 afterAll(async () => t.close());
 
-const today = () => new Date().toISOString().slice(0, 10);
-const plusDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
 async function queuedRequest() {
   const course = await item(t, w.source);

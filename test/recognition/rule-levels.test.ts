@@ -2,17 +2,14 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/auth/principal.js';
 import { DEMO_MAPPING, demoProgramme } from '../../src/qualifications/demo-seed.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import type { TestApp } from '../helpers/test-app.js';
 import type { ItemSpec } from '../records/fixtures.js';
-import { achieve, get, item, post, publishRule, ruleItem, world, type World } from './service-fixtures.js';
+import { achieve, get, item, post, publishRule, ruleItem, worldApp, type World } from './service-fixtures.js';
 
 let t: TestApp;
 let w: World;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  w = await world(t);
-});
+beforeAll(async () => ({ t, w } = await worldApp()));
 afterAll(async () => t.close());
 
 const outcome = (body: any, id: string) => body.outcomes.find((o: any) => o.achievementId === id);

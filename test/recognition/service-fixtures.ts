@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { bearer, createInstitution, createLearner, operatorToken, type TestInstitution, type TestLearner } from '../helpers/factories.js';
-import type { TestApp } from '../helpers/test-app.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { deposit, depositBody, insertItem, type ItemSpec } from '../records/fixtures.js';
 
 export interface World { op: string; target: TestInstitution; source: TestInstitution; learner: TestLearner }
@@ -13,6 +13,12 @@ export async function world(t: TestApp): Promise<World> {
   const source = await createInstitution(t.app, op, { kind: 'certification-body' });
   const learner = await createLearner(t.app, target.token);
   return { op, target, source, learner };
+}
+
+/** The usual start of a recognition test file: the service and its world. */
+export async function worldApp(): Promise<{ t: TestApp; w: World }> {
+  const t = await createTestApp();
+  return { t, w: await world(t) };
 }
 
 export async function item(t: TestApp, inst: TestInstitution, spec: ItemSpec = {}): Promise<{ id: string; code: string }> {
@@ -46,3 +52,7 @@ export async function post(app: FastifyInstance, url: string, token: string | un
 export async function get(app: FastifyInstance, url: string, token?: string) {
   return app.inject({ method: 'GET', url, headers: token ? bearer(token) : {} });
 }
+
+/** Today and a day n days away, as ISO dates (agreements and rules are dated by day). */
+export const today = (): string => new Date().toISOString().slice(0, 10);
+export const plusDays = (n: number): string => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
