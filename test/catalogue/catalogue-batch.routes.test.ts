@@ -1,14 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, courseInput, createInstitution, operatorToken, type TestInstitution } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { bearer, courseInput, type TestInstitution } from '../helpers/factories.js';
+import { institutionApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let inst: TestInstitution;
-beforeAll(async () => {
-  t = await createTestApp();
-  inst = await createInstitution(t.app, await operatorToken(t.app));
-});
+beforeAll(async () => ({ t, inst } = await institutionApp()));
 afterAll(async () => t.close());
 
 const rows = async () => Number((await t.ctx.db.selectFrom('catalogue_items').select((eb) => eb.fn.countAll().as('n')).where('institution_id', '=', inst.id).executeTakeFirstOrThrow()).n);

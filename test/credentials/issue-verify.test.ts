@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createInstitution, issueVc, obCredential, operatorToken, type TestInstitution } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { institutionApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let inst: TestInstitution;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  inst = await createInstitution(t.app, await operatorToken(t.app));
-});
+beforeAll(async () => ({ t, inst } = await institutionApp()));
 afterAll(async () => t.close());
 
 const verify = (vc: unknown) => t.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc } });

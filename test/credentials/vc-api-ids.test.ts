@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createInstitution, obCredential, operatorToken, type TestInstitution } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { institutionApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let inst: TestInstitution;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  inst = await createInstitution(t.app, await operatorToken(t.app));
-});
+beforeAll(async () => ({ t, inst } = await institutionApp()));
 afterAll(async () => t.close());
 
 const issue = (credential: Record<string, unknown>, options: Record<string, unknown> = {}, token = inst.token) =>

@@ -2,15 +2,12 @@ import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPresentation } from '../../src/credentials/core/presentations.js';
 import { keyFromSeed } from '../../src/credentials/core/keys.js';
-import { bearer, createInstitution, issueVc, obCredential, operatorToken, type TestInstitution } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { bearer, issueVc, obCredential, type TestInstitution } from '../helpers/factories.js';
+import { institutionApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let inst: TestInstitution;
-beforeAll(async () => {
-  t = await createTestApp();
-  inst = await createInstitution(t.app, await operatorToken(t.app));
-});
+beforeAll(async () => ({ t, inst } = await institutionApp()));
 afterAll(async () => t.close());
 
 /** The report a /verify/{id} page embeds for its client-side renderer. */

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createInstitution, createLearner, issueVc, operatorToken, publishItem, type TestInstitution } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { bearer, createLearner, issueVc, publishItem, type TestInstitution } from '../helpers/factories.js';
+import { institutionApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let inst: TestInstitution;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  inst = await createInstitution(t.app, await operatorToken(t.app));
-});
+beforeAll(async () => ({ t, inst } = await institutionApp()));
 afterAll(async () => t.close());
 
 const deleteEntry = (resourceId: string, eventType: string) => t.ctx.db.deleteFrom('ledger_entries')
