@@ -1,4 +1,7 @@
 import { Decimal } from 'decimal.js';
+import { decodeJwt } from 'jose';
+import type { JsonObject } from '../../credentials/core/did-key.js';
+import { credentialFromPayload } from '../../credentials/core/jose-suite.js';
 import type { EngineAchievement, FrameworkLevel, ItemKind } from '../engine/index.js';
 
 /** A credential import that counts for recognition, as stored (the original credential verbatim). */
@@ -53,14 +56,14 @@ function list(v: unknown): Json[] {
   return out;
 }
 
-/** The JSON inside a compact JWS (a vc+jwt or a signed OB 2.0 assertion); a VCDM 1.1 JWT carries it under `vc`. */
+/**
+ * The credential inside an import: JSON text as is, or the payload of a compact JWS (a vc+jwt or a
+ * signed OB 2.0 assertion) read the way the verifier reads it (a VCDM 1.1 JWT carries it under `vc`).
+ */
 export function credentialJson(original: string): Json | undefined {
   try {
     if (original.startsWith('{')) return obj(JSON.parse(original));
-    const payload = original.split('.')[1];
-    if (payload === undefined) return undefined;
-    const json = obj(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
-    return obj(json?.vc) ?? json;
+    return obj(credentialFromPayload(decodeJwt(original) as JsonObject).credential);
   } catch {
     return undefined; // verified at import, so unreadable only if stored by hand: it then states nothing
   }
