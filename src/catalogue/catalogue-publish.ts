@@ -96,15 +96,17 @@ async function known(d: PublishDeps, inputs: CatalogueItemInput[]): Promise<Know
 }
 
 // A unique violation (a concurrent publish won the key) or a deadlock between two chunks moving latest markers.
+const MAX_ATTEMPTS = 5;
 const isRetryable = (err: unknown) => ['23505', '40P01'].includes(String((err as { code?: unknown } | null)?.code));
 
 /**
  * Decides each line of a chunk against the database and earlier lines, then writes the accepted
  * ones in one transaction. Rejected lines never hold back accepted ones. When a concurrent publish
  * of the same code and version wins the race, the chunk is decided again (those lines become
- * existing or conflicts).
+ * existing or conflicts). Each retry settles at least the lines another publish just won, so a few
+ * attempts suffice even when several publishes race for the same codes.
  */
-export async function publishChunk(d: PublishDeps, s: PublishState, lines: { line: number; input: CatalogueItemInput }[], retried = false): Promise<LineResult[]> {
+export async function publishChunk(d: PublishDeps, s: PublishState, lines: { line: number; input: CatalogueItemInput }[], attempt = 1): Promise<LineResult[]> {
   const saved = { seen: new Set(s.seen), accepted: new Map(s.accepted) };
   const k = await known(d, lines.map((l) => l.input));
   const rows: Insertable<CatalogueItemsTable>[] = [];
@@ -119,10 +121,10 @@ export async function publishChunk(d: PublishDeps, s: PublishState, lines: { lin
       }, d.now);
     });
   } catch (err) {
-    if (retried || !isRetryable(err)) throw err;
+    if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
     s.seen = saved.seen;
     s.accepted = saved.accepted;
-    return publishChunk(d, s, lines, true);
+    return publishChunk(d, s, lines, attempt + 1);
   }
   return results;
 }
