@@ -10,8 +10,9 @@ import { Partial, modelIndex } from './repair.js';
 export function searchNeighbourhood(model: MilpModel, base: Float64Array, open: Set<number>, target: number,
   nodeBudget = 50_000): Float64Array | undefined {
   const n = model.pairs.length;
-  const { cols, need, weight } = modelIndex(model);
-  const s = new Partial(model, cols, need, weight);
+  const index = modelIndex(model);
+  const { cols, need, weight } = index;
+  const s = new Partial(model, index, need, weight);
   for (let k = 0; k < n; k++) if (base[k]! > 0.5 && !open.has(k)) s.toggle(k, true);
   const order = [...open].sort((a, b) => s.gain(b) - s.gain(a) || a - b);
   // potential[i][j]: what columns order[i..] could still add to minimum j.
@@ -29,7 +30,7 @@ export function searchNeighbourhood(model: MilpModel, base: Float64Array, open: 
     if (s.coverage() >= target - 0.5) return true;
     if (i >= order.length || optimistic(i) < target - 0.5) return false;
     const k = order[i]!;
-    if (!s.itemTaken[cols[k]!.item] && s.blocking(k).length === 0) {
+    if (!s.itemTaken(k) && s.firstBlocking(k) < 0) {
       s.toggle(k, true);
       if (dfs(i + 1)) return true;
       s.toggle(k, false);
