@@ -46,9 +46,11 @@ export function buildMilp(p: Prepared): MilpModel {
     const cols = group.flatMap((i) => pairsOfItem[i]!);
     rows.push({ indices: cols, values: cols.map(() => 1), upper: 1 });
   }
+  const colsOfCategory: number[][] = p.categories.map(() => []);
+  pairs.forEach(([, cat], k) => colsOfCategory[cat]!.push(k));
   p.categories.forEach((c, ci) => {
     if (c.maxUnits === undefined) return;
-    const cols = pairs.flatMap(([, cat], k) => cat === ci ? [k] : []);
+    const cols = colsOfCategory[ci]!;
     rows.push({ indices: cols, values: cols.map(units), upper: c.maxUnits });
   });
   for (const g of p.capGroups) {
@@ -64,9 +66,19 @@ export function buildMilp(p: Prepared): MilpModel {
     colCost.push(m.unit === 'items' ? scale : 1);
     colUpper.push(m.need);
     integrality.push(0);
-    const cols = m.itemIndexes.flatMap((i) => pairsOfItem[i]!.filter((k) => m.scope === null || m.scope.includes(pairs[k]![1])));
+    const indices: number[] = [];
+    const values: number[] = [];
+    for (const i of m.itemIndexes) {
+      for (const k of pairsOfItem[i]!) {
+        if (m.scope !== null && !m.scope.includes(pairs[k]![1])) continue;
+        indices.push(k);
+        values.push(m.unit === 'items' ? -1 : -units(k));
+      }
+    }
+    indices.push(y);
+    values.push(1);
     coverageRows.push(rows.length);
-    rows.push({ indices: [...cols, y], values: [...cols.map((k) => m.unit === 'items' ? -1 : -units(k)), 1], upper: 0 });
+    rows.push({ indices, values, upper: 0 });
   });
   return { numCols: colCost.length, colCost, colUpper, integrality, rows, pairs, coveredMinimums, coverageRows };
 }

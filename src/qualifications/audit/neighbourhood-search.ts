@@ -11,7 +11,7 @@ export function searchNeighbourhood(model: MilpModel, base: Float64Array, open: 
   nodeBudget = 50_000): Float64Array | undefined {
   const n = model.pairs.length;
   const index = modelIndex(model);
-  const { cols, need, weight } = index;
+  const { need, weight, coverStart, coverMin, coverValue } = index;
   const s = new Partial(model, index, need, weight);
   for (let k = 0; k < n; k++) if (base[k]! > 0.5 && !open.has(k)) s.toggle(k, true);
   const order = [...open].sort((a, b) => s.gain(b) - s.gain(a) || a - b);
@@ -20,7 +20,7 @@ export function searchNeighbourhood(model: MilpModel, base: Float64Array, open: 
   for (let i = order.length - 1; i >= 0; i--) {
     const row = potential[i]!;
     if (i + 1 < order.length) potential[i + 1]!.forEach((v, j) => { row[j] = v; });
-    for (const [j, a] of cols[order[i]!]!.covers) row[j]! += a;
+    for (let t = coverStart[order[i]!]!; t < coverStart[order[i]! + 1]!; t++) row[coverMin[t]!]! += coverValue[t]!;
   }
   const optimistic = (i: number) => need.reduce((sum, v, j) =>
     sum + weight[j]! * Math.min(v, s.counted[j]! + (i < order.length ? potential[i]![j]! : 0)), 0);

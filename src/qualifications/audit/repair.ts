@@ -1,14 +1,13 @@
 import type { MilpModel } from './milp-model.js';
 
-export interface Column { item: number; limits: [number, number][]; covers: [number, number][] }
-
 /**
- * Column-wise view of a model's rows, built once per model (repair, restarts and search share it).
- * The flat arrays (CSR form: column k's limit entries are limitStart[k]..limitStart[k+1]) are what
- * the hot loops read; `cols` is the same data as tuples for the colder callers.
+ * Column-wise view of a model's rows, built once per model (repair, restarts and search share it),
+ * in flat arrays: binary column k's limit entries are limitStart[k] up to limitStart[k + 1] (row
+ * and amount), its coverage entries coverStart[k] up to coverStart[k + 1] (minimum and amount).
  */
 export interface ModelIndex {
-  cols: Column[];
+  /** Number of binary columns. */
+  n: number;
   need: number[];
   weight: number[];
   /** Binary columns feeding each coverage column, and in each limit row. */
@@ -36,10 +35,8 @@ export class Partial {
   readonly counted: Float64Array;
   /** The placed column of each item, or -1 (at most one column of an item is ever placed). */
   readonly placedOf: Int32Array;
-  readonly cols: Column[];
   constructor(readonly model: MilpModel, readonly index: ModelIndex, readonly need: number[], readonly weight: number[]) {
-    this.cols = index.cols;
-    this.x = new Uint8Array(index.cols.length);
+    this.x = new Uint8Array(index.n);
     this.usage = new Float64Array(model.rows.length);
     this.counted = new Float64Array(need.length);
     this.placedOf = new Int32Array(index.items).fill(-1);
@@ -89,8 +86,11 @@ export class Partial {
     }
     return -1;
   }
-  blocking(k: number): [number, number][] {
-    return this.cols[k]!.limits.filter(([r, a]) => this.usage[r]! + a > this.model.rows[r]!.upper + 1e-9);
+  /** Whether column k feeds a minimum that is still short. */
+  feedsShort(k: number): boolean {
+    const { coverStart, coverMin } = this.index;
+    for (let t = coverStart[k]!; t < coverStart[k + 1]!; t++) if (this.counted[coverMin[t]!]! < this.need[coverMin[t]!]!) return true;
+    return false;
   }
   /**
    * Coverage column k would add once placed column q is switched off, or undefined when k would
@@ -123,39 +123,54 @@ export function modelIndex(model: MilpModel): ModelIndex {
   const cached = indexes.get(model);
   if (cached) return cached;
   const n = model.pairs.length;
-  const cols: Column[] = model.pairs.map(([item]) => ({ item, limits: [], covers: [] }));
-  const coverage = new Map(model.coverageRows.map((r, j) => [r, j]));
-  model.rows.forEach((row, r) => row.indices.forEach((col, t) => {
-    if (col >= cols.length) return;
-    const j = coverage.get(r);
-    if (j === undefined) cols[col]!.limits.push([r, row.values[t]!]);
-    else cols[col]!.covers.push([j, -row.values[t]!]);
-  }));
-  const need = model.coverageRows.map((_, j) => model.colUpper[n + j]!);
-  const weight = model.coverageRows.map((_, j) => model.colCost[n + j]!);
-  const coverCols = need.map(() => [] as number[]);
-  cols.forEach((c, k) => c.covers.forEach(([j]) => coverCols[j]!.push(k)));
+  const coverageOf = new Int32Array(model.rows.length).fill(-1);
+  model.coverageRows.forEach((r, j) => { coverageOf[r] = j; });
+  // Two passes over the rows: count each column's entries, then place them.
+  const limitStart = new Int32Array(n + 1);
+  const coverStart = new Int32Array(n + 1);
+  model.rows.forEach((row, r) => {
+    const counts = coverageOf[r]! < 0 ? limitStart : coverStart;
+    for (const col of row.indices) if (col < n) counts[col + 1]!++;
+  });
+  for (let k = 0; k < n; k++) { limitStart[k + 1]! += limitStart[k]!; coverStart[k + 1]! += coverStart[k]!; }
+  const limitRow = new Int32Array(limitStart[n]!);
+  const limitValue = new Float64Array(limitStart[n]!);
+  const coverMin = new Int32Array(coverStart[n]!);
+  const coverValue = new Float64Array(coverStart[n]!);
+  const nextLimit = limitStart.slice(0, n);
+  const nextCover = coverStart.slice(0, n);
   const rowCols = model.rows.map(() => [] as number[]);
   const rowValues = model.rows.map(() => [] as number[]);
-  cols.forEach((c, k) => c.limits.forEach(([r, a]) => { rowCols[r]!.push(k); rowValues[r]!.push(a); }));
-  const flat = (part: 'limits' | 'covers') => {
-    const start = new Int32Array(n + 1);
-    cols.forEach((c, k) => { start[k + 1] = start[k]! + c[part].length; });
-    const key = new Int32Array(start[n]!);
-    const value = new Float64Array(start[n]!);
-    cols.forEach((c, k) => c[part].forEach(([r, a], t) => { key[start[k]! + t] = r; value[start[k]! + t] = a; }));
-    return { start, key, value };
-  };
-  const limits = flat('limits');
-  const covers = flat('covers');
+  const coverCols = model.coverageRows.map(() => [] as number[]);
+  model.rows.forEach((row, r) => {
+    const j = coverageOf[r]!;
+    row.indices.forEach((col, t) => {
+      if (col >= n) return;
+      if (j < 0) {
+        const at = nextLimit[col]!++;
+        limitRow[at] = r;
+        limitValue[at] = row.values[t]!;
+      } else {
+        const at = nextCover[col]!++;
+        coverMin[at] = j;
+        coverValue[at] = -row.values[t]!;
+      }
+    });
+  });
+  // Per-row and per-minimum lists in column order (the order the search has always used).
+  for (let k = 0; k < n; k++) {
+    for (let t = limitStart[k]!; t < limitStart[k + 1]!; t++) { rowCols[limitRow[t]!]!.push(k); rowValues[limitRow[t]!]!.push(limitValue[t]!); }
+    for (let t = coverStart[k]!; t < coverStart[k + 1]!; t++) coverCols[coverMin[t]!]!.push(k);
+  }
+  const need = model.coverageRows.map((_, j) => model.colUpper[n + j]!);
+  const weight = model.coverageRows.map((_, j) => model.colCost[n + j]!);
+  const itemOf = Int32Array.from(model.pairs, ([item]) => item);
+  const maxGain = new Float64Array(n);
+  for (let k = 0; k < n; k++) for (let t = coverStart[k]!; t < coverStart[k + 1]!; t++) maxGain[k]! += weight[coverMin[t]!]! * coverValue[t]!;
   const index: ModelIndex = {
-    cols, need, weight, coverCols, rowCols, rowValues,
-    itemOf: Int32Array.from(cols, (c) => c.item),
-    items: cols.reduce((m, c) => Math.max(m, c.item + 1), 0),
-    limitStart: limits.start, limitRow: limits.key, limitValue: limits.value,
-    coverStart: covers.start, coverMin: covers.key, coverValue: covers.value,
-    rowUpper: Float64Array.from(model.rows, (r) => r.upper),
-    maxGain: Float64Array.from(cols, (c) => c.covers.reduce((g, [j, a]) => g + weight[j]! * a, 0)),
+    n, need, weight, coverCols, rowCols, rowValues, itemOf, items: itemOf.reduce((m, i) => Math.max(m, i + 1), 0),
+    limitStart, limitRow, limitValue, coverStart, coverMin, coverValue,
+    rowUpper: Float64Array.from(model.rows, (r) => r.upper), maxGain,
   };
   indexes.set(model, index);
   return index;
@@ -317,18 +332,23 @@ export function repairTowardCoverage(model: MilpModel, start: Float64Array, maxS
  * feed a short minimum, plus the placed columns of the limit rows that block those.
  */
 export function shortfallNeighbourhood(model: MilpModel, x: Float64Array): Set<number> {
-  const n = model.pairs.length;
   const index = modelIndex(model);
-  const { cols, need, rowCols } = index;
+  const { n, need, rowCols, itemOf, limitStart, limitRow } = index;
   const s = new Partial(model, index, need, need.map(() => 1));
   for (let k = 0; k < n; k++) if (x[k]! > 0.5) s.toggle(k, true);
   const open = new Set<number>();
-  cols.forEach((c, k) => {
-    if (!c.covers.some(([j]) => s.counted[j]! < need[j]!)) return;
+  const blocked: number[] = [];
+  for (let k = 0; k < n; k++) {
+    if (!s.feedsShort(k)) continue;
     open.add(k);
-    for (const [r] of s.blocking(k)) for (const q of rowCols[r]!) if (s.x[q] === 1) open.add(q);
+    blocked.length = 0;
+    for (let t = limitStart[k]!; t < limitStart[k + 1]!; t++) {
+      const r = limitRow[t]!;
+      if (s.usage[r]! + index.limitValue[t]! > index.rowUpper[r]! + 1e-9) blocked.push(r);
+    }
+    for (const r of blocked) for (const q of rowCols[r]!) if (s.x[q] === 1) open.add(q);
     // The column's own item may be placed elsewhere; reopening that placement lets it move.
-    for (const [r] of c.limits) for (const q of rowCols[r]!) if (s.x[q] === 1 && cols[q]!.item === c.item) open.add(q);
-  });
+    for (let t = limitStart[k]!; t < limitStart[k + 1]!; t++) for (const q of rowCols[limitRow[t]!]!) if (s.x[q] === 1 && itemOf[q] === itemOf[k]) open.add(q);
+  }
   return open;
 }
