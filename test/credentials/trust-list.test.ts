@@ -112,7 +112,11 @@ describe('the trust list of external issuers', () => {
     const active = (await t.app.inject({ method: 'GET', url: '/trusted-issuers?limit=500' })).json().items.map((x: { id: string }) => x.id);
     expect(active).not.toContain(entry.id);
     const all = (await t.app.inject({ method: 'GET', url: '/trusted-issuers?limit=500&includeRemoved=true' })).json().items;
-    expect(all.find((x: { id: string }) => x.id === entry.id)).toMatchObject({ status: 'removed' });
+    // The public sees who by role only; an operator sees the client.
+    expect(all.find((x: { id: string }) => x.id === entry.id)).toMatchObject({ status: 'removed', addedBy: 'operator', removedBy: 'operator' });
+    expect((await t.app.inject({ method: 'GET', url: `/trusted-issuers/${entry.id}` })).json()).toMatchObject({ addedBy: 'operator', removedBy: 'operator' });
+    expect((await t.app.inject({ method: 'GET', url: `/trusted-issuers/${entry.id}`, headers: bearer(op) })).json())
+      .toMatchObject({ addedBy: 'operator:operator', removedBy: 'operator:operator' });
     // The database refuses to delete or rewrite an entry.
     await expect(sql`delete from trusted_issuers where id = ${entry.id}`.execute(t.ctx.db)).rejects.toThrow(/append-only/);
     await expect(sql`update trusted_issuers set name_en = 'Other' where id = ${entry.id}`.execute(t.ctx.db)).rejects.toThrow(/append-only/);

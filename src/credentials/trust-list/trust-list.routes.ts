@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
+import type { Principal } from '../../auth/principal.js';
 import { actor } from '../../http/actor.js';
+import type { TrustedIssuer } from './trust-list.service.js';
 import { IdParams, Nullable, PageQuery, problemResponses, Strict } from '../../http/schemas.js';
 
 const Pem = Type.String({ minLength: 1, maxLength: 20_000 });
@@ -18,9 +20,20 @@ export const TrustedIssuerSchema = Type.Object({
   name: Type.Object({ en: Type.String(), zh: Nullable(Type.String()) }),
   didDocument: Nullable(Type.Object({}, { additionalProperties: true })),
   publicKeys: Type.Array(Type.Object({ id: Type.String(), publicKeyPem: Type.String() })),
-  status: Type.Union([Type.Literal('active'), Type.Literal('removed')]), addedAt: Type.String(), addedBy: Type.String(),
-  removedAt: Nullable(Type.String()), removedBy: Nullable(Type.String()), removalReason: Nullable(Type.String()),
+  status: Type.Union([Type.Literal('active'), Type.Literal('removed')]), addedAt: Type.String(),
+  addedBy: Type.String({ description: 'Who added it: `operator:<client id>` for operators, the role (`operator`) for everyone else' }),
+  removedAt: Nullable(Type.String()), removedBy: Nullable(Type.String({ description: 'As addedBy' })), removalReason: Nullable(Type.String()),
 });
+
+/**
+ * Who added or removed an entry: operators see the client (`operator:<client id>`); everyone else
+ * sees only the role, since client ids are internal (the audit trail keeps the full actor).
+ */
+function forReader(entry: TrustedIssuer, principal: Principal): TrustedIssuer {
+  if (principal.kind === 'operator') return entry;
+  const role = (by: string) => by.split(':', 1)[0]!;
+  return { ...entry, addedBy: role(entry.addedBy), removedBy: entry.removedBy === null ? null : role(entry.removedBy) };
+}
 
 export const trustListRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
   const trust = ctx.credentials.trustList;
@@ -39,12 +52,15 @@ export const trustListRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => a
     schema: { tags: ['credentials'], summary: "The bank's trust list of external issuers (in force; includeRemoved=true adds removed entries)",
       querystring: Strict({ ...PageQuery, includeRemoved: Type.Optional(Type.Boolean()) }),
       response: { 200: Type.Object({ items: Type.Array(TrustedIssuerSchema), nextCursor: Nullable(Type.String()) }), ...problemResponses } },
-  }, async (req) => trust.list(req.query));
+  }, async (req) => {
+    const page = await trust.list(req.query);
+    return { ...page, items: page.items.map((e) => forReader(e, req.principal)) };
+  });
 
   app.get('/trusted-issuers/:id', {
     config: { access: { allow: ['public'] } },
     schema: { tags: ['credentials'], summary: 'One trust-list entry, in force or removed', params: IdParams, response: { 200: TrustedIssuerSchema, ...problemResponses } },
-  }, async (req) => trust.get(req.params.id));
+  }, async (req) => forReader(await trust.get(req.params.id), req.principal));
 
   app.post('/trusted-issuers/:id/removal', {
     config: { access: { allow: ['operator'] }, idempotent: true },
