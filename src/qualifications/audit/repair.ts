@@ -271,6 +271,18 @@ function swapOnce(s: Partial, candidates: number[], { lossOf, excess, focus }: S
   lossOf.fill(-1);
   const loss = (q: number) => (lossOf[q]! >= 0 ? lossOf[q]! : (lossOf[q] = s.loss(q)));
   const swap = (k: number, q: number) => { s.toggle(q, false); s.toggle(k, true); return true; };
+  // The placed columns of a row (in column order) with their amounts, listed once per pass.
+  const placed = new Map<number, { cols: number[]; amounts: number[] }>();
+  const placedIn = (r: number) => {
+    let list = placed.get(r);
+    if (!list) {
+      list = { cols: [], amounts: [] };
+      const all = rowCols[r]!;
+      for (let i = 0; i < all.length; i++) if (s.x[all[i]!] === 1) { list.cols.push(all[i]!); list.amounts.push(rowValues[r]![i]!); }
+      placed.set(r, list);
+    }
+    return list;
+  };
   for (const k of candidates) {
     // A placed column swapped for itself never gains.
     if (s.x[k] === 1) continue;
@@ -284,13 +296,11 @@ function swapOnce(s: Partial, candidates: number[], { lossOf, excess, focus }: S
     if (excess.rows.length === 0) continue;
     focus.set(k);
     // Only placed columns of the first blocking row are tried, and only those that free it enough.
-    const r0 = excess.rows[0]!;
-    const options = rowCols[r0]!;
-    const amounts = rowValues[r0]!;
+    const { cols: options, amounts } = placedIn(excess.rows[0]!);
     for (let i = 0; i < options.length; i++) {
       const q = options[i]!;
       // k never adds more than maxGain, so a column that loses as much is not worth swapping out.
-      if (s.x[q] !== 1 || loss(q) >= maxGain[k]! || amounts[i]! < excess.amounts[0]! - 1e-9 || !frees(s, q, excess, 1)) continue;
+      if (loss(q) >= maxGain[k]! || amounts[i]! < excess.amounts[0]! - 1e-9 || !frees(s, q, excess, 1)) continue;
       if (focus.gainedWithout(q) > loss(q)) return swap(k, q);
     }
   }
