@@ -1,30 +1,29 @@
 import { availableParallelism } from 'node:os';
-import { buildAchievementCredential } from '../src/credentials/core/builders.js';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { controllerDocument, keyFromSeed } from '../src/credentials/core/keys.js';
 import { createDocumentLoader } from '../src/credentials/core/document-loader.js';
 import type { ProofSuiteName } from '../src/credentials/core/proof-result.js';
 import { signCredential, verifyCredentialProof } from '../src/credentials/core/suites.js';
 import type { Benchmark } from './registry.js';
+import { obInput } from './credentials-input.js';
 import { BENCH_OPERATOR_SECRET, fmt, median, startBenchServer } from './support.js';
+
+const execFileAsync = promisify(execFile);
+const CLIENT = fileURLToPath(new URL('./credentials-client.ts', import.meta.url));
+
+/** Requests per second of one load run, from the client in its own process (see credentials-client.ts). */
+async function clientRate(job: Record<string, unknown>): Promise<number> {
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', CLIENT, JSON.stringify(job)], { maxBuffer: 16 * 1024 * 1024 });
+  return (JSON.parse(stdout) as { rate: number }).rate;
+}
 
 const SUITES: { name: ProofSuiteName; options: Record<string, string> }[] = [
   { name: 'eddsa-rdfc-2022', options: {} },
   { name: 'eddsa-jcs-2022', options: { cryptosuite: 'eddsa-jcs-2022' } },
   { name: 'vc+jwt', options: { proofFormat: 'vc+jwt' } },
 ];
-
-/** An OB 3.0 AchievementCredential like the ones the service issues (alignment, result, credits). */
-function obInput(issuerDid: string, n: number) {
-  return buildAchievementCredential({
-    id: `urn:uuid:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    issuer: { id: issuerDid, name: 'Bench University 基准大学' },
-    achievement: { id: 'https://bank.test/catalogue/cs-101', name: '数据结构 Data Structures', description: 'Course', achievementType: 'Course',
-      criteria: { narrative: 'Pass the exam' }, creditsAvailable: '4', fieldOfStudy: '0613',
-      alignment: [{ targetName: 'EQF level 6', targetUrl: 'https://bank.test/frameworks/eqf/6', targetFramework: 'EQF', targetCode: '6' }] },
-    subject: { identifier: [{ identityType: 'identifier', identityHash: `sha256$${'cd'.repeat(32)}`, salt: 'bench' }], creditsEarned: '4', result: [{ value: 'A' }] },
-    validFrom: '2025-01-01T00:00:00Z',
-  });
-}
 
 async function rate(n: number, fn: (i: number) => Promise<unknown>, concurrency = 1): Promise<number> {
   let next = 0;
@@ -52,9 +51,41 @@ async function post(url: string, body: unknown, token?: string) {
   return json;
 }
 
+/** Service rates for every suite on one server (PGlite or PostgreSQL). */
+async function serviceRates(pgUrl: string | undefined, runs: number, sizes: (suite: ProofSuiteName) => number) {
+  const server = await startBenchServer(pgUrl);
+  const out = new Map<ProofSuiteName, { issue: number; verify: number }>();
+  try {
+    const op = (await post(`${server.url}/oauth/token`, { grant_type: 'client_credentials', client_id: 'operator', client_secret: BENCH_OPERATOR_SECRET })).access_token as string;
+    const inst = await post(`${server.url}/institutions`, { name: { en: 'Bench University' }, kind: 'university', country: 'HK' }, op);
+    const client = await post(`${server.url}/institutions/${inst.id}/clients`, { name: 'bench' }, op);
+    const token = (await post(`${server.url}/oauth/token`, { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret })).access_token as string;
+    let serial = 0;
+    for (const s of SUITES) {
+      const n = sizes(s.name);
+      const { id: _id, ...first } = obInput(inst.did, ++serial);
+      const sample = (await post(`${server.url}/credentials/issue`, { credential: first, options: s.options }, token)).verifiableCredential;
+      const base = { url: server.url, concurrency: 16 };
+      await clientRate({ ...base, kind: 'verify', n: Math.min(n, 32), credential: sample }); // warm the pool
+      const issue: number[] = []; const verify: number[] = [];
+      for (let r = 0; r < runs; r++) {
+        issue.push(await clientRate({ ...base, kind: 'issue', n, token, issuerDid: inst.did, firstSerial: serial + 1, options: s.options }));
+        serial += n;
+        verify.push(await clientRate({ ...base, kind: 'verify', n, credential: sample }));
+      }
+      out.set(s.name, { issue: median(issue), verify: median(verify) });
+    }
+  } finally {
+    await server.close();
+    await server.ctx.close().catch(() => undefined);
+  }
+  return out;
+}
+
 /**
  * Issue and verify throughput of an OB 3.0 credential per proof suite: the library alone in one
- * thread against the service over HTTP (worker pool, PGlite) in the same run.
+ * thread against the service over HTTP (worker pool) in the same run, on PGlite and, when a server
+ * is given, on PostgreSQL. The HTTP clients run in their own process.
  * Target: service ≥ 0.8 × library single-thread × cores.
  */
 export const credentialsBench: Benchmark = {
@@ -62,34 +93,22 @@ export const credentialsBench: Benchmark = {
   async run(ctx) {
     const runs = ctx.smoke ? 1 : 3;
     const cores = availableParallelism();
-    const server = await startBenchServer();
-    const lines = [`${cores} cores; service: HTTP POST /credentials/issue and /credentials/verify, 16 concurrent clients, PGlite; median of ${runs} runs`, '',
-      '| suite | op | library 1 thread /s | service /s | service / (library × cores) |', '|---|---|---|---|---|'];
-    try {
-      const op = (await post(`${server.url}/oauth/token`, { grant_type: 'client_credentials', client_id: 'operator', client_secret: BENCH_OPERATOR_SECRET })).access_token as string;
-      const inst = await post(`${server.url}/institutions`, { name: { en: 'Bench University' }, kind: 'university', country: 'HK' }, op);
-      const client = await post(`${server.url}/institutions/${inst.id}/clients`, { name: 'bench' }, op);
-      const token = (await post(`${server.url}/oauth/token`, { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret })).access_token as string;
-      let serial = 0;
-      for (const s of SUITES) {
-        const n = ctx.smoke ? 5 : s.name === 'eddsa-rdfc-2022' ? 60 : 240;
-        const lib = await libraryRates(s.name, n, runs);
-        const issueOne = () => { const { id: _id, ...credential } = obInput(inst.did, ++serial); return post(`${server.url}/credentials/issue`, { credential, options: s.options }, token); };
-        const sample = (await issueOne()).verifiableCredential;
-        await rate(Math.min(n, 32), () => post(`${server.url}/credentials/verify`, { verifiableCredential: sample }), 16); // warm the pool
-        const issue: number[] = []; const verify: number[] = [];
-        for (let r = 0; r < runs; r++) {
-          issue.push(await rate(n, issueOne, 16));
-          verify.push(await rate(n, () => post(`${server.url}/credentials/verify`, { verifiableCredential: sample }), 16));
-        }
-        const [si, sv] = [median(issue), median(verify)];
-        lines.push(`| ${s.name} | issue | ${fmt(lib.sign, 0)} | ${fmt(si, 0)} | ${fmt(si / (lib.sign * cores), 2)} |`);
-        lines.push(`| ${s.name} | verify | ${fmt(lib.verify, 0)} | ${fmt(sv, 0)} | ${fmt(sv / (lib.verify * cores), 2)} |`);
+    const sizes = (suite: ProofSuiteName) => (ctx.smoke ? 5 : suite === 'eddsa-rdfc-2022' ? 60 : 240);
+    const library = new Map<ProofSuiteName, { sign: number; verify: number }>();
+    for (const s of SUITES) library.set(s.name, await libraryRates(s.name, sizes(s.name), runs));
+    const services: [string, Map<ProofSuiteName, { issue: number; verify: number }>][] = [['PGlite', await serviceRates(undefined, runs, sizes)]];
+    if (ctx.postgresUrl) services.push(['PostgreSQL', await serviceRates(ctx.postgresUrl, runs, sizes)]);
+    const lines = [`${cores} cores; service: HTTP POST /credentials/issue and /credentials/verify, 16 concurrent clients in a separate process; median of ${runs} runs`, '',
+      `| suite | op | library 1 thread /s | ${services.map(([db]) => `service on ${db} /s | ratio`).join(' | ')} |`,
+      `|---|---|---|${services.map(() => '---|---|').join('')}`];
+    for (const s of SUITES) {
+      const lib = library.get(s.name)!;
+      for (const op of ['issue', 'verify'] as const) {
+        const libRate = op === 'issue' ? lib.sign : lib.verify;
+        const cells = services.map(([, m]) => { const v = m.get(s.name)![op]; return `${fmt(v, 0)} | ${fmt(v / (libRate * cores), 2)}`; });
+        lines.push(`| ${s.name} | ${op} | ${fmt(libRate, 0)} | ${cells.join(' | ')} |`);
       }
-    } finally {
-      await server.close();
-      await server.ctx.close().catch(() => undefined);
     }
-    return lines;
+    return [...lines, '', '- ratio = service / (library single-thread rate × cores); target ≥ 0.8'];
   },
 };
