@@ -62,6 +62,7 @@ export interface PgNotificationOptions {
 export class PgNotifications implements NotificationSource {
   #handlers = new Map<string, ChannelHandler[]>();
   #client: pg.Client | undefined;
+  #listening = new Set<string>();
   #connecting: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #failures = 0;
@@ -77,12 +78,23 @@ export class PgNotifications implements NotificationSource {
   async listen(channel: string, handler: ChannelHandler): Promise<void> {
     checkChannel(channel);
     if (this.#closed) throw new Error('notification source is closed');
-    const list = this.#handlers.get(channel) ?? [];
-    this.#handlers.set(channel, [...list, handler]);
-    if (this.#client) {
-      await this.#client.query(`LISTEN ${channel}`).then(() => handler.live(true), (err: Error) => this.#lost(this.#client!, err));
+    this.#handlers.set(channel, [...(this.#handlers.get(channel) ?? []), handler]);
+    const client = this.#client;
+    if (client) {
+      if (!this.#listening.has(channel)) {
+        try {
+          await client.query(`LISTEN ${channel}`);
+        } catch (err) {
+          this.#lost(client, err as Error);
+          return;
+        }
+        this.#listening.add(channel);
+      }
+      if (this.#client === client) handler.live(true);
       return;
     }
+    // Connecting now, or a reconnect is scheduled: the handler hears live(true) when it succeeds.
+    if (this.#timer) return;
     await (this.#connecting ??= this.#connect());
   }
 
@@ -97,7 +109,9 @@ export class PgNotifications implements NotificationSource {
   }
 
   async #connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, keepAlive: true, application_name: 'credit-bank-listener' });
+    // TCP keep-alive so a silently dead peer is noticed in about a minute, not the OS default of hours.
+    const client = new pg.Client({ connectionString: this.url, keepAlive: true, keepAliveInitialDelayMillis: 30_000, application_name: 'credit-bank-listener' });
+    const listening = new Set<string>();
     client.on('notification', (n) => {
       for (const h of this.#handlers.get(n.channel) ?? []) h.message(n.payload ?? '');
     });
@@ -105,7 +119,12 @@ export class PgNotifications implements NotificationSource {
     client.on('end', () => this.#lost(client, new Error('listener connection ended')));
     try {
       await client.connect();
-      for (const channel of this.#handlers.keys()) await client.query(`LISTEN ${channel}`);
+      // Channels added while a LISTEN is in flight are picked up by the next turn of the loop.
+      let next: string | undefined;
+      while ((next = [...this.#handlers.keys()].find((c) => !listening.has(c))) !== undefined) {
+        await client.query(`LISTEN ${next}`);
+        listening.add(next);
+      }
     } catch (err) {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);
@@ -119,6 +138,7 @@ export class PgNotifications implements NotificationSource {
       return;
     }
     this.#client = client;
+    this.#listening = listening;
     this.#failures = 0;
     this.#setLive(true);
   }
@@ -127,12 +147,14 @@ export class PgNotifications implements NotificationSource {
     if (this.#client !== undefined && this.#client !== client) return; // an old connection's late event
     this.#client = undefined;
     this.#setLive(false);
+    // Whatever state it is in, this connection is no longer trusted; its own 'end' is then a no-op here.
+    void client.end().catch(() => undefined);
     if (this.#closed || this.#timer) return;
     this.opts.onError?.(err);
     const delay = Math.min(this.#max, this.#min * 2 ** this.#failures++) * (0.5 + Math.random() / 2);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      if (!this.#closed) this.#connecting ??= this.#connect();
+      if (!this.#closed && !this.#client) this.#connecting ??= this.#connect();
     }, delay);
     // A reconnect pending must not keep a process (a CLI run, a test worker) from exiting.
     this.#timer.unref();
