@@ -25,8 +25,10 @@ export class LearnerCache<V extends object> implements ChannelHandler {
   readonly #evictWaiters = new Map<string, (() => void)[]>();
   readonly #liveWaiters: { live: boolean; resolve: () => void }[] = [];
   #live = false;
+  /** Reads served from the cache, database reads made (bypassing included), reads that joined another's pending read. */
   hits = 0;
-  misses = 0;
+  loads = 0;
+  shared = 0;
 
   constructor(opts: LearnerCacheOptions) {
     this.#lru = new LRUCache<string, V>({ max: opts.max, ttl: opts.ttlSeconds * 1000 });
@@ -37,7 +39,7 @@ export class LearnerCache<V extends object> implements ChannelHandler {
   /** The cached value, else `load(id)` (shared by concurrent readers of the same id); misses are not cached. */
   async get(id: string, load: (id: string) => Promise<V | undefined>): Promise<V | undefined> {
     if (!this.#live) {
-      this.misses++;
+      this.loads++;
       return load(id);
     }
     const hit = this.#lru.get(id);
@@ -45,9 +47,12 @@ export class LearnerCache<V extends object> implements ChannelHandler {
       this.hits++;
       return hit;
     }
-    this.misses++;
     const pending = this.#loads.get(id);
-    if (pending) return pending.promise;
+    if (pending) {
+      this.shared++;
+      return pending.promise;
+    }
+    this.loads++;
     const entry: Load<V> = { promise: load(id), stale: false };
     this.#loads.set(id, entry);
     try {

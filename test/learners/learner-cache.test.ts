@@ -93,6 +93,7 @@ describe('learner cache', () => {
     g.finish({ id: 'a', v: 2 });
     expect([await a1, await a2, await a3]).toEqual([{ id: 'a', v: 1 }, { id: 'a', v: 1 }, { id: 'a', v: 2 }]);
     expect(g.calls).toEqual(['a', 'a']);
+    expect({ loads: cache.loads, shared: cache.shared, hits: cache.hits }).toEqual({ loads: 2, shared: 1, hits: 0 });
     expect(await cache.get('a', g.load)).toEqual({ id: 'a', v: 2 });
   });
 
