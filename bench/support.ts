@@ -6,11 +6,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config/config.js';
+import { loadConfig, type Config } from '../src/config/config.js';
 import { AppContext } from '../src/context.js';
 import type { Database } from '../src/db/database.js';
 import { createPGlite, kyselyOverPGlite, kyselyOverPostgres } from '../src/db/dialect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { PGliteNotifications, PgNotifications, type NotificationSource } from '../src/db/notifications.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -25,10 +26,13 @@ export interface BenchServer {
 }
 
 /** A fresh database for one benchmark: PGlite in memory, or a new database on the PostgreSQL server. */
-export async function benchDatabase(postgresUrl?: string, poolSize = 20): Promise<{ db: Kysely<Database>; label: string; drop(): Promise<void> }> {
+export async function benchDatabase(postgresUrl?: string, poolSize = 20):
+  Promise<{ db: Kysely<Database>; notifications: NotificationSource; label: string; drop(): Promise<void> }> {
   if (!postgresUrl) {
-    const db = kyselyOverPGlite(await createPGlite('memory://'));
-    return { db, label: 'PGlite (in memory)', drop: () => db.destroy() };
+    const client = await createPGlite('memory://');
+    const db = kyselyOverPGlite(client);
+    const notifications = new PGliteNotifications(client);
+    return { db, notifications, label: 'PGlite (in memory)', async drop() { await notifications.close(); await db.destroy(); } };
   }
   const name = `cb_bench_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: postgresUrl });
@@ -38,9 +42,11 @@ export async function benchDatabase(postgresUrl?: string, poolSize = 20): Promis
   const url = new URL(postgresUrl);
   url.pathname = `/${name}`;
   const db = kyselyOverPostgres(url.toString(), poolSize);
+  const notifications = new PgNotifications(url.toString());
   return {
-    db, label: 'PostgreSQL',
+    db, notifications, label: 'PostgreSQL',
     async drop() {
+      await notifications.close();
       await db.destroy();
       const c = new pg.Client({ connectionString: postgresUrl });
       await c.connect();
@@ -51,15 +57,15 @@ export async function benchDatabase(postgresUrl?: string, poolSize = 20): Promis
 }
 
 /** The whole service on a real socket over a fresh database (PGlite in memory, or a new PostgreSQL database). */
-export async function startBenchServer(postgresUrl?: string): Promise<BenchServer> {
+export async function startBenchServer(postgresUrl?: string, overrides: Partial<Config> = {}): Promise<BenchServer> {
   const database = await benchDatabase(postgresUrl);
   await migrateToLatest(database.db);
   const config = loadConfig({
     KEY_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'), IDENTITY_PEPPER: Buffer.alloc(32, 4).toString('base64'),
     DATABASE_URL: 'postgres://bench/unused', PUBLIC_URL: 'http://127.0.0.1', BOOTSTRAP_OPERATOR_SECRET: BENCH_OPERATOR_SECRET,
     DEV_IDP: 'true', LOG_LEVEL: 'silent', DEMO_SEED: 'false',
-  });
-  const ctx = await AppContext.fromConfig(config, { db: database.db });
+  }, overrides);
+  const ctx = await AppContext.fromConfig(config, { db: database.db, notifications: database.notifications });
   await ctx.prepare();
   const app = await buildApp(ctx);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -75,16 +81,25 @@ export async function startBenchServer(postgresUrl?: string): Promise<BenchServe
 export interface LoadResult { rps: number; p50: number; p99: number; errors: number; non2xx: number }
 
 const AUTOCANNON_CLI = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
+const LOAD_PATHS = fileURLToPath(new URL('./load-paths.mjs', import.meta.url));
 
 /**
  * autocannon against one URL for a fixed time, latency in ms. The load generator runs in its own
  * process so it does not compete with the server for the server's event loop.
  */
-export async function load(url: string, opts: { seconds: number; connections: number; headers?: Record<string, string>; method?: 'GET' | 'POST'; body?: string }): Promise<LoadResult> {
-  const args = [AUTOCANNON_CLI, '--json', '-d', String(opts.seconds), '-c', String(opts.connections), '-m', opts.method ?? 'GET'];
-  for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`);
-  if (opts.body !== undefined) args.push('-b', opts.body);
-  args.push(url);
+export async function load(url: string, opts: { seconds: number; connections: number; headers?: Record<string, string>; method?: 'GET' | 'POST'; body?: string;
+  /** GET these paths of `url` in turn (each connection cycles through the list) instead of `url` alone. */
+  paths?: string[] }): Promise<LoadResult> {
+  let args: string[];
+  if (opts.paths) {
+    // autocannon's command line takes one URL; a list of requests needs its API, run in its own process too.
+    args = [LOAD_PATHS, JSON.stringify({ url, seconds: opts.seconds, connections: opts.connections, headers: opts.headers ?? {}, paths: opts.paths })];
+  } else {
+    args = [AUTOCANNON_CLI, '--json', '-d', String(opts.seconds), '-c', String(opts.connections), '-m', opts.method ?? 'GET'];
+    for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`);
+    if (opts.body !== undefined) args.push('-b', opts.body);
+    args.push(url);
+  }
   const { stdout } = await execFileAsync(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 });
   const r = JSON.parse(stdout) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };

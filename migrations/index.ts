@@ -12,6 +12,7 @@ import * as m0010 from './0010-requirement-waivers.js';
 import * as m0011 from './0011-recognition-read-back.js';
 import * as m0012 from './0012-trusted-issuers.js';
 import * as m0013 from './0013-import-recognition.js';
+import * as m0014 from './0014-learner-change-notify.js';
 
 /** Every migration, in order. Add new ones at the end; a merged migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011-recognition-read-back': m0011,
   '0012-trusted-issuers': m0012,
   '0013-import-recognition': m0013,
+  '0014-learner-change-notify': m0014,
 };

@@ -11,7 +11,9 @@ import { InstitutionService } from './institutions/institutions.service.js';
 import { deriveKey } from './keys/envelope.js';
 import { KeyEventLog } from './keys/key-events.js';
 import { KeyStore } from './keys/key-store.js';
-import { LearnerService } from './learners/learners.service.js';
+import { subscribedLearnerCache } from './learners/learner-cache.js';
+import { LearnerService, type Learner } from './learners/learners.service.js';
+import type { NotificationSource } from './db/notifications.js';
 import { LedgerWriter } from './ledger/ledger-writer.js';
 import { CatalogueService } from './catalogue/catalogue.service.js';
 import { BUNDLED_FRAMEWORKS_DIR, FrameworkService } from './frameworks/frameworks.service.js';
@@ -31,6 +33,11 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export interface ContextOverrides {
   db?: Kysely<Database>;
+  /**
+   * LISTEN/NOTIFY on `db`'s database. Without it (when `db` is given) nothing tells this instance
+   * about changes, so caches that depend on notifications stay off.
+   */
+  notifications?: NotificationSource;
   clock?: Clock;
   logger?: Logger;
   /** Credential signing in worker threads ('pool', default) or in this thread ('inline'). */
@@ -42,6 +49,7 @@ export class AppContext {
   private constructor(
     readonly config: Config,
     readonly db: Kysely<Database>,
+    readonly notifications: NotificationSource | undefined,
     readonly clock: Clock,
     readonly logger: Logger,
     readonly keys: KeyStore,
@@ -69,7 +77,9 @@ export class AppContext {
 
   static async fromConfig(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
     const logger = overrides.logger ?? pino({ level: config.logLevel });
-    const db = overrides.db ?? await createDatabase(config, (err) => logger.warn({ err }, 'idle database connection lost'));
+    const { db, notifications } = overrides.db ? { db: overrides.db, notifications: overrides.notifications }
+      : await createDatabase(config, (err) => logger.warn({ err }, 'idle database connection lost'),
+        (err) => logger.warn({ err }, 'notification listener connection lost: caches bypassed until it reconnects'));
     const clock = overrides.clock ?? systemClock;
     const now = () => clock.now();
     const ledger = new LedgerWriter(deriveKey(config.keyEncryptionKey, 'ledger-subject'));
@@ -79,7 +89,8 @@ export class AppContext {
     const oidc = new OidcVerifier(config.oidcProviders, now);
     const devIdp = config.devIdp ? new DevIdentityProvider(keys, `${config.publicUrl}${DEV_IDP_PATH}`, now) : undefined;
     const institutions = new InstitutionService(db, config.publicUrl, now);
-    const learners = new LearnerService(db, config.identityPepper, deriveKey(config.keyEncryptionKey, 'identity'), now);
+    const learnerCache = await subscribedLearnerCache<Learner>({ max: config.learnerCache.size, ttlSeconds: config.learnerCache.ttlSeconds }, notifications);
+    const learners = new LearnerService(db, config.identityPepper, deriveKey(config.keyEncryptionKey, 'identity'), now, learnerCache);
     const auth = new AuthService(db, tokens, oidc, learners);
     const frameworks = new FrameworkService(db, now);
     const catalogue = new CatalogueService(db, frameworks, institutions, now);
@@ -93,7 +104,7 @@ export class AppContext {
     credentials.connectRecords(records);
     const recognition = new RecognitionModule({ db, ledger, ledgerBodies, institutions, frameworks, records, homeCreditSystem: config.homeCreditSystem, now });
     qualifications.audits.connectRecognition((tx, target, programmeId, date) => recognition.evaluator.grantCreditSystem(tx, target, programmeId, date));
-    return new AppContext(config, db, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, frameworks, catalogue, ledgerBodies, ledgerService, credentials, records, qualifications, recognition);
+    return new AppContext(config, db, notifications, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, frameworks, catalogue, ledgerBodies, ledgerService, credentials, records, qualifications, recognition);
   }
 
   /** Work that needs the migrated database: the dev identity provider's key, the first operator. */
@@ -109,6 +120,7 @@ export class AppContext {
   }
 
   async close(): Promise<void> {
+    await this.notifications?.close();
     await this.credentials.close();
     await this.db.destroy();
   }

@@ -32,6 +32,11 @@ export interface Config {
   homeCreditSystem: string;
   ledger: LedgerConfig;
   /**
+   * Learner views cached per instance for reads, dropped on the database's change notifications
+   * (and bypassed while the LISTEN connection is down). `size` 0 disables the cache.
+   */
+  learnerCache: { size: number; ttlSeconds: number };
+  /**
    * Controller documents the verifier may use to check signatures of issuers outside the bank with no
    * network, keyed by controller URL. Signatures only: pinning never puts an issuer on the trust list.
    * Empty unless VERIFIER_CONTROLLERS_FILE names a JSON file of them.
@@ -145,6 +150,10 @@ export function loadConfig(env: RawEnv, overrides: Partial<Config> = {}): Config
       headEverySeconds: int('LEDGER_HEAD_EVERY_SECONDS', env.LEDGER_HEAD_EVERY_SECONDS, 10),
       integrateIntervalMs: int('LEDGER_INTEGRATE_INTERVAL_MS', env.LEDGER_INTEGRATE_INTERVAL_MS, 1000, 0),
       batchSize: int('LEDGER_BATCH_SIZE', env.LEDGER_BATCH_SIZE, 5000),
+    },
+    learnerCache: {
+      size: int('LEARNER_CACHE_SIZE', env.LEARNER_CACHE_SIZE, 10_000, 0),
+      ttlSeconds: int('LEARNER_CACHE_TTL_SECONDS', env.LEARNER_CACHE_TTL_SECONDS, 60),
     },
     pinnedControllers: env.VERIFIER_CONTROLLERS_FILE ? readControllerDocuments(env.VERIFIER_CONTROLLERS_FILE) : {},
     ...overrides,

@@ -4,6 +4,7 @@ import { KyselyPGlite } from 'kysely-pglite';
 import pg from 'pg';
 import type { Config } from '../config/config.js';
 import type { Database } from './database.js';
+import { PGliteNotifications, PgNotifications, type NotificationSource } from './notifications.js';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -84,7 +85,15 @@ export function kyselyOverPostgres(url: string, max = 10, onIdleError: (err: Err
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-export async function createDatabase(config: Config, onIdleError?: (err: Error) => void): Promise<Kysely<Database>> {
-  if (config.database.kind === 'postgres') return kyselyOverPostgres(config.database.url, 10, onIdleError);
-  return kyselyOverPGlite(await createPGlite(config.database.dataDir));
+/** The database and its LISTEN/NOTIFY source (a dedicated connection on PostgreSQL, connected on first listen). */
+export async function createDatabase(config: Config, onIdleError?: (err: Error) => void, onListenerError?: (err: Error) => void):
+  Promise<{ db: Kysely<Database>; notifications: NotificationSource }> {
+  if (config.database.kind === 'postgres') {
+    return {
+      db: kyselyOverPostgres(config.database.url, 10, onIdleError),
+      notifications: new PgNotifications(config.database.url, { onError: onListenerError }),
+    };
+  }
+  const client = await createPGlite(config.database.dataDir);
+  return { db: kyselyOverPGlite(client), notifications: new PGliteNotifications(client) };
 }

@@ -6,6 +6,7 @@ import type { Db } from '../db/database.js';
 import { invalidField, notFound } from '../errors.js';
 import { open, seal } from '../keys/envelope.js';
 import { birthDateOf, checkPassport, checkResidentId, identityHmac, maskIdentity } from './identity.js';
+import type { LearnerCache } from './learner-cache.js';
 import * as repo from './learners.repository.js';
 
 export type IdentityInput = { type: 'cn-resident'; number: string } | { type: 'passport'; number: string; country: string };
@@ -30,11 +31,14 @@ function toLearner(r: repo.LearnerRow): Learner {
   };
 }
 
+const UUID = /^[0-9a-f-]{36}$/i;
+
 interface NormalIdentity { type: 'cn-resident' | 'passport'; country: string; number: string; hmac: string }
 
 export class LearnerService {
+  /** `cache`: learner views for reads, kept correct by change notifications (see learner-cache.ts). */
   constructor(private readonly db: Db, private readonly pepper: Buffer, private readonly identityKey: Buffer,
-    private readonly now: () => Date) {}
+    private readonly now: () => Date, readonly cache?: LearnerCache<Learner>) {}
 
   normalize(identity: IdentityInput, pointer = '/body/identity'): NormalIdentity {
     const check = identity.type === 'cn-resident' ? checkResidentId(identity.number, this.now()) : checkPassport(identity.number, identity.country);
@@ -70,10 +74,24 @@ export class LearnerService {
     });
   }
 
+  /** A read: may come from this instance's cache. Writes and transactions read the database. */
   async get(learnerId: string, actor: Actor): Promise<Learner> {
     assertCanReadLearner(actor.principal, learnerId);
-    return toLearner(await this.row(learnerId));
+    if (!this.cache) return toLearner(await this.row(learnerId));
+    if (!UUID.test(learnerId)) throw notFound('learner', learnerId);
+    const learner = await this.cache.get(learnerId, this.#loadView);
+    if (!learner) throw notFound('learner', learnerId);
+    return learner;
   }
+
+  // Cached views are shared between requests, so they are frozen.
+  readonly #loadView = async (id: string): Promise<Learner | undefined> => {
+    const row = await repo.findLearner(this.db, id);
+    if (!row) return undefined;
+    const learner = toLearner(row);
+    Object.freeze(learner.identity);
+    return Object.freeze(learner);
+  };
 
   async exists(learnerId: string): Promise<boolean> {
     return (await repo.findLearner(this.db, learnerId)) !== undefined;
@@ -105,7 +123,7 @@ export class LearnerService {
   }
 
   private async row(learnerId: string): Promise<repo.LearnerRow> {
-    if (!/^[0-9a-f-]{36}$/i.test(learnerId)) throw notFound('learner', learnerId);
+    if (!UUID.test(learnerId)) throw notFound('learner', learnerId);
     const row = await repo.findLearner(this.db, learnerId);
     if (!row) throw notFound('learner', learnerId);
     return row;

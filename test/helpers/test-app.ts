@@ -26,7 +26,7 @@ export async function createTestApp(opts: { config?: Partial<Config>; clock?: Cl
     PUBLIC_URL: 'https://bank.test', BOOTSTRAP_OPERATOR_SECRET: OPERATOR_SECRET, DEV_IDP: 'true',
     LOG_LEVEL: 'silent', DEMO_SEED: 'false',
   }, opts.config);
-  const ctx = await AppContext.fromConfig(config, { db: database.db, clock: opts.clock });
+  const ctx = await AppContext.fromConfig(config, { db: database.db, notifications: database.notifications, clock: opts.clock });
   await ctx.prepare();
   const routes: RouteAccess[] = [];
   const app = await buildApp(ctx, routes);

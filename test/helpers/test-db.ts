@@ -6,11 +6,14 @@ import { inject } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { createPGlite, kyselyOverPGlite, kyselyOverPostgres } from '../../src/db/dialect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { PGliteNotifications, PgNotifications, type NotificationSource } from '../../src/db/notifications.js';
 
 export interface TestDatabase {
   db: Kysely<Database>;
   /** A second, independent handle (PostgreSQL only; PGlite has one connection). */
   url?: string;
+  /** LISTEN/NOTIFY on this database (on PostgreSQL a dedicated connection, opened on first listen); closed by drop(). */
+  notifications: NotificationSource;
   drop(): Promise<void>;
 }
 
@@ -50,9 +53,11 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
   const migrate = opts.migrate ?? true;
   if (!onPostgres) {
     const dump = inject(migrate ? 'pgliteMigratedDump' : 'pgliteEmptyDump');
-    const db = kyselyOverPGlite(dump ? await pgliteFromDump(dump) : await createPGlite('memory://'));
+    const client = dump ? await pgliteFromDump(dump) : await createPGlite('memory://');
+    const db = kyselyOverPGlite(client);
     if (migrate) await migrateToLatest(db);
-    return { db, drop: () => db.destroy() };
+    const notifications = new PGliteNotifications(client);
+    return { db, notifications, async drop() { await notifications.close(); await db.destroy(); } };
   }
   const name = `cb_test_${randomBytes(6).toString('hex')}`;
   const template = migrate ? inject('postgresTemplate') || undefined : undefined;
@@ -61,9 +66,11 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
   url.pathname = `/${name}`;
   const db = kyselyOverPostgres(url.toString());
   if (migrate) await migrateToLatest(db);
+  const notifications = new PgNotifications(url.toString(), { minBackoffMs: 20, maxBackoffMs: 500 });
   return {
-    db, url: url.toString(),
+    db, url: url.toString(), notifications,
     async drop() {
+      await notifications.close();
       await db.destroy();
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
