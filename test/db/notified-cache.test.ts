@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LearnerCache } from '../../src/learners/learner-cache.js';
+import { NotifiedCache } from '../../src/db/notified-cache.js';
 
 interface View { id: string; v: number }
 
-function liveCache(max = 100): LearnerCache<View> {
-  const cache = new LearnerCache<View>({ max, ttlSeconds: 60 });
+function liveCache(max = 100): NotifiedCache<View> {
+  const cache = new NotifiedCache<View>({ max, ttlSeconds: 60 });
   cache.live(true);
   return cache;
 }
@@ -25,7 +25,7 @@ const counting = (value: (id: string) => View | undefined) => {
   return { calls, load: async (id: string) => { calls.push(id); return value(id); } };
 };
 
-describe('learner cache', () => {
+describe('notified cache', () => {
   it('serves the second read without loading', async () => {
     const cache = liveCache();
     const l = counting((id) => ({ id, v: 1 }));
@@ -35,7 +35,7 @@ describe('learner cache', () => {
   });
 
   it('reads through and stores nothing until the subscription is live', async () => {
-    const cache = new LearnerCache<View>({ max: 10, ttlSeconds: 60 });
+    const cache = new NotifiedCache<View>({ max: 10, ttlSeconds: 60 });
     const l = counting((id) => ({ id, v: 1 }));
     await cache.get('a', l.load);
     await cache.get('a', l.load);
