@@ -12,6 +12,8 @@ import { deriveKey } from './keys/envelope.js';
 import { KeyEventLog } from './keys/key-events.js';
 import { KeyStore } from './keys/key-store.js';
 import { subscribedLearnerCache } from './learners/learner-cache.js';
+import { subscribedCache } from './db/notified-cache.js';
+import { TRUST_CACHE, TRUST_LIST_CHANNEL, type TrustLookup } from './credentials/trust-list/trust-list.service.js';
 import { LearnerService, type Learner } from './learners/learners.service.js';
 import type { NotificationSource } from './db/notifications.js';
 import { LedgerWriter } from './ledger/ledger-writer.js';
@@ -97,8 +99,9 @@ export class AppContext {
     const ledgerBodies = new LedgerBodies();
     registerLedgerBodies(ledgerBodies);
     const ledgerService = new LedgerService(db, new TreeHeadKeys(keys), ledgerBodies, config.ledger, now);
+    const trustCache = await subscribedCache<TrustLookup>(TRUST_LIST_CHANNEL, TRUST_CACHE, notifications);
     const credentials = new CredentialsModule({ db, keys, ledger, publicUrl: config.publicUrl, now, signing: overrides.credentialSigning, ledgerBodies, ledgerProofs: ledgerService,
-      pinnedControllers: config.pinnedControllers as Record<string, JsonObject> });
+      pinnedControllers: config.pinnedControllers as Record<string, JsonObject>, trustCache });
     const records = new RecordsModule({ db, frameworks, ledger, learners, institutions, keyEncryptionKey: config.keyEncryptionKey, publicUrl: config.publicUrl, homeCreditSystem: config.homeCreditSystem, now, imports: credentials.imports });
     const qualifications = new QualificationsModule({ db, institutions, learners, records, ledger, ledgerBodies, credentials, publicUrl: config.publicUrl, now });
     credentials.connectRecords(records);

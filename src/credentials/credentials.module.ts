@@ -14,7 +14,8 @@ import { ImportService } from './imports/import.service.js';
 import { VcApiIssuer } from './issuance/vc-api-issuer.js';
 import { IssuerDirectory } from './issuers/issuer-directory.js';
 import { KeyAdminService } from './issuers/key-admin.service.js';
-import { TrustListService } from './trust-list/trust-list.service.js';
+import type { NotifiedCache } from '../db/notified-cache.js';
+import { TrustListService, type TrustLookup } from './trust-list/trust-list.service.js';
 import { CredentialStatusService } from './status/credential-status.service.js';
 import { StatusListService } from './status/status-lists.service.js';
 import { VerifierService } from './verify/verifier.service.js';
@@ -30,6 +31,8 @@ export interface CredentialsDeps {
   ledgerProofs?: LedgerProofSource;
   /** Controller documents pinned by configuration for the verifier's signature checks (never trust). */
   pinnedControllers?: Readonly<Record<string, JsonObject>>;
+  /** The trust list's look-up cache, subscribed to its change notifications (none: no caching). */
+  trustCache?: NotifiedCache<TrustLookup>;
 }
 
 /** Everything the credentials domain needs, built once by the context. */
@@ -51,7 +54,7 @@ export class CredentialsModule {
     if (d.ledgerBodies) registerCredentialBodies(d.ledgerBodies);
     this.signer = d.signing === 'inline' ? new InlineSigner() : new PooledSigner();
     this.directory = new IssuerDirectory(d.db, d.keys, d.publicUrl);
-    this.trustList = new TrustListService(d.db, d.ledger, d.now, async (id) => (await this.directory.byDid(id)) !== undefined);
+    this.trustList = new TrustListService(d.db, d.ledger, d.now, async (id) => (await this.directory.byDid(id)) !== undefined, d.trustCache);
     this.keyAdmin = new KeyAdminService(d.db, d.keys, this.directory, d.ledger, d.now);
     this.lists = new StatusListService(d.db, this.directory, this.signer, d.publicUrl, d.now);
     this.issuance = new IssuanceService(d.db, this.directory, this.lists, this.signer, d.ledger, d.now);

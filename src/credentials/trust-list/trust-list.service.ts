@@ -8,6 +8,7 @@ import { decodeCursor, toPage, type Page } from '../../db/pagination.js';
 import { badRequest, conflict, invalidField, notFound } from '../../errors.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import type { JsonObject } from '../core/did-key.js';
+import type { NotifiedCache } from '../../db/notified-cache.js';
 import { checkTrustEntry, type TrustEntryInput } from './trust-entry-input.js';
 import { addedBody, materialDigest, removedBody } from './trust-list-bodies.js';
 import * as repo from './trusted-issuers.repository.js';
@@ -21,6 +22,15 @@ export interface TrustedIssuer {
 
 const UUID = /^[0-9a-f-]{36}$/i;
 
+/** Migration 0015's trigger announces every committed change to the trust list here ('' = everything). */
+export const TRUST_LIST_CHANNEL = 'trusted_issuer_changed';
+
+/** Size of the look-up cache; the TTL only bounds a missed notification, not normal staleness. */
+export const TRUST_CACHE = { max: 10_000, ttlSeconds: 60 };
+
+/** A cached look-up: boxed, so that "no such entry" is cached too. */
+export interface TrustLookup { row: repo.TrustedIssuerRow | undefined }
+
 /**
  * The bank's trust list of external issuers. Operators add and remove entries; anyone reads them.
  * A removal is recorded on the entry (never a delete) and is not retroactive: imports judged while
@@ -28,13 +38,15 @@ const UUID = /^[0-9a-f-]{36}$/i;
  * audit-trail line and a ledger entry (the list decides what counts for recognition).
  */
 export class TrustListService {
-  // Look-ups by issuer, kept briefly (verification asks several times per request); our own writes clear it.
-  readonly #cache = new Map<string, { at: number; value: Promise<repo.TrustedIssuerRow | undefined> }>();
-  static readonly TTL_MS = 5_000;
-
-  /** `isOwn`: whether an issuer id is the bank's or a registered institution's (those are trusted already, from the registry). */
+  /**
+   * `isOwn`: whether an issuer id is the bank's or a registered institution's (those are trusted
+   * already, from the registry). `cache`: look-ups (verification asks several times per request),
+   * "not on the list" included, dropped on every change notification (migration 0015); without one
+   * every look-up reads the database.
+   */
   constructor(private readonly db: Db, private readonly ledger: LedgerWriter, private readonly now: () => Date,
-    private readonly isOwn: (issuerId: string) => Promise<boolean> = async () => false) {}
+    private readonly isOwn: (issuerId: string) => Promise<boolean> = async () => false,
+    readonly cache?: NotifiedCache<TrustLookup>) {}
 
   async add(input: TrustEntryInput, actor: Actor): Promise<TrustedIssuer & { created: boolean }> {
     if (await this.isOwn(input.issuerId.trim())) {
@@ -64,7 +76,7 @@ export class TrustListService {
       if (same) return { ...view(existing), created: false };
       throw conflict('issuer_already_trusted', `${e.issuerId} is already on the trust list as entry ${existing.id}; remove it first to change its names or keys`, { trustedIssuerId: existing.id });
     }
-    this.#cache.clear();
+    this.cache?.clear(); // this instance reads its own write at once; others hear the notification
     return { ...view((await repo.findEntry(this.db, row.id))!), created: true };
   }
 
@@ -80,7 +92,7 @@ export class TrustListService {
       await this.ledger.append(trx, { eventType: 'trusted_issuer.removed', actor, learnerId: null, resourceType: 'trusted_issuer', resourceId: id, body: removedBody(removed), at });
       return true;
     });
-    this.#cache.clear();
+    this.cache?.clear();
     return { ...view((await repo.findEntry(this.db, id))!), changed };
   }
 
@@ -130,14 +142,9 @@ export class TrustListService {
     return key ? { entry, publicKeyPem: key.publicKeyPem } : undefined;
   }
 
-  private cached(key: string, load: () => Promise<repo.TrustedIssuerRow | undefined>): Promise<repo.TrustedIssuerRow | undefined> {
-    const hit = this.#cache.get(key);
-    if (hit && Date.now() - hit.at < TrustListService.TTL_MS) return hit.value;
-    if (this.#cache.size > 10_000) this.#cache.clear();
-    const value = load();
-    this.#cache.set(key, { at: Date.now(), value });
-    value.catch(() => this.#cache.delete(key));
-    return value;
+  private async cached(key: string, load: () => Promise<repo.TrustedIssuerRow | undefined>): Promise<repo.TrustedIssuerRow | undefined> {
+    if (!this.cache) return load();
+    return (await this.cache.get(key, async () => ({ row: await load() })))!.row;
   }
 }
 
