@@ -105,7 +105,8 @@ function patternCandidate(rule: BlockRule | ConversionRule, a: EngineAchievement
   const credits = patternCredits(rule, a, ctx);
   if (!Decimal.isDecimal(credits)) return void log.add(a, rule, credits);
   const item = rule.targetItem?.itemId;
-  return makeCandidate(rule, false, [a], [{ category: rule.category, credits, ...(item ? { targetItemId: item } : {}) }]);
+  const grant: Grant = item ? { category: rule.category, credits, targetItemId: item } : { category: rule.category, credits };
+  return makeCandidate(rule, false, [a], [grant]);
 }
 
 // Versions of one rule id overlapping in time: the highest version in force supersedes the rest.

@@ -43,10 +43,11 @@ export function componentsOf(active: number[], conflicts: number[][], groups: Ca
   };
   conflicts.forEach(join);
   for (const g of groups) {
-    const ms = g.members.filter((i) => parent[i] !== -1 && units[i]! > 0);
-    let total = 0;
-    for (const i of ms) total += units[i]!;
-    if (total > rhs.get(g)!) join(ms);
+    // Members that could overrun the cap together are joined to the first of them.
+    let total = 0, first = -1;
+    for (const i of g.members) if (parent[i] !== -1 && units[i]! > 0) { total += units[i]!; if (first < 0) first = i; }
+    if (total <= rhs.get(g)!) continue;
+    for (const i of g.members) if (i !== first && parent[i] !== -1 && units[i]! > 0) parent[find(i)] = find(first);
   }
   const comps = new Map<number, number[]>();
   for (const i of active) {

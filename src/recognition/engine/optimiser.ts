@@ -41,7 +41,7 @@ function problemOf(cands: Candidate[], groups: CapGroup[]): { p: Problem; unfit:
   conflicts.forEach((set, r) => set.forEach((i) => conflictsOf[i]!.push(r)));
   const groupsOf = cands.map(() => [] as CapGroup[]);
   for (const g of groups) if (!g.global) for (const i of g.members) groupsOf[i]!.push(g);
-  return { p: { cands, units, rhs, conflicts, conflictsOf, groupsOf }, unfit, active };
+  return { p: { cands, units, rhs, conflicts, conflictsOf, groupsOf, position: new Int32Array(cands.length).fill(-1) }, unfit, active };
 }
 
 const term = (coef: number, i: number): string => `${coef < 0 ? '-' : '+'} ${Math.abs(coef)} x${i}`;
