@@ -10,14 +10,19 @@ import type { Solver } from './solver.js';
 import type { EvaluationInput } from './types.js';
 
 // Defence in depth: the solver works in floats, so its choice is re-checked in exact decimals.
+// Each id remembers the chosen candidate that used it, so one candidate naming an id twice is fine.
 function assertFeasible(cands: Candidate[], groups: CapGroup[], sel: Selection): void {
-  const seen = new Set<string>();
+  const achievements = new Map<string, number>();
+  const items = new Map<string, number>();
+  const use = (seen: Map<string, number>, id: string, i: number, prefix: string): void => {
+    const by = seen.get(id);
+    if (by !== undefined && by !== i) throw new Error(`recognition optimiser: ${prefix}:${id} used twice`);
+    seen.set(id, i);
+  };
   for (const i of sel.chosen) {
     const c = cands[i]!;
-    for (const k of new Set([...c.achievementIds.map((a) => `a:${a}`), ...c.grants.flatMap((g) => (g.targetItemId ? [`t:${g.targetItemId}`] : []))])) {
-      if (seen.has(k)) throw new Error(`recognition optimiser: ${k} used twice`);
-      seen.add(k);
-    }
+    for (const a of c.achievementIds) use(achievements, a, i, 'a');
+    for (const g of c.grants) if (g.targetItemId) use(items, g.targetItemId, i, 't');
   }
   for (const g of groups) {
     let used: Decimal | undefined;
