@@ -25,6 +25,10 @@ export const sideMatches = (side: RuleItem, a: EngineAchievement): boolean =>
 const sumCredits = (grants: Grant[]): Decimal =>
   grants.length === 1 ? grants[0]!.credits : grants.reduce((sum, g) => sum.plus(g.credits), new Decimal(0));
 
+// Versions as they appear in candidate keys; the common ones are formatted once per process.
+const PADDED = Array.from({ length: 1000 }, (_, v) => String(v).padStart(6, '0'));
+const padded = (version: number): string => PADDED[version] ?? String(version).padStart(6, '0');
+
 /**
  * A candidate whose explanation is written on first read (and by toJSON): most candidates of a
  * large evaluation are never shown, and formatting every one of them was a large share of an
@@ -41,7 +45,7 @@ class LazyCandidate implements Candidate {
   constructor(readonly rule: Candidate['rule'], readonly reverse: boolean, sources: EngineAchievement[], readonly grants: Grant[]) {
     this.achievementIds = sources.length === 1 ? [sources[0]!.id] : sources.map((s) => s.id).sort();
     this.sourceInstitutionIds = sources.length === 1 ? [sources[0]!.sourceInstitutionId] : [...new Set(sources.map((s) => s.sourceInstitutionId))].sort();
-    this.key = `${rule.id}|${String(rule.version).padStart(6, '0')}|${reverse ? 'r' : 'f'}|${this.achievementIds.join(',')}`;
+    this.key = `${rule.id}|${padded(rule.version)}|${reverse ? 'r' : 'f'}|${this.achievementIds.join(',')}`;
     this.credits = sumCredits(grants);
     this.waiver = rule.conditions.waiverOnly === true;
   }
@@ -101,7 +105,8 @@ function patternCandidate(rule: BlockRule | ConversionRule, a: EngineAchievement
   const credits = patternCredits(rule, a, ctx);
   if (!Decimal.isDecimal(credits)) return void log.add(a, rule, credits);
   const item = rule.targetItem?.itemId;
-  return makeCandidate(rule, false, [a], [{ category: rule.category, credits, ...(item ? { targetItemId: item } : {}) }]);
+  const grant: Grant = item ? { category: rule.category, credits, targetItemId: item } : { category: rule.category, credits };
+  return makeCandidate(rule, false, [a], [grant]);
 }
 
 // Versions of one rule id overlapping in time: the highest version in force supersedes the rest.

@@ -62,15 +62,22 @@ function globalCap(ctx: EvalContext, prior: PriorRecognition[], all: number[]): 
   return tightest && { ...tightest, global: true };
 }
 
-function groupBy(candidates: Candidate[], keys: (c: Candidate) => string[]): Map<string, number[]> {
+function file(out: Map<string, number[]>, k: string, i: number): void {
+  const list = out.get(k);
+  if (list) list.push(i);
+  else out.set(k, [i]);
+}
+
+// Candidates by rule id (rules with a cap only) and by source institution: plain loops, no key arrays per candidate.
+function byCappedRule(candidates: Candidate[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  candidates.forEach((c, i) => {
-    for (const k of keys(c)) {
-      const list = out.get(k);
-      if (list) list.push(i);
-      else out.set(k, [i]);
-    }
-  });
+  for (let i = 0; i < candidates.length; i++) if (candidates[i]!.rule.maxCredits) file(out, candidates[i]!.rule.id, i);
+  return out;
+}
+
+function bySourceInstitution(candidates: Candidate[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (let i = 0; i < candidates.length; i++) for (const k of candidates[i]!.sourceInstitutionIds) file(out, k, i);
   return out;
 }
 
@@ -78,7 +85,7 @@ function groupBy(candidates: Candidate[], keys: (c: Candidate) => string[]): Map
 export function capGroups(candidates: Candidate[], ctx: EvalContext): CapGroup[] {
   const prior = ctx.input.previouslyRecognised ?? [];
   const groups: CapGroup[] = [];
-  for (const [ruleId, members] of groupBy(candidates, (c) => (c.rule.maxCredits ? [c.rule.id] : []))) {
+  for (const [ruleId, members] of byCappedRule(candidates)) {
     let max = candidates[members[0]!]!.rule.maxCredits!;
     for (const i of members) if (candidates[i]!.rule.maxCredits!.lt(max)) max = candidates[i]!.rule.maxCredits!;
     const used = prior.length === 0 ? ZERO : sum(prior.filter((p) => p.ruleId === ruleId));
@@ -86,7 +93,7 @@ export function capGroups(candidates: Candidate[], ctx: EvalContext): CapGroup[]
   }
   const perInst = ctx.input.target.caps?.perSourceInstitution;
   if (perInst) {
-    for (const [inst, members] of groupBy(candidates, (c) => c.sourceInstitutionIds)) {
+    for (const [inst, members] of bySourceInstitution(candidates)) {
       const used = prior.length === 0 ? ZERO : sum(prior.filter((p) => p.sourceInstitutionIds?.includes(inst)));
       groups.push(group(`inst:${inst}`, () => `at most ${perInst} credits from ${inst} (${used} used)`, left(perInst, used), members));
     }

@@ -26,22 +26,28 @@ export function conflictSets(cands: Candidate[], members: number[]): number[][] 
  * `units` are the candidates' credits and `rhs` each group's remaining cap, in integer units.
  */
 export function componentsOf(active: number[], conflicts: number[][], groups: CapGroup[], units: number[], rhs: Map<CapGroup, number>): number[][] {
-  const parent = new Map(active.map((i) => [i, i]));
+  // Candidate indices are small and dense: a typed array (−1: not active) instead of a Map.
+  let size = 0;
+  for (const i of active) if (i >= size) size = i + 1;
+  for (const g of groups) for (const i of g.members) if (i >= size) size = i + 1;
+  const parent = new Int32Array(size).fill(-1);
+  for (const i of active) parent[i] = i;
   const find = (i: number): number => {
     let r = i;
-    while (parent.get(r) !== r) r = parent.get(r)!;
-    parent.set(i, r);
+    while (parent[r] !== r) r = parent[r]!;
+    parent[i] = r;
     return r;
   };
   const join = (set: number[]): void => {
-    for (const i of set.slice(1)) parent.set(find(i), find(set[0]!));
+    for (let k = 1; k < set.length; k++) parent[find(set[k]!)] = find(set[0]!);
   };
   conflicts.forEach(join);
   for (const g of groups) {
-    const ms = g.members.filter((i) => parent.has(i) && units[i]! > 0);
-    let total = 0;
-    for (const i of ms) total += units[i]!;
-    if (total > rhs.get(g)!) join(ms);
+    // Members that could overrun the cap together are joined to the first of them.
+    let total = 0, first = -1;
+    for (const i of g.members) if (parent[i] !== -1 && units[i]! > 0) { total += units[i]!; if (first < 0) first = i; }
+    if (total <= rhs.get(g)!) continue;
+    for (const i of g.members) if (i !== first && parent[i] !== -1 && units[i]! > 0) parent[find(i)] = find(first);
   }
   const comps = new Map<number, number[]>();
   for (const i of active) {

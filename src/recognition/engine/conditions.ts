@@ -83,23 +83,25 @@ function checkPrerequisites(pre: NonNullable<Conditions['prerequisites']>, ctx: 
   return null;
 }
 
-// Many rules share one minimum (e.g. 60 %) and grade parsing allocates decimals, so each
-// (achievement, minimum) pair is decided once per evaluation.
+// Many rules share one minimum (e.g. 60 %), learners' results repeat, and grade parsing allocates
+// decimals, so each (scheme, result, minimum) is decided once per evaluation: checkGrade reads
+// only the achievement's scheme and result (its text too).
 function gradeOnce(min: MinResult, a: EngineAchievement, ctx: EvalContext): Failure {
-  const key = `${a.id}\u0000${min.schemeId}\u0000${min.result}\u0000${min.conversionTableId ?? ''}`;
-  const seen = ctx.memo.get(key);
+  const key = `g\u0000${a.gradingSchemeId}\u0000${a.result}\u0000${min.schemeId}\u0000${min.result}\u0000${min.conversionTableId ?? ''}`;
+  const seen = ctx.byValue.get(key);
   if (seen !== undefined) return seen;
   const f = checkGrade(min, a, ctx);
-  ctx.memo.set(key, f);
+  ctx.byValue.set(key, f);
   return f;
 }
 
+// checkRecency reads only the completion date of the achievement.
 function recencyOnce(c: NonNullable<Conditions['recency']>, a: EngineAchievement, ctx: EvalContext): Failure {
-  const key = `${a.id}\u0000${c.years}\u0000${c.referenceDate ?? ''}`;
-  const seen = ctx.memo.get(key);
+  const key = `r\u0000${a.completedOn}\u0000${c.years}\u0000${c.referenceDate ?? ''}`;
+  const seen = ctx.byValue.get(key);
   if (seen !== undefined) return seen;
   const f = checkRecency(c, a, ctx);
-  ctx.memo.set(key, f);
+  ctx.byValue.set(key, f);
   return f;
 }
 

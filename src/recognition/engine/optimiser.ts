@@ -20,6 +20,9 @@ export interface Selection {
 /** Components up to this size are searched exhaustively (cheaper than a solver call). */
 export const EXACT_SEARCH_LIMIT = 16;
 
+const NONE: number[] = [];
+const NO_GROUPS: CapGroup[] = [];
+
 // Credits and caps in integer units, conflicts and cap memberships, computed once: the solvers
 // and the component split then do no decimal arithmetic and build no string keys.
 function problemOf(cands: Candidate[], groups: CapGroup[]): { p: Problem; unfit: Map<number, CapGroup>; active: number[] } {
@@ -37,11 +40,12 @@ function problemOf(cands: Candidate[], groups: CapGroup[]): { p: Problem; unfit:
   }
   const active = cands.map((_, i) => i).filter((i) => !unfit.has(i));
   const conflicts = conflictSets(cands, active);
-  const conflictsOf = cands.map(() => [] as number[]);
-  conflicts.forEach((set, r) => set.forEach((i) => conflictsOf[i]!.push(r)));
-  const groupsOf = cands.map(() => [] as CapGroup[]);
-  for (const g of groups) if (!g.global) for (const i of g.members) groupsOf[i]!.push(g);
-  return { p: { cands, units, rhs, conflicts, conflictsOf, groupsOf }, unfit, active };
+  // Most candidates have no conflict or group: they share one empty list (read only).
+  const conflictsOf = new Array<number[]>(cands.length).fill(NONE);
+  conflicts.forEach((set, r) => set.forEach((i) => { if (conflictsOf[i] === NONE) conflictsOf[i] = [r]; else conflictsOf[i]!.push(r); }));
+  const groupsOf = new Array<CapGroup[]>(cands.length).fill(NO_GROUPS);
+  for (const g of groups) if (!g.global) for (const i of g.members) { if (groupsOf[i] === NO_GROUPS) groupsOf[i] = [g]; else groupsOf[i]!.push(g); }
+  return { p: { cands, units, rhs, conflicts, conflictsOf, groupsOf, position: new Int32Array(cands.length).fill(-1) }, unfit, active };
 }
 
 const term = (coef: number, i: number): string => `${coef < 0 ? '-' : '+'} ${Math.abs(coef)} x${i}`;

@@ -9,7 +9,7 @@ import type { EngineAchievement, ReviewerRef } from './types.js';
 export interface LossIndex {
   cands: Candidate[]; sel: Selection;
   byAchievement: Map<string, Candidate>; items: Set<string>;
-  groupsOf: Map<number, CapGroup[]>; used: Map<CapGroup, Decimal>; // used: filled lazily
+  groupsOf: (CapGroup[] | undefined)[]; used: Map<CapGroup, Decimal>; // used: filled lazily
 }
 
 export function lossIndex(cands: Candidate[], groups: CapGroup[], sel: Selection): LossIndex {
@@ -19,16 +19,18 @@ export function lossIndex(cands: Candidate[], groups: CapGroup[], sel: Selection
     for (const a of cands[j]!.achievementIds) byAchievement.set(a, cands[j]!);
     for (const g of cands[j]!.grants) if (g.targetItemId !== undefined) items.add(g.targetItemId);
   }
-  const groupsOf = new Map<number, CapGroup[]>();
+  const groupsOf = new Array<CapGroup[] | undefined>(cands.length); // by candidate index, not a Map
   for (const g of groups) {
     for (const i of g.members) {
-      const list = groupsOf.get(i);
+      const list = groupsOf[i];
       if (list) list.push(g);
-      else groupsOf.set(i, [g]);
+      else groupsOf[i] = [g];
     }
   }
   return { cands, sel, byAchievement, items, groupsOf, used: new Map() };
 }
+
+const NO_GROUPS: CapGroup[] = [];
 
 // What the chosen combination uses of a cap, summed on first need: only losers ask.
 function usedOf(g: CapGroup, x: LossIndex): Decimal {
@@ -50,7 +52,7 @@ export function lossOf(i: number, x: LossIndex): Pick<MissOutcome, 'reason' | 'e
   if (rival) return { reason: 'used_elsewhere', explanation: `${rival.achievementIds.join(' + ')} already count under rule ${rival.rule.id} v${rival.rule.version}, which yields more overall` };
   const taken = c.grants.find((g) => g.targetItemId !== undefined && x.items.has(g.targetItemId));
   if (taken) return { reason: 'already_satisfied', explanation: `${taken.targetItemId} is already granted from another achievement` };
-  const full = (x.groupsOf.get(i) ?? []).find((g) => usedOf(g, x).plus(c.credits).gt(g.remaining));
+  const full = (x.groupsOf[i] ?? NO_GROUPS).find((g) => usedOf(g, x).plus(c.credits).gt(g.remaining));
   return { reason: 'cap_reached', explanation: full ? `the ${full.label} is used up by credit that yields more overall (${full.remaining} available)` : 'another combination yields more credit' };
 }
 

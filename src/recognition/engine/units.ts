@@ -26,8 +26,14 @@ function safe(n: number, what: string): number {
 export function toUnits(value: Decimal, scale: Decimal): number {
   // Scale 1 (whole credits, the usual case): the value is already an integer, no product needed.
   // (`e` is the scale's decimal exponent: 10^k has e = k, so e = 0 is scale 1; `eq(1)` would allocate.)
-  return safe((scale.e === 0 ? value : value.times(scale)).toNumber(), `credit value ${value}`);
+  if (scale.e === 0) return safe(value.toNumber(), `credit value ${value}`);
+  // value·10^k is an integer N (the scale covers the value's places); the float product is within
+  // N·2^-52 of it, so rounding is exact while |N| < 2^51, and it costs no Decimal product.
+  const n = Math.round(value.toNumber() * 10 ** scale.e);
+  return Math.abs(n) < FLOAT_EXACT ? n : safe(value.times(scale).toNumber(), `credit value ${value}`);
 }
+
+const FLOAT_EXACT = 2 ** 51;
 
 export function creditUnits(values: readonly Decimal[], scale = unitScale(values)): CreditUnits {
   // Candidates of one rule share its Decimal objects, so each distinct object is scaled once.
@@ -43,6 +49,12 @@ export function creditUnits(values: readonly Decimal[], scale = unitScale(values
 
 /** A cap in the same units: the largest integer total that does not exceed it. */
 export function capUnits(remaining: Decimal, scale: Decimal): number {
+  // A whole-number cap (the usual case) times 10^k is an integer: no Decimal product is needed
+  // while it stays well inside the exact range of floats (see toUnits).
+  if (remaining.isInteger()) {
+    const n = Math.round(remaining.toNumber() * 10 ** scale.e);
+    if (Math.abs(n) < FLOAT_EXACT) return n;
+  }
   const d = remaining.times(scale).floor();
   // Beyond 2^53 the cap exceeds every (checked) sum of units, so clamping keeps comparisons exact.
   return d.gt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : d.toNumber();
