@@ -65,6 +65,21 @@ export class QualificationAuditService {
    */
   async run(db: Executor, learnerId: string, pv: ProgrammeVersion, hypotheticals: Hypothetical[]): Promise<AuditView> {
     const asOf = this.now().toISOString().slice(0, 10);
+    const input = await this.auditInput(db, learnerId, pv, hypotheticals, asOf);
+    const engine = await this.engine();
+    const options = { asOf, candidates: input.candidates, maxSuggestions: 5, waivers: input.waivers.map((w) => ({ requirementId: w.requirement_id, reason: w.reason })) };
+    const result = input.extra.length > 0 ? engine.whatIf(pv.programme, input.items, input.extra, options) : engine.audit(pv.programme, input.items, options);
+    return toAuditView({ learnerId, digest: pv.digest, result, items: [...input.items, ...input.extra], excluded: input.excluded, candidates: input.candidatesByRef,
+      waiverIds: new Map(input.waivers.map((w) => [w.requirement_id, w.id])) });
+  }
+
+  /**
+   * What the engine audits, read and built from the record. A function of its own so that the
+   * database rows it reads are garbage before the engine runs: kept alive through the engine's
+   * ~10 ms they survived two scavenges and were promoted (≈ 1 MB per audit), filling the old
+   * generation and adding full collections to the tail.
+   */
+  private async auditInput(db: Executor, learnerId: string, pv: ProgrammeVersion, hypotheticals: Hypothetical[], asOf: string) {
     // Independent reads go out together: on a pool they overlap, inside a transaction pg queues them.
     const [rows, versions, awardingId, waivers, ref] = await Promise.all([achievementsOf(db, learnerId), versionsOf(db, learnerId),
       inputs.institutionIdBySlug(db, pv.awardingInstitution), liveWaivers(db, learnerId, pv.programmeId, pv.version), this.records.service.reference()]);
@@ -81,13 +96,12 @@ export class QualificationAuditService {
     const built = achievements.map((a) => replaced.get(a.id) ?? achievementItem(c, a));
     const byId = new Map(achievements.map((a) => [a.id, a]));
     const fromRecognition = recognised.map((r) => recognisedItem(c, r, byId));
-    const items = [...built, ...fromRecognition].filter((b): b is AuditItem => !isExcluded(b));
-    const extra = hypotheticals.map((h, i) => this.hypothetical(c, h, i, asOf));
-    const engine = await this.engine();
-    const options = { asOf, candidates: cands.candidates, maxSuggestions: 5, waivers: waivers.map((w) => ({ requirementId: w.requirement_id, reason: w.reason })) };
-    const result = extra.length > 0 ? engine.whatIf(pv.programme, items, extra, options) : engine.audit(pv.programme, items, options);
-    return toAuditView({ learnerId, digest: pv.digest, result, items: [...items, ...extra], excluded: [...built, ...fromRecognition].filter(isExcluded), candidates: cands.byRef,
-      waiverIds: new Map(waivers.map((w) => [w.requirement_id, w.id])) });
+    return {
+      items: [...built, ...fromRecognition].filter((b): b is AuditItem => !isExcluded(b)),
+      excluded: [...built, ...fromRecognition].filter(isExcluded),
+      extra: hypotheticals.map((h, i) => this.hypothetical(c, h, i, asOf)),
+      candidates: cands.candidates, candidatesByRef: cands.byRef, waivers,
+    };
   }
 
   /** Live recognised credits at the awarding institution, each with the credit system it was granted in. */
