@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bearer, type TestInstitution } from '../helpers/factories.js';
+import { elsewhere } from '../helpers/elsewhere.js';
 import { institutionApp, type TestApp } from '../helpers/test-app.js';
-import { onPostgres } from '../helpers/test-db.js';
 import { externalIssuer, ob2Issuer } from './external-issuers.js';
 
 let t: TestApp;
@@ -175,21 +174,6 @@ describe('the trust list in the ledger database check', () => {
 });
 
 describe('trust decisions across service instances', () => {
-  /** SQL from another connection on PostgreSQL (as another instance's write); PGlite has one connection. */
-  async function elsewhere(query: string, params: unknown[]): Promise<void> {
-    if (!onPostgres) {
-      await sql.raw(query.replace(/\$(\d)/g, (_, i: string) => `'${String(params[Number(i) - 1]).replace(/'/g, "''")}'`)).execute(t.ctx.db);
-      return;
-    }
-    const other = new pg.Client({ connectionString: t.database.url });
-    await other.connect();
-    try {
-      await other.query(query, params);
-    } finally {
-      await other.end();
-    }
-  }
-
   it('a look-up is cached, and an entry removed by another instance stops counting once its notification arrives', async () => {
     const trust = t.ctx.credentials.trustList;
     const cache = trust.cache!;
@@ -204,7 +188,7 @@ describe('trust decisions across service instances', () => {
     queries.mockRestore();
     // Another instance marks it removed: the trigger's notification clears this instance's cache.
     const cleared = cache.evicted(`a:${ext.did}`);
-    await elsewhere("update trusted_issuers set removed_at = now(), removed_by = 'operator:other', removal_reason = $1 where id = $2", ['Withdrawn elsewhere', entry.id]);
+    await elsewhere(t, "update trusted_issuers set removed_at = now(), removed_by = 'operator:other', removal_reason = $1 where id = $2", ['Withdrawn elsewhere', entry.id]);
     await cleared;
     expect(await trust.active(ext.did)).toBeUndefined();
   });
@@ -214,7 +198,7 @@ describe('trust decisions across service instances', () => {
     const ext = await externalIssuer();
     expect(await trust.active(ext.did)).toBeUndefined();
     const cleared = trust.cache!.evicted(`a:${ext.did}`);
-    await elsewhere(`insert into trusted_issuers (id, issuer_id, kind, name_en, did_document, public_keys, added_by, added_at)
+    await elsewhere(t, `insert into trusted_issuers (id, issuer_id, kind, name_en, did_document, public_keys, added_by, added_at)
       values ($1, $2, 'did', 'Added elsewhere', $3, '[]', 'operator:other', now())`, [randomUUID(), ext.did, JSON.stringify(ext.didDocument)]);
     await cleared;
     expect((await trust.active(ext.did))?.name.en).toBe('Added elsewhere');

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LearnerCache } from '../../src/learners/learner-cache.js';
 import type { Learner } from '../../src/learners/learners.service.js';
 import { updateLearnerDid } from '../../src/learners/learners.repository.js';
 import { bearer, newResidentId } from '../helpers/factories.js';
+import { elsewhere } from '../helpers/elsewhere.js';
 import { institutionApp, type TestApp } from '../helpers/test-app.js';
 import { onPostgres } from '../helpers/test-db.js';
 
@@ -50,24 +50,6 @@ function learnerQueries() {
   return { count: () => spy.mock.calls.filter((c) => c[0] === 'learners').length, restore: () => spy.mockRestore() };
 }
 
-/**
- * SQL from outside this instance: on PostgreSQL another connection (as another service instance's
- * write would be); PGlite has only one connection, so there it is plain SQL past the service.
- */
-async function elsewhere(query: string, params: unknown[]): Promise<void> {
-  if (!onPostgres) {
-    await sql.raw(query.replace(/\$(\d)/g, (_, i: string) => `'${String(params[Number(i) - 1]).replace(/'/g, "''")}'`)).execute(t.ctx.db);
-    return;
-  }
-  const other = new pg.Client({ connectionString: t.database.url });
-  await other.connect();
-  try {
-    await other.query(query, params);
-  } finally {
-    await other.end();
-  }
-}
-
 describe('learner cache over the database', () => {
   it('serves a repeated read from the cache', async () => {
     const { id } = await register(t.app, instToken, '缓存一');
@@ -95,7 +77,7 @@ describe('learner cache over the database', () => {
     const { id } = await register(t.app, instToken, '旧名');
     expect((await read(id)).json().name).toBe('旧名');
     const evicted = cache.evicted(id);
-    await elsewhere('update learners set name = $1 where id = $2', ['新名', id]);
+    await elsewhere(t, 'update learners set name = $1 where id = $2', ['新名', id]);
     await evicted;
     expect((await read(id)).json().name).toBe('新名');
   });
@@ -104,7 +86,7 @@ describe('learner cache over the database', () => {
     const { id } = await register();
     expect((await read(id)).statusCode).toBe(200);
     const evicted = cache.evicted(id);
-    await elsewhere('delete from learners where id = $1', [id]);
+    await elsewhere(t, 'delete from learners where id = $1', [id]);
     await evicted;
     expect((await read(id)).statusCode).toBe(404);
   });
@@ -135,11 +117,11 @@ describe('learner cache over the database', () => {
     const { id } = await register(t.app, instToken, '断线前');
     await read(id);
     const down = cache.whenLive(false);
-    await elsewhere(`select pg_terminate_backend(pid) from pg_stat_activity
+    await elsewhere(t, `select pg_terminate_backend(pid) from pg_stat_activity
       where application_name = 'credit-bank-listener' and datname = current_database()`, []);
     await down;
     // No notification can arrive now: a change must still be seen, because reads go to the database.
-    await elsewhere('update learners set name = $1 where id = $2', ['断线中', id]);
+    await elsewhere(t, 'update learners set name = $1 where id = $2', ['断线中', id]);
     const q = learnerQueries();
     try {
       expect((await read(id)).json().name).toBe('断线中');
@@ -151,7 +133,7 @@ describe('learner cache over the database', () => {
     await cache.whenLive(true);
     expect((await read(id)).json().name).toBe('断线中');
     const evicted = cache.evicted(id);
-    await elsewhere('update learners set name = $1 where id = $2', ['重连后', id]);
+    await elsewhere(t, 'update learners set name = $1 where id = $2', ['重连后', id]);
     await evicted;
     expect((await read(id)).json().name).toBe('重连后');
   });
@@ -162,7 +144,7 @@ describe('learner cache over the database', () => {
     await read(id);
     await t.database.notifications.close();
     expect(cache.isLive).toBe(false);
-    await elsewhere('update learners set name = $1 where id = $2', ['关闭后', id]);
+    await elsewhere(t, 'update learners set name = $1 where id = $2', ['关闭后', id]);
     const q = learnerQueries();
     try {
       expect((await read(id)).json().name).toBe('关闭后');
