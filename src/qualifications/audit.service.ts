@@ -96,9 +96,10 @@ export class QualificationAuditService {
     const built = achievements.map((a) => replaced.get(a.id) ?? achievementItem(c, a));
     const byId = new Map(achievements.map((a) => [a.id, a]));
     const fromRecognition = recognised.map((r) => recognisedItem(c, r, byId));
+    const all = [...built, ...fromRecognition];
     return {
-      items: [...built, ...fromRecognition].filter((b): b is AuditItem => !isExcluded(b)),
-      excluded: [...built, ...fromRecognition].filter(isExcluded),
+      items: all.filter((b): b is AuditItem => !isExcluded(b)),
+      excluded: all.filter(isExcluded),
       extra: hypotheticals.map((h, i) => this.hypothetical(c, h, i, asOf)),
       candidates: cands.candidates, candidatesByRef: cands.byRef, waivers,
     };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAchievementCredential } from '../../src/credentials/core/open-badge-checks.js';
-import { bearer, createInstitution, createLearner, operatorToken, type TestInstitution, type TestLearner } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { bearer, createLearner, type TestInstitution, type TestLearner } from '../helpers/factories.js';
+import { institutionApp, type TestApp } from '../helpers/test-app.js';
 import { deposit, depositBody, insertItem } from '../records/fixtures.js';
 
 let t: TestApp;
@@ -9,8 +9,7 @@ let inst: TestInstitution;
 let learner: TestLearner;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  inst = await createInstitution(t.app, await operatorToken(t.app));
+  ({ t, inst } = await institutionApp());
   learner = await createLearner(t.app, inst.token);
 });
 afterAll(async () => t.close());

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createInstitution, createLearner, operatorToken, publishItem, type TestInstitution, type TestLearner } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { bearer, createInstitution, createLearner, publishItem, type TestInstitution, type TestLearner } from '../helpers/factories.js';
+import { institutionApp, type TestApp } from '../helpers/test-app.js';
 import { deposit as depositItem, depositBody, insertItem } from '../records/fixtures.js';
 
 let t: TestApp;
+let op: string;
 let inst: TestInstitution;
 let learner: TestLearner;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  inst = await createInstitution(t.app, await operatorToken(t.app));
+  ({ t, op, inst } = await institutionApp());
   learner = await createLearner(t.app, inst.token);
 });
 afterAll(async () => t.close());
@@ -56,7 +56,7 @@ describe('credentials for record achievements', () => {
 
   it('another institution cannot credential this institution\'s achievement', async () => {
     const achievementId = await deposit();
-    const other = await createInstitution(t.app, await operatorToken(t.app));
+    const other = await createInstitution(t.app, op);
     const res = await t.app.inject({ method: 'POST', url: `/learners/${learner.id}/credentials`, headers: bearer(other.token), payload: { achievementId } });
     expect(res.statusCode).toBe(403);
   });
@@ -88,7 +88,7 @@ describe('micro-major completion credentials', () => {
     expect(early.json().code).toBe('micro_major_incomplete');
 
     await depositItem(t.app, inst.token, learner.id, depositBody(b, { completedOn: '2024-12-20' }));
-    const other = await createInstitution(t.app, await operatorToken(t.app));
+    const other = await createInstitution(t.app, op);
     expect((await issue(other.token)).statusCode).toBe(403);
     const res = await issue();
     expect(res.statusCode, res.body).toBe(201);
