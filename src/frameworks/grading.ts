@@ -27,12 +27,19 @@ export function parseDecimal(text: string): Decimal | undefined {
   return DECIMAL_TEXT.test(text) ? new Decimal(text) : undefined;
 }
 
+// Parsed bounds per scheme object: grade checks run for every rule condition of an evaluation and
+// re-parsed both bounds each time. Schemes are values (framework data, never changed in place).
+const bounds = new WeakMap<GradingScheme, { min: Decimal; max: Decimal }>();
+
 function numericBounds(s: GradingScheme): { min: Decimal; max: Decimal } {
+  const known = bounds.get(s);
+  if (known) return known;
   const min = s.min === undefined ? undefined : parseDecimal(s.min);
   const max = s.max === undefined ? undefined : parseDecimal(s.max);
   if (s.kind !== 'numeric' || !min || !max || min.gt(max)) {
     throw new Error(`grading scheme ${s.id}: numeric scheme needs decimal min ≤ max`);
   }
+  bounds.set(s, { min, max });
   return { min, max };
 }
 
@@ -52,11 +59,18 @@ export function isValidResult(s: GradingScheme, result: string): boolean {
 
 // Position of a result on the scheme's scale; a number for numeric schemes, an index for ordinal.
 function rank(s: GradingScheme, result: string): Decimal {
-  if (!isValidResult(s, result)) {
-    throw new RangeError(`grading scheme ${s.id}: invalid result ${JSON.stringify(result)}`);
+  // The checks of isValidResult, with the parsed value kept (it was parsed twice).
+  let r: Decimal | undefined;
+  if (s.kind === 'ordinal') {
+    const i = ordinalCodes(s).indexOf(result);
+    r = i < 0 ? undefined : new Decimal(i);
+  } else {
+    const { min, max } = numericBounds(s);
+    const v = parseDecimal(result);
+    r = v !== undefined && v.gte(min) && v.lte(max) ? v : undefined;
   }
-  if (s.kind === 'ordinal') return new Decimal(ordinalCodes(s).indexOf(result));
-  return new Decimal(result);
+  if (r === undefined) throw new RangeError(`grading scheme ${s.id}: invalid result ${JSON.stringify(result)}`);
+  return r;
 }
 
 /** Orders two results of one scheme (-1: a is lower); throws on a result the scheme does not allow. */

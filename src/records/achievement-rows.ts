@@ -9,8 +9,22 @@ export type VersionRow = Selectable<AchievementVersionsTable>;
 /** The columns an event body is built from (a stored row, or one about to be inserted). */
 export type VersionFields = Omit<VersionRow, 'ledger_entry_id' | 'learning' | 'credits'> & { learning: unknown; credits: string | null };
 
+// Canonical forms of the credit texts seen, bounded: records repeat a handful of values, and every
+// version read (300 per transcript) or deposited parsed its credits again.
+const CANONICAL = new Map<string, string>();
+const CANONICAL_MAX = 10_000;
+
 /** Credits in one canonical text form, so "7.50" and "7.5" are the same deposit. */
-export const canonicalCredits = (c: string | null): string | null => (c === null ? null : new Decimal(c).toFixed());
+export function canonicalCredits(c: string | null): string | null {
+  if (c === null) return null;
+  let out = CANONICAL.get(c);
+  if (out === undefined) {
+    out = new Decimal(c).toFixed();
+    if (CANONICAL.size >= CANONICAL_MAX) CANONICAL.clear();
+    CANONICAL.set(c, out);
+  }
+  return out;
+}
 
 const parseLearning = (v: unknown): NonCatalogueLearning | null =>
   v === null || v === undefined ? null : (typeof v === 'string' ? JSON.parse(v) : v) as NonCatalogueLearning;

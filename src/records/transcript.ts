@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { CatalogueItem } from '../catalogue/catalogue.types.js';
-import { toHome } from './home-conversion.js';
+import { toHome, type HomeValue } from './home-conversion.js';
 import type { RecognisedCredit } from './recognised-credits.js';
 import type { RecordReference } from './reference-data.js';
 import type { Achievement } from './records.types.js';
@@ -45,7 +45,31 @@ export interface TranscriptInput {
   recognised: RecognisedCredit[];
 }
 
-function describe(a: Achievement, items: Map<string, CatalogueItem>) {
+/**
+ * Decimal values and home conversions of one transcript, each computed once: a record repeats a
+ * few credit values (4, 3, 2.5) across hundreds of lines, and parsing and converting every line
+ * was most of a transcript's CPU.
+ */
+class Values {
+  readonly #decimals = new Map<string, Decimal>();
+  readonly #home = new Map<string, HomeValue | { reason: string }>();
+  constructor(private readonly i: TranscriptInput) {}
+
+  decimal(text: string): Decimal {
+    let d = this.#decimals.get(text);
+    if (d === undefined) this.#decimals.set(text, (d = new Decimal(text)));
+    return d;
+  }
+
+  home(from: string, credits: string, hours: string | null): HomeValue | { reason: string } {
+    const key = `${from}\u0000${credits}\u0000${hours ?? ''}`;
+    let c = this.#home.get(key);
+    if (c === undefined) this.#home.set(key, (c = toHome(from, credits, hours, this.i.ref, this.i.homeCreditSystem)));
+    return c;
+  }
+}
+
+function describe(a: Achievement, items: Map<string, CatalogueItem>, values: Values) {
   const item = a.current.catalogueItemId ? items.get(a.current.catalogueItemId) : undefined;
   const l = a.current.learning;
   return {
@@ -53,15 +77,16 @@ function describe(a: Achievement, items: Map<string, CatalogueItem>) {
     item: item ? { id: item.id, code: item.code, version: item.version, kind: item.kind } : null,
     level: item ? item.level : l?.level ?? null,
     isced: item ? item.iscedCode : l?.iscedCode ?? null,
-    hours: item && item.credits !== null && a.current.credits !== null && new Decimal(item.credits).eq(a.current.credits) ? item.notionalHours : null,
+    hours: item && item.credits !== null && a.current.credits !== null && values.decimal(item.credits).eq(values.decimal(a.current.credits)) ? item.notionalHours : null,
   };
 }
 
 // Only live achievements with credit count toward totals; revoked ones stay listed with their history.
-const counts = (a: Achievement) => a.status === 'active' && a.current.credits !== null && a.current.creditSystemId !== null && new Decimal(a.current.credits).gt(0);
+const counts = (a: Achievement, values: Values) => a.status === 'active' && a.current.credits !== null && a.current.creditSystemId !== null
+  && values.decimal(a.current.credits).isPositive() && !values.decimal(a.current.credits).isZero();
 
-function homeConversion(a: Achievement, hours: string | null, i: TranscriptInput): HomeConversion | { reason: string } {
-  const c = toHome(a.current.creditSystemId!, a.current.credits!, hours, i.ref, i.homeCreditSystem);
+function homeConversion(a: Achievement, hours: string | null, values: Values): HomeConversion | { reason: string } {
+  const c = values.home(a.current.creditSystemId!, a.current.credits!, hours);
   return 'reason' in c ? c : { achievementId: a.id, ...c };
 }
 
@@ -85,13 +110,14 @@ export function buildTranscript(i: TranscriptInput): Transcript {
   const bySystem = new Map<string, { credits: Decimal; achievements: number }>();
   const conversions: HomeConversion[] = [];
   const notConverted: Transcript['totals']['home']['notConverted'] = [];
+  const values = new Values(i);
   for (const a of i.achievements) {
-    const d = describe(a, i.items);
+    const d = describe(a, i.items, values);
     groupOf(groups, i, a.institutionId, d.level, d.isced).achievements.push({ ...a, title: d.title, item: d.item });
-    if (!counts(a)) continue;
+    if (!counts(a, values)) continue;
     const sys = bySystem.get(a.current.creditSystemId!) ?? { credits: new Decimal(0), achievements: 0 };
-    bySystem.set(a.current.creditSystemId!, { credits: sys.credits.plus(a.current.credits!), achievements: sys.achievements + 1 });
-    const conv = homeConversion(a, d.hours, i);
+    bySystem.set(a.current.creditSystemId!, { credits: sys.credits.plus(values.decimal(a.current.credits!)), achievements: sys.achievements + 1 });
+    const conv = homeConversion(a, d.hours, values);
     if ('reason' in conv) notConverted.push({ achievementId: a.id, creditSystemId: a.current.creditSystemId!, reason: conv.reason });
     else conversions.push(conv);
   }

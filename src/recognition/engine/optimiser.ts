@@ -6,7 +6,7 @@ import { combineUnderCapacity, frontier, singleFrontier } from './capacity-dp.js
 import { buildModel, type Model, type Problem } from './model.js';
 import type { Candidate } from './result-types.js';
 import type { Solver } from './solver.js';
-import { capUnits, creditUnits } from './units.js';
+import { capUnits, commonDivisor, creditUnits } from './units.js';
 
 export interface Selection {
   chosen: Set<number>;
@@ -27,10 +27,13 @@ const NO_GROUPS: CapGroup[] = [];
 // and the component split then do no decimal arithmetic and build no string keys.
 function problemOf(cands: Candidate[], groups: CapGroup[]): { p: Problem; unfit: Map<number, CapGroup>; active: number[] } {
   const { scale, units } = creditUnits(cands.map((c) => c.credits));
+  // Units in multiples of their common divisor (exact, see commonDivisor): fewer totals for the DP.
+  const divisor = commonDivisor(units);
+  if (divisor > 1) for (let i = 0; i < units.length; i++) units[i] = units[i]! / divisor;
   const byValue = new Map<Decimal, number>(); // groups of one cap share its Decimal object
   const rhs = new Map(groups.map((g) => {
     let r = byValue.get(g.remaining);
-    if (r === undefined) byValue.set(g.remaining, (r = capUnits(g.remaining, scale)));
+    if (r === undefined) byValue.set(g.remaining, (r = Math.floor(capUnits(g.remaining, scale) / divisor)));
     return [g, r];
   }));
   const unfit = new Map<number, CapGroup>();

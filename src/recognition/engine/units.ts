@@ -47,6 +47,23 @@ export function creditUnits(values: readonly Decimal[], scale = unitScale(values
   return { scale, units };
 }
 
+const gcd = (a: number, b: number): number => {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+};
+
+/**
+ * The greatest common divisor of the units (1 when there is none above 1). Every sum of units is a
+ * multiple of it, so `Σ u ≤ R` holds exactly when `Σ (u / g) ≤ ⌊R / g⌋`: dividing units by it and
+ * flooring caps changes no decision, and the capacity DP then walks g times fewer totals (credits
+ * of 1.5, 2 and 2.5 are 15, 20 and 25 units of 0.1, i.e. 3, 4 and 5 of 0.5).
+ */
+export function commonDivisor(units: readonly number[]): number {
+  let g = 0;
+  for (const u of units) if (u !== 0 && (g = gcd(g, Math.abs(u))) === 1) return 1;
+  return g === 0 ? 1 : g;
+}
+
 /** A cap in the same units: the largest integer total that does not exceed it. */
 export function capUnits(remaining: Decimal, scale: Decimal): number {
   // A whole-number cap (the usual case) times 10^k is an integer: no Decimal product is needed

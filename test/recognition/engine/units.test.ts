@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCandidates } from '../../../src/recognition/engine/candidates.js';
 import { buildContext } from '../../../src/recognition/engine/context.js';
 import { evaluate, indexRules, loadSolver, type Solver } from '../../../src/recognition/engine/index.js';
-import { capUnits, creditUnits } from '../../../src/recognition/engine/units.js';
+import { capUnits, commonDivisor, creditUnits } from '../../../src/recognition/engine/units.js';
 import { frontier, singleFrontier } from '../../../src/recognition/engine/capacity-dp.js';
 import type { Candidate } from '../../../src/recognition/engine/result-types.js';
 import { d } from '../fixtures/engine-fixtures.js';
@@ -35,6 +35,21 @@ describe('integer credit units', () => {
       const byUnits = chosen.reduce((s, i) => s + units[i]!, 0) <= rhs;
       expect(byUnits).toBe(sumOf(chosen.map((i) => values[i]!)).lte(cap));
     }), { numRuns: 500 });
+  });
+
+  it('divided by their common divisor, with the cap floored, decide every subset sum the same way', () => {
+    fc.assert(fc.property(fc.array(creditArb, { minLength: 1, maxLength: 8 }), capArb, fc.nat(255), (values, cap, mask) => {
+      const { scale, units } = creditUnits(values);
+      const g = commonDivisor(units);
+      units.forEach((u) => expect(u % g).toBe(0));
+      const rhs = Math.floor(capUnits(cap, scale) / g);
+      const chosen = values.map((_, i) => i).filter((i) => mask & (1 << i));
+      expect(chosen.reduce((s, i) => s + units[i]! / g, 0) <= rhs).toBe(sumOf(chosen.map((i) => values[i]!)).lte(cap));
+    }), { numRuns: 500 });
+    expect(commonDivisor([15, 20, 25])).toBe(5);
+    expect(commonDivisor([0, 0])).toBe(1);
+    expect(commonDivisor([0, 12, 18])).toBe(6);
+    expect(commonDivisor([7, 3])).toBe(1);
   });
 
   it('keeps a cap beyond 2^53 units above every sum instead of losing precision', () => {
