@@ -110,12 +110,14 @@ function patternCandidate(rule: BlockRule | ConversionRule, a: EngineAchievement
 }
 
 // Versions of one rule id overlapping in time: the highest version in force supersedes the rest.
-function supersede<T extends { rule: { id: string; version: number; effectiveFrom: string; effectiveTo?: string | null } }>(list: T[], date: string): T[] {
+// Only ids indexed in several versions can be superseded; the others are kept without a look-up.
+function supersede<T extends { rule: { id: string; version: number; effectiveFrom: string; effectiveTo?: string | null } }>(list: T[], date: string, versioned: ReadonlySet<string>): T[] {
+  if (versioned.size === 0) return list;
   const best = new Map<string, number>();
   for (const { rule } of list) {
-    if (withinDates(date, rule.effectiveFrom, rule.effectiveTo)) best.set(rule.id, Math.max(best.get(rule.id) ?? -Infinity, rule.version));
+    if (versioned.has(rule.id) && withinDates(date, rule.effectiveFrom, rule.effectiveTo)) best.set(rule.id, Math.max(best.get(rule.id) ?? -Infinity, rule.version));
   }
-  return list.filter(({ rule }) => !best.has(rule.id) || best.get(rule.id) === rule.version);
+  return best.size === 0 ? list : list.filter(({ rule }) => !best.has(rule.id) || best.get(rule.id) === rule.version);
 }
 
 // A target item granted earlier cannot be granted again by this evaluation.
@@ -153,16 +155,16 @@ export function buildCandidates(index: RuleIndex, ctx: EvalContext): CandidateSe
     const hits = lookupRules(index, target, a);
     for (const rule of hits.forward) note(rule, false, a);
     for (const rule of hits.reverse) note(rule, true, a);
-    for (const rule of hits.pattern) {
-      if (ruleConcernsTarget(rule, ctx) && patternCovers(rule.pattern, a)) patterns.push({ rule, a });
+    for (const list of hits.pattern) {
+      for (const rule of list) if (ruleConcernsTarget(rule, ctx) && patternCovers(rule.pattern, a)) patterns.push({ rule, a });
     }
   }
   const candidates: Candidate[] = [];
   const byItem = achievementsByItem(live);
-  for (const { rule, reverse } of supersede(equivalencies, ctx.date)) {
+  for (const { rule, reverse } of supersede(equivalencies, ctx.date, index.versioned)) {
     candidates.push(...equivalencyCandidates(rule, reverse, byItem, ctx, log));
   }
-  for (const { rule, a } of supersede(patterns, ctx.date)) {
+  for (const { rule, a } of supersede(patterns, ctx.date, index.versioned)) {
     covered.add(a.id);
     const c = patternCandidate(rule, a, ctx, log);
     if (c) candidates.push(c);

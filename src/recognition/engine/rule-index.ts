@@ -18,6 +18,8 @@ interface TargetBuckets {
 export interface RuleIndex {
   readonly byTarget: Map<string, TargetBuckets>;
   readonly size: number;
+  /** Rule ids indexed in more than one version: only their versions can supersede one another. */
+  readonly versioned: ReadonlySet<string>;
 }
 
 function push<T>(map: Map<string, T[]>, k: string, value: T): void {
@@ -56,7 +58,11 @@ function bucketsOf(index: Map<string, TargetBuckets>, institutionId: string): Ta
 /** Builds the index once per rule set; evaluation then costs a few map look-ups per achievement. */
 export function indexRules(rules: readonly Rule[]): RuleIndex {
   const byTarget = new Map<string, TargetBuckets>();
+  const seen = new Set<string>();
+  const versioned = new Set<string>();
   for (const rule of rules) {
+    if (seen.has(rule.id)) versioned.add(rule.id);
+    else seen.add(rule.id);
     if (rule.type === 'equivalency') {
       const at = bucketsOf(byTarget, rule.targetInstitutionId);
       for (const id of new Set(rule.sources.map((s) => s.itemId))) push(at.forward, id, rule);
@@ -69,30 +75,29 @@ export function indexRules(rules: readonly Rule[]): RuleIndex {
       fileByPattern(bucketsOf(byTarget, rule.targetInstitutionId), rule);
     }
   }
-  return { byTarget, size: rules.length };
+  return { byTarget, size: rules.length, versioned };
 }
 
 export interface RuleHits {
-  forward: EquivalencyRule[];
-  reverse: EquivalencyRule[];
-  pattern: PatternRule[];
+  forward: readonly EquivalencyRule[];
+  reverse: readonly EquivalencyRule[];
+  /** Pattern rules in four lists (any, institution, kind, platform bucket): no concatenation per achievement. */
+  pattern: readonly (readonly PatternRule[])[];
 }
 
 const EMPTY: never[] = [];
+const NO_HITS: RuleHits = { forward: EMPTY, reverse: EMPTY, pattern: EMPTY };
 
 /** Rules of the index that might apply to this achievement at this target (criteria unchecked). */
 export function lookupRules(index: RuleIndex, targetInstitutionId: string, a: EngineAchievement): RuleHits {
   const at = index.byTarget.get(targetInstitutionId);
-  if (!at) return { forward: EMPTY, reverse: EMPTY, pattern: EMPTY };
+  if (!at) return NO_HITS;
   const item = a.catalogueItemId;
   const p = at.pattern;
-  const pattern: PatternRule[] = [...p.any];
-  for (const hit of [p.inst.get(a.sourceInstitutionId), p.kind.get(a.kind), a.platform === null ? undefined : p.plat.get(a.platform)]) {
-    if (hit) for (const r of hit) pattern.push(r);
-  }
+  // A pattern rule is filed under one criterion only (fileByPattern), so the lists never share a rule.
   return {
     forward: item === null ? EMPTY : (at.forward.get(item) ?? EMPTY),
     reverse: item === null ? EMPTY : (at.reverse.get(item) ?? EMPTY),
-    pattern,
+    pattern: [p.any, p.inst.get(a.sourceInstitutionId) ?? EMPTY, p.kind.get(a.kind) ?? EMPTY, a.platform === null ? EMPTY : p.plat.get(a.platform) ?? EMPTY],
   };
 }
