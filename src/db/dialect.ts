@@ -5,17 +5,21 @@ import pg from 'pg';
 import type { Config } from '../config/config.js';
 import type { Database } from './database.js';
 import { PGliteNotifications, PgNotifications, type NotificationSource } from './notifications.js';
+import { parseTimestamptz } from './timestamps.js';
 
 const INT8 = 20;
 const NUMERIC = 1700;
 const DATE = 1082;
+const TIMESTAMPTZ = 1184;
 
 // Both databases return the same JS types: bigint → number (ledger sizes stay far below 2^53),
-// numeric → exact decimal string, date → 'YYYY-MM-DD' (no time-zone shift).
+// numeric → exact decimal string, date → 'YYYY-MM-DD' (no time-zone shift); timestamptz → Date,
+// read by position (see timestamps.ts).
 const pgTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8) return (v: string) => Number(v);
     if (oid === DATE) return (v: string) => v;
+    if (oid === TIMESTAMPTZ && format !== 'binary') return parseTimestamptz;
     return pg.types.getTypeParser(oid, format);
   },
 };
