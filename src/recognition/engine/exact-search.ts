@@ -21,54 +21,84 @@ function rowsByPosition(n: number, rowCount: number, positionsOf: (r: number) =>
   return { start, rows };
 }
 
-export function exactSearch(m: Model): number[] {
-  const n = m.members.length;
-  const conflictsOf = rowsByPosition(n, m.conflicts.length, (r) => m.conflicts[r]!);
-  const capsOf = rowsByPosition(n, m.caps.length, (r) => m.caps[r]!.positions);
-  const suffix = new Array<number>(n + 1).fill(0);
-  for (let k = n - 1; k >= 0; k--) suffix[k] = suffix[k + 1]! + m.units[k]!;
-  const conflictUsed = new Array<boolean>(m.conflicts.length).fill(false);
-  const capUsed = new Array<number>(m.caps.length).fill(0);
-  const capRhs = m.caps.map((c) => c.rhs);
-  const inPick = new Array<boolean>(n).fill(false);
-  const bestPick = new Array<boolean>(n).fill(false);
-  let b0 = -1, b1 = 0, b2 = 0, b3 = 0; // best score so far
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0; // score of the current branch
-  const better = (): boolean =>
-    s0 !== b0 ? s0 > b0 : s1 !== b1 ? s1 > b1 : s2 !== b2 ? s2 > b2 : s3 > b3;
-  const fits = (k: number): boolean => {
-    for (let j = conflictsOf.start[k]!; j < conflictsOf.start[k + 1]!; j++) if (conflictUsed[conflictsOf.rows[j]!]) return false;
-    const u = m.units[k]!;
-    for (let j = capsOf.start[k]!; j < capsOf.start[k + 1]!; j++) if (capUsed[capsOf.rows[j]!]! + u > capRhs[capsOf.rows[j]!]!) return false;
+/**
+ * The search's state and its steps as methods: the same closures created per call cost a
+ * `__name` wrapper each under tsx (how `npm start` runs), which showed in previews with dozens of
+ * small components.
+ */
+class Search {
+  readonly n: number;
+  readonly conflictsOf: { start: number[]; rows: number[] };
+  readonly capsOf: { start: number[]; rows: number[] };
+  readonly suffix: number[];
+  readonly conflictUsed: boolean[];
+  readonly capUsed: number[];
+  readonly capRhs: number[];
+  readonly inPick: boolean[];
+  readonly bestPick: boolean[];
+  b0 = -1; b1 = 0; b2 = 0; b3 = 0; // best score so far
+  s0 = 0; s1 = 0; s2 = 0; s3 = 0; // score of the current branch
+
+  constructor(readonly m: Model) {
+    const n = (this.n = m.members.length);
+    this.conflictsOf = rowsByPosition(n, m.conflicts.length, (r) => m.conflicts[r]!);
+    this.capsOf = rowsByPosition(n, m.caps.length, (r) => m.caps[r]!.positions);
+    this.suffix = new Array<number>(n + 1).fill(0);
+    for (let k = n - 1; k >= 0; k--) this.suffix[k] = this.suffix[k + 1]! + m.units[k]!;
+    this.conflictUsed = new Array<boolean>(m.conflicts.length).fill(false);
+    this.capUsed = new Array<number>(m.caps.length).fill(0);
+    this.capRhs = m.caps.map((c) => c.rhs);
+    this.inPick = new Array<boolean>(n).fill(false);
+    this.bestPick = new Array<boolean>(n).fill(false);
+  }
+
+  better(): boolean {
+    return this.s0 !== this.b0 ? this.s0 > this.b0 : this.s1 !== this.b1 ? this.s1 > this.b1 : this.s2 !== this.b2 ? this.s2 > this.b2 : this.s3 > this.b3;
+  }
+
+  fits(k: number): boolean {
+    const { conflictsOf, capsOf } = this;
+    for (let j = conflictsOf.start[k]!; j < conflictsOf.start[k + 1]!; j++) if (this.conflictUsed[conflictsOf.rows[j]!]) return false;
+    const u = this.m.units[k]!;
+    for (let j = capsOf.start[k]!; j < capsOf.start[k + 1]!; j++) if (this.capUsed[capsOf.rows[j]!]! + u > this.capRhs[capsOf.rows[j]!]!) return false;
     return true;
-  };
-  const mark = (k: number, used: boolean, u: number): void => {
-    for (let j = conflictsOf.start[k]!; j < conflictsOf.start[k + 1]!; j++) conflictUsed[conflictsOf.rows[j]!] = used;
-    for (let j = capsOf.start[k]!; j < capsOf.start[k + 1]!; j++) capUsed[capsOf.rows[j]!]! += u;
-  };
-  const visit = (k: number): void => {
-    if (s0 + suffix[k]! < b0) return;
+  }
+
+  mark(k: number, used: boolean, u: number): void {
+    const { conflictsOf, capsOf } = this;
+    for (let j = conflictsOf.start[k]!; j < conflictsOf.start[k + 1]!; j++) this.conflictUsed[conflictsOf.rows[j]!] = used;
+    for (let j = capsOf.start[k]!; j < capsOf.start[k + 1]!; j++) this.capUsed[capsOf.rows[j]!]! += u;
+  }
+
+  visit(k: number): void {
+    if (this.s0 + this.suffix[k]! < this.b0) return;
+    const n = this.n;
     if (k === n) {
-      if (better()) {
-        b0 = s0; b1 = s1; b2 = s2; b3 = s3;
-        for (let j = 0; j < n; j++) bestPick[j] = inPick[j]!; // copied in place: improvements are frequent
+      if (this.better()) {
+        this.b0 = this.s0; this.b1 = this.s1; this.b2 = this.s2; this.b3 = this.s3;
+        for (let j = 0; j < n; j++) this.bestPick[j] = this.inPick[j]!; // copied in place: improvements are frequent
       }
       return;
     }
-    if (fits(k)) {
+    const m = this.m;
+    if (this.fits(k)) {
       const u = m.units[k]!;
-      mark(k, true, u);
-      s0 += u; s1 += m.lines[k]!; s2 -= m.sizes[k]!; s3 -= m.members[k]!;
-      inPick[k] = true;
-      visit(k + 1);
-      inPick[k] = false;
-      s0 -= u; s1 -= m.lines[k]!; s2 += m.sizes[k]!; s3 += m.members[k]!;
-      mark(k, false, -u);
+      this.mark(k, true, u);
+      this.s0 += u; this.s1 += m.lines[k]!; this.s2 -= m.sizes[k]!; this.s3 -= m.members[k]!;
+      this.inPick[k] = true;
+      this.visit(k + 1);
+      this.inPick[k] = false;
+      this.s0 -= u; this.s1 -= m.lines[k]!; this.s2 += m.sizes[k]!; this.s3 += m.members[k]!;
+      this.mark(k, false, -u);
     }
-    visit(k + 1);
-  };
-  visit(0);
+    this.visit(k + 1);
+  }
+}
+
+export function exactSearch(m: Model): number[] {
+  const search = new Search(m);
+  search.visit(0);
   const out: number[] = [];
-  for (let k = 0; k < n; k++) if (bestPick[k]) out.push(m.members[k]!);
+  for (let k = 0; k < search.n; k++) if (search.bestPick[k]) out.push(m.members[k]!);
   return out;
 }

@@ -76,15 +76,32 @@ function solveMilp(m: Model, solver: Solver): number[] {
   return m.members.filter((_, k) => (second.values[`x${k}`] ?? 0) > 0.5);
 }
 
+/**
+ * The usual component: rivals for one achievement (or one target item) under no binding cap, of
+ * which at most one can be chosen. The optimum is the single best by the search's own order
+ * (credit, grant lines, fewer achievements, lower index): every candidate has a grant line, so
+ * any one beats choosing none. Same answer as exactSearch, without a search.
+ */
+export function onlyOne(m: Model): number[] | undefined {
+  if (m.caps.length !== 0 || m.conflicts.length !== 1 || m.conflicts[0]!.length !== m.members.length) return undefined;
+  let best = 0;
+  for (let k = 1; k < m.members.length; k++) {
+    const d = m.units[k]! - m.units[best]! || m.lines[k]! - m.lines[best]! || m.sizes[best]! - m.sizes[k]! || m.members[best]! - m.members[k]!;
+    if (d > 0) best = k;
+  }
+  return [m.members[best]!];
+}
+
 function solveComponent(members: number[], p: Problem, global: CapGroup | undefined, solver: Solver, limit: number, notes: Selection['notes']): number[] {
   if (members.length === 1) return members;
   const cands = p.cands;
   const model = buildModel(members, p, global);
-  const useSearch = members.length <= limit;
-  const picked = useSearch ? exactSearch(model) : solveMilp(model, solver);
+  const single = onlyOne(model);
+  const method = single ? 'choosing the best of rivals of which only one can count' : members.length <= limit ? 'exhaustive search' : 'integer programming';
+  const picked = single ?? (members.length <= limit ? exactSearch(model) : solveMilp(model, solver));
   notes.push(() => {
     const rules = [...new Set(members.map((i) => cands[i]!.rule.id))].join(', ');
-    return `${members.length} competing candidates (${rules}) solved exactly by ${useSearch ? 'exhaustive search' : 'integer programming'}; ${picked.length} chosen`;
+    return `${members.length} competing candidates (${rules}) solved exactly by ${method}; ${picked.length} chosen`;
   });
   return picked;
 }

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCandidates } from '../../../src/recognition/engine/candidates.js';
 import { buildContext } from '../../../src/recognition/engine/context.js';
 import { capGroups } from '../../../src/recognition/engine/caps.js';
-import { optimise } from '../../../src/recognition/engine/optimiser.js';
+import { onlyOne, optimise } from '../../../src/recognition/engine/optimiser.js';
+import { exactSearch } from '../../../src/recognition/engine/exact-search.js';
 import { evaluate, indexRules, loadSolver, type Solver } from '../../../src/recognition/engine/index.js';
 import type { Candidate, EvaluationResult } from '../../../src/recognition/engine/result-types.js';
 import type { EngineAchievement, EvaluationInput, LevelRequirement, Rule } from '../../../src/recognition/engine/types.js';
@@ -147,5 +148,27 @@ describe('recognition engine properties', () => {
         expect(levelRule(rule) !== undefined && lacking).toBe(true);
       }
     }), opts);
+  });
+});
+
+describe('rivals of which only one can count', () => {
+  // A component of one conflict set and no binding cap (most components): the shortcut must pick
+  // exactly what the exhaustive search picks, on every tie-break criterion.
+  const modelArb = fc.integer({ min: 2, max: 8 }).chain((n) => fc.record({
+    members: fc.uniqueArray(fc.nat(50), { minLength: n, maxLength: n }).map((xs) => [...xs].sort((a, b) => a - b)),
+    units: fc.array(fc.integer({ min: 0, max: 6 }), { minLength: n, maxLength: n }),
+    lines: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: n, maxLength: n }),
+    sizes: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: n, maxLength: n }),
+  }).map((m) => ({ ...m, conflicts: [m.members.map((_, k) => k)], caps: [] })));
+
+  it('picks what the exhaustive search picks', () => {
+    fc.assert(fc.property(modelArb, (m) => { expect(onlyOne(m)).toEqual(exactSearch(m)); }), { numRuns: 2000 });
+  });
+
+  it('leaves anything else to the search', () => {
+    fc.assert(fc.property(modelArb, (m) => {
+      expect(onlyOne({ ...m, caps: [{ positions: [0], rhs: 1 }] })).toBeUndefined();
+      expect(onlyOne({ ...m, conflicts: [m.conflicts[0]!.slice(1)] })).toBeUndefined();
+    }), { numRuns: 100 });
   });
 });
