@@ -37,11 +37,20 @@ export function storedDigest(row: { jwt: string | null; document: unknown }): st
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** The ledger body of credential.issued, rebuildable from the credentials row. */
-export function issuedEventBody(row: repo.CredentialRow): JsonObject {
+/** The columns of a credentials row that its credential.issued body records, besides the document. */
+export type IssuedBodyFields = Pick<repo.CredentialRow, 'id' | 'issuer_did' | 'key_id' | 'format' | 'kind' | 'source_ids'
+  | 'revocation_list_id' | 'revocation_index' | 'suspension_list_id' | 'suspension_index'>;
+
+/**
+ * The ledger body of credential.issued, rebuildable from the credentials row. `documentDigest`
+ * defaults to the stored form's; the verifier passes the presented form's instead (and so needs
+ * neither the stored document nor a second canonicalisation).
+ */
+export function issuedEventBody(row: IssuedBodyFields & Partial<Pick<repo.CredentialRow, 'jwt' | 'document'>>,
+  documentDigest = storedDigest({ jwt: row.jwt ?? null, document: row.document })): JsonObject {
   return {
     credentialId: row.id, issuer: row.issuer_did, keyId: row.key_id, format: row.format, kind: row.kind,
-    documentDigest: storedDigest(row), sourceIds: row.source_ids,
+    documentDigest, sourceIds: row.source_ids,
     status: { revocation: [row.revocation_list_id, row.revocation_index], suspension: row.suspension_list_id ? [row.suspension_list_id, row.suspension_index] : null },
   };
 }
