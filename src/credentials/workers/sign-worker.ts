@@ -31,7 +31,9 @@ export interface VerifyTask { input: unknown; documents: Record<string, JsonObje
 /** Verifies a proof with the controller documents the main thread resolved from the database. */
 export async function verifyProof(task: VerifyTask): Promise<ProofVerification> {
   const loader = createDocumentLoader({ documents: task.documents });
-  return verifyCredentialProof(task.input, { documentLoader: loader, now: task.now });
+  const result = await verifyCredentialProof(task.input, { documentLoader: loader, now: task.now });
+  // For an object input the credential is that input: the caller has it, so it is not copied back.
+  return result.credential === task.input ? { ...result, credential: undefined } : result;
 }
 
 const WARM_DID = 'did:web:warm-up.invalid';
