@@ -155,11 +155,10 @@ export class IssuanceService {
 
   private async storeMany(batch: Prepared[], signed: SignedCredential[], actor: Actor): Promise<IssuedCredential[]> {
     return this.db.transaction().execute(async (trx) => {
-      const inserted = await repo.insertCredentials(trx, batch.map((p, n) => rowFor(p, signed[n]!)));
+      const inserted = await repo.insertCredentialsAudited(trx, batch.map((p, n) => rowFor(p, signed[n]!)), actor, batch[0]!.now);
       const byId = new Map(inserted.map((row) => [row.id, row]));
       const lost = batch.filter((p) => !byId.has(p.id));
       const winners = lost.length === 0 ? [] : await this.existingMany(lost.map((p) => p.req), trx);
-      await repo.recordIssueWrites(trx, actor, inserted, batch[0]!.now);
       await this.ledger.appendMany(trx, inserted.map((row) => ({
         eventType: 'credential.issued', actor, learnerId: row.learner_id, resourceType: 'credential', resourceId: row.id,
         body: issuedEventBody(row), at: row.issued_at,
