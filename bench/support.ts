@@ -67,6 +67,7 @@ export async function startBenchServer(postgresUrl?: string, overrides: Partial<
   }, overrides);
   const ctx = await AppContext.fromConfig(config, { db: database.db, notifications: database.notifications });
   await ctx.prepare();
+  await ctx.credentials.signer.warm?.(); // as src/server.ts does before it listens
   const app = await buildApp(ctx);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -12,6 +12,8 @@ async function main(): Promise<void> {
   const ctx = await AppContext.fromConfig(config);
   await migrateToLatest(ctx.db);
   await ctx.prepare();
+  // Signing threads started and warmed before the first request (a few hundred ms of CPU per thread).
+  await ctx.credentials.signer.warm?.();
   const app = await buildApp(ctx);
   const notes = await startup(ctx);
   await app.listen({ port: config.port, host: config.host });

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Actor } from '../auth/principal.js';
 import { recordWrite } from '../audit-trail/audit-trail.repository.js';
 import type { LedgerConfig } from '../config/config.js';
@@ -33,6 +34,9 @@ export interface EntryReference { entryId: number; leafIndex: number | null }
 /** Reads of the tamper-evident log, proofs from stored nodes, the integrator and the database check. */
 export class LedgerService {
   readonly integrator: LedgerIntegrator;
+  // Immutable data only: integrated entries by id, inclusion answers by (entry, tree size).
+  readonly #entries = new LRUCache<number, repo.EntryRow>({ max: 10_000 });
+  readonly #proofs = new LRUCache<string, Promise<InclusionAnswer>>({ max: 10_000 });
 
   constructor(private readonly db: Db, private readonly keys: TreeHeadKeys, readonly bodies: LedgerBodies,
     config: LedgerConfig, private readonly now: () => Date) {
@@ -79,12 +83,29 @@ export class LedgerService {
     return new Map(rows.map((r) => [r.resource_id, { entryId: Number(r.id), leafIndex: r.leaf_index === null ? null : Number(r.leaf_index) }]));
   }
 
-  /** Inclusion proof of an entry in the latest signed head; undefined while the entry awaits integration or signing. */
+  /**
+   * Inclusion proof of an entry in the latest signed head; undefined while the entry awaits
+   * integration or signing. Only the latest head is read each time: an integrated entry, and its
+   * proof for a given tree size, never change (the log is append-only), so they are kept.
+   */
   async inclusionFor(entryId: number): Promise<InclusionAnswer | undefined> {
-    const row = await repo.entryById(this.db, entryId);
-    const head = await repo.latestHead(this.db);
+    const [row, head] = await Promise.all([this.integratedEntry(entryId), repo.latestHead(this.db)]);
     if (!row || row.leaf_index === null || !head || row.leaf_index >= head.tree_size) return undefined;
-    return this.inclusion({ entryId }, head.tree_size);
+    const key = `${entryId}@${head.tree_size}`;
+    const hit = this.#proofs.get(key);
+    if (hit) return hit;
+    const answer = this.inclusion({ entryId }, head.tree_size);
+    this.#proofs.set(key, answer);
+    answer.catch(() => this.#proofs.delete(key));
+    return answer;
+  }
+
+  private async integratedEntry(entryId: number): Promise<repo.EntryRow | undefined> {
+    const hit = this.#entries.get(entryId);
+    if (hit) return hit;
+    const row = await repo.entryById(this.db, entryId);
+    if (row && row.leaf_index !== null) this.#entries.set(entryId, row);
+    return row;
   }
 
   /** Inclusion proof of one entry; the tree size defaults to the latest signed head's. */

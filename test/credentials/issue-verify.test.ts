@@ -68,6 +68,22 @@ describe('issue and verify through the HTTP API', () => {
     expect(again.items.map((i: { id: string }) => i.id)).toEqual(first.json().items.map((i: { id: string }) => i.id));
   });
 
+  it('writes one audit line per credential created, none for a replay', async () => {
+    const items = [{}, { proofFormat: 'vc+jwt' }].map((options, i) => ({ credential: obCredential(inst.did, { name: `Audited ${i}` }), options }));
+    const send = () => t.app.inject({ method: 'POST', url: `/institutions/${inst.id}/credentials/batches`, headers: bearer(inst.token), payload: { items } });
+    const ids = (await send()).json().items.map((i: { id: string }) => i.id);
+    await send();
+    const lines = await t.ctx.db.selectFrom('audit_trail').selectAll().where('action', '=', 'credential.issue').where('resource_id', 'in', ids).orderBy('resource_id').execute();
+    expect(lines.map((l) => l.resource_id)).toEqual([...ids].sort());
+    const formats = new Map([[ids[0], 'eddsa-rdfc-2022'], [ids[1], 'vc+jwt']]);
+    for (const l of lines) {
+      expect(l).toMatchObject({ principal_kind: 'institution', institution_id: inst.id, resource_type: 'credential', learner_id: null,
+        detail: { format: formats.get(l.resource_id), kind: 'vc-api' } });
+      expect(l.principal_id).toEqual(expect.any(String));
+      expect(l.request_id).toEqual(expect.any(String));
+    }
+  });
+
   it('a batch for another institution is refused', async () => {
     const other = await createInstitution(t.app, await operatorToken(t.app));
     const res = await t.app.inject({ method: 'POST', url: `/institutions/${other.id}/credentials/batches`, headers: bearer(inst.token), payload: { items: [{ credential: obCredential(other.did) }] } });

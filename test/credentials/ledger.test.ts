@@ -69,3 +69,44 @@ describe('credentials reference their ledger entry', () => {
     expect((await t.app.inject({ method: 'GET', url: '/credentials/00000000-0000-4000-8000-000000000000/ledger-proof' })).statusCode).toBe(404);
   });
 });
+
+describe('verification reads what can change on every request', () => {
+  const verify = async (vc: unknown) => (await t.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc } })).json();
+  const ledgerCheck = (report: any) => report.results.find((r: any) => r.check === 'ledger');
+
+  it('proves inclusion in the latest signed head, not in the head of an earlier verification', async () => {
+    const fresh = await createInstitution(t.app, op);
+    const { vc, id } = await issueVc(t.app, fresh);
+    await t.ctx.ledgerService.integrate();
+    const size1 = (await t.ctx.ledgerService.latestTreeHead()).treeSize;
+    expect(ledgerCheck(await verify(vc)).message).toMatch(new RegExp(`signed tree of size ${size1}$`));
+    await issueVc(t.app, fresh, { proofFormat: 'vc+jwt' });
+    await t.ctx.ledgerService.integrate();
+    const size2 = (await t.ctx.ledgerService.latestTreeHead()).treeSize;
+    expect(size2).toBeGreaterThan(size1);
+    expect(ledgerCheck(await verify(vc))).toMatchObject({ status: 'pass', message: expect.stringMatching(new RegExp(`signed tree of size ${size2}$`)) });
+    expect((await t.app.inject({ method: 'GET', url: `/credentials/${id}/ledger-proof` })).json().treeHead.treeSize).toBe(size2);
+  });
+
+  it('sees a revocation on the very next verification', async () => {
+    const fresh = await createInstitution(t.app, op);
+    const { vc, id } = await issueVc(t.app, fresh);
+    await t.ctx.ledgerService.integrate();
+    expect((await verify(vc)).verified).toBe(true);
+    expect((await t.app.inject({ method: 'POST', url: `/credentials/${id}/status`, headers: bearer(fresh.token), payload: { action: 'revoke', reason: 'test' } })).statusCode).toBe(200);
+    const after = await verify(vc);
+    expect(after.verified).toBe(false);
+    expect(after.results.find((r: any) => r.check === 'status')).toMatchObject({ status: 'fail', code: 'credential_revoked' });
+  });
+
+  it('sees a key revocation on the very next verification', async () => {
+    const fresh = await createInstitution(t.app, op);
+    const { vc } = await issueVc(t.app, fresh);
+    expect((await verify(vc)).verified).toBe(true);
+    const keyId = String((vc as { proof: { verificationMethod: string } }).proof.verificationMethod).split('#')[1];
+    expect((await t.app.inject({ method: 'POST', url: `/keys/${keyId}/revoke`, headers: bearer(op), payload: { reason: 'compromised' } })).statusCode).toBe(200);
+    const after = await verify(vc);
+    expect(after.verified).toBe(false);
+    expect(after.results.find((r: any) => r.check === 'proof')).toMatchObject({ status: 'fail', code: 'key_revoked' });
+  });
+});

@@ -16,30 +16,32 @@ export function insertCredential(db: Executor, row: Insertable<CredentialsTable>
 }
 
 /**
- * Inserts many in one statement; rows that lost a race are simply not returned: on the natural key
- * (the same credential, issued concurrently) or on the id (a caller-chosen id taken meanwhile).
+ * Inserts many in one statement with their audit lines (the columns `recordWrite` fills), written in
+ * a data-modifying WITH for exactly the rows inserted: one round trip. Rows that lost a race are
+ * simply not returned: on the natural key (the same credential, issued concurrently) or on the id
+ * (a caller-chosen id taken meanwhile).
  */
-export async function insertCredentials(db: Executor, rows: Insertable<CredentialsTable>[]): Promise<CredentialRow[]> {
+export async function insertCredentialsAudited(db: Executor, rows: Insertable<CredentialsTable>[], actor: Actor, at: Date): Promise<CredentialRow[]> {
   if (rows.length === 0) return [];
-  return db.insertInto('credentials').values(rows).onConflict((oc) => oc.doNothing()).returning(COLUMNS).execute();
+  const p = actor.principal;
+  const callerInstitution = p.kind === 'institution' ? p.institutionId : null;
+  return db
+    .with('c', (q) => q.insertInto('credentials').values(rows).onConflict((oc) => oc.doNothing()).returning(COLUMNS))
+    .with('a', (q) => q.insertInto('audit_trail')
+      .columns(['occurred_at', 'principal_kind', 'principal_id', 'institution_id', 'learner_id', 'action', 'resource_type', 'resource_id', 'request_id', 'detail'])
+      .expression((eb) => eb.selectFrom('c').select([
+        sql<Date>`${at}::timestamptz`.as('occurred_at'), sql<string>`${p.kind}::text`.as('principal_kind'), sql<string>`${actorOf(p)}::text`.as('principal_id'),
+        sql<string | null>`case when c.issuer_ref <> 'bank' then c.issuer_ref::uuid else ${callerInstitution}::uuid end`.as('institution_id'),
+        'c.learner_id', sql<string>`'credential.issue'`.as('action'), sql<string>`'credential'`.as('resource_type'), sql<string>`c.id::text`.as('resource_id'),
+        sql<string | null>`${actor.requestId ?? null}::text`.as('request_id'), sql<unknown>`jsonb_build_object('format', c.format, 'kind', c.kind)`.as('detail'),
+      ])))
+    .selectFrom('c').select(COLUMNS).execute();
 }
 
 /** Candidates for many natural keys in one query; the caller matches learner and format. */
 export function findByIssuanceKeys(db: Executor, issuerRefs: string[], issuanceKeys: string[]) {
   return db.selectFrom('credentials').select(COLUMNS).where('issuer_ref', 'in', [...new Set(issuerRefs)])
     .where('issuance_key', 'in', [...new Set(issuanceKeys)]).execute();
-}
-
-/** The audit lines of an issuance batch in one statement (the same columns `recordWrite` fills). */
-export async function recordIssueWrites(db: Executor, actor: Actor, rows: CredentialRow[], at: Date): Promise<void> {
-  if (rows.length === 0) return;
-  const p = actor.principal;
-  await db.insertInto('audit_trail').values(rows.map((r) => ({
-    occurred_at: at, principal_kind: p.kind, principal_id: actorOf(p),
-    institution_id: r.issuer_ref !== 'bank' ? r.issuer_ref : p.kind === 'institution' ? p.institutionId : null, learner_id: r.learner_id,
-    action: 'credential.issue', resource_type: 'credential', resource_id: r.id, request_id: actor.requestId,
-    detail: JSON.stringify({ format: r.format, kind: r.kind }),
-  }))).execute();
 }
 
 export function findByIssuanceKey(db: Executor, learnerId: string | null, issuerRef: string, issuanceKey: string, format: CredentialRow['format']) {
@@ -75,6 +77,22 @@ export function findBySource(db: Executor, learnerId: string, sourceId: string) 
 
 export function setStatus(db: Executor, id: string, status: CredentialRow['status'], reason: string | null) {
   return db.updateTable('credentials').set({ status, status_reason: reason }).where('id', '=', id).execute();
+}
+
+const ISSUED_BODY_COLUMNS = ['id', 'issuer_did', 'key_id', 'format', 'kind', 'source_ids', 'revocation_list_id', 'revocation_index',
+  'suspension_list_id', 'suspension_index'] as const;
+
+/**
+ * A credential's fields that its credential.issued body records (not the document) and that
+ * entry (entry_id null when missing), in one round trip: what the verifier's ledger check reads.
+ */
+export function findIssuedRecord(db: Executor, id: string) {
+  return db.selectFrom('credentials as c')
+    .leftJoin('ledger_entries as e', (j) => j.on('e.resource_type', '=', 'credential').on('e.event_type', '=', 'credential.issued')
+      .on(sql<boolean>`e.resource_id = c.id::text`))
+    .select(ISSUED_BODY_COLUMNS.map((c) => `c.${c}` as const))
+    .select(['e.id as entry_id', 'e.body_digest', 'e.leaf_index', 'e.recorded_at'])
+    .where('c.id', '=', id).orderBy('e.id').limit(1).executeTakeFirst();
 }
 
 /** The credential.issued ledger entry of a credential. */

@@ -37,11 +37,20 @@ export function storedDigest(row: { jwt: string | null; document: unknown }): st
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** The ledger body of credential.issued, rebuildable from the credentials row. */
-export function issuedEventBody(row: repo.CredentialRow): JsonObject {
+/** The columns of a credentials row that its credential.issued body records, besides the document. */
+export type IssuedBodyFields = Pick<repo.CredentialRow, 'id' | 'issuer_did' | 'key_id' | 'format' | 'kind' | 'source_ids'
+  | 'revocation_list_id' | 'revocation_index' | 'suspension_list_id' | 'suspension_index'>;
+
+/**
+ * The ledger body of credential.issued, rebuildable from the credentials row. `documentDigest`
+ * defaults to the stored form's; the verifier passes the presented form's instead (and so needs
+ * neither the stored document nor a second canonicalisation).
+ */
+export function issuedEventBody(row: IssuedBodyFields & Partial<Pick<repo.CredentialRow, 'jwt' | 'document'>>,
+  documentDigest = storedDigest({ jwt: row.jwt ?? null, document: row.document })): JsonObject {
   return {
     credentialId: row.id, issuer: row.issuer_did, keyId: row.key_id, format: row.format, kind: row.kind,
-    documentDigest: storedDigest(row), sourceIds: row.source_ids,
+    documentDigest, sourceIds: row.source_ids,
     status: { revocation: [row.revocation_list_id, row.revocation_index], suspension: row.suspension_list_id ? [row.suspension_list_id, row.suspension_index] : null },
   };
 }
@@ -146,11 +155,10 @@ export class IssuanceService {
 
   private async storeMany(batch: Prepared[], signed: SignedCredential[], actor: Actor): Promise<IssuedCredential[]> {
     return this.db.transaction().execute(async (trx) => {
-      const inserted = await repo.insertCredentials(trx, batch.map((p, n) => rowFor(p, signed[n]!)));
+      const inserted = await repo.insertCredentialsAudited(trx, batch.map((p, n) => rowFor(p, signed[n]!)), actor, batch[0]!.now);
       const byId = new Map(inserted.map((row) => [row.id, row]));
       const lost = batch.filter((p) => !byId.has(p.id));
       const winners = lost.length === 0 ? [] : await this.existingMany(lost.map((p) => p.req), trx);
-      await repo.recordIssueWrites(trx, actor, inserted, batch[0]!.now);
       await this.ledger.appendMany(trx, inserted.map((row) => ({
         eventType: 'credential.issued', actor, learnerId: row.learner_id, resourceType: 'credential', resourceId: row.id,
         body: issuedEventBody(row), at: row.issued_at,

@@ -1,6 +1,7 @@
 import { checkInclusion } from '../../ledger/audit/check-inclusion.js';
 import type { InclusionAnswer } from '../../ledger/ledger.service.js';
-import type { KeyResolver } from '../../ledger/merkle/index.js';
+import { LRUCache } from 'lru-cache';
+import { verifyTreeHead, type KeyResolver, type SignedTreeHead, type TreeHeadCheck } from '../../ledger/merkle/index.js';
 import { resolverFromJwks, type LedgerJwk } from '../../ledger/tree-head-keys.js';
 
 /** What the credentials domain needs from the ledger service (inclusion proofs and the head-signing keys). */
@@ -28,6 +29,9 @@ export type ProofJudgement = { ok: true; proof: LedgerProof } | { ok: false; rea
 export class LedgerProofs {
   #keys: { at: number; resolve: Promise<KeyResolver> } | undefined;
   static readonly TTL_MS = 5_000;
+  // Signed heads whose signature verified, by their exact fields (signature included); a head that
+  // differs in any byte is checked afresh. Key ids are never reused for other key material.
+  readonly #goodHeads = new LRUCache<string, TreeHeadCheck & { ok: true }>({ max: 1_000 });
 
   constructor(private readonly ledger: LedgerProofSource) {}
 
@@ -42,12 +46,23 @@ export class LedgerProofs {
     const proof = await this.proofFor(entryId);
     if (proof.state === 'pending') return { ok: true, proof };
     if (proof.entry.bodyDigest !== expectedDigest) return { ok: false, reason: 'the entry in the tree records another credential' };
-    let check = await checkInclusion(proof.entry, proof.proof, proof.treeHead, await this.resolver());
+    const checkHead = (h: SignedTreeHead, resolve: KeyResolver) => this.checkHead(h, resolve);
+    let check = await checkInclusion(proof.entry, proof.proof, proof.treeHead, await this.resolver(), checkHead);
     if (!check.ok && check.reason.includes('unknown key')) {
       this.#keys = undefined; // a head signed by a key newer than our copy of the key set
-      check = await checkInclusion(proof.entry, proof.proof, proof.treeHead, await this.resolver());
+      check = await checkInclusion(proof.entry, proof.proof, proof.treeHead, await this.resolver(), checkHead);
     }
     return check.ok ? { ok: true, proof } : { ok: false, reason: check.reason };
+  }
+
+  /** verifyTreeHead, remembered for heads that passed (a head is immutable once signed). */
+  async checkHead(head: SignedTreeHead, resolve: KeyResolver): Promise<TreeHeadCheck> {
+    const key = JSON.stringify([head.treeSize, head.rootHash, head.timestamp, head.kid, head.signature]);
+    const hit = this.#goodHeads.get(key);
+    if (hit) return hit;
+    const check = await verifyTreeHead(head, resolve);
+    if (check.ok) this.#goodHeads.set(key, check);
+    return check;
   }
 
   private resolver(): Promise<KeyResolver> {

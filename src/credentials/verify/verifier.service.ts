@@ -129,17 +129,15 @@ export class VerifierService {
 
   private async ledgerCheck(c: JsonObject, jwt: string | undefined): Promise<CheckResult> {
     const m = /^urn:uuid:([0-9a-f-]{36})$/i.exec(String(c.id ?? ''));
-    const row = m ? await repo.findCredential(this.db, m[1]!) : undefined;
+    const row = m ? await repo.findIssuedRecord(this.db, m[1]!) : undefined;
     if (!row) return skip('ledger', 'not_ours', 'not issued by this bank, so not in its ledger');
-    const entry = await repo.findIssuedEntry(this.db, row.id);
-    if (!entry) return fail('ledger', 'ledger_missing', 'no credential.issued entry in the ledger');
+    if (row.entry_id === null || row.body_digest === null || row.recorded_at === null) return fail('ledger', 'ledger_missing', 'no credential.issued entry in the ledger');
     const presented = jwt ?? canonicalize(c) ?? '';
-    const body = { ...issuedEventBody(row), documentDigest: createHash('sha256').update(presented, 'utf8').digest('hex') };
-    const digest = eventBodyDigest(body);
-    if (digest !== entry.body_digest) return fail('ledger', 'ledger_mismatch', 'the presented credential differs from the one recorded in the ledger');
-    const recorded = `recorded in the ledger on ${entry.recorded_at.toISOString()}`;
+    const digest = eventBodyDigest(issuedEventBody(row, createHash('sha256').update(presented, 'utf8').digest('hex')));
+    if (digest !== row.body_digest) return fail('ledger', 'ledger_mismatch', 'the presented credential differs from the one recorded in the ledger');
+    const recorded = `recorded in the ledger on ${row.recorded_at.toISOString()}`;
     if (!this.proofs) return pass('ledger', recorded);
-    const j = await this.proofs.judge(entry.id, digest);
+    const j = await this.proofs.judge(Number(row.entry_id), digest);
     if (!j.ok) return fail('ledger', 'ledger_proof_invalid', `inclusion proof does not hold: ${j.reason}`);
     if (j.proof.state === 'pending') return skip('ledger', 'ledger_pending', `${recorded}; awaiting a signed tree head, so no inclusion proof yet (normally seconds)`);
     return pass('ledger', `${recorded}; inclusion proof verified: leaf ${j.proof.leafIndex} of the signed tree of size ${j.proof.treeHead.treeSize}`);

@@ -11,6 +11,7 @@ import {
   type PublicLedgerEntry,
   type SignedTreeHead,
   type TreeHead,
+  type TreeHeadCheck,
 } from '../merkle/index.js';
 
 export type InclusionCheck = { ok: true; leafHash: string; head: TreeHead } | { ok: false; reason: string };
@@ -24,10 +25,12 @@ export async function checkInclusion(
   proof: InclusionProofJson,
   signedHead: SignedTreeHead,
   resolveKey: KeyResolver,
+  /** The head's signature check; a caller that memoises checks of exact heads passes its own. */
+  checkHead: (head: SignedTreeHead, resolveKey: KeyResolver) => Promise<TreeHeadCheck> = verifyTreeHead,
 ): Promise<InclusionCheck> {
   const shape = entryShapeError(entry);
   if (shape) return { ok: false, reason: `entry: ${shape}` };
-  const headCheck = await verifyTreeHead(signedHead, resolveKey);
+  const headCheck = await checkHead(signedHead, resolveKey);
   if (!headCheck.ok) return { ok: false, reason: `tree head: ${headCheck.reason}` };
   const { head } = headCheck;
   if (proof.leafIndex !== entry.index) return { ok: false, reason: 'proof is for another entry index' };
