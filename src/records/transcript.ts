@@ -45,11 +45,6 @@ export interface TranscriptInput {
   recognised: RecognisedCredit[];
 }
 
-/**
- * Decimal values and home conversions of one transcript, each computed once: a record repeats a
- * few credit values (4, 3, 2.5) across hundreds of lines, and parsing and converting every line
- * was most of a transcript's CPU.
- */
 /** A sum of decimal texts, kept as a count per distinct text until the total is asked for (exact). */
 class Tally {
   readonly #counts = new Map<string, number>();
@@ -65,6 +60,11 @@ class Tally {
   }
 }
 
+/**
+ * Decimal values and home conversions of one transcript, each computed once: a record repeats a
+ * few credit values (4, 3, 2.5) across hundreds of lines, and parsing and converting every line
+ * was most of a transcript's CPU.
+ */
 class Values {
   readonly #decimals = new Map<string, Decimal>();
   readonly #home = new Map<string, HomeValue | { reason: string }>();
