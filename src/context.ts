@@ -14,6 +14,7 @@ import { KeyStore } from './keys/key-store.js';
 import { subscribedLearnerCache } from './learners/learner-cache.js';
 import { subscribedCache } from './db/notified-cache.js';
 import { TRUST_CACHE, TRUST_LIST_CHANNEL, type TrustLookup } from './credentials/trust-list/trust-list.service.js';
+import { ISSUER_CHANNEL } from './credentials/issuers/issuer-directory.js';
 import { LearnerService, type Learner } from './learners/learners.service.js';
 import type { NotificationSource } from './db/notifications.js';
 import { LedgerWriter } from './ledger/ledger-writer.js';
@@ -102,6 +103,8 @@ export class AppContext {
     const trustCache = await subscribedCache<TrustLookup>(TRUST_LIST_CHANNEL, TRUST_CACHE, notifications);
     const credentials = new CredentialsModule({ db, keys, ledger, publicUrl: config.publicUrl, now, signing: overrides.credentialSigning, ledgerBodies, ledgerProofs: ledgerService,
       pinnedControllers: config.pinnedControllers as Record<string, JsonObject>, trustCache });
+    // Keys revoked or rotated on another instance: forgotten here when the change commits.
+    await notifications?.listen(ISSUER_CHANNEL, credentials.directory);
     const records = new RecordsModule({ db, frameworks, ledger, learners, institutions, keyEncryptionKey: config.keyEncryptionKey, publicUrl: config.publicUrl, homeCreditSystem: config.homeCreditSystem, now, imports: credentials.imports });
     const qualifications = new QualificationsModule({ db, institutions, learners, records, ledger, ledgerBodies, credentials, publicUrl: config.publicUrl, now });
     credentials.connectRecords(records);

@@ -42,6 +42,8 @@ function toSigningKey(row: repo.KeyRow): SigningKey {
 export class KeyStore {
   readonly #kek: Buffer;
   readonly #cache = new Map<string, ActiveKey>();
+  // Bumped by forget(): a key read before another instance's change is not cached after it.
+  #generation = 0;
 
   /** `events`: where keys of the logged purposes are recorded (the ledger), in the insert's transaction. */
   constructor(private readonly db: Db, keyEncryptionKey: Buffer, private readonly now: () => Date,
@@ -78,12 +80,13 @@ export class KeyStore {
     for (const key of this.#cache.values()) {
       if (key.owner === owner && key.purpose === purpose && key.status === 'active') return key;
     }
+    const generation = this.#generation;
     const row = await repo.findActiveKey(this.db, owner, purpose);
     if (!row) return undefined;
     const privateJwk = JSON.parse(open(this.#kek, row.private_key_enc, row.id)) as JWK;
     const privateKey = createPrivateKey({ key: privateJwk as never, format: 'jwk' });
     const key: ActiveKey = { ...toSigningKey(row), privateKey, publicKey: createPublicKey(privateKey), privateJwk };
-    this.#cache.set(row.id, key);
+    if (generation === this.#generation) this.#cache.set(row.id, key);
     return key;
   }
 
@@ -116,8 +119,9 @@ export class KeyStore {
     this.#cache.delete(id);
   }
 
-  /** Drops cached keys so another instance's rotation is picked up. */
+  /** Drops cached keys so another instance's rotation or revocation is picked up (see IssuerDirectory.message). */
   forget(): void {
+    this.#generation++;
     this.#cache.clear();
   }
 }

@@ -1,10 +1,14 @@
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import type { Executor } from '../../db/database.js';
+import type { ChannelHandler } from '../../db/notifications.js';
 import { didWebFor } from '../../institutions/codes.js';
 import type { KeyStore, SigningKey } from '../../keys/key-store.js';
 import { CONTEXT_URLS } from '../core/context-store.js';
 import type { JsonObject } from '../core/did-key.js';
 import type { IssuerKey } from '../core/keys.js';
+
+/** Migration 0016's trigger announces every committed change to keys or institutions here ('' = everything). */
+export const ISSUER_CHANNEL = 'issuer_changed';
 
 /** Key purpose in the key store for credential assertion keys. */
 export const CREDENTIAL_KEY_PURPOSE = 'credentials';
@@ -28,14 +32,20 @@ export interface Issuer {
  * (so old credentials still resolve); revoked keys stay in verificationMethod but leave
  * assertionMethod, and the keys table doubles as the revocation registry the verifier consults.
  */
-export class IssuerDirectory {
+export class IssuerDirectory implements ChannelHandler {
   readonly bankDid: string;
   readonly #signing = new Map<string, IssuerKey>();
-  // DID documents and issuers by DID, kept briefly: verification looks them up several times per
-  // request. A rotation or revocation here clears them; another instance's shows within TTL_MS.
+  // DID documents and issuers by DID: verification looks them up several times per request. A
+  // rotation or revocation here clears them, and so does another instance's, through migration
+  // 0016's notification on ISSUER_CHANNEL while this directory is subscribed (then LIVE_TTL_MS is
+  // only a safety net). Not subscribed (tests, a lost connection), they are kept TTL_MS at most.
   readonly #docs = new Map<string, { at: number; value: Promise<JsonObject | undefined> }>();
   readonly #byDid = new Map<string, { at: number; value: Promise<Issuer | undefined> }>();
   static readonly TTL_MS = 5_000;
+  static readonly LIVE_TTL_MS = 60_000;
+  #live = false;
+  // Bumped by every change notification: a look-up that started before it is not kept.
+  #generation = 0;
 
   constructor(private readonly db: Executor, private readonly keys: KeyStore, private readonly publicUrl: string) {
     this.bankDid = didWebFor(publicUrl);
@@ -59,12 +69,28 @@ export class IssuerDirectory {
 
   private cached<T>(map: Map<string, { at: number; value: Promise<T> }>, key: string, load: () => Promise<T>): Promise<T> {
     const hit = map.get(key);
-    if (hit && Date.now() - hit.at < IssuerDirectory.TTL_MS) return hit.value;
+    if (hit && Date.now() - hit.at < (this.#live ? IssuerDirectory.LIVE_TTL_MS : IssuerDirectory.TTL_MS)) return hit.value;
     if (map.size > 10_000) map.clear();
     const value = load();
-    map.set(key, { at: Date.now(), value });
-    value.catch(() => map.delete(key));
+    const entry = { at: Date.now(), value };
+    const generation = this.#generation;
+    map.set(key, entry);
+    const drop = () => { if (map.get(key) === entry) map.delete(key); };
+    value.then(() => { if (generation !== this.#generation) drop(); }, drop);
     return value;
+  }
+
+  /** A key or an institution changed somewhere (migration 0016): forget every cached key and document. */
+  message(): void {
+    this.#generation++;
+    this.#byDid.clear();
+    this.forgetSigningKeys();
+  }
+
+  /** Subscribed or not: either way what was cached may have missed changes, so it is dropped. */
+  live(live: boolean): void {
+    this.#live = live;
+    this.message();
   }
 
   private async loadByDid(did: string): Promise<Issuer | undefined> {
