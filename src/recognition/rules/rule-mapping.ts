@@ -30,7 +30,7 @@ const d = (v: string): Decimal => new Decimal(v);
 function item(i: RuleItemDef): RuleItem {
   return {
     itemId: engineItemId(i.institutionId, i.code), version: i.version === undefined ? null : String(i.version),
-    institutionId: i.institutionId, credits: d(i.credits), ...(i.category ? { category: i.category } : {}),
+    institutionId: i.institutionId, credits: d(i.credits), category: i.category,
   };
 }
 
@@ -59,25 +59,43 @@ function pattern(p: PatternDef): AchievementPattern {
   return out;
 }
 
-/** The engine's view of a published version; undefined for 'caps' (target policy, not a rule). */
+/**
+ * The engine's view of a published version; undefined for 'caps' (target policy, not a rule).
+ *
+ * Each rule type is one object literal with every field written out, optional ones as undefined,
+ * and no object spread. In V8 (Node 20) a literal that spreads another object and then adds keys
+ * (`{ ...base, type, sources }`) got a hidden class of its own per object: 485 of 500 rules had
+ * distinct maps. The engine reads rule fields in its hottest loops, and with 100,000 rules every
+ * such read was megamorphic and missed V8's stub cache.
+ */
 export function toEngineRule(r: RuleVersion): Rule | undefined {
   if (r.kind === 'caps') return undefined;
   const def = r.definition as EquivalencyDef | BlockDef | ConversionDef;
-  const base = {
-    id: r.id, version: r.version, owner: r.owner, targetInstitutionId: r.targetInstitutionId,
-    ...(r.programmeId !== null ? { programmeId: r.programmeId } : {}),
-    effectiveFrom: r.effectiveFrom, effectiveTo: r.effectiveTo, rationale: r.rationale, evidence: r.evidence,
-    conditions: conditions(def.conditions), ...(def.maxCredits ? { maxCredits: d(def.maxCredits) } : {}),
-  };
+  const programmeId = r.programmeId ?? undefined;
+  const conds = conditions(def.conditions);
+  const maxCredits = def.maxCredits ? d(def.maxCredits) : undefined;
   if (r.kind === 'equivalency') {
     const e = def as EquivalencyDef;
-    return { ...base, type: 'equivalency', sources: e.sources.map(item), targets: e.targets.map(item), bidirectional: e.bidirectional === true };
+    return {
+      id: r.id, version: r.version, owner: r.owner, targetInstitutionId: r.targetInstitutionId, programmeId,
+      effectiveFrom: r.effectiveFrom, effectiveTo: r.effectiveTo, rationale: r.rationale, evidence: r.evidence, conditions: conds, maxCredits,
+      type: 'equivalency', sources: e.sources.map(item), targets: e.targets.map(item), bidirectional: e.bidirectional === true,
+    };
   }
   const p = def as BlockDef | ConversionDef;
-  const targetItem = p.targetItem ? { targetItem: item(p.targetItem) } : {};
-  return r.kind === 'block'
-    ? { ...base, type: 'block', pattern: pattern(p.pattern), credits: d((p as BlockDef).credits), category: p.category, ...targetItem }
-    : { ...base, type: 'conversion', pattern: pattern(p.pattern), step: d((p as ConversionDef).step), category: p.category, ...targetItem };
+  const targetItem = p.targetItem ? item(p.targetItem) : undefined;
+  if (r.kind === 'block') {
+    return {
+      id: r.id, version: r.version, owner: r.owner, targetInstitutionId: r.targetInstitutionId, programmeId,
+      effectiveFrom: r.effectiveFrom, effectiveTo: r.effectiveTo, rationale: r.rationale, evidence: r.evidence, conditions: conds, maxCredits,
+      type: 'block', pattern: pattern(p.pattern), credits: d((p as BlockDef).credits), category: p.category, targetItem,
+    };
+  }
+  return {
+    id: r.id, version: r.version, owner: r.owner, targetInstitutionId: r.targetInstitutionId, programmeId,
+    effectiveFrom: r.effectiveFrom, effectiveTo: r.effectiveTo, rationale: r.rationale, evidence: r.evidence, conditions: conds, maxCredits,
+    type: 'conversion', pattern: pattern(p.pattern), step: d((p as ConversionDef).step), category: p.category, targetItem,
+  };
 }
 
 /** '1/3' or '0.25' as an exact ratio (the engine multiplies before it divides). */
