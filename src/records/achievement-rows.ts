@@ -62,8 +62,15 @@ export function versionValues(learnerId: string, achievementId: string, version:
   };
 }
 
+/** Field by field, no object spread (one hidden class for every row; see canonical-content.ts). */
 export function toInsertable(v: VersionFields, ledgerEntryId: number): Insertable<AchievementVersionsTable> {
-  return { ...v, learning: v.learning === null ? null : JSON.stringify(v.learning), ledger_entry_id: ledgerEntryId };
+  return {
+    learner_id: v.learner_id, achievement_id: v.achievement_id, version: v.version, action: v.action, supersedes: v.supersedes,
+    catalogue_item_id: v.catalogue_item_id, learning: v.learning === null ? null : JSON.stringify(v.learning), result: v.result,
+    credits: v.credits, credit_system_id: v.credit_system_id, completed_on: v.completed_on, term: v.term, assessment_mode: v.assessment_mode,
+    evidence_url: v.evidence_url, evidence_sha256: v.evidence_sha256, reason: v.reason, actor: v.actor, recorded_at: v.recorded_at,
+    ledger_entry_id: ledgerEntryId,
+  };
 }
 
 const EVENT_TYPES = { deposit: 'achievement.deposited', correction: 'achievement.corrected', revocation: 'achievement.revoked' } as const;

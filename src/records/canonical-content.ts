@@ -16,20 +16,25 @@ function sortedDeep(v: unknown): unknown {
 // Literals below list keys in sorted order, so one JSON.stringify yields the RFC 8785 text (the
 // content holds strings, null and small integers only). A property test holds this equal to
 // canonicalJson; it exists because the generic canonicaliser was the top CPU cost of bulk deposits.
-const contentFields = (c: AchievementContent) => ({
-  assessmentMode: c.assessmentMode, catalogueItemId: c.catalogueItemId, completedOn: c.completedOn,
-  creditSystemId: c.creditSystemId, credits: c.credits,
-  evidence: c.evidence === null ? null : { sha256: c.evidence.sha256, url: c.evidence.url },
-});
+// Each is one literal with no object spread: in V8 (Node 20) `{ ...fields, more }` gives nearly
+// every object a hidden class of its own, which JSON.stringify and the callers then pay for.
+const evidenceOf = (c: AchievementContent) => (c.evidence === null ? null : { sha256: c.evidence.sha256, url: c.evidence.url });
 
 /** canonicalJson({ learnerId, ...content }), fast. */
 export function canonicalContentWithLearner(learnerId: string, c: AchievementContent): string {
-  return JSON.stringify({ ...contentFields(c), learnerId, learning: sortedDeep(c.learning), result: c.result, term: c.term });
+  return JSON.stringify({
+    assessmentMode: c.assessmentMode, catalogueItemId: c.catalogueItemId, completedOn: c.completedOn, creditSystemId: c.creditSystemId,
+    credits: c.credits, evidence: evidenceOf(c), learnerId, learning: sortedDeep(c.learning), result: c.result, term: c.term,
+  });
 }
 
 /** canonicalJson of a version's ledger event body (see achievementEventBody), fast. */
 export function canonicalEventBody(b: AchievementEventBody): string {
-  const content = b.content === null ? null : { ...contentFields(b.content), learning: sortedDeep(b.content.learning), result: b.content.result, term: b.content.term };
+  const c = b.content;
+  const content = c === null ? null : {
+    assessmentMode: c.assessmentMode, catalogueItemId: c.catalogueItemId, completedOn: c.completedOn, creditSystemId: c.creditSystemId,
+    credits: c.credits, evidence: evidenceOf(c), learning: sortedDeep(c.learning), result: c.result, term: c.term,
+  };
   return JSON.stringify({ achievementId: b.achievementId, actor: b.actor, content, learnerId: b.learnerId, reason: b.reason,
     recordedAt: b.recordedAt, supersedes: b.supersedes, type: b.type, version: b.version });
 }
