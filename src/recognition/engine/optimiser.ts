@@ -2,7 +2,8 @@ import type { Decimal } from 'decimal.js';
 import type { CapGroup } from './caps.js';
 import { componentsOf, conflictSets } from './components.js';
 import { exactSearch } from './exact-search.js';
-import { combineUnderCapacity, frontier, singleFrontier } from './capacity-dp.js';
+import { combineUnderCapacity, frontier, singleFrontier, type Option } from './capacity-dp.js';
+import { frontierBySweep } from './frontier-dp.js';
 import { buildModel, type Model, type Problem } from './model.js';
 import type { Candidate } from './result-types.js';
 import type { Solver } from './solver.js';
@@ -19,6 +20,21 @@ export interface Selection {
 
 /** Components up to this size are searched exhaustively (cheaper than a solver call). */
 export const EXACT_SEARCH_LIMIT = 16;
+
+/**
+ * Under a binding programme or period cap, the most states (all steps together) the frontier
+ * sweep of a larger component may keep before the evaluation falls back to one MILP over every
+ * candidate. A state costs about 0.3–0.5 µs once compiled, so giving up wastes well under 10 ms
+ * next to that MILP's 40–90; the benchmark's learners that reach a sweep need at most 1,424.
+ */
+export const SWEEP_BUDGET = 20_000;
+
+export interface Limits {
+  /** Largest component searched exhaustively. */
+  searchLimit: number;
+  /** See SWEEP_BUDGET (0: a larger component under a binding global cap always goes to the MILP). */
+  sweepBudget: number;
+}
 
 const NONE: number[] = [];
 const NO_GROUPS: CapGroup[] = [];
@@ -92,34 +108,55 @@ export function onlyOne(m: Model): number[] | undefined {
   return [m.members[best]!];
 }
 
+const rulesOf = (members: number[], p: Problem): string => [...new Set(members.map((i) => p.cands[i]!.rule.id))].join(', ');
+
 function solveComponent(members: number[], p: Problem, global: CapGroup | undefined, solver: Solver, limit: number, notes: Selection['notes']): number[] {
   if (members.length === 1) return members;
-  const cands = p.cands;
   const model = buildModel(members, p, global);
   const single = onlyOne(model);
   const method = single ? 'choosing the best of rivals of which only one can count' : members.length <= limit ? 'exhaustive search' : 'integer programming';
   const picked = single ?? (members.length <= limit ? exactSearch(model) : solveMilp(model, solver));
-  notes.push(() => {
-    const rules = [...new Set(members.map((i) => cands[i]!.rule.id))].join(', ');
-    return `${members.length} competing candidates (${rules}) solved exactly by ${method}; ${picked.length} chosen`;
-  });
+  notes.push(() => `${members.length} competing candidates (${rulesOf(members, p)}) solved exactly by ${method}; ${picked.length} chosen`);
   return picked;
 }
 
-// A binding programme/period cap couples everything; when every component is small, an exact
-// knapsack over the components' frontiers replaces one large MILP (much faster).
-function underGlobalCap(comps: number[][], p: Problem, global: CapGroup, notes: Selection['notes']): number[] {
+// Each component's frontier (best subset per credit total): enumerated when small, swept when
+// larger; undefined when a sweep exceeds its budget.
+function frontiers(comps: number[][], p: Problem, capacity: number, limits: Limits, notes: Selection['notes']): Option[][] | undefined {
+  const options: Option[][] = new Array(comps.length);
+  // Larger components first: if one cannot be swept, no time goes into the others.
+  for (let c = 0; c < comps.length; c++) {
+    const members = comps[c]!;
+    if (members.length <= limits.searchLimit) continue;
+    const swept = frontierBySweep(buildModel(members, p), capacity, limits.sweepBudget);
+    if (!swept) return undefined;
+    notes.push(() => `${members.length} competing candidates (${rulesOf(members, p)}) solved exactly by dynamic programming over their conflicts and caps: best choice for each of ${swept.length} credit totals`);
+    options[c] = swept;
+  }
+  comps.forEach((members, c) => {
+    if (members.length > limits.searchLimit) return;
+    const i = members[0]!;
+    options[c] = members.length === 1 ? singleFrontier(i, p.units[i]!, p.cands[i]!.grants.length, p.cands[i]!.achievementIds.length) : frontier(buildModel(members, p));
+  });
+  return options;
+}
+
+// A binding programme/period cap couples everything; an exact knapsack over the components'
+// frontiers replaces one large MILP (much faster). Undefined when a frontier is too costly.
+function underGlobalCap(comps: number[][], p: Problem, global: CapGroup, limits: Limits, notes: Selection['notes']): number[] | undefined {
   // Totals are integer units, so the floored capacity is exact even when the cap itself is not
   // (1/3 of a programme).
-  const options = comps.map((members) => (members.length === 1
-    ? singleFrontier(members[0]!, p.units[members[0]!]!, p.cands[members[0]!]!.grants.length, p.cands[members[0]!]!.achievementIds.length)
-    : frontier(buildModel(members, p))));
-  notes.push(() => `${comps.length} independent groups of candidates share the ${global.label}; combined exactly by dynamic programming over the credit total`);
-  return combineUnderCapacity(options, p.rhs.get(global)!);
+  const capacity = p.rhs.get(global)!;
+  const mine: Selection['notes'] = [];
+  const options = frontiers(comps, p, capacity, limits, mine);
+  if (!options) return undefined;
+  notes.push(...mine, () => `${comps.length} independent groups of candidates share the ${global.label}; combined exactly by dynamic programming over the credit total`);
+  return combineUnderCapacity(options, capacity);
 }
 
 /** Chooses the combination of candidates granting the most credit under every cap (exact). */
-export function optimise(cands: Candidate[], groups: CapGroup[], solver: Solver, searchLimit = EXACT_SEARCH_LIMIT): Selection {
+export function optimise(cands: Candidate[], groups: CapGroup[], solver: Solver, limits: Partial<Limits> = {}): Selection {
+  const lim: Limits = { searchLimit: EXACT_SEARCH_LIMIT, sweepBudget: SWEEP_BUDGET, ...limits };
   const { p, unfit, active } = problemOf(cands, groups);
   const notes: Selection['notes'] = [];
   const global = groups.find((g) => g.global);
@@ -127,11 +164,10 @@ export function optimise(cands: Candidate[], groups: CapGroup[], solver: Solver,
   const demand = active.reduce((s, i) => s + p.units[i]!, 0);
   let picked: number[];
   if (!global || demand <= p.rhs.get(global)!) {
-    picked = comps.flatMap((members) => solveComponent(members, p, undefined, solver, searchLimit, notes));
-  } else if (comps.every((c) => c.length <= searchLimit)) {
-    picked = underGlobalCap(comps, p, global, notes);
+    picked = comps.flatMap((members) => solveComponent(members, p, undefined, solver, lim.searchLimit, notes));
   } else {
-    picked = active.length === 0 ? [] : solveComponent(active, p, global, solver, searchLimit, notes);
+    picked = underGlobalCap(comps, p, global, lim, notes)
+      ?? (active.length === 0 ? [] : solveComponent(active, p, global, solver, lim.searchLimit, notes));
   }
   return { chosen: new Set(picked), unfit, notes, units: p.units };
 }

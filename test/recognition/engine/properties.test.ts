@@ -113,8 +113,8 @@ describe('recognition engine properties', () => {
       const ctx = buildContext(input);
       const { candidates } = buildCandidates(indexRules(rules), ctx);
       const groups = capGroups(candidates, ctx);
-      const bySearch = optimise(candidates, groups, solver, Infinity);
-      const byMilp = optimise(candidates, groups, solver, 1);
+      const bySearch = optimise(candidates, groups, solver, { searchLimit: Infinity });
+      const byMilp = optimise(candidates, groups, solver, { searchLimit: 1, sweepBudget: 0 });
       // Credits, grant lines, achievements consumed, sum of canonical positions: the documented
       // order. Beyond it (exact ties) each method is deterministic but may pick a different set.
       const score = (chosen: Set<number>) => {
