@@ -156,7 +156,7 @@ function underGlobalCap(comps: number[][], p: Problem, global: CapGroup, limits:
 
 /** Chooses the combination of candidates granting the most credit under every cap (exact). */
 export function optimise(cands: Candidate[], groups: CapGroup[], solver: Solver, limits: Partial<Limits> = {}): Selection {
-  const lim: Limits = { searchLimit: EXACT_SEARCH_LIMIT, sweepBudget: SWEEP_BUDGET, ...limits };
+  const lim: Limits = { searchLimit: limits.searchLimit ?? EXACT_SEARCH_LIMIT, sweepBudget: limits.sweepBudget ?? SWEEP_BUDGET };
   const { p, unfit, active } = problemOf(cands, groups);
   const notes: Selection['notes'] = [];
   const global = groups.find((g) => g.global);
