@@ -10,12 +10,11 @@ import type { EngineAchievement, EquivalencyRule, RuleItem } from './types.js';
 // the most recent passing attempt of each item is tried (documented limit of exactness).
 const MAX_COMBINATIONS = 64;
 
+// By push, not map(): see idsOf in candidates.ts (packed arrays only).
 function grantsOf(items: RuleItem[], waiver: boolean): Grant[] {
-  return items.map((t) => ({
-    category: t.category ?? 'specified',
-    credits: waiver ? new Decimal(0) : t.credits,
-    targetItemId: t.itemId,
-  }));
+  const out: Grant[] = [];
+  for (const t of items) out.push({ category: t.category ?? 'specified', credits: waiver ? new Decimal(0) : t.credits, targetItemId: t.itemId });
+  return out;
 }
 
 const recentFirst = (x: EngineAchievement, y: EngineAchievement): number =>
