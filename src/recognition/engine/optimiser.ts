@@ -22,17 +22,18 @@ export interface Selection {
 export const EXACT_SEARCH_LIMIT = 16;
 
 /**
- * Under a binding programme or period cap, the most states (all steps together) the frontier
- * sweep of a larger component may keep before the evaluation falls back to one MILP over every
- * candidate. A state costs about 0.3–0.5 µs once compiled, so giving up wastes well under 10 ms
- * next to that MILP's 40–90; the benchmark's learners that reach a sweep need at most 1,424.
+ * The most states (all steps together) the frontier sweep of a component above the exhaustive
+ * limit may keep before falling back to a MILP: under a binding programme or period cap, one MILP
+ * over every candidate; otherwise a MILP over that component. A state costs about 0.3–0.5 µs once
+ * compiled, so giving up wastes well under 10 ms next to those MILPs' 40–90; the benchmark's
+ * learners that reach a sweep need at most 1,424.
  */
 export const SWEEP_BUDGET = 20_000;
 
 export interface Limits {
   /** Largest component searched exhaustively. */
   searchLimit: number;
-  /** See SWEEP_BUDGET (0: a larger component under a binding global cap always goes to the MILP). */
+  /** See SWEEP_BUDGET (0: a component above the search limit always goes to a MILP). */
   sweepBudget: number;
 }
 
@@ -110,14 +111,30 @@ export function onlyOne(m: Model): number[] | undefined {
 
 const rulesOf = (members: number[], p: Problem): string => [...new Set(members.map((i) => p.cands[i]!.rule.id))].join(', ');
 
-function solveComponent(members: number[], p: Problem, global: CapGroup | undefined, solver: Solver, limit: number, notes: Selection['notes']): number[] {
+function solveComponent(members: number[], p: Problem, global: CapGroup | undefined, solver: Solver, limits: Limits, notes: Selection['notes']): number[] {
   if (members.length === 1) return members;
   const model = buildModel(members, p, global);
   const single = onlyOne(model);
-  const method = single ? 'choosing the best of rivals of which only one can count' : members.length <= limit ? 'exhaustive search' : 'integer programming';
-  const picked = single ?? (members.length <= limit ? exactSearch(model) : solveMilp(model, solver));
+  const swept = single || members.length <= limits.searchLimit || global ? undefined : bestBySweep(model, limits.sweepBudget);
+  if (swept) {
+    notes.push(() => `${members.length} competing candidates (${rulesOf(members, p)}) solved exactly by dynamic programming over their conflicts and caps; ${swept.length} chosen`);
+    return swept;
+  }
+  const method = single ? 'choosing the best of rivals of which only one can count' : members.length <= limits.searchLimit ? 'exhaustive search' : 'integer programming';
+  const picked = single ?? (members.length <= limits.searchLimit ? exactSearch(model) : solveMilp(model, solver));
   notes.push(() => `${members.length} competing candidates (${rulesOf(members, p)}) solved exactly by ${method}; ${picked.length} chosen`);
   return picked;
+}
+
+/**
+ * The best subset of one component under no binding global cap: the last entry of its swept
+ * frontier up to the component's whole demand (most credit; that total's entry is already the
+ * best by grant lines, achievements and indices). Undefined when the sweep exceeds its budget.
+ */
+function bestBySweep(m: Model, budget: number): number[] | undefined {
+  const demand = m.units.reduce((s, u) => s + u, 0);
+  const options = frontierBySweep(m, demand, budget);
+  return options && options[options.length - 1]!.pick;
 }
 
 // Each component's frontier (best subset per credit total): enumerated when small, swept when
@@ -164,10 +181,10 @@ export function optimise(cands: Candidate[], groups: CapGroup[], solver: Solver,
   const demand = active.reduce((s, i) => s + p.units[i]!, 0);
   let picked: number[];
   if (!global || demand <= p.rhs.get(global)!) {
-    picked = comps.flatMap((members) => solveComponent(members, p, undefined, solver, lim.searchLimit, notes));
+    picked = comps.flatMap((members) => solveComponent(members, p, undefined, solver, lim, notes));
   } else {
     picked = underGlobalCap(comps, p, global, lim, notes)
-      ?? (active.length === 0 ? [] : solveComponent(active, p, global, solver, lim.searchLimit, notes));
+      ?? (active.length === 0 ? [] : solveComponent(active, p, global, solver, lim, notes));
   }
   return { chosen: new Set(picked), unfit, notes, units: p.units };
 }
