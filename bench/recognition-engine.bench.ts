@@ -102,9 +102,9 @@ export const recognitionEngineBench: Benchmark = {
     // 400 timed learners (50–449 of the stream) include the rare shape that used to send every
     // candidate to one MILP (learners 235 and 343: a component above the exhaustive limit under a
     // binding programme cap), which the earlier sample of 20–219 left out. 50 warm-up learners,
-    // not 20: with --trace-gc and --trace-deopt, learners 20–22 still ran at 8–11 ms against a
-    // steady ≈ 3 ms with no collection or deoptimisation in them (tier-up still under way), as the
-    // qualifications benchmark found for its first 20–30 audits.
+    // not 20: learners 20–22 still ran at 8–11 ms against a steady ≈ 3 ms. Under --trace-gc and
+    // --trace-deopt some of them held a scavenge or a burst of deoptimisations, some neither (the JIT
+    // still tiering up); the qualifications benchmark found the same for its first 20–30 audits.
     const evals = ctx.smoke ? 10 : 450;
     const warm = ctx.smoke ? 2 : 50;
     const g = generator(42);
