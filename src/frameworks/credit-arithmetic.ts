@@ -24,14 +24,28 @@ export const DEFAULT_CREDIT_STEP = '0.5';
 // inexact quotient can only err downward, and roundDownToStep corrects any residue exactly.
 const Exact = Decimal.clone({ precision: 80, rounding: Decimal.ROUND_DOWN });
 
+// Exact values by text, bounded (see PARSED in grading.ts): credit amounts, steps and hour bounds
+// repeat a handful of strings, and Decimals are immutable.
+const EXACT = new Map<string, Decimal>();
+const EXACT_MAX = 10_000;
+
 function toExact(value: Decimal.Value, what: string): Decimal {
+  const text = Decimal.isDecimal(value) ? value.toString() : value;
+  if (typeof text === 'string') {
+    const hit = EXACT.get(text);
+    if (hit) return hit;
+  }
   let d: Decimal;
   try {
-    d = new Exact(Decimal.isDecimal(value) ? value.toString() : value);
+    d = new Exact(text);
   } catch {
     throw new RangeError(`${what} is not a decimal number: ${String(value)}`);
   }
   if (!d.isFinite()) throw new RangeError(`${what} must be finite: ${String(value)}`);
+  if (typeof text === 'string') {
+    if (EXACT.size >= EXACT_MAX) EXACT.clear();
+    EXACT.set(text, d);
+  }
   return d;
 }
 
@@ -51,12 +65,19 @@ export function roundDownToStep(value: Decimal.Value, step: Decimal.Value): Deci
 }
 
 /** Checks a credit system's hour range: both bounds positive and min ≤ max. Returns the bounds. */
+// Per system object: systems are values (framework data, never changed in place).
+const BOUNDS = new WeakMap<CreditSystem, { min: Decimal; max: Decimal }>();
+
 export function hourBounds(system: CreditSystem): { min: Decimal; max: Decimal } {
+  const known = BOUNDS.get(system);
+  if (known) return known;
   const min = toExact(system.hoursPerCredit.min, `${system.id}.hoursPerCredit.min`);
   const max = toExact(system.hoursPerCredit.max, `${system.id}.hoursPerCredit.max`);
   if (min.lte(0)) throw new RangeError(`${system.id}: hoursPerCredit.min must be > 0`);
   if (max.lt(min)) throw new RangeError(`${system.id}: hoursPerCredit.min must be ≤ max`);
-  return { min, max };
+  const b = { min, max };
+  BOUNDS.set(system, b);
+  return b;
 }
 
 const label = (s: CreditSystem): string => s.id.toUpperCase();

@@ -22,9 +22,22 @@ export interface GradeConversionTable {
 // Plain decimal notation only: no exponents, hex or surrounding spaces in a recorded result.
 const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
 
+// Parsed values by text, bounded: results and bounds repeat a few dozen distinct strings, and
+// Decimals are immutable, so one instance serves every caller. Parsing them afresh for every rule
+// condition made decimal.js's parser the top source of objects promoted to V8's old generation
+// (sampling heap profile of survivors), which fed the major collections of a recognition preview.
+const PARSED = new Map<string, Decimal | null>();
+const PARSED_MAX = 10_000;
+
 /** Parses a decimal string strictly; undefined when it is not plain decimal notation. */
 export function parseDecimal(text: string): Decimal | undefined {
-  return DECIMAL_TEXT.test(text) ? new Decimal(text) : undefined;
+  let d = PARSED.get(text);
+  if (d === undefined) {
+    d = DECIMAL_TEXT.test(text) ? new Decimal(text) : null;
+    if (PARSED.size >= PARSED_MAX) PARSED.clear();
+    PARSED.set(text, d);
+  }
+  return d ?? undefined;
 }
 
 // Parsed bounds per scheme object: grade checks run for every rule condition of an evaluation and
