@@ -64,10 +64,10 @@ export function roundDownToStep(value: Decimal.Value, step: Decimal.Value): Deci
   return fromExact(r.isZero() ? new Exact(0) : r);
 }
 
-/** Checks a credit system's hour range: both bounds positive and min ≤ max. Returns the bounds. */
 // Per system object: systems are values (framework data, never changed in place).
 const BOUNDS = new WeakMap<CreditSystem, { min: Decimal; max: Decimal }>();
 
+/** Checks a credit system's hour range: both bounds positive and min ≤ max. Returns the bounds. */
 export function hourBounds(system: CreditSystem): { min: Decimal; max: Decimal } {
   const known = BOUNDS.get(system);
   if (known) return known;
