@@ -1,4 +1,5 @@
 import { Decimal } from 'decimal.js';
+import { TextMemo } from './text-memo.js';
 
 /** A credit system: how many notional learning hours one credit stands for. */
 export interface CreditSystem {
@@ -24,10 +25,9 @@ export const DEFAULT_CREDIT_STEP = '0.5';
 // inexact quotient can only err downward, and roundDownToStep corrects any residue exactly.
 const Exact = Decimal.clone({ precision: 80, rounding: Decimal.ROUND_DOWN });
 
-// Exact values by text, bounded (see PARSED in grading.ts): credit amounts, steps and hour bounds
+// Exact values by text (see PARSED in grading.ts): credit amounts, steps and hour bounds
 // repeat a handful of strings, and Decimals are immutable.
-const EXACT = new Map<string, Decimal>();
-const EXACT_MAX = 10_000;
+const EXACT = new TextMemo<Decimal>();
 
 function toExact(value: Decimal.Value, what: string): Decimal {
   const text = Decimal.isDecimal(value) ? value.toString() : value;
@@ -42,11 +42,7 @@ function toExact(value: Decimal.Value, what: string): Decimal {
     throw new RangeError(`${what} is not a decimal number: ${String(value)}`);
   }
   if (!d.isFinite()) throw new RangeError(`${what} must be finite: ${String(value)}`);
-  if (typeof text === 'string') {
-    if (EXACT.size >= EXACT_MAX) EXACT.clear();
-    EXACT.set(text, d);
-  }
-  return d;
+  return typeof text === 'string' ? EXACT.set(text, d) : d;
 }
 
 const fromExact = (d: Decimal): Decimal => new Decimal(d.toString());

@@ -1,4 +1,5 @@
 import { Decimal } from 'decimal.js';
+import { TextMemo } from './text-memo.js';
 
 export interface GradingScheme {
   id: string; // 'percentage', 'cn-five-grade', 'letter-af', 'ects-grade', 'cefr', 'pass-fail'
@@ -26,17 +27,12 @@ const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
 // Decimals are immutable, so one instance serves every caller. Parsing them afresh for every rule
 // condition made decimal.js's parser the top source of objects promoted to V8's old generation
 // (sampling heap profile of survivors), which fed the major collections of a recognition preview.
-const PARSED = new Map<string, Decimal | null>();
-const PARSED_MAX = 10_000;
+const PARSED = new TextMemo<Decimal | null>();
 
 /** Parses a decimal string strictly; undefined when it is not plain decimal notation. */
 export function parseDecimal(text: string): Decimal | undefined {
-  let d = PARSED.get(text);
-  if (d === undefined) {
-    d = DECIMAL_TEXT.test(text) ? new Decimal(text) : null;
-    if (PARSED.size >= PARSED_MAX) PARSED.clear();
-    PARSED.set(text, d);
-  }
+  let d = PARSED.get(text); // null: known not to be plain decimal notation
+  if (d === undefined) d = PARSED.set(text, DECIMAL_TEXT.test(text) ? new Decimal(text) : null);
   return d ?? undefined;
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Insertable, Selectable } from 'kysely';
 import { Decimal } from 'decimal.js';
 import type { AchievementVersionsTable } from '../db/tables/records.js';
+import { TextMemo } from '../frameworks/text-memo.js';
 import { canonicalContentWithLearner } from './canonical-content.js';
 import type { AchievementContent, AchievementVersion, NonCatalogueLearning } from './records.types.js';
 
@@ -11,19 +12,12 @@ export type VersionFields = Omit<VersionRow, 'ledger_entry_id' | 'learning' | 'c
 
 // Canonical forms of the credit texts seen, bounded: records repeat a handful of values, and every
 // version read (300 per transcript) or deposited parsed its credits again.
-const CANONICAL = new Map<string, string>();
-const CANONICAL_MAX = 10_000;
+const CANONICAL = new TextMemo<string>();
 
 /** Credits in one canonical text form, so "7.50" and "7.5" are the same deposit. */
 export function canonicalCredits(c: string | null): string | null {
   if (c === null) return null;
-  let out = CANONICAL.get(c);
-  if (out === undefined) {
-    out = new Decimal(c).toFixed();
-    if (CANONICAL.size >= CANONICAL_MAX) CANONICAL.clear();
-    CANONICAL.set(c, out);
-  }
-  return out;
+  return CANONICAL.get(c) ?? CANONICAL.set(c, new Decimal(c).toFixed());
 }
 
 const parseLearning = (v: unknown): NonCatalogueLearning | null =>

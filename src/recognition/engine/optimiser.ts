@@ -141,7 +141,7 @@ function bestBySweep(m: Model, budget: number): number[] | undefined {
 // larger; undefined when a sweep exceeds its budget.
 function frontiers(comps: number[][], p: Problem, capacity: number, limits: Limits, notes: Selection['notes']): Option[][] | undefined {
   const options: Option[][] = new Array(comps.length);
-  // Larger components first: if one cannot be swept, no time goes into the others.
+  // Components above the search limit first: if one cannot be swept, no time goes into the others.
   for (let c = 0; c < comps.length; c++) {
     const members = comps[c]!;
     if (members.length <= limits.searchLimit) continue;
