@@ -6,6 +6,11 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // Each file gets its own database; files run in parallel workers, tests in a file run in order.
     pool: 'forks',
+    // A worker keeps its imported modules from one file to the next. Every file still builds its own
+    // database and service instance (nothing in src/ keeps per-database state at module level; the
+    // module caches are keyed by value). Importing the service afresh for each of 116 files was half
+    // of the suite's time: 5 min 46 s -> 2 min 55 s on PGlite, and CI was at 18 of its 20 minutes.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: ['default'],
