@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/principal.js';
 import { actorOf } from '../auth/principal.js';
+import { unnestInsert, type Column } from '../db/bulk-insert.js';
 import type { Executor } from '../db/database.js';
 import { eventBodyDigest } from './merkle/ledger-entry.js';
 
@@ -19,6 +20,13 @@ export interface LedgerEvent {
   canonicalBody?: string;
   at: Date;
 }
+
+interface EntryRow {
+  learner_id: string | null; subject_ref: string; event_type: string; actor: string; recorded_at: Date;
+  body_digest: string; resource_type: string; resource_id: string;
+}
+const ENTRY_COLUMNS: Column<EntryRow>[] = [['learner_id', 'uuid[]'], ['subject_ref', 'text[]'], ['event_type', 'text[]'], ['actor', 'text[]'],
+  ['recorded_at', 'timestamptz[]'], ['body_digest', 'text[]'], ['resource_type', 'text[]'], ['resource_id', 'text[]']];
 
 const digestOf = (e: LedgerEvent) =>
   (e.canonicalBody === undefined ? eventBodyDigest(e.body) : createHash('sha256').update(e.canonicalBody, 'utf8').digest('hex'));
@@ -52,13 +60,14 @@ export class LedgerWriter {
     if (events.length === 0) return new Map();
     const refs = new Map<string | null, string>();
     const refOf = (id: string | null) => refs.get(id) ?? refs.set(id, this.subjectRef(id)).get(id)!;
-    const col = <T>(f: (e: LedgerEvent) => T) => events.map(f);
-    const { rows } = await sql<{ id: string | number; resource_id: string; body_digest: string }>`
-      insert into ledger_entries (learner_id, subject_ref, event_type, actor, recorded_at, body_digest, resource_type, resource_id)
-      select * from unnest(${col((e) => e.learnerId)}::uuid[], ${col((e) => refOf(e.learnerId))}::text[], ${col((e) => e.eventType)}::text[],
-        ${col((e) => (typeof e.actor === 'string' ? e.actor : actorOf(e.actor.principal)))}::text[], ${col((e) => e.at)}::timestamptz[],
-        ${col(digestOf)}::text[], ${col((e) => e.resourceType)}::text[], ${col((e) => e.resourceId)}::text[])
-      returning id, resource_id, body_digest`.execute(trx);
-    return new Map(rows.map((r) => [r.resource_id, { id: Number(r.id), bodyDigest: r.body_digest }]));
+    const rows = events.map((e): EntryRow => ({
+      learner_id: e.learnerId, subject_ref: refOf(e.learnerId), event_type: e.eventType,
+      actor: typeof e.actor === 'string' ? e.actor : actorOf(e.actor.principal), recorded_at: e.at,
+      body_digest: digestOf(e), resource_type: e.resourceType, resource_id: e.resourceId,
+    }));
+    const { rows: ids } = await sql<{ id: string | number; resource_id: string }>`${unnestInsert('ledger_entries', ENTRY_COLUMNS, rows)}
+      returning id, resource_id`.execute(trx);
+    const digests = new Map(rows.map((r) => [r.resource_id, r.body_digest]));
+    return new Map(ids.map((r) => [r.resource_id, { id: Number(r.id), bodyDigest: digests.get(r.resource_id)! }]));
   }
 }

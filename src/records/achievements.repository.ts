@@ -2,7 +2,7 @@ import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { AchievementKeysTable, AchievementsTable, AchievementVersionsTable } from '../db/tables/records.js';
 import type { VersionRow } from './achievement-rows.js';
-import { unnestInsert, type Column } from './bulk-insert.js';
+import { unnestInsert, type Column } from '../db/bulk-insert.js';
 
 export type AchievementRow = Selectable<AchievementsTable>;
 export type KeyRow = Selectable<AchievementKeysTable>;
