@@ -16,6 +16,7 @@ import * as m0014 from './0014-learner-change-notify.js';
 import * as m0015 from './0015-trusted-issuer-change-notify.js';
 import * as m0016 from './0016-issuer-change-notify.js';
 import * as m0017 from './0017-deposit-reference-checks.js';
+import * as m0018 from './0018-achievements-natural-key-once.js';
 
 /** Every migration, in order. Add new ones at the end; a merged migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0015-trusted-issuer-change-notify': m0015,
   '0016-issuer-change-notify': m0016,
   '0017-deposit-reference-checks': m0017,
+  '0018-achievements-natural-key-once': m0018,
 };

@@ -117,8 +117,12 @@ async function write(svc: RecordsService, actor: Actor, institutionId: string, l
   });
 }
 
-/** Chunks in flight at once: the next chunk is checked, and written on another connection, while one commits. */
-const IN_FLIGHT = 2;
+/**
+ * Chunks in flight at once: later chunks are checked, and written on other connections, while one
+ * commits. Three instead of two: +8 % deposits/s on PostgreSQL in alternating probe runs (2: 17.7k
+ * and 18.0k/s; 3: 19.4k and 19.2k/s; 4: no better), by keeping Node busy while the server writes.
+ */
+const IN_FLIGHT = 3;
 
 interface Flight { prepared: Promise<Prepared>; done: Promise<ChunkResult> }
 
