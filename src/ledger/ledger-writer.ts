@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/principal.js';
 import { actorOf } from '../auth/principal.js';
@@ -29,7 +29,7 @@ const ENTRY_COLUMNS: Column<EntryRow>[] = [['learner_id', 'uuid[]'], ['subject_r
   ['recorded_at', 'timestamptz[]'], ['body_digest', 'text[]'], ['resource_type', 'text[]'], ['resource_id', 'text[]']];
 
 const digestOf = (e: LedgerEvent) =>
-  (e.canonicalBody === undefined ? eventBodyDigest(e.body) : createHash('sha256').update(e.canonicalBody, 'utf8').digest('hex'));
+  (e.canonicalBody === undefined ? eventBodyDigest(e.body) : hash('sha256', e.canonicalBody, 'hex'));
 
 /**
  * Appends ledger entries inside the caller's transaction, so a change and its log entry commit or

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Insertable, Selectable } from 'kysely';
 import { Decimal } from 'decimal.js';
 import type { AchievementVersionsTable } from '../db/tables/records.js';
@@ -40,9 +40,12 @@ export function toVersion(r: VersionRow): AchievementVersion {
   };
 }
 
-/** Hash of the content a deposit states: a retry with equal content is a replay, not a conflict. */
+/**
+ * Hash of the content a deposit states: a retry with equal content is a replay, not a conflict.
+ * (One-shot `crypto.hash`: no Hash object per deposit; the same digest as createHash.)
+ */
 export function contentHash(learnerId: string, c: AchievementContent): string {
-  return createHash('sha256').update(canonicalContentWithLearner(learnerId, c)).digest('hex');
+  return hash('sha256', canonicalContentWithLearner(learnerId, c), 'hex');
 }
 
 export function versionValues(learnerId: string, achievementId: string, version: number,

@@ -40,6 +40,14 @@ export async function insertAchievements(db: Executor, rows: Insertable<Achievem
   if (rows.length > 0) await unnestInsert('achievements', ACHIEVEMENT_INSERT, rows).execute(db);
 }
 
+/**
+ * First versions of achievements created in the caller's transaction: no version of them can exist,
+ * so a plain insert (ON CONFLICT's speculative insertion cost a probe and an extra WAL record per row).
+ */
+export async function insertFirstVersions(db: Executor, rows: Insertable<AchievementVersionsTable>[]): Promise<void> {
+  if (rows.length > 0) await unnestInsert('achievement_versions', VERSION_INSERT, rows).execute(db);
+}
+
 /** Inserts versions; a version number already taken is skipped and left out of the result. */
 export async function insertVersions(db: Executor, rows: Insertable<AchievementVersionsTable>[]): Promise<number> {
   if (rows.length === 0) return 0;

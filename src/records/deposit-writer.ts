@@ -61,7 +61,7 @@ export async function writeDeposits(trx: Executor, ledger: LedgerWriter, actor: 
   // One statement for all ledger entries and one for all versions: a chunk costs a handful of round trips.
   const versions = created.map((f) => versionValues(f.d.learnerId, f.id, 1, f.d.content, { action: 'deposit', supersedes: null, reason: null, actor: who, at }));
   const entries = await ledger.appendMany(trx, versions.map((v) => ledgerEvent(actor, v)));
-  await repo.insertVersions(trx, versions.map((v) => toInsertable(v, entries.get(resourceIdOf(v))!.id)));
+  await repo.insertFirstVersions(trx, versions.map((v) => toInsertable(v, entries.get(resourceIdOf(v))!.id)));
   if (created.length > 0) {
     await recordWrite(trx, actor, {
       action: 'achievement.deposit', resourceType: 'achievement', resourceId: created.length === 1 ? created[0]!.id : `batch:${created[0]!.id}`,
