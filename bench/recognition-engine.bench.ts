@@ -1,8 +1,7 @@
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { evaluate, indexRules, loadSolver, type Solver } from '../src/recognition/engine/index.js';
 import type { EngineAchievement, EvaluationInput, Rule } from '../src/recognition/engine/types.js';
 import { achievement, block, conversion, d, equivalency, input, item, target } from '../test/recognition/fixtures/engine-fixtures.js';
+import { collectGarbage } from './gc.js';
 import type { Benchmark } from './registry.js';
 
 // Local helpers: ./support.js would load the whole HTTP service for two one-liners.
@@ -60,11 +59,6 @@ function inputFor(achievements: EngineAchievement[], caps: boolean): EvaluationI
 
 interface Run { wall: number[]; cpu: number[]; withText: number[]; chosen: number }
 
-/** A full garbage collection (V8's gc(), exposed for this call only). */
-function collectGarbage(): void {
-  v8.setFlagsFromString('--expose-gc');
-  (vm.runInNewContext('gc') as () => void)();
-}
 
 const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
