@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RawEnv } from './env.js';
 
@@ -15,6 +16,11 @@ export interface OidcProviderConfig {
 export interface Config {
   port: number;
   host: string;
+  /**
+   * Server processes sharing the port (node:cluster), each with its own caches and connection pool;
+   * 1 serves from this process. Only with DATABASE_URL: the embedded database lives in one process.
+   */
+  workers: number;
   publicUrl: string;
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
   dataDir: string;
@@ -60,6 +66,12 @@ function int(name: string, value: string | undefined, fallback: number, min = 1)
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${value}"`);
+  return n;
+}
+
+function workerCount(value: string | undefined, embedded: boolean): number {
+  const n = value === 'auto' ? availableParallelism() : int('WORKERS', value, 1);
+  if (n > 1 && embedded) throw new ConfigError(`WORKERS=${value} needs DATABASE_URL: the embedded database serves one process`);
   return n;
 }
 
@@ -130,6 +142,7 @@ export function loadConfig(env: RawEnv, overrides: Partial<Config> = {}): Config
   const config: Config = {
     port,
     host: env.HOST ?? '127.0.0.1',
+    workers: workerCount(env.WORKERS, embedded),
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     database: embedded ? { kind: 'pglite', dataDir: join(dataDir, 'pg') } : { kind: 'postgres', url: env.DATABASE_URL! },
     dataDir,
