@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
@@ -27,7 +29,7 @@ export interface BenchServer {
 
 /** A fresh database for one benchmark: PGlite in memory, or a new database on the PostgreSQL server. */
 export async function benchDatabase(postgresUrl?: string, poolSize = 20):
-  Promise<{ db: Kysely<Database>; notifications: NotificationSource; label: string; drop(): Promise<void> }> {
+  Promise<{ db: Kysely<Database>; notifications: NotificationSource; label: string; url?: string; drop(): Promise<void> }> {
   if (!postgresUrl) {
     const client = await createPGlite('memory://');
     const db = kyselyOverPGlite(client);
@@ -44,7 +46,7 @@ export async function benchDatabase(postgresUrl?: string, poolSize = 20):
   const db = kyselyOverPostgres(url.toString(), poolSize);
   const notifications = new PgNotifications(url.toString());
   return {
-    db, notifications, label: 'PostgreSQL',
+    db, notifications, label: 'PostgreSQL', url: url.toString(),
     async drop() {
       await notifications.close();
       await db.destroy();
@@ -74,6 +76,73 @@ export async function startBenchServer(postgresUrl?: string, overrides: Partial<
     label: postgresUrl ? 'PostgreSQL' : 'PGlite', ctx, app, url,
     async close() {
       await app.close();
+      await database.drop();
+    },
+  };
+}
+
+/** The service as `npm start` runs it (WORKERS processes), in child processes over a fresh PostgreSQL database. */
+export interface ServerProcesses {
+  label: string;
+  url: string;
+  /** A connection to the same database, for seeding. */
+  db: Kysely<Database>;
+  /** CPU seconds used so far by the supervisor and its server processes. */
+  cpuSeconds(): number;
+  close(): Promise<void>;
+}
+
+const freePort = () => new Promise<number>((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address() as { port: number };
+    s.close(() => resolve(port));
+  });
+});
+
+function procStat(pid: number): { ppid: number; cpuTicks: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(f[1]), cpuTicks: Number(f[11]) + Number(f[12]) };
+  } catch {
+    return undefined;
+  }
+}
+
+const SERVER_ENTRY = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+
+export async function startServerProcesses(postgresUrl: string, workers: number): Promise<ServerProcesses> {
+  const database = await benchDatabase(postgresUrl, 4);
+  await migrateToLatest(database.db);
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER_ENTRY], {
+    env: {
+      ...process.env, DATABASE_URL: database.url, PORT: String(port), WORKERS: String(workers), PUBLIC_URL: 'http://127.0.0.1',
+      KEY_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'), IDENTITY_PEPPER: Buffer.alloc(32, 4).toString('base64'),
+      BOOTSTRAP_OPERATOR_SECRET: BENCH_OPERATOR_SECRET, DEV_IDP: 'true', LOG_LEVEL: 'silent', DEMO_SEED: 'false',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const ready = workers > 1 ? `${workers} server processes` : 'listening on';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (d: Buffer) => { output += d.toString(); if (output.includes(ready)) resolve(); };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+  });
+  const tree = (): number[] => {
+    const pids = [child.pid!];
+    for (const p of readdirSync('/proc')) if (/^\d+$/.test(p) && procStat(Number(p))?.ppid === child.pid) pids.push(Number(p));
+    return pids;
+  };
+  return {
+    label: `PostgreSQL, ${workers} server process${workers > 1 ? 'es' : ''}`, url: `http://127.0.0.1:${port}`, db: database.db,
+    cpuSeconds: () => tree().reduce((sum, pid) => sum + (procStat(pid)?.cpuTicks ?? 0), 0) / 100,
+    async close() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
       await database.drop();
     },
   };
