@@ -39,92 +39,71 @@ const DROPPED = [
   ['achievement_versions', 'achievement_versions_achievement_fk', 'foreign key (learner_id, achievement_id) references achievements (learner_id, id)'],
 ] as const;
 
+/** A plpgsql block raising 23503 when one of the statement's new rows names, in `column`, no row of `refTable`. */
+const names = (table: string, column: string, refTable: string, what: string) => `
+      if exists (select 1 from (select distinct ${column} from new_rows where ${column} is not null) n
+                 where not exists (select 1 from ${refTable} r where r.id = n.${column})) then
+        raise exception '${table}: ${column} names no ${what}' using errcode = 'foreign_key_violation';
+      end if;`;
+
+/** The checks run after each INSERT statement, per table. */
+const CHECKS: Record<string, string[]> = {
+  achievement_keys: [names('achievement_keys', 'institution_id', 'institutions', 'institution')],
+  achievements: [names('achievements', 'learner_id', 'learners', 'learner'), names('achievements', 'institution_id', 'institutions', 'institution')],
+  achievement_versions: [`
+      if exists (select 1 from new_rows n
+                 where not exists (select 1 from achievements a where a.learner_id = n.learner_id and a.id = n.achievement_id)) then
+        raise exception 'achievement_versions: (learner_id, achievement_id) names no achievement' using errcode = 'foreign_key_violation';
+      end if;`, names('achievement_versions', 'catalogue_item_id', 'catalogue_items', 'catalogue item')],
+};
+
+/** Per referenced table: the referencing tables to wait for, the test for a reference to old.id, the refusal. */
+const GUARDS: Record<string, { lock: string; referenced: string; message: string }> = {
+  learners: { lock: 'achievements', referenced: 'exists (select 1 from achievements where learner_id = old.id)', message: 'learner % still has achievements' },
+  institutions: {
+    lock: 'achievement_keys, achievements',
+    referenced: 'exists (select 1 from achievement_keys where institution_id = old.id) or exists (select 1 from achievements where institution_id = old.id)',
+    message: 'institution % still has deposited achievements',
+  },
+  catalogue_items: { lock: 'achievement_versions', referenced: 'exists (select 1 from achievement_versions where catalogue_item_id = old.id)', message: 'catalogue item % is named by achievements' },
+};
+
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const [table, constraint] of DROPPED) {
     await sql`alter table ${sql.table(table)} drop constraint ${sql.raw(constraint)}`.execute(db);
   }
 
-  await sql`create function achievement_keys_check_references() returns trigger language plpgsql as $$
-    begin
-      if exists (select 1 from (select distinct institution_id from new_rows) n
-                 where not exists (select 1 from institutions i where i.id = n.institution_id)) then
-        raise exception 'achievement_keys: institution_id names no institution' using errcode = 'foreign_key_violation';
-      end if;
+  for (const [table, checks] of Object.entries(CHECKS)) {
+    await sql.raw(`create function ${table}_check_references() returns trigger language plpgsql as $$
+    begin${checks.join('')}
       return null;
-    end $$`.execute(db);
-
-  await sql`create function achievements_check_references() returns trigger language plpgsql as $$
-    begin
-      if exists (select 1 from (select distinct learner_id from new_rows) n
-                 where not exists (select 1 from learners l where l.id = n.learner_id)) then
-        raise exception 'achievements: learner_id names no learner' using errcode = 'foreign_key_violation';
-      end if;
-      if exists (select 1 from (select distinct institution_id from new_rows) n
-                 where not exists (select 1 from institutions i where i.id = n.institution_id)) then
-        raise exception 'achievements: institution_id names no institution' using errcode = 'foreign_key_violation';
-      end if;
-      return null;
-    end $$`.execute(db);
-
-  await sql`create function achievement_versions_check_references() returns trigger language plpgsql as $$
-    begin
-      if exists (select 1 from new_rows n
-                 where not exists (select 1 from achievements a where a.learner_id = n.learner_id and a.id = n.achievement_id)) then
-        raise exception 'achievement_versions: (learner_id, achievement_id) names no achievement' using errcode = 'foreign_key_violation';
-      end if;
-      if exists (select 1 from (select distinct catalogue_item_id from new_rows where catalogue_item_id is not null) n
-                 where not exists (select 1 from catalogue_items c where c.id = n.catalogue_item_id)) then
-        raise exception 'achievement_versions: catalogue_item_id names no catalogue item' using errcode = 'foreign_key_violation';
-      end if;
-      return null;
-    end $$`.execute(db);
-
-  for (const table of ['achievement_keys', 'achievements', 'achievement_versions']) {
+    end $$`).execute(db);
     await sql`create trigger ${sql.raw(`${table}_check_references`)} after insert on ${sql.table(table)}
       referencing new table as new_rows for each statement execute function ${sql.raw(`${table}_check_references`)}()`.execute(db);
   }
 
   // Deleting or re-keying a referenced row: wait for the inserters, then refuse if still referenced.
-  await sql`create function learners_keep_referenced() returns trigger language plpgsql as $$
+  for (const [table, { lock, referenced, message }] of Object.entries(GUARDS)) {
+    await sql.raw(`create function ${table}_keep_referenced() returns trigger language plpgsql as $$
     begin
       if tg_op = 'UPDATE' and new.id = old.id then return new; end if;
-      lock table achievements in share mode;
-      if exists (select 1 from achievements where learner_id = old.id) then
-        raise exception 'learner % still has achievements', old.id using errcode = 'foreign_key_violation';
+      lock table ${lock} in share mode;
+      if ${referenced} then
+        raise exception '${message}', old.id using errcode = 'foreign_key_violation';
       end if;
       return case when tg_op = 'DELETE' then old else new end;
-    end $$`.execute(db);
-  await sql`create function institutions_keep_referenced() returns trigger language plpgsql as $$
-    begin
-      if tg_op = 'UPDATE' and new.id = old.id then return new; end if;
-      lock table achievement_keys, achievements in share mode;
-      if exists (select 1 from achievement_keys where institution_id = old.id)
-         or exists (select 1 from achievements where institution_id = old.id) then
-        raise exception 'institution % still has deposited achievements', old.id using errcode = 'foreign_key_violation';
-      end if;
-      return case when tg_op = 'DELETE' then old else new end;
-    end $$`.execute(db);
-  await sql`create function catalogue_items_keep_referenced() returns trigger language plpgsql as $$
-    begin
-      if tg_op = 'UPDATE' and new.id = old.id then return new; end if;
-      lock table achievement_versions in share mode;
-      if exists (select 1 from achievement_versions where catalogue_item_id = old.id) then
-        raise exception 'catalogue item % is named by achievements', old.id using errcode = 'foreign_key_violation';
-      end if;
-      return case when tg_op = 'DELETE' then old else new end;
-    end $$`.execute(db);
-  for (const table of ['learners', 'institutions', 'catalogue_items']) {
+    end $$`).execute(db);
     await sql`create trigger ${sql.raw(`${table}_keep_referenced`)} before delete or update of id on ${sql.table(table)}
       for each row execute function ${sql.raw(`${table}_keep_referenced`)}()`.execute(db);
   }
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['learners', 'institutions', 'catalogue_items']) {
+  for (const table of Object.keys(GUARDS)) {
     await sql`drop trigger ${sql.raw(`${table}_keep_referenced`)} on ${sql.table(table)}`.execute(db);
     await sql`drop function ${sql.raw(`${table}_keep_referenced`)}()`.execute(db);
   }
-  for (const table of ['achievement_keys', 'achievements', 'achievement_versions']) {
+  for (const table of Object.keys(CHECKS)) {
     await sql`drop trigger ${sql.raw(`${table}_check_references`)} on ${sql.table(table)}`.execute(db);
     await sql`drop function ${sql.raw(`${table}_check_references`)}()`.execute(db);
   }
