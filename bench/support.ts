@@ -58,15 +58,17 @@ export async function benchDatabase(postgresUrl?: string, poolSize = 20):
   };
 }
 
+/** The settings every benchmark runs the service with, in-process or as `npm start` (besides its database). */
+const BENCH_ENV = {
+  KEY_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'), IDENTITY_PEPPER: Buffer.alloc(32, 4).toString('base64'),
+  PUBLIC_URL: 'http://127.0.0.1', BOOTSTRAP_OPERATOR_SECRET: BENCH_OPERATOR_SECRET, DEV_IDP: 'true', LOG_LEVEL: 'silent', DEMO_SEED: 'false',
+};
+
 /** The whole service on a real socket over a fresh database (PGlite in memory, or a new PostgreSQL database). */
 export async function startBenchServer(postgresUrl?: string, overrides: Partial<Config> = {}): Promise<BenchServer> {
   const database = await benchDatabase(postgresUrl);
   await migrateToLatest(database.db);
-  const config = loadConfig({
-    KEY_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'), IDENTITY_PEPPER: Buffer.alloc(32, 4).toString('base64'),
-    DATABASE_URL: 'postgres://bench/unused', PUBLIC_URL: 'http://127.0.0.1', BOOTSTRAP_OPERATOR_SECRET: BENCH_OPERATOR_SECRET,
-    DEV_IDP: 'true', LOG_LEVEL: 'silent', DEMO_SEED: 'false',
-  }, overrides);
+  const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: 'postgres://bench/unused' }, overrides);
   const ctx = await AppContext.fromConfig(config, { db: database.db, notifications: database.notifications });
   await ctx.prepare();
   await ctx.credentials.signer.warm?.(); // as src/server.ts does before it listens
@@ -112,14 +114,11 @@ function procStat(pid: number): { ppid: number; cpuTicks: number } | undefined {
 const SERVER_ENTRY = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 
 export async function startServerProcesses(postgresUrl: string, workers: number): Promise<ServerProcesses> {
-  const database = await benchDatabase(postgresUrl, 4);
-  await migrateToLatest(database.db);
+  const database = await benchDatabase(postgresUrl, 4); // the server migrates it
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER_ENTRY], {
     env: {
-      ...process.env, DATABASE_URL: database.url, PORT: String(port), WORKERS: String(workers), PUBLIC_URL: 'http://127.0.0.1',
-      KEY_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'), IDENTITY_PEPPER: Buffer.alloc(32, 4).toString('base64'),
-      BOOTSTRAP_OPERATOR_SECRET: BENCH_OPERATOR_SECRET, DEV_IDP: 'true', LOG_LEVEL: 'silent', DEMO_SEED: 'false',
+      ...process.env, ...BENCH_ENV, DATABASE_URL: database.url, PORT: String(port), WORKERS: String(workers),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
