@@ -1,4 +1,5 @@
 import { arch, cpus, totalmem } from 'node:os';
+import { tuneRuntime } from '../src/runtime.js';
 import { BENCHMARKS, type BenchContext } from './registry.js';
 
 /**
@@ -7,6 +8,7 @@ import { BENCHMARKS, type BenchContext } from './registry.js';
  * CI can check that the benchmarks still run.
  */
 async function main(): Promise<void> {
+  tuneRuntime(); // the service's V8 settings (src/server.ts), for the servers the benchmarks start in this process
   const args = process.argv.slice(2);
   const smoke = args.includes('--smoke');
   const onlyIdx = args.indexOf('--only');

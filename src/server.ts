@@ -5,6 +5,7 @@ import { loadConfig, type Config } from './config/config.js';
 import { readEnv } from './config/env.js';
 import { AppContext } from './context.js';
 import { migrateToLatest } from './db/migrate.js';
+import { tuneRuntime } from './runtime.js';
 import { startup } from './startup.js';
 import { IntegratorTimer } from './ledger/integrator-timer.js';
 
@@ -14,6 +15,7 @@ const RESTART_WINDOW_MS = 60_000;
 
 /** Loads config and serves: in this process, or (WORKERS > 1) from worker processes this one supervises. */
 async function main(): Promise<void> {
+  tuneRuntime();
   const config = loadConfig(readEnv());
   if (cluster.isPrimary && config.workers > 1) await supervise(config);
   else await serve(config);
