@@ -101,7 +101,7 @@ export class AppContext {
     registerLedgerBodies(ledgerBodies);
     const ledgerService = new LedgerService(db, new TreeHeadKeys(keys), ledgerBodies, config.ledger, now);
     const trustCache = await subscribedCache<TrustLookup>(TRUST_LIST_CHANNEL, TRUST_CACHE, notifications);
-    const credentials = new CredentialsModule({ db, keys, ledger, publicUrl: config.publicUrl, now, signing: overrides.credentialSigning, ledgerBodies, ledgerProofs: ledgerService,
+    const credentials = new CredentialsModule({ db, keys, ledger, publicUrl: config.publicUrl, now, signing: overrides.credentialSigning, signingThreads: config.signingThreads, ledgerBodies, ledgerProofs: ledgerService,
       pinnedControllers: config.pinnedControllers as Record<string, JsonObject>, trustCache });
     // Keys revoked or rotated on another instance: forgotten here when the change commits.
     await notifications?.listen(ISSUER_CHANNEL, credentials.directory);

@@ -21,6 +21,11 @@ export interface Config {
    * 1 serves from this process. Only with DATABASE_URL: the embedded database lives in one process.
    */
   workers: number;
+  /**
+   * Credential-signing threads in each server process. Default: the cores shared out among the
+   * server processes (at least one each), so WORKERS=N does not start N threads per core.
+   */
+  signingThreads: number;
   publicUrl: string;
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
   dataDir: string;
@@ -139,10 +144,12 @@ export function loadConfig(env: RawEnv, overrides: Partial<Config> = {}): Config
   }
   const dev = embedded && (env.KEY_ENCRYPTION_KEY === undefined || env.IDENTITY_PEPPER === undefined)
     ? devSecrets(dataDir) : undefined;
+  const workers = workerCount(env.WORKERS, embedded);
   const config: Config = {
     port,
     host: env.HOST ?? '127.0.0.1',
-    workers: workerCount(env.WORKERS, embedded),
+    workers,
+    signingThreads: int('SIGNING_THREADS', env.SIGNING_THREADS, Math.max(1, Math.floor(availableParallelism() / workers))),
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     database: embedded ? { kind: 'pglite', dataDir: join(dataDir, 'pg') } : { kind: 'postgres', url: env.DATABASE_URL! },
     dataDir,

@@ -25,6 +25,8 @@ export interface CredentialsDeps {
   db: Db; keys: KeyStore; ledger: LedgerWriter; publicUrl: string; now: () => Date;
   /** 'pool' (worker threads, default) or 'inline'. */
   signing?: 'pool' | 'inline';
+  /** Threads of the signing pool (config.signingThreads). */
+  signingThreads?: number;
   /** Where the ledger's database check finds how to rebuild this domain's event bodies. */
   ledgerBodies?: LedgerBodies;
   /** Inclusion proofs for the verifier's ledger check (the ledger service). */
@@ -52,7 +54,7 @@ export class CredentialsModule {
   constructor(private readonly deps: CredentialsDeps) {
     const d = deps;
     if (d.ledgerBodies) registerCredentialBodies(d.ledgerBodies);
-    this.signer = d.signing === 'inline' ? new InlineSigner() : new PooledSigner();
+    this.signer = d.signing === 'inline' ? new InlineSigner() : new PooledSigner(d.signingThreads);
     this.directory = new IssuerDirectory(d.db, d.keys, d.publicUrl);
     this.trustList = new TrustListService(d.db, d.ledger, d.now, async (id) => (await this.directory.byDid(id)) !== undefined, d.trustCache);
     this.keyAdmin = new KeyAdminService(d.db, d.keys, this.directory, d.ledger, d.now);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { OPERATOR_SECRET, TEST_KEK, TEST_PEPPER } from '../helpers/test-app.js';
@@ -16,6 +17,16 @@ describe('WORKERS', () => {
     expect(() => loadConfig({ ...SERVER_KEYS, DATABASE_URL: 'postgres://x/y', WORKERS: '0' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...SERVER_KEYS, DATABASE_URL: 'postgres://x/y', WORKERS: 'two' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...SERVER_KEYS, WORKERS: '2' })).toThrow(/needs DATABASE_URL/);
+  });
+
+  it('shares the cores out as signing threads (at least one per process) unless SIGNING_THREADS is set', () => {
+    const pg = { ...SERVER_KEYS, DATABASE_URL: 'postgres://x/y' };
+    const cores = availableParallelism();
+    expect(loadConfig(pg).signingThreads).toBe(cores);
+    expect(loadConfig({ ...pg, WORKERS: 'auto' }).signingThreads).toBe(1);
+    expect(loadConfig({ ...pg, WORKERS: String(cores * 4) }).signingThreads).toBe(1);
+    expect(loadConfig({ ...pg, WORKERS: '2', SIGNING_THREADS: '3' }).signingThreads).toBe(3);
+    expect(() => loadConfig({ ...pg, SIGNING_THREADS: '0' })).toThrow(/SIGNING_THREADS/);
   });
 });
 
