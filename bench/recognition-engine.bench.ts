@@ -22,6 +22,12 @@ function generator(seed: number) {
   return { rnd, pick, int };
 }
 
+// One object per distinct credit value and condition, as the service's rule mapping shares them
+// (SharedValues in src/recognition/rules/rule-mapping.ts): the engine memoises per object.
+const CREDITS = new Map([2, 3, 4].map((n) => [n, d(n)]));
+const MIN_RESULT = { schemeId: 'percentage', result: '60' };
+const RECENCY = { years: 10 };
+
 function makeRules(count: number, g: ReturnType<typeof generator>): Rule[] {
   const rules: Rule[] = [];
   for (let i = 0; i < count; i++) {
@@ -29,10 +35,10 @@ function makeRules(count: number, g: ReturnType<typeof generator>): Rule[] {
     const r = g.rnd();
     const base = { targetInstitutionId: tgtInst, owner: { kind: 'institution' as const, id: tgtInst } };
     if (r < 0.85) {
-      const sources = Array.from({ length: g.rnd() < 0.1 ? 2 : 1 }, () => item(`s${g.int(SRC_ITEMS)}`, 3, `src-${g.int(SRC_INST)}`));
-      const targets = Array.from({ length: g.rnd() < 0.1 ? 2 : 1 }, () => item(`t${g.int(TGT_ITEMS)}`, g.pick([2, 3, 4]), tgtInst));
+      const sources = Array.from({ length: g.rnd() < 0.1 ? 2 : 1 }, () => item(`s${g.int(SRC_ITEMS)}`, CREDITS.get(3)!, `src-${g.int(SRC_INST)}`));
+      const targets = Array.from({ length: g.rnd() < 0.1 ? 2 : 1 }, () => item(`t${g.int(TGT_ITEMS)}`, CREDITS.get(g.pick([2, 3, 4]))!, tgtInst));
       rules.push(equivalency(`eq${i}`, sources, targets, { ...base, bidirectional: g.rnd() < 0.2,
-        conditions: g.rnd() < 0.5 ? { minResult: { schemeId: 'percentage', result: '60' }, recency: { years: 10 } } : {} }));
+        conditions: g.rnd() < 0.5 ? { minResult: MIN_RESULT, recency: RECENCY } : {} }));
     } else if (r < 0.97) {
       rules.push(block(`bl${i}`, g.pick([2, 4, 6]), { ...base, maxCredits: d(12),
         pattern: { institutionIds: [`src-${g.int(SRC_INST)}`], kinds: ['certificate', 'course'] } }));

@@ -56,15 +56,23 @@ export function levelAtLeast(a: EngineAchievement, min: LevelRequirement, ctx: E
     : `${shown} (${min.frameworkId} level ${level} by published mapping) is below the required ${levelText(min)}`);
 }
 
-// Rules of one target mostly share a handful of levels, so each (achievement, level) pair is decided once.
-function levelOnce(a: EngineAchievement, min: LevelRequirement, ctx: EvalContext): Failure {
-  const key = `${a.id}\u0000L\u0000${min.frameworkId}\u0000${min.version ?? ''}\u0000${min.level}`;
-  const seen = ctx.memo.get(key);
-  if (seen !== undefined) return seen;
-  const f = levelAtLeast(a, min, ctx);
-  ctx.memo.set(key, f);
+/**
+ * A condition's answer for one achievement, decided once per evaluation. Keyed by the condition
+ * object and the achievement object, so a check builds no key: rules published through the service
+ * share one object per distinct condition value (SharedValues in rule-mapping.ts), so a target's
+ * rules that all ask for "60 %" or "level 6" cost one check per achievement. The answer depends
+ * only on the condition, the achievement and the evaluation's context.
+ */
+function once<C extends object>(c: C, a: EngineAchievement, ctx: EvalContext, check: (c: C, a: EngineAchievement, ctx: EvalContext) => Failure): Failure {
+  let byAchievement = ctx.checks.get(c);
+  if (byAchievement === undefined) ctx.checks.set(c, (byAchievement = new Map()));
+  let f = byAchievement.get(a);
+  if (f === undefined) byAchievement.set(a, (f = check(c, a, ctx)));
   return f;
 }
+
+const levelCheck = (min: LevelRequirement, a: EngineAchievement, ctx: EvalContext): Failure => levelAtLeast(a, min, ctx);
+const levelOnce = (a: EngineAchievement, min: LevelRequirement, ctx: EvalContext): Failure => once(min, a, ctx, levelCheck);
 
 function checkRecency(c: NonNullable<Conditions['recency']>, a: EngineAchievement, ctx: EvalContext): Failure {
   const ref = c.referenceDate ?? ctx.date;
@@ -83,27 +91,8 @@ function checkPrerequisites(pre: NonNullable<Conditions['prerequisites']>, ctx: 
   return null;
 }
 
-// Many rules share one minimum (e.g. 60 %), learners' results repeat, and grade parsing allocates
-// decimals, so each (scheme, result, minimum) is decided once per evaluation: checkGrade reads
-// only the achievement's scheme and result (its text too).
-function gradeOnce(min: MinResult, a: EngineAchievement, ctx: EvalContext): Failure {
-  const key = `g\u0000${a.gradingSchemeId}\u0000${a.result}\u0000${min.schemeId}\u0000${min.result}\u0000${min.conversionTableId ?? ''}`;
-  const seen = ctx.byValue.get(key);
-  if (seen !== undefined) return seen;
-  const f = checkGrade(min, a, ctx);
-  ctx.byValue.set(key, f);
-  return f;
-}
-
-// checkRecency reads only the completion date of the achievement.
-function recencyOnce(c: NonNullable<Conditions['recency']>, a: EngineAchievement, ctx: EvalContext): Failure {
-  const key = `r\u0000${a.completedOn}\u0000${c.years}\u0000${c.referenceDate ?? ''}`;
-  const seen = ctx.byValue.get(key);
-  if (seen !== undefined) return seen;
-  const f = checkRecency(c, a, ctx);
-  ctx.byValue.set(key, f);
-  return f;
-}
+const gradeOnce = (min: MinResult, a: EngineAchievement, ctx: EvalContext): Failure => once(min, a, ctx, checkGrade);
+const recencyOnce = (c: NonNullable<Conditions['recency']>, a: EngineAchievement, ctx: EvalContext): Failure => once(c, a, ctx, checkRecency);
 
 /** The level an achievement must reach under these conditions, in the direction the rule is read. */
 export function requiredLevel(c: Conditions, reverse: boolean): LevelRequirement | undefined {

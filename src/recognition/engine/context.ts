@@ -14,14 +14,8 @@ export interface EvalContext {
   heldItems: Set<string>; // catalogue items of the learner's live achievements (and `input.held`)
   heldAchievements: Set<string>;
   referenceLevel: (level: FrameworkLevel, toFrameworkId: string, toVersion?: string) => number | undefined;
-  /** Per-evaluation memo of condition checks that many rules repeat (see conditions.ts). */
-  memo: Map<string, { reason: FailureReason; text: string } | null>;
-  /**
-   * Per-evaluation memo of checks whose answer (and text) depends only on values an achievement
-   * carries, not on which achievement it is: a grade against a minimum, a completion date against
-   * a recency window. Learners repeat those values, so each is decided once per distinct value.
-   */
-  byValue: Map<string, { reason: FailureReason; text: string } | null>;
+  /** Per-evaluation memo of condition checks: condition object → achievement → answer (see `once` in conditions.ts). */
+  checks: Map<object, Map<EngineAchievement, { reason: FailureReason; text: string } | null>>;
   /** Per-evaluation memo of credit conversions by (system, credits, hours, rounding step). */
   convertedCredits: Map<string, Decimal | { reason: FailureReason; text: string }>;
 }
@@ -46,8 +40,7 @@ export function buildContext(input: EvaluationInput): EvalContext {
     heldItems,
     heldAchievements,
     referenceLevel: input.referenceLevel ?? (() => undefined),
-    memo: new Map(),
-    byValue: new Map(),
+    checks: new Map(),
     convertedCredits: new Map(),
   };
 }

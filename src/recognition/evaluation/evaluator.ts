@@ -11,7 +11,7 @@ import {
 } from '../engine/index.js';
 import { withinDates } from '../engine/dates.js';
 import type { CapsDef } from '../rules/rule-definition.js';
-import { toEngineRule, toTargetCaps, type RuleVersion } from '../rules/rule-mapping.js';
+import { SharedValues, toEngineRule, toTargetCaps, type RuleVersion } from '../rules/rule-mapping.js';
 import { rulesForTarget } from '../rules/rules.repository.js';
 import { toRuleVersion } from '../rules/rules.service.js';
 import type { KnownReference } from './imported-achievement.js';
@@ -76,7 +76,8 @@ export class Evaluator {
 
   private async build(db: Executor, target: string, stamp: string): Promise<TargetRules> {
     const versions = (await rulesForTarget(db, target)).map(toRuleVersion);
-    const engineRules = versions.flatMap((v) => toEngineRule(v) ?? []);
+    const shared = new SharedValues();
+    const engineRules = versions.flatMap((v) => toEngineRule(v, shared) ?? []);
     return {
       stamp, index: indexRules(engineRules), versions: new Map(versions.map((v) => [key(v.id, v.version), v])),
       // Rules read back here belong to another target; only this target's caps policy applies.

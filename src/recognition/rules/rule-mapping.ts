@@ -27,32 +27,57 @@ export interface CapsPolicy { ruleId: string; version: number; programmeId: stri
 
 const d = (v: string): Decimal => new Decimal(v);
 
-function item(i: RuleItemDef): RuleItem {
+/**
+ * Equal values of one rule set as one object each: credit values, and the grade, recency and level
+ * conditions that rules repeat. The engine memoises per object (conversions to integer units,
+ * condition checks per achievement), so a target's thousands of rules with "3 credits" and "at
+ * least 60 %" are decided once per evaluation instead of once per rule. Values are never mutated.
+ */
+export class SharedValues {
+  private readonly decimals = new Map<string, Decimal>();
+  private readonly objects = new Map<string, object>();
+
+  decimal(text: string): Decimal {
+    let v = this.decimals.get(text);
+    if (v === undefined) this.decimals.set(text, (v = d(text)));
+    return v;
+  }
+
+  /** One copy of a plain JSON value per distinct content (keyed by its JSON text). */
+  copy<T extends object>(kind: string, value: T): T {
+    const key = `${kind}\u0000${JSON.stringify(value)}`;
+    let v = this.objects.get(key);
+    if (v === undefined) this.objects.set(key, (v = { ...value }));
+    return v as T;
+  }
+}
+
+function item(i: RuleItemDef, shared: SharedValues): RuleItem {
   return {
     itemId: engineItemId(i.institutionId, i.code), version: i.version === undefined ? null : String(i.version),
-    institutionId: i.institutionId, credits: d(i.credits), category: i.category,
+    institutionId: i.institutionId, credits: shared.decimal(i.credits), category: i.category,
   };
 }
 
-function conditions(c: ConditionsDef | undefined): Conditions {
+function conditions(c: ConditionsDef | undefined, shared: SharedValues): Conditions {
   if (!c) return {};
   const out: Conditions = {};
-  if (c.minResult) out.minResult = { ...c.minResult };
-  if (c.recency) out.recency = { ...c.recency };
-  if (c.targetLevel) out.targetLevel = { ...c.targetLevel };
-  if (c.reverseTargetLevel) out.reverseTargetLevel = { ...c.reverseTargetLevel };
+  if (c.minResult) out.minResult = shared.copy('minResult', c.minResult);
+  if (c.recency) out.recency = shared.copy('recency', c.recency);
+  if (c.targetLevel) out.targetLevel = shared.copy('level', c.targetLevel);
+  if (c.reverseTargetLevel) out.reverseTargetLevel = shared.copy('level', c.reverseTargetLevel);
   if (c.allowLowerLevel !== undefined) out.allowLowerLevel = c.allowLowerLevel;
   if (c.prerequisites) out.prerequisites = c.prerequisites.map((p) => ({ ...p }));
   if (c.waiverOnly !== undefined) out.waiverOnly = c.waiverOnly;
   return out;
 }
 
-function pattern(p: PatternDef): AchievementPattern {
+function pattern(p: PatternDef, shared: SharedValues): AchievementPattern {
   const out: AchievementPattern = {};
   if (p.kinds) out.kinds = [...p.kinds];
   if (p.institutionIds) out.institutionIds = [...p.institutionIds];
   if (p.platforms) out.platforms = [...p.platforms];
-  if (p.minLevel) out.minLevel = { ...p.minLevel };
+  if (p.minLevel) out.minLevel = shared.copy('level', p.minLevel);
   if (p.fieldPrefix !== undefined) out.fieldPrefix = p.fieldPrefix;
   if (p.minCredits) out.minCredits = { amount: d(p.minCredits.amount), creditSystemId: p.minCredits.creditSystemId };
   if (p.minHours !== undefined) out.minHours = d(p.minHours);
@@ -68,33 +93,33 @@ function pattern(p: PatternDef): AchievementPattern {
  * distinct maps. The engine reads rule fields in its hottest loops, and with 100,000 rules every
  * such read was megamorphic and missed V8's stub cache.
  */
-export function toEngineRule(r: RuleVersion): Rule | undefined {
+export function toEngineRule(r: RuleVersion, shared = new SharedValues()): Rule | undefined {
   if (r.kind === 'caps') return undefined;
   const def = r.definition as EquivalencyDef | BlockDef | ConversionDef;
   const programmeId = r.programmeId ?? undefined;
-  const conds = conditions(def.conditions);
+  const conds = conditions(def.conditions, shared);
   const maxCredits = def.maxCredits ? d(def.maxCredits) : undefined;
   if (r.kind === 'equivalency') {
     const e = def as EquivalencyDef;
     return {
       id: r.id, version: r.version, owner: r.owner, targetInstitutionId: r.targetInstitutionId, programmeId,
       effectiveFrom: r.effectiveFrom, effectiveTo: r.effectiveTo, rationale: r.rationale, evidence: r.evidence, conditions: conds, maxCredits,
-      type: 'equivalency', sources: e.sources.map(item), targets: e.targets.map(item), bidirectional: e.bidirectional === true,
+      type: 'equivalency', sources: e.sources.map((i) => item(i, shared)), targets: e.targets.map((i) => item(i, shared)), bidirectional: e.bidirectional === true,
     };
   }
   const p = def as BlockDef | ConversionDef;
-  const targetItem = p.targetItem ? item(p.targetItem) : undefined;
+  const targetItem = p.targetItem ? item(p.targetItem, shared) : undefined;
   if (r.kind === 'block') {
     return {
       id: r.id, version: r.version, owner: r.owner, targetInstitutionId: r.targetInstitutionId, programmeId,
       effectiveFrom: r.effectiveFrom, effectiveTo: r.effectiveTo, rationale: r.rationale, evidence: r.evidence, conditions: conds, maxCredits,
-      type: 'block', pattern: pattern(p.pattern), credits: d((p as BlockDef).credits), category: p.category, targetItem,
+      type: 'block', pattern: pattern(p.pattern, shared), credits: shared.decimal((p as BlockDef).credits), category: p.category, targetItem,
     };
   }
   return {
     id: r.id, version: r.version, owner: r.owner, targetInstitutionId: r.targetInstitutionId, programmeId,
     effectiveFrom: r.effectiveFrom, effectiveTo: r.effectiveTo, rationale: r.rationale, evidence: r.evidence, conditions: conds, maxCredits,
-    type: 'conversion', pattern: pattern(p.pattern), step: d((p as ConversionDef).step), category: p.category, targetItem,
+    type: 'conversion', pattern: pattern(p.pattern, shared), step: d((p as ConversionDef).step), category: p.category, targetItem,
   };
 }
 
