@@ -22,6 +22,12 @@ export interface CandidateSet {
 export const sideMatches = (side: RuleItem, a: EngineAchievement): boolean =>
   side.itemId === a.catalogueItemId && (side.version == null || side.version === a.catalogueItemVersion);
 
+// A loop, not `sides.some((s) => sideMatches(s, a))`: no closure per (rule, achievement) look-up.
+function anySideMatches(sides: RuleItem[], a: EngineAchievement): boolean {
+  for (const s of sides) if (sideMatches(s, a)) return true;
+  return false;
+}
+
 const sumCredits = (grants: Grant[]): Decimal =>
   grants.length === 1 ? grants[0]!.credits : grants.reduce((sum, g) => sum.plus(g.credits), new Decimal(0));
 
@@ -157,7 +163,7 @@ export function buildCandidates(index: RuleIndex, ctx: EvalContext): CandidateSe
   const seen = [new Set<EquivalencyRule>(), new Set<EquivalencyRule>()] as const; // forward, reverse
   const patterns: { rule: BlockRule | ConversionRule; a: EngineAchievement }[] = [];
   const note = (rule: EquivalencyRule, reverse: boolean, a: EngineAchievement): void => {
-    if (!ruleConcernsTarget(rule, ctx) || !(reverse ? rule.targets : rule.sources).some((s) => sideMatches(s, a))) return;
+    if (!ruleConcernsTarget(rule, ctx) || !anySideMatches(reverse ? rule.targets : rule.sources, a)) return;
     covered.add(a.id);
     const done = seen[reverse ? 1 : 0];
     if (!done.has(rule)) { done.add(rule); equivalencies.push({ rule, reverse }); }
@@ -172,9 +178,7 @@ export function buildCandidates(index: RuleIndex, ctx: EvalContext): CandidateSe
   }
   const candidates: Candidate[] = [];
   const byItem = achievementsByItem(live);
-  for (const { rule, reverse } of supersede(equivalencies, ctx.date, index.versioned)) {
-    candidates.push(...equivalencyCandidates(rule, reverse, byItem, ctx, log));
-  }
+  for (const { rule, reverse } of supersede(equivalencies, ctx.date, index.versioned)) equivalencyCandidates(rule, reverse, byItem, ctx, log, candidates);
   for (const { rule, a } of supersede(patterns, ctx.date, index.versioned)) {
     covered.add(a.id);
     const c = patternCandidate(rule, a, ctx, log);

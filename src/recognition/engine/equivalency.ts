@@ -77,11 +77,35 @@ function toReview(rule: EquivalencyRule, options: SideOptions[], ctx: EvalContex
   }
 }
 
-/** Candidates of one equivalency read in one direction: every source side must be filled. */
+/**
+ * One side to fill (1:1 and 1:many rules, most of any rule set): the general path below without
+ * its per-side arrays. Same candidates and the same failures, in the same order.
+ */
+function oneSideCandidates(
+  rule: EquivalencyRule, reverse: boolean, side: RuleItem, gives: RuleItem[], byItem: Map<string, EngineAchievement[]>, ctx: EvalContext, log: FailureLog, out: Candidate[],
+): void {
+  const { passing, pending } = sideOptions(side, rule, reverse, byItem, ctx, log);
+  if (passing.length === 0) {
+    if (pending.length > 0) toReview(rule, [{ passing, pending }], ctx, log);
+    return; // nothing at all: there is no achievement to tell that the rule is incomplete
+  }
+  for (const p of pending) log.add(p.a, rule, ruleInForce(rule, [p.a.sourceInstitutionId], ctx) ?? p.f);
+  // Retakes beyond MAX_COMBINATIONS: only the most recent passing attempt (see combinations).
+  const n = passing.length > MAX_COMBINATIONS ? 1 : passing.length;
+  for (let k = 0; k < n; k++) {
+    const a = passing[k]!;
+    const f = ruleInForce(rule, [a.sourceInstitutionId], ctx);
+    if (f) log.add(a, rule, f);
+    else out.push(makeCandidate(rule, reverse, [a], grantsOf(gives, rule.conditions.waiverOnly === true)));
+  }
+}
+
+/** Candidates of one equivalency read in one direction, appended to `out`: every source side must be filled. */
 export function equivalencyCandidates(
-  rule: EquivalencyRule, reverse: boolean, byItem: Map<string, EngineAchievement[]>, ctx: EvalContext, log: FailureLog,
-): Candidate[] {
+  rule: EquivalencyRule, reverse: boolean, byItem: Map<string, EngineAchievement[]>, ctx: EvalContext, log: FailureLog, out: Candidate[],
+): void {
   const sides = reverse ? rule.targets : rule.sources;
+  if (sides.length === 1) return oneSideCandidates(rule, reverse, sides[0]!, reverse ? rule.sources : rule.targets, byItem, ctx, log, out);
   const gives = reverse ? rule.sources : rule.targets;
   const options = sides.map((side) => sideOptions(side, rule, reverse, byItem, ctx, log));
   const missing = sides.filter((_, i) => options[i]!.passing.length === 0 && options[i]!.pending.length === 0).map((s) => s.itemId);
@@ -89,21 +113,19 @@ export function equivalencyCandidates(
     for (const a of options.flatMap((o) => [...o.passing, ...o.pending.map((p) => p.a)])) {
       log.add(a, rule, { reason: 'incomplete_set', text: `rule ${rule.id} needs ${missing.join(', ')} as well` });
     }
-    return [];
+    return;
   }
   if (options.some((o) => o.passing.length === 0)) {
     toReview(rule, options, ctx, log);
-    return [];
+    return;
   }
   // A side already filled by a passing achievement: another attempt whose level is unclear is
   // still reported, so that it reaches a reviewer if nothing else uses it.
   for (const o of options) for (const p of o.pending) log.add(p.a, rule, ruleInForce(rule, [p.a.sourceInstitutionId], ctx) ?? p.f);
-  const out: Candidate[] = [];
   for (const combo of combinations(options.map((o) => o.passing))) {
     const insts = combo.length === 1 ? [combo[0]!.sourceInstitutionId] : [...new Set(combo.map((a) => a.sourceInstitutionId))];
     const f = ruleInForce(rule, insts, ctx);
     if (f) combo.forEach((a) => log.add(a, rule, f));
     else out.push(makeCandidate(rule, reverse, combo, grantsOf(gives, rule.conditions.waiverOnly === true)));
   }
-  return out;
 }
