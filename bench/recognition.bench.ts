@@ -60,11 +60,12 @@ export const recognitionBench: Benchmark = {
     const seconds = ctx.smoke ? 1 : 10;
     const lines = [`${rules} published rules for the target, 30 listed achievements per preview.`, '',
       '| database | req/s | p50 ms | p99 ms | errors | server CPU ms per preview |', '|---|---|---|---|---|---|'];
-    const measure = async (label: string, url: string, body: string, cpuSeconds: () => number) => {
+    const measure = async (label: string, url: string, body: string, cpuSeconds: () => number, cold = false) => {
       const opts = { method: 'POST' as const, body, headers: { 'content-type': 'application/json' } };
-      await post(`${url}/recognition/preview`, JSON.parse(body)); // builds the index, loads the solver
-      // Warm-up at full concurrency long enough for the JIT and the first old-space collections of the index.
-      if (!ctx.smoke) await load(`${url}/recognition/preview`, { ...opts, seconds: 3, connections: 50 });
+      if (!cold) await post(`${url}/recognition/preview`, JSON.parse(body)); // builds the index, loads the solver
+      // Warm-up at full concurrency long enough for the JIT and the first old-space collections of the
+      // index (and, started cold, for each process to build its index: about 10 s then).
+      if (!ctx.smoke) await load(`${url}/recognition/preview`, { ...opts, seconds: cold ? 13 : 3, connections: 50 });
       const cpu0 = cpuSeconds();
       const r = await load(`${url}/recognition/preview`, { ...opts, seconds, connections: 50 });
       const cpuPerPreview = ((cpuSeconds() - cpu0) * 1000) / Math.max(1, r.rps * seconds);
@@ -93,6 +94,16 @@ export const recognitionBench: Benchmark = {
         await measure(processes.label, processes.url, body, processes.cpuSeconds);
       } finally {
         await processes.close();
+      }
+      // The same, started cold under traffic (as after a deployment): the 50 clients send the first
+      // previews, so each process builds its index and compiles under load during a 13 s warm-up (V8's
+      // pretenuring decisions are made then; see src/runtime.ts), and the next 10 s are measured.
+      const cold = await startServerProcesses(ctx.postgresUrl, availableParallelism());
+      try {
+        const { body } = await seedPreview(cold, rules);
+        await measure(`${cold.label}, first previews under load`, cold.url, body, cold.cpuSeconds, true);
+      } finally {
+        await cold.close();
       }
     }
     return lines;
