@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LearnerCache } from '../../src/learners/learner-cache.js';
 import type { Learner } from '../../src/learners/learners.service.js';
@@ -116,6 +117,14 @@ describe('learner cache over the database', () => {
   it.runIf(onPostgres)('reads the database while the listening connection is down, and caches again after it reconnects', async () => {
     const { id } = await register(t.app, instToken, '断线前');
     await read(id);
+    // The listener reconnects within tens of milliseconds here: its connection attempts fail until
+    // the checks below are done, so that it cannot come back between two reads.
+    const connect = pg.Client.prototype.connect;
+    const held = vi.spyOn(pg.Client.prototype, 'connect').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const name = (this as unknown as { connectionParameters?: { application_name?: string } }).connectionParameters?.application_name;
+      if (name === 'credit-bank-listener') return Promise.reject(new Error('listener held down by the test'));
+      return (connect as unknown as (...a: unknown[]) => Promise<pg.Client>).apply(this, args);
+    });
     const down = cache.whenLive(false);
     await elsewhere(t, `select pg_terminate_backend(pid) from pg_stat_activity
       where application_name = 'credit-bank-listener' and datname = current_database()`, []);
@@ -129,6 +138,7 @@ describe('learner cache over the database', () => {
       expect(q.count()).toBe(2);
     } finally {
       q.restore();
+      held.mockRestore();
     }
     await cache.whenLive(true);
     expect((await read(id)).json().name).toBe('断线中');
