@@ -84,9 +84,10 @@ function toReview(rule: EquivalencyRule, options: SideOptions[], ctx: EvalContex
 function oneSideCandidates(
   rule: EquivalencyRule, reverse: boolean, side: RuleItem, gives: RuleItem[], byItem: Map<string, EngineAchievement[]>, ctx: EvalContext, log: FailureLog, out: Candidate[],
 ): void {
-  const { passing, pending } = sideOptions(side, rule, reverse, byItem, ctx, log);
+  const options = sideOptions(side, rule, reverse, byItem, ctx, log);
+  const { passing, pending } = options;
   if (passing.length === 0) {
-    if (pending.length > 0) toReview(rule, [{ passing, pending }], ctx, log);
+    if (pending.length > 0) toReview(rule, [options], ctx, log);
     return; // nothing at all: there is no achievement to tell that the rule is incomplete
   }
   for (const p of pending) log.add(p.a, rule, ruleInForce(rule, [p.a.sourceInstitutionId], ctx) ?? p.f);
