@@ -50,10 +50,10 @@ export class PooledSigner implements CredentialSigner {
 
   private pool(): Piscina {
     if (this.#pool) return this.#pool;
-    const url = new URL('./sign-worker.ts', import.meta.url);
-    const ts = url.pathname.endsWith('.ts');
+    // This module's own extension says which: .ts under tsx or vitest, .js when compiled.
+    const ts = import.meta.url.endsWith('.ts');
     this.#pool = new Piscina({
-      filename: fileURLToPath(ts ? url : new URL('./sign-worker.js', import.meta.url)),
+      filename: fileURLToPath(new URL(ts ? './sign-worker.ts' : './sign-worker.js', import.meta.url)),
       // Every thread from the start: a thread started under load spends its first requests loading
       // modules and compiling (the first task ~0.4 s, the next hundred about 1.5× the steady cost).
       minThreads: this.threads, maxThreads: this.threads,
