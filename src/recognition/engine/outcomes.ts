@@ -56,10 +56,9 @@ export function lossOf(i: number, x: LossIndex): Pick<MissOutcome, 'reason' | 'e
   return { reason: 'cap_reached', explanation: full ? `the ${full.label} is used up by credit that yields more overall (${full.remaining} available)` : 'another combination yields more credit' };
 }
 
-// Most credit first, then key. Credits are compared in integer units (exact, see units.ts):
-// Decimal#comparedTo allocates a copy per call.
-const creditsThenKey = (cands: Candidate[], units: number[], x: number, y: number): number =>
-  units[y]! - units[x]! || (cands[x]!.key < cands[y]!.key ? -1 : 1);
+// Most credit first, then key: `cands` is in key order, so a lower index is a lower key. Credits
+// are compared in integer units (exact, see units.ts): Decimal#comparedTo allocates a copy per call.
+const creditsThenKey = (units: number[], x: number, y: number): number => units[y]! - units[x]! || x - y;
 
 // By rule id, then highest version first.
 const ruleOrder = (x: RuleFailure, y: RuleFailure): number =>
@@ -102,7 +101,7 @@ export function outcomeFor(
     };
   }
   if (mine.length > 0) {
-    const strongest = firstBy(mine, (x, y) => creditsThenKey(cands, sel.units, x, y))!;
+    const strongest = firstBy(mine, (x, y) => creditsThenKey(sel.units, x, y))!;
     const c = cands[strongest]!;
     return { status: 'miss', achievementId: a.id, ruleId: c.rule.id, ruleVersion: c.rule.version, ...lossOf(strongest, loss) };
   }

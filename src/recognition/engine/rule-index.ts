@@ -20,6 +20,11 @@ export interface RuleIndex {
   readonly size: number;
   /** Rule ids indexed in more than one version: only their versions can supersede one another. */
   readonly versioned: ReadonlySet<string>;
+  /**
+   * Each rule's place in canonical order (rule id, then version, as in candidate keys): candidates
+   * are put in key order by these numbers instead of by comparing key strings (see buildCandidates).
+   */
+  readonly rank: ReadonlyMap<Rule, number>;
 }
 
 function push<T>(map: Map<string, T[]>, k: string, value: T): void {
@@ -55,6 +60,34 @@ function bucketsOf(index: Map<string, TargetBuckets>, institutionId: string): Ta
   return b;
 }
 
+// Versions as they appear in candidate keys; the common ones are formatted once per process.
+const PADDED = Array.from({ length: 1000 }, (_, v) => String(v).padStart(6, '0'));
+export const paddedVersion = (version: number): string => PADDED[version] ?? String(version).padStart(6, '0');
+
+/** The start of a candidate's key that its rule decides: candidates of different rules compare as these do. */
+export const ruleKeyPrefix = (rule: { id: string; version: number }): string => `${rule.id}|${paddedVersion(rule.version)}|`;
+
+/**
+ * Rules numbered in key order. The service reads rules ordered by id and version, which is that
+ * order already (uuids compare as their text does), so usually one pass checks it and no sort runs.
+ */
+function ranksOf(rules: readonly Rule[]): Map<Rule, number> {
+  const keys: string[] = [];
+  let sorted = true;
+  for (const rule of rules) {
+    const k = ruleKeyPrefix(rule);
+    if (sorted && keys.length > 0 && keys[keys.length - 1]! > k) sorted = false;
+    keys.push(k);
+  }
+  const order: number[] = [];
+  for (let i = 0; i < rules.length; i++) order.push(i);
+  // Stable: a rule given twice (same id and version) keeps its input order, as equal keys did.
+  if (!sorted) order.sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : 0));
+  const rank = new Map<Rule, number>();
+  order.forEach((i, r) => { if (!rank.has(rules[i]!)) rank.set(rules[i]!, r); });
+  return rank;
+}
+
 /** Builds the index once per rule set; evaluation then costs a few map look-ups per achievement. */
 export function indexRules(rules: readonly Rule[]): RuleIndex {
   const byTarget = new Map<string, TargetBuckets>();
@@ -75,7 +108,7 @@ export function indexRules(rules: readonly Rule[]): RuleIndex {
       fileByPattern(bucketsOf(byTarget, rule.targetInstitutionId), rule);
     }
   }
-  return { byTarget, size: rules.length, versioned };
+  return { byTarget, size: rules.length, versioned, rank: ranksOf(rules) };
 }
 
 export interface RuleHits {
