@@ -13,6 +13,7 @@ import { AppContext } from '../src/context.js';
 import type { Database } from '../src/db/database.js';
 import { createPGlite, kyselyOverPGlite, kyselyOverPostgres } from '../src/db/dialect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { SERVER_NODE_FLAGS } from '../src/runtime.js';
 import { PGliteNotifications, PgNotifications, type NotificationSource } from '../src/db/notifications.js';
 
 const execFileAsync = promisify(execFile);
@@ -116,7 +117,7 @@ const SERVER_ENTRY = fileURLToPath(new URL('../src/server.ts', import.meta.url))
 export async function startServerProcesses(postgresUrl: string, workers: number): Promise<ServerProcesses> {
   const database = await benchDatabase(postgresUrl, 4); // the server migrates it
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', SERVER_ENTRY], {
     env: {
       ...process.env, ...BENCH_ENV, DATABASE_URL: database.url, PORT: String(port), WORKERS: String(workers),
     },
