@@ -12,8 +12,9 @@ function memberOn(agreement: AgreementWindow, institutionId: string, date: strin
  * Whether a rule is in force on the evaluation date for these source institutions: its own
  * effective dates and, for an agreement's rule, the agreement's dates and both parties'
  * membership on that date (a party that left stops benefiting from that date, not before).
+ * One source institution may be given as a string (no array per check on the common path).
  */
-export function ruleInForce(rule: Rule, sourceInstitutionIds: readonly string[], ctx: EvalContext): Failure {
+export function ruleInForce(rule: Rule, sourceInstitutionIds: string | readonly string[], ctx: EvalContext): Failure {
   const date = ctx.date;
   if (!withinDates(date, rule.effectiveFrom, rule.effectiveTo)) {
     const label = `rule ${rule.id} v${rule.version}`;
@@ -24,7 +25,7 @@ export function ruleInForce(rule: Rule, sourceInstitutionIds: readonly string[],
   if (!agreement || !withinDates(date, agreement.effectiveFrom, agreement.effectiveTo)) {
     return { reason: 'not_effective', text: `agreement ${rule.owner.id} of rule ${rule.id} v${rule.version} is not in force on ${date}` };
   }
-  const parties = [ctx.input.target.institutionId, ...sourceInstitutionIds];
+  const parties = [ctx.input.target.institutionId, ...(typeof sourceInstitutionIds === 'string' ? [sourceInstitutionIds] : sourceInstitutionIds)];
   const outside = parties.find((p) => !memberOn(agreement, p, date));
   return outside === undefined ? null
     : { reason: 'not_effective', text: `${outside} is not a party to agreement ${agreement.id} on ${date}` };

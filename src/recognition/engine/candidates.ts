@@ -115,7 +115,7 @@ function patternCredits(rule: BlockRule | ConversionRule, a: EngineAchievement, 
 }
 
 function patternCandidate(rule: BlockRule | ConversionRule, a: EngineAchievement, ctx: EvalContext, log: FailureLog): Candidate | undefined {
-  const t = ruleInForce(rule, [a.sourceInstitutionId], ctx) ?? patternThresholds(rule.pattern, a, ctx);
+  const t = ruleInForce(rule, a.sourceInstitutionId, ctx) ?? patternThresholds(rule.pattern, a, ctx);
   // A level to review (from the pattern) yields to any definite failure of the conditions.
   const f = t && !needsReview(t) ? t : checkConditions(rule.conditions, a, ctx) ?? t;
   if (f) return void log.add(a, rule, f);

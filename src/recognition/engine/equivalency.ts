@@ -78,26 +78,38 @@ function toReview(rule: EquivalencyRule, options: SideOptions[], ctx: EvalContex
 }
 
 /**
- * One side to fill (1:1 and 1:many rules, most of any rule set): the general path below without
- * its per-side arrays. Same candidates and the same failures, in the same order.
+ * One side to fill (1:1 and 1:many rules, most of any rule set): the general path below without its
+ * per-side arrays, and with one grant list per rule rather than per candidate (grants are never
+ * changed once made). Same candidates and the same failures; most rules here see one achievement.
  */
 function oneSideCandidates(
   rule: EquivalencyRule, reverse: boolean, side: RuleItem, gives: RuleItem[], byItem: Map<string, EngineAchievement[]>, ctx: EvalContext, log: FailureLog, out: Candidate[],
 ): void {
-  const options = sideOptions(side, rule, reverse, byItem, ctx, log);
-  const { passing, pending } = options;
-  if (passing.length === 0) {
-    if (pending.length > 0) toReview(rule, [options], ctx, log);
-    return; // nothing at all: there is no achievement to tell that the rule is incomplete
+  const list = byItem.get(side.itemId);
+  if (list === undefined) return;
+  let passing: EngineAchievement[] | undefined;
+  let pending: SideOptions['pending'] | undefined;
+  for (const a of list) {
+    if (!sideMatches(side, a)) continue;
+    const f = checkConditions(rule.conditions, a, ctx, reverse);
+    if (!f) (passing ??= []).push(a);
+    else if (needsReview(f)) (pending ??= []).push({ a, f });
+    else log.add(a, rule, f);
   }
-  for (const p of pending) log.add(p.a, rule, ruleInForce(rule, [p.a.sourceInstitutionId], ctx) ?? p.f);
+  if (passing === undefined) {
+    // Nothing at all: there is no achievement to tell that the rule is incomplete.
+    if (pending !== undefined) toReview(rule, [{ passing: [], pending }], ctx, log);
+    return;
+  }
+  if (pending !== undefined) for (const p of pending) log.add(p.a, rule, ruleInForce(rule, p.a.sourceInstitutionId, ctx) ?? p.f);
   // Retakes beyond MAX_COMBINATIONS: only the most recent passing attempt (see combinations).
   const n = passing.length > MAX_COMBINATIONS ? 1 : passing.length;
+  let grants: Grant[] | undefined;
   for (let k = 0; k < n; k++) {
     const a = passing[k]!;
-    const f = ruleInForce(rule, [a.sourceInstitutionId], ctx);
+    const f = ruleInForce(rule, a.sourceInstitutionId, ctx);
     if (f) log.add(a, rule, f);
-    else out.push(makeCandidate(rule, reverse, [a], grantsOf(gives, rule.conditions.waiverOnly === true)));
+    else out.push(makeCandidate(rule, reverse, [a], (grants ??= grantsOf(gives, rule.conditions.waiverOnly === true))));
   }
 }
 
@@ -122,9 +134,9 @@ export function equivalencyCandidates(
   }
   // A side already filled by a passing achievement: another attempt whose level is unclear is
   // still reported, so that it reaches a reviewer if nothing else uses it.
-  for (const o of options) for (const p of o.pending) log.add(p.a, rule, ruleInForce(rule, [p.a.sourceInstitutionId], ctx) ?? p.f);
+  for (const o of options) for (const p of o.pending) log.add(p.a, rule, ruleInForce(rule, p.a.sourceInstitutionId, ctx) ?? p.f);
   for (const combo of combinations(options.map((o) => o.passing))) {
-    const insts = combo.length === 1 ? [combo[0]!.sourceInstitutionId] : [...new Set(combo.map((a) => a.sourceInstitutionId))];
+    const insts = combo.length === 1 ? combo[0]!.sourceInstitutionId : [...new Set(combo.map((a) => a.sourceInstitutionId))];
     const f = ruleInForce(rule, insts, ctx);
     if (f) combo.forEach((a) => log.add(a, rule, f));
     else out.push(makeCandidate(rule, reverse, combo, grantsOf(gives, rule.conditions.waiverOnly === true)));
