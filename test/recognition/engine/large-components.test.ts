@@ -43,6 +43,21 @@ describe('frontier of a larger component by dynamic programming', () => {
     }), { numRuns: 2000 });
   });
 
+  // Capacity 0 (a programme cap already used up): only 0-credit waivers can still be granted, and
+  // each conflict set still holds at most one of them. Once a state key read a conflict set's usage
+  // as a credit amount (0 to the capacity), so different sets of waivers shared one state and the
+  // better was lost: here 4 was chosen where 1 (same lines, lower index) is best, and fewer grant
+  // lines could be chosen than the rules allow (the property above found it now and then: its capacity is random).
+  it('keeps conflict sets apart when no credit is left (capacity 0), so waivers are chosen as enumeration chooses them', () => {
+    const m: Model = { members: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], units: [0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0],
+      lines: [2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2], sizes: Array(12).fill(1), conflicts: [[0, 1], [11, 0], [5, 9, 0, 3], [1, 9, 4]], caps: [] };
+    expect(frontierBySweep(m, 0, Infinity)).toEqual(frontier(m).filter((o) => o.units === 0));
+    expect(frontierBySweep(m, 0, Infinity)![0]!.pick).toEqual([1, 2, 5, 6, 7, 10, 11]);
+    fc.assert(fc.property(modelArb, (waivers) => {
+      expect(scores(frontierBySweep(waivers, 0, Infinity)!)).toEqual(scores(frontier(waivers).filter((o) => o.units === 0)));
+    }), { numRuns: 1000 });
+  });
+
   it('gives up (undefined) when it would keep more states than its budget, all steps together', () => {
     // No rows: 1 + 2 + 4 + 8 states, one per reachable total after each step.
     const m: Model = { members: [0, 1, 2], units: [1, 2, 4], lines: [1, 1, 1], sizes: [1, 1, 1], conflicts: [], caps: [] };
