@@ -154,9 +154,13 @@ export class IssuanceService {
   }
 
   private async storeMany(batch: Prepared[], signed: SignedCredential[], actor: Actor): Promise<IssuedCredential[]> {
+    const rows = batch.map((p, n) => rowFor(p, signed[n]!));
     return this.db.transaction().execute(async (trx) => {
-      const inserted = await repo.insertCredentialsAudited(trx, batch.map((p, n) => rowFor(p, signed[n]!)), actor, batch[0]!.now);
-      const byId = new Map(inserted.map((row) => [row.id, row]));
+      const ids = await repo.insertCredentialsAudited(trx, rows, actor, batch[0]!.now);
+      // As stored: the same columns, the document as JSON (not its text), and the default status.
+      const byId = new Map(rows.flatMap((row, n) => (ids.has(row.id)
+        ? [[row.id, { ...row, document: typeof signed[n] === 'string' ? null : signed[n], status: 'active' } as repo.CredentialRow] as const] : [])));
+      const inserted = [...byId.values()];
       const lost = batch.filter((p) => !byId.has(p.id));
       const winners = lost.length === 0 ? [] : await this.existingMany(lost.map((p) => p.req), trx);
       await this.ledger.appendMany(trx, inserted.map((row) => ({

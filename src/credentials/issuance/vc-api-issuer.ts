@@ -61,8 +61,9 @@ export class VcApiIssuer {
     assertActsForInstitution(actor.principal, institutionId);
     const issuer = await this.directory.byRef(institutionId);
     if (!issuer) throw notFound('institution', institutionId);
+    const learners = await this.learnersByDid(items.map((i) => subjectDid(i.credential)));
     const reqs: IssueRequest[] = [];
-    for (const [i, item] of items.entries()) reqs.push(await this.request(issuer, item.credential, item.options, `/body/items/${i}/credential`));
+    for (const [i, item] of items.entries()) reqs.push(await this.request(issuer, item.credential, item.options, `/body/items/${i}/credential`, learners));
     await this.assertIdsFree(reqs, (i) => `/body/items/${i}/credential/id`);
     return this.issuance.issueMany(reqs, actor);
   }
@@ -74,7 +75,8 @@ export class VcApiIssuer {
     return issuer;
   }
 
-  private async request(issuer: Issuer, credential: JsonObject, options: VcApiOptions | undefined, at: string): Promise<IssueRequest> {
+  private async request(issuer: Issuer, credential: JsonObject, options: VcApiOptions | undefined, at: string,
+    learners?: ReadonlyMap<string, string>): Promise<IssueRequest> {
     if (issuerId(credential) !== issuer.did) throw invalidField(`${at}/issuer`, 'issuer_mismatch', `issuer must be your own DID ${issuer.did}`);
     if (credential.proof !== undefined) throw invalidField(`${at}/proof`, 'already_signed', 'the credential must be unsigned');
     const id = credential.id === undefined ? undefined : callerUuid(credential.id, `${at}/id`);
@@ -85,7 +87,8 @@ export class VcApiIssuer {
     const format = formatFrom(options);
     const digest = createHash('sha256').update(canonicalize(credential) ?? '').digest('hex');
     return {
-      issuer, credential, format, learnerId: await this.learnerFor(credential), kind: 'vc-api',
+      issuer, credential, format, kind: 'vc-api',
+      learnerId: learners ? learners.get(subjectDid(credential) ?? '') ?? null : await this.learnerFor(credential),
       issuanceKey: `vc-api:${digest}`, suspendable: options?.credentialStatus?.statusPurpose?.includes('suspension') ?? false, id,
     };
   }
@@ -114,9 +117,21 @@ export class VcApiIssuer {
 
   /** The learner whose DID is the subject id, if any (so the credential joins their record). */
   private async learnerFor(c: JsonObject): Promise<string | null> {
-    const s = (Array.isArray(c.credentialSubject) ? c.credentialSubject[0] : c.credentialSubject) as JsonObject | undefined;
-    if (typeof s?.id !== 'string') return null;
-    const row = await this.db.selectFrom('learners').select('id').where('did', '=', s.id).executeTakeFirst();
-    return row?.id ?? null;
+    const did = subjectDid(c);
+    return did === undefined ? null : (await this.learnersByDid([did])).get(did) ?? null;
   }
+
+  /** Learners by DID for many subjects in one query (a batch would otherwise ask once per item). */
+  private async learnersByDid(dids: (string | undefined)[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(dids.filter((d): d is string => d !== undefined))];
+    if (wanted.length === 0) return new Map();
+    const rows = await this.db.selectFrom('learners').select(['id', 'did']).where('did', 'in', wanted).execute();
+    return new Map(rows.map((r) => [r.did!, r.id]));
+  }
+}
+
+/** The subject's id when it is a string (a DID the learner gave), from the first subject. */
+function subjectDid(c: JsonObject): string | undefined {
+  const s = (Array.isArray(c.credentialSubject) ? c.credentialSubject[0] : c.credentialSubject) as JsonObject | undefined;
+  return typeof s?.id === 'string' ? s.id : undefined;
 }
