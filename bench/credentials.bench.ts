@@ -78,9 +78,11 @@ async function post(url: string, body: unknown, token?: string) {
 }
 
 /** Service rates for every suite on one server (PGlite or PostgreSQL). */
-async function serviceRates(pgUrl: string | undefined, runs: number, sizes: (suite: ProofSuiteName) => number) {
+interface ServiceRates { issue: number; verify: number; batchIssue: number; presentationVerify: number }
+
+async function serviceRates(pgUrl: string | undefined, runs: number, sizes: (suite: ProofSuiteName) => number, per: (suite: ProofSuiteName) => number) {
   const server = await startBenchServer(pgUrl);
-  const out = new Map<ProofSuiteName, { issue: number; verify: number }>();
+  const out = new Map<ProofSuiteName, ServiceRates>();
   try {
     const op = (await post(`${server.url}/oauth/token`, { grant_type: 'client_credentials', client_id: 'operator', client_secret: BENCH_OPERATOR_SECRET })).access_token as string;
     const inst = await post(`${server.url}/institutions`, { name: { en: 'Bench University' }, kind: 'university', country: 'HK' }, op);
@@ -93,13 +95,19 @@ async function serviceRates(pgUrl: string | undefined, runs: number, sizes: (sui
       const sample = (await post(`${server.url}/credentials/issue`, { credential: first, options: s.options }, token)).verifiableCredential;
       const base = { url: server.url, concurrency: 16 };
       await clientRate({ ...base, kind: 'verify', n: Math.min(n, 32), credential: sample }); // warm the pool
-      const issue: number[] = []; const verify: number[] = [];
+      const issue: number[] = []; const verify: number[] = []; const batchIssue: number[] = []; const presentationVerify: number[] = [];
+      // Batches: as many credentials as the single-request runs, `per` to a request, two requests at
+      // a time (one being stored while the other is signed).
+      const batch = { ...base, concurrency: 2, per: per(s.name), n: Math.max(2, Math.ceil((2 * n) / per(s.name))) };
       for (let r = 0; r < runs; r++) {
         issue.push(await clientRate({ ...base, kind: 'issue', n, token, issuerDid: inst.did, firstSerial: serial + 1, options: s.options }));
         serial += n;
         verify.push(await clientRate({ ...base, kind: 'verify', n, credential: sample }));
+        batchIssue.push(await clientRate({ ...batch, kind: 'batch', token, institutionId: inst.id, issuerDid: inst.did, firstSerial: serial + 1, options: s.options }));
+        serial += batch.n * batch.per;
+        presentationVerify.push(await clientRate({ ...batch, kind: 'presentation', credential: sample }));
       }
-      out.set(s.name, { issue: median(issue), verify: median(verify) });
+      out.set(s.name, { issue: median(issue), verify: median(verify), batchIssue: median(batchIssue), presentationVerify: median(presentationVerify) });
     }
   } finally {
     await server.close();
@@ -126,18 +134,23 @@ export const credentialsBench: Benchmark = {
       library.set(s.name, await libraryRates(s.name, sizes(s.name), runs));
       parallel.set(s.name, await parallelLibraryRates(s.name, sizes(s.name), cores, runs, ctx.smoke ? 2 : 30));
     }
-    const services: [string, Map<ProofSuiteName, { issue: number; verify: number }>][] = [['PGlite', await serviceRates(undefined, runs, sizes)]];
-    if (ctx.postgresUrl) services.push(['PostgreSQL', await serviceRates(ctx.postgresUrl, runs, sizes)]);
-    const lines = [`${cores} cores; service: HTTP POST /credentials/issue and /credentials/verify, 16 concurrent clients in a separate process; median of ${runs} runs`, '',
+    const per = (suite: ProofSuiteName) => (ctx.smoke ? 3 : suite === 'eddsa-rdfc-2022' ? 30 : 120);
+    const services: [string, Map<ProofSuiteName, ServiceRates>][] = [['PGlite', await serviceRates(undefined, runs, sizes, per)]];
+    if (ctx.postgresUrl) services.push(['PostgreSQL', await serviceRates(ctx.postgresUrl, runs, sizes, per)]);
+    const lines = [`${cores} cores; service: HTTP, clients in a separate process: POST /credentials/issue and /credentials/verify with 16 concurrent clients, `
+      + 'POST /institutions/{id}/credentials/batches and POST /presentations/verify (unsigned presentation) with 2 concurrent requests of the size shown; '
+      + `credentials per second, median of ${runs} runs`, '',
       `| suite | op | library 1 thread /s | library in ${cores} threads /s | ratio | ${services.map(([db]) => `service on ${db} /s | ratio`).join(' | ')} |`,
       `|---|---|---|---|---|${services.map(() => '---|---|').join('')}`];
     for (const s of SUITES) {
       const lib = library.get(s.name)!; const par = parallel.get(s.name)!;
-      for (const op of ['issue', 'verify'] as const) {
-        const libRate = op === 'issue' ? lib.sign : lib.verify;
-        const parRate = op === 'issue' ? par.sign : par.verify;
-        const cells = services.map(([, m]) => { const v = m.get(s.name)![op]; return `${fmt(v, 0)} | ${fmt(v / (libRate * cores), 2)}`; });
-        lines.push(`| ${s.name} | ${op} | ${fmt(libRate, 0)} | ${fmt(parRate, 0)} | ${fmt(parRate / (libRate * cores), 2)} | ${cells.join(' | ')} |`);
+      const ops: [string, keyof ServiceRates, 'sign' | 'verify'][] = [
+        ['issue', 'issue', 'sign'], [`issue, batches of ${per(s.name)}`, 'batchIssue', 'sign'],
+        ['verify', 'verify', 'verify'], [`verify, presentations of ${per(s.name)}`, 'presentationVerify', 'verify']];
+      for (const [label, key, libOp] of ops) {
+        const libRate = lib[libOp]; const parRate = par[libOp];
+        const cells = services.map(([, m]) => { const v = m.get(s.name)![key]; return `${fmt(v, 0)} | ${fmt(v / (libRate * cores), 2)}`; });
+        lines.push(`| ${s.name} | ${label} | ${fmt(libRate, 0)} | ${fmt(parRate, 0)} | ${fmt(parRate / (libRate * cores), 2)} | ${cells.join(' | ')} |`);
       }
     }
     return [...lines, '', '- ratio = rate / (library single-thread rate × cores); target for the service ≥ 0.8',
