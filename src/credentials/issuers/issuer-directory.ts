@@ -41,6 +41,7 @@ export class IssuerDirectory implements ChannelHandler {
   // only a safety net). Not subscribed (tests, a lost connection), they are kept TTL_MS at most.
   readonly #docs = new Map<string, { at: number; value: Promise<JsonObject | undefined> }>();
   readonly #byDid = new Map<string, { at: number; value: Promise<Issuer | undefined> }>();
+  readonly #byRef = new Map<string, { at: number; value: Promise<Issuer | undefined> }>();
   static readonly TTL_MS = 5_000;
   static readonly LIVE_TTL_MS = 60_000;
   #live = false;
@@ -55,12 +56,19 @@ export class IssuerDirectory implements ChannelHandler {
     return { ref: BANK_REF, did: this.bankDid, name: { ...BANK_NAME }, kind: 'credit-bank', slug: null, url: this.publicUrl };
   }
 
+  /**
+   * The issuer by reference. Cached like `byDid` (every VC-API issue and batch starts with the
+   * caller's own institution); a caller's transaction reads its own view instead.
+   */
   async byRef(ref: string, db: Executor = this.db): Promise<Issuer | undefined> {
     if (ref === BANK_REF) return this.bank();
     if (!/^[0-9a-f-]{36}$/i.test(ref)) return undefined;
-    const row = await db.selectFrom('institutions').select(['id', 'slug', 'did', 'name_en', 'name_zh', 'kind', 'status'])
-      .where('id', '=', ref).executeTakeFirst();
-    return row ? this.toIssuer(row) : undefined;
+    const load = async () => {
+      const row = await db.selectFrom('institutions').select(['id', 'slug', 'did', 'name_en', 'name_zh', 'kind', 'status'])
+        .where('id', '=', ref).executeTakeFirst();
+      return row ? this.toIssuer(row) : undefined;
+    };
+    return db === this.db ? this.cached(this.#byRef, ref, load) : load();
   }
 
   byDid(did: string): Promise<Issuer | undefined> {
@@ -84,6 +92,7 @@ export class IssuerDirectory implements ChannelHandler {
   message(): void {
     this.#generation++;
     this.#byDid.clear();
+    this.#byRef.clear();
     this.forgetSigningKeys();
   }
 
