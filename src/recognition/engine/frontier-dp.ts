@@ -65,7 +65,8 @@ function stepsOf(m: Model, rows: Row[], capacity: number): Step[] {
     const next = [...open.filter((r) => left[r]! > 0), ...mine.filter((r) => left[r]! > 0 && !slot.has(r))];
     const step = {
       k, from: Int32Array.from(next, (r) => slot.get(r) ?? -1), add: Int32Array.from(next, (r) => (mine.includes(r) ? weight(r, k) : 0)),
-      floor: Int32Array.from(next, (r) => Math.max(0, rows[r]!.limit - ahead[r]!)), // A cap's usage is credit, so it never passes the capacity; a conflict set's is a count of
+      floor: Int32Array.from(next, (r) => Math.max(0, rows[r]!.limit - ahead[r]!)),
+      // A cap's usage is credit, so it never passes the capacity; a conflict set's is a count of
       // candidates (0-credit waivers among them), whatever the capacity.
       radix: next.map((r) => (rows[r]!.cap ? Math.min(rows[r]!.limit, capacity) : rows[r]!.limit) + 1),
       checks: mine.map((r) => ({ slot: slot.get(r) ?? -1, weight: weight(r, k), limit: rows[r]!.limit })),

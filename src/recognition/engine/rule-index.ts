@@ -62,7 +62,7 @@ function bucketsOf(index: Map<string, TargetBuckets>, institutionId: string): Ta
 
 // Versions as they appear in candidate keys; the common ones are formatted once per process.
 const PADDED = Array.from({ length: 1000 }, (_, v) => String(v).padStart(6, '0'));
-export const paddedVersion = (version: number): string => PADDED[version] ?? String(version).padStart(6, '0');
+const paddedVersion = (version: number): string => PADDED[version] ?? String(version).padStart(6, '0');
 
 /** The start of a candidate's key that its rule decides: candidates of different rules compare as these do. */
 export const ruleKeyPrefix = (rule: { id: string; version: number }): string => `${rule.id}|${paddedVersion(rule.version)}|`;
