@@ -77,9 +77,9 @@ async function post(url: string, body: unknown, token?: string) {
   return json;
 }
 
-/** Service rates for every suite on one server (PGlite or PostgreSQL). */
 interface ServiceRates { issue: number; verify: number; batchIssue: number; presentationVerify: number }
 
+/** Service rates for every suite on one server (PGlite or PostgreSQL). */
 async function serviceRates(pgUrl: string | undefined, runs: number, sizes: (suite: ProofSuiteName) => number, per: (suite: ProofSuiteName) => number) {
   const server = await startBenchServer(pgUrl);
   const out = new Map<ProofSuiteName, ServiceRates>();
@@ -96,8 +96,8 @@ async function serviceRates(pgUrl: string | undefined, runs: number, sizes: (sui
       const base = { url: server.url, concurrency: 16 };
       await clientRate({ ...base, kind: 'verify', n: Math.min(n, 32), credential: sample }); // warm the pool
       const issue: number[] = []; const verify: number[] = []; const batchIssue: number[] = []; const presentationVerify: number[] = [];
-      // Batches: as many credentials as the single-request runs, `per` to a request, two requests at
-      // a time (one being stored while the other is signed).
+      // Batches: twice as many credentials as a single-request run, `per` to a request, two requests
+      // at a time (one being stored while the other is signed).
       const batch = { ...base, concurrency: 2, per: per(s.name), n: Math.max(2, Math.ceil((2 * n) / per(s.name))) };
       for (let r = 0; r < runs; r++) {
         issue.push(await clientRate({ ...base, kind: 'issue', n, token, issuerDid: inst.did, firstSerial: serial + 1, options: s.options }));
