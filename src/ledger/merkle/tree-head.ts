@@ -68,6 +68,11 @@ export async function verifyTreeHead(signed: SignedTreeHead, resolveKey: KeyReso
     return { ok: false, reason: 'signature is not a compact JWS' };
   }
   if (header.alg !== 'EdDSA' || header.typ !== TREE_HEAD_JWS_TYPE) return { ok: false, reason: 'unexpected JWS header' };
+  // The signing input covers the header and payload as text, but not the signature's own text: base64url
+  // leaves 4 bits of its last character unused, and a decoder ignores them. So a head whose signature
+  // text was changed there would still verify; an auditor holds the export to the exact text signed.
+  const sig = signed.signature.slice(signed.signature.lastIndexOf('.') + 1);
+  if (Buffer.from(sig, 'base64url').toString('base64url') !== sig) return { ok: false, reason: 'signature is not in canonical base64url' };
   if (header.kid !== signed.kid) return { ok: false, reason: 'kid does not match the JWS header' };
   let key: VerificationKey | undefined;
   try {

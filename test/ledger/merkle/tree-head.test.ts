@@ -32,6 +32,19 @@ describe('signed tree heads', () => {
     }
   });
 
+  // Base64url leaves 4 bits of a 64-byte signature's last character unused, and decoders ignore them:
+  // a changed last character can decode to the same signature. The ledger audit's any-field property
+  // test found this now and then (its key, hence the signature, differs per run).
+  it('rejects a signature whose text was changed in the bits base64url leaves unused', async () => {
+    const signed = await signTreeHead(head, bank.privateKey, 'bank-2025');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = signed.signature.at(-1)!;
+    const respelled = `${signed.signature.slice(0, -1)}${alphabet[alphabet.indexOf(last) ^ 1]}`;
+    const sig = (jws: string) => Buffer.from(jws.slice(jws.lastIndexOf('.') + 1), 'base64url');
+    expect(sig(respelled).equals(sig(signed.signature))).toBe(true); // the same bytes, other text
+    expect(await verifyTreeHead({ ...signed, signature: respelled }, resolve)).toEqual({ ok: false, reason: 'signature is not in canonical base64url' });
+  });
+
   it('rejects another key, an unknown kid, a mismatched kid and a corrupted signature', async () => {
     const forged = await signTreeHead(head, other.privateKey, 'bank-2025');
     expect(await verifyTreeHead(forged, resolve)).toEqual({ ok: false, reason: 'signature does not verify' });
