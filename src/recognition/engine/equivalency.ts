@@ -78,30 +78,20 @@ function toReview(rule: EquivalencyRule, options: SideOptions[], ctx: EvalContex
 }
 
 /**
- * One side to fill (1:1 and 1:many rules, most of any rule set): the general path below without its
- * per-side arrays, and with one grant list per rule rather than per candidate (grants are never
- * changed once made). Same candidates and the same failures; most rules here see one achievement.
+ * One side to fill (1:1 and 1:many rules, most of any rule set): the general path below without
+ * its per-side arrays, and with one grant list per rule rather than per candidate (grants are never
+ * changed once made). Same candidates and the same failures.
  */
 function oneSideCandidates(
   rule: EquivalencyRule, reverse: boolean, side: RuleItem, gives: RuleItem[], byItem: Map<string, EngineAchievement[]>, ctx: EvalContext, log: FailureLog, out: Candidate[],
 ): void {
-  const list = byItem.get(side.itemId);
-  if (list === undefined) return;
-  let passing: EngineAchievement[] | undefined;
-  let pending: SideOptions['pending'] | undefined;
-  for (const a of list) {
-    if (!sideMatches(side, a)) continue;
-    const f = checkConditions(rule.conditions, a, ctx, reverse);
-    if (!f) (passing ??= []).push(a);
-    else if (needsReview(f)) (pending ??= []).push({ a, f });
-    else log.add(a, rule, f);
+  const options = sideOptions(side, rule, reverse, byItem, ctx, log);
+  const { passing, pending } = options;
+  if (passing.length === 0) {
+    if (pending.length > 0) toReview(rule, [options], ctx, log);
+    return; // nothing at all: there is no achievement to tell that the rule is incomplete
   }
-  if (passing === undefined) {
-    // Nothing at all: there is no achievement to tell that the rule is incomplete.
-    if (pending !== undefined) toReview(rule, [{ passing: [], pending }], ctx, log);
-    return;
-  }
-  if (pending !== undefined) for (const p of pending) log.add(p.a, rule, ruleInForce(rule, p.a.sourceInstitutionId, ctx) ?? p.f);
+  for (const p of pending) log.add(p.a, rule, ruleInForce(rule, p.a.sourceInstitutionId, ctx) ?? p.f);
   // Retakes beyond MAX_COMBINATIONS: only the most recent passing attempt (see combinations).
   const n = passing.length > MAX_COMBINATIONS ? 1 : passing.length;
   let grants: Grant[] | undefined;
