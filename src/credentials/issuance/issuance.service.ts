@@ -158,9 +158,9 @@ export class IssuanceService {
     return this.db.transaction().execute(async (trx) => {
       const ids = await repo.insertCredentialsAudited(trx, rows, actor, batch[0]!.now);
       // As stored: the same columns, the document as JSON (not its text), and the default status.
-      const byId = new Map(rows.flatMap((row, n) => (ids.has(row.id)
-        ? [[row.id, { ...row, document: typeof signed[n] === 'string' ? null : signed[n], status: 'active' } as repo.CredentialRow] as const] : [])));
-      const inserted = [...byId.values()];
+      const inserted = rows.flatMap((row, n): repo.CredentialRow[] => (ids.has(row.id)
+        ? [{ ...row, document: typeof signed[n] === 'string' ? null : signed[n], status: 'active' }] : []));
+      const byId = new Map(inserted.map((row) => [row.id, row]));
       const lost = batch.filter((p) => !byId.has(p.id));
       const winners = lost.length === 0 ? [] : await this.existingMany(lost.map((p) => p.req), trx);
       await this.ledger.appendMany(trx, inserted.map((row) => ({
