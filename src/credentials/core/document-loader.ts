@@ -5,6 +5,11 @@ export interface RemoteDocument {
   contextUrl: null;
   documentUrl: string;
   document: unknown;
+  /**
+   * 'static' for the bundled contexts: they never change, so jsonld may keep them resolved (and
+   * the contexts processed from them) across operations instead of resolving them on every call.
+   */
+  tag?: 'static';
 }
 export type DocumentLoader = (url: string) => Promise<RemoteDocument>;
 
@@ -40,7 +45,7 @@ export function createDocumentLoader(options: DocumentLoaderOptions = {}): Docum
   const contexts = loadBundledContexts();
   return async (url: string) => {
     const context = contexts.get(url);
-    if (context !== undefined) return remote(url, context);
+    if (context !== undefined) return { ...remote(url, context), tag: 'static' };
     const [base = url, fragment] = url.split('#', 2);
     const controllerDoc = await loadController(base, url, options);
     if (fragment === undefined) return remote(url, controllerDoc);

@@ -18,6 +18,12 @@ declare module 'jsonld-signatures' {
   };
   export default jsigs;
 }
+declare module 'jsonld' {
+  const jsonld: {
+    canonize(input: unknown, opts: Record<string, unknown>): Promise<string>;
+  };
+  export default jsonld;
+}
 declare module '@digitalbazaar/data-integrity' {
   export class DataIntegrityProof {
     constructor(opts: Record<string, unknown>);
