@@ -36,8 +36,11 @@ export function arrayLiteral(values: readonly unknown[]): string {
  * once as a scalar instead of as an array. The arrays are written as literal text here rather than
  * by the driver's generic array serialiser, which was a tenth of a bulk deposit's CPU in Node.
  */
-export function unnestInsert<R>(table: string, columns: readonly Column<R>[], rows: readonly R[]): RawBuilder<unknown> {
+export function unnestInsert<R>(table: string, columns: readonly Column<R>[], rows: readonly R[],
+  /** Insert only the rows whose `column` value is among the values `in` selects (a subquery, e.g. of a WITH). */
+  only?: { column: keyof R & string; in: RawBuilder<unknown> }): RawBuilder<unknown> {
   if (rows.length === 0) throw new Error('unnestInsert needs at least one row');
+  if (only && !columns.some(([c]) => c === only.column)) throw new Error(`unnestInsert: ${only.column} is not a column`);
   const names = sql.raw(columns.map(([c]) => c).join(', '));
   const selected: RawBuilder<unknown>[] = [];
   const arrays: RawBuilder<unknown>[] = [];
@@ -55,5 +58,6 @@ export function unnestInsert<R>(table: string, columns: readonly Column<R>[], ro
   const from = arrays.length === 0
     ? sql`generate_series(1, ${rows.length}::int) as u`
     : sql`unnest(${sql.join(arrays)}) as u(${sql.raw(arrays.map((_, i) => `c${i + 1}`).join(', '))})`;
-  return sql`insert into ${sql.table(table)} (${names}) select ${sql.join(selected)} from ${from}`;
+  const where = only ? sql` where ${selected[columns.findIndex(([c]) => c === only.column)]!} in (${only.in})` : sql``;
+  return sql`insert into ${sql.table(table)} (${names}) select ${sql.join(selected)} from ${from}${where}`;
 }

@@ -1,5 +1,5 @@
 import { createHmac, hash } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../auth/principal.js';
 import { actorOf } from '../auth/principal.js';
 import { unnestInsert, type Column } from '../db/bulk-insert.js';
@@ -58,16 +58,31 @@ export class LedgerWriter {
    */
   async appendMany(trx: Executor, events: LedgerEvent[]): Promise<Map<string, { id: number; bodyDigest: string }>> {
     if (events.length === 0) return new Map();
-    const refs = new Map<string | null, string>();
-    const refOf = (id: string | null) => refs.get(id) ?? refs.set(id, this.subjectRef(id)).get(id)!;
-    const rows = events.map((e): EntryRow => ({
-      learner_id: e.learnerId, subject_ref: refOf(e.learnerId), event_type: e.eventType,
-      actor: typeof e.actor === 'string' ? e.actor : actorOf(e.actor.principal), recorded_at: e.at,
-      body_digest: digestOf(e), resource_type: e.resourceType, resource_id: e.resourceId,
-    }));
+    const rows = this.entryRows(events);
     const { rows: ids } = await sql<{ id: string | number; resource_id: string }>`${unnestInsert('ledger_entries', ENTRY_COLUMNS, rows)}
       returning id, resource_id`.execute(trx);
     const digests = new Map(rows.map((r) => [r.resource_id, r.body_digest]));
     return new Map(ids.map((r) => [r.resource_id, { id: Number(r.id), bodyDigest: digests.get(r.resource_id)! }]));
+  }
+
+  /**
+   * The insert of `events` as part of a larger statement (a data-modifying WITH), for a change that
+   * must be written with its entries in one round trip and without an explicit transaction: one
+   * statement commits or fails as a whole. Only the events whose resourceId is among the values
+   * `insertedIds` selects are written, so a row the statement did not insert (a lost race) gets no
+   * entry. The entries are the same as appendMany's.
+   */
+  insertion(events: LedgerEvent[], insertedIds: RawBuilder<unknown>): RawBuilder<unknown> {
+    return unnestInsert('ledger_entries', ENTRY_COLUMNS, this.entryRows(events), { column: 'resource_id', in: insertedIds });
+  }
+
+  private entryRows(events: LedgerEvent[]): EntryRow[] {
+    const refs = new Map<string | null, string>();
+    const refOf = (id: string | null) => refs.get(id) ?? refs.set(id, this.subjectRef(id)).get(id)!;
+    return events.map((e): EntryRow => ({
+      learner_id: e.learnerId, subject_ref: refOf(e.learnerId), event_type: e.eventType,
+      actor: typeof e.actor === 'string' ? e.actor : actorOf(e.actor.principal), recorded_at: e.at,
+      body_digest: digestOf(e), resource_type: e.resourceType, resource_id: e.resourceId,
+    }));
   }
 }

@@ -13,6 +13,11 @@ const issue = (credential: Record<string, unknown>, options: Record<string, unkn
   t.app.inject({ method: 'POST', url: '/credentials/issue', headers: bearer(token), payload: { credential, options } });
 const verify = async (vc: unknown) => (await t.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc } })).json();
 const rows = (id: string) => t.ctx.db.selectFrom('credentials').select(['id', 'issuer_ref']).where('id', '=', id).execute();
+/** credential.issued ledger entries and credential.issue audit lines of one credential id. */
+const written = async (id: string) => ({
+  entries: (await t.ctx.db.selectFrom('ledger_entries').select('id').where('resource_id', '=', id).where('event_type', '=', 'credential.issued').execute()).length,
+  audit: (await t.ctx.db.selectFrom('audit_trail').select('id').where('resource_id', '=', id).where('action', '=', 'credential.issue').execute()).length,
+});
 
 describe('VC-API issue with a caller-chosen credential id', () => {
   for (const options of [{}, { cryptosuite: 'eddsa-jcs-2022' }, { proofFormat: 'vc+jwt' }]) {
@@ -105,6 +110,7 @@ describe('VC-API issue with a caller-chosen credential id', () => {
     expect((await t.ctx.credentials.issuance.issue(req('first'), actor as never)).created).toBe(true);
     await expect(t.ctx.credentials.issuance.issue(req('second'), actor as never)).rejects.toMatchObject({ statusCode: 409, code: 'credential_id_conflict' });
     expect(await rows(uuid)).toHaveLength(1);
+    expect(await written(uuid)).toEqual({ entries: 1, audit: 1 });
   });
 
   it('two concurrent requests racing for one id with different content: one wins, the other gets 409', async () => {
@@ -115,5 +121,18 @@ describe('VC-API issue with a caller-chosen credential id', () => {
     ]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
     expect(await rows(uuid)).toHaveLength(1);
+    expect(await written(uuid)).toEqual({ entries: 1, audit: 1 });
+  });
+
+  it('concurrent requests with the same content get one credential, one ledger entry and one audit line', async () => {
+    const credential = obCredential(inst.did, { name: `Same content ${randomUUID()}` });
+    const answers = await Promise.all([0, 1, 2, 3].map(() => issue(credential, { cryptosuite: 'eddsa-jcs-2022' })));
+    for (const a of answers) expect([200, 201], a.body).toContain(a.statusCode);
+    const ids = new Set(answers.map((a) => a.json().verifiableCredential.id as string));
+    expect(ids.size).toBe(1);
+    const id = [...ids][0]!.replace('urn:uuid:', '');
+    expect(await rows(id)).toHaveLength(1);
+    expect(await written(id)).toEqual({ entries: 1, audit: 1 });
+    expect((await t.ctx.ledgerService.checkDatabase()).problems).toEqual([]);
   });
 });

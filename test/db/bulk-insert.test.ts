@@ -46,6 +46,17 @@ describe('unnestInsert writes every value back exactly', () => {
       }), { numRuns: 60 });
   });
 
+  it('writes only the rows whose column value the `only` subquery selects, varying or constant', async () => {
+    await sql`delete from bulk`.execute(d.db);
+    const rows = [1, 2, 3, 4].map((k): Row => ({ k, t: `t${k}`, u: null, at: null, j: null, n: null }));
+    await unnestInsert('bulk', COLUMNS, rows, { column: 't', in: sql`select unnest(${['t2', 't4', 'none']}::text[])` }).execute(d.db);
+    await unnestInsert('bulk', COLUMNS, [{ k: 9, t: 'same', u: null, at: null, j: null, n: null }], { column: 'k', in: sql`select 8` }).execute(d.db);
+    await unnestInsert('bulk', COLUMNS, [{ k: 10, t: 'same', u: null, at: null, j: null, n: null }], { column: 'k', in: sql`select 10` }).execute(d.db);
+    const { rows: back } = await sql<{ k: number }>`select k from bulk order by k`.execute(d.db);
+    expect(back.map((r) => r.k)).toEqual([2, 4, 10]);
+    expect(() => unnestInsert('bulk', COLUMNS, rows, { column: 'nope' as 'k', in: sql`select 1` })).toThrow(/not a column/);
+  });
+
   it('writes the literal the way PostgreSQL reads it', () => {
     expect(arrayLiteral(['a', null, 'NULL', 'x"y', 'b\\c', 3])).toBe('{"a",NULL,"NULL","x\\"y","b\\\\c",3}');
   });

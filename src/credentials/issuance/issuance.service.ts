@@ -59,7 +59,7 @@ export const signedForm = (row: repo.CredentialRow): SignedCredential => row.jwt
 
 /**
  * Issues credentials: reserves status list indexes, signs (in the worker pool), then stores the
- * credential, its audit line and its `credential.issued` ledger entry in one transaction.
+ * credential, its audit line and its `credential.issued` ledger entry in one statement.
  * Signing happens outside the transaction so no lock is held while the CPU works; a lost race
  * on the natural key leaves an unused status index, which is harmless.
  */
@@ -93,7 +93,7 @@ export class IssuanceService {
   /**
    * Issues many credentials with a fixed number of statements per batch (not per credential):
    * one look-up of natural keys, one slot claim per status list touched, and per chunk of
-   * STORE_CHUNK one transaction with one insert, one audit insert and one ledger insert.
+   * STORE_CHUNK one statement inserting the credentials, their audit lines and ledger entries.
    */
   async issueMany(reqs: IssueRequest[], actor: Actor): Promise<IssuedCredential[]> {
     const results: (IssuedCredential | undefined)[] = await this.existingMany(reqs);
@@ -154,27 +154,26 @@ export class IssuanceService {
   }
 
   private async storeMany(batch: Prepared[], signed: SignedCredential[], actor: Actor): Promise<IssuedCredential[]> {
-    const rows = batch.map((p, n) => rowFor(p, signed[n]!));
-    return this.db.transaction().execute(async (trx) => {
-      const ids = await repo.insertCredentialsAudited(trx, rows, actor, batch[0]!.now);
-      // As stored: the same columns, the document as JSON (not its text), and the default status.
-      const inserted = rows.flatMap((row, n): repo.CredentialRow[] => (ids.has(row.id)
-        ? [{ ...row, document: typeof signed[n] === 'string' ? null : signed[n], status: 'active' }] : []));
-      const byId = new Map(inserted.map((row) => [row.id, row]));
-      const lost = batch.filter((p) => !byId.has(p.id));
-      const winners = lost.length === 0 ? [] : await this.existingMany(lost.map((p) => p.req), trx);
-      await this.ledger.appendMany(trx, inserted.map((row) => ({
-        eventType: 'credential.issued', actor, learnerId: row.learner_id, resourceType: 'credential', resourceId: row.id,
-        body: issuedEventBody(row), at: row.issued_at,
-      })));
-      return batch.map((p, n) => {
-        const row = byId.get(p.id);
-        if (row) return { id: row.id, created: true, row, verifiableCredential: signed[n]! };
-        const winner = winners[lost.indexOf(p)];
-        // Lost on the id rather than the natural key: a caller-chosen id already names another credential.
-        if (!winner) throw idConflict(p.id);
-        return winner;
-      });
+    // As stored: the same columns, the document as JSON (not its text), and the default status.
+    const rows = batch.map((p, n): repo.CredentialRow => {
+      const row = rowFor(p, signed[n]!);
+      return { ...row, document: typeof signed[n] === 'string' ? null : signed[n], status: 'active' };
+    });
+    // Every row's entry is prepared; the statement writes those of the rows it inserts.
+    const events = rows.map((row) => ({
+      eventType: 'credential.issued', actor, learnerId: row.learner_id, resourceType: 'credential', resourceId: row.id,
+      body: issuedEventBody(row), at: row.issued_at,
+    }));
+    const ids = await repo.insertCredentialsAudited(this.db, batch.map((p, n) => rowFor(p, signed[n]!)), actor, batch[0]!.now,
+      (insertedIds) => this.ledger.insertion(events, insertedIds));
+    const lost = batch.filter((p) => !ids.has(p.id));
+    const winners = lost.length === 0 ? [] : await this.existingMany(lost.map((p) => p.req));
+    return batch.map((p, n) => {
+      if (ids.has(p.id)) return { id: p.id, created: true, row: rows[n]!, verifiableCredential: signed[n]! };
+      const winner = winners[lost.indexOf(p)];
+      // Lost on the id rather than the natural key: a caller-chosen id already names another credential.
+      if (!winner) throw idConflict(p.id);
+      return winner;
     });
   }
 }
