@@ -30,6 +30,9 @@ interface BatchOutcome { integrated: number; treeSize: number; signed: SignedTre
  * integrator writes at a time across all processes; a loser returns at once (`busy`).
  */
 export class LedgerIntegrator {
+  /** Called after a run that signed a new tree head (in this process), e.g. to drop a cached head. */
+  readonly headSignedListeners = new Set<() => void>();
+
   constructor(
     private readonly db: Db,
     private readonly keys: TreeHeadKeys,
@@ -49,6 +52,7 @@ export class LedgerIntegrator {
       if (outcome.signed) {
         result.headsSigned += 1;
         result.latestHead = outcome.signed;
+        for (const listener of this.headSignedListeners) listener();
       }
       if (!outcome.more) return result;
     }

@@ -37,10 +37,16 @@ export class LedgerService {
   // Immutable data only: integrated entries by id, inclusion answers by (entry, tree size).
   readonly #entries = new LRUCache<number, repo.EntryRow>({ max: 10_000 });
   readonly #proofs = new LRUCache<string, Promise<InclusionAnswer>>({ max: 10_000 });
+  // The latest signed head for inclusion answers, kept HEAD_TTL_MS: an answer against a head a
+  // moment old is as valid, and at worst an entry integrated meanwhile shows as pending a moment
+  // longer. Dropped at once when this process's integrator signs a head.
+  #head: { at: number; row: Promise<repo.HeadRow | undefined> } | undefined;
+  static readonly HEAD_TTL_MS = 1_000;
 
   constructor(private readonly db: Db, private readonly keys: TreeHeadKeys, readonly bodies: LedgerBodies,
     config: LedgerConfig, private readonly now: () => Date) {
     this.integrator = new LedgerIntegrator(db, keys, config, now);
+    this.integrator.headSignedListeners.add(() => { this.#head = undefined; });
   }
 
   /** Integrate committed entries now (tests and the CLI call this; the server runs it on a timer). */
@@ -89,7 +95,7 @@ export class LedgerService {
    * proof for a given tree size, never change (the log is append-only), so they are kept.
    */
   async inclusionFor(entryId: number): Promise<InclusionAnswer | undefined> {
-    const [row, head] = await Promise.all([this.integratedEntry(entryId), repo.latestHead(this.db)]);
+    const [row, head] = await Promise.all([this.integratedEntry(entryId), this.recentHead()]);
     if (!row || row.leaf_index === null || !head || row.leaf_index >= head.tree_size) return undefined;
     const key = `${entryId}@${head.tree_size}`;
     const hit = this.#proofs.get(key);
@@ -98,6 +104,14 @@ export class LedgerService {
     this.#proofs.set(key, answer);
     answer.catch(() => this.#proofs.delete(key));
     return answer;
+  }
+
+  private recentHead(): Promise<repo.HeadRow | undefined> {
+    if (this.#head && Date.now() - this.#head.at < LedgerService.HEAD_TTL_MS) return this.#head.row;
+    const head = { at: Date.now(), row: repo.latestHead(this.db) };
+    this.#head = head;
+    head.row.catch(() => { if (this.#head === head) this.#head = undefined; });
+    return head.row;
   }
 
   private async integratedEntry(entryId: number): Promise<repo.EntryRow | undefined> {

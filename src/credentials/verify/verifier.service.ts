@@ -137,9 +137,10 @@ export class VerifierService {
     if (digest !== row.body_digest) return fail('ledger', 'ledger_mismatch', 'the presented credential differs from the one recorded in the ledger');
     const recorded = `recorded in the ledger on ${row.recorded_at.toISOString()}`;
     if (!this.proofs) return pass('ledger', recorded);
+    if (row.leaf_index === null) return skip('ledger', 'ledger_pending', pendingMessage(recorded)); // not integrated: nothing to fetch
     const j = await this.proofs.judge(Number(row.entry_id), digest);
     if (!j.ok) return fail('ledger', 'ledger_proof_invalid', `inclusion proof does not hold: ${j.reason}`);
-    if (j.proof.state === 'pending') return skip('ledger', 'ledger_pending', `${recorded}; awaiting a signed tree head, so no inclusion proof yet (normally seconds)`);
+    if (j.proof.state === 'pending') return skip('ledger', 'ledger_pending', pendingMessage(recorded));
     return pass('ledger', `${recorded}; inclusion proof verified: leaf ${j.proof.leafIndex} of the signed tree of size ${j.proof.treeHead.treeSize}`);
   }
 
@@ -151,6 +152,8 @@ export class VerifierService {
     return { credentialId, ...(await this.proofs.proofFor(entry.id)) };
   }
 }
+
+const pendingMessage = (recorded: string) => `${recorded}; awaiting a signed tree head, so no inclusion proof yet (normally seconds)`;
 
 /** Controller URLs a proof may need: the issuer and the verification method's controller. */
 function controllersOf(input: unknown, jwt: string | undefined): string[] {
