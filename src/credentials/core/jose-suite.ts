@@ -85,6 +85,12 @@ export async function verifyJwt(jwt: string, opts: { documentLoader: DocumentLoa
   const base = { suite: 'vc+jwt' as const, verificationMethod: kid };
   if (header.alg !== 'EdDSA') return { ...base, verified: false, errors: [proofError('UNSUPPORTED_PROOF', `alg ${String(header.alg)} is not accepted`)] };
   if (!kid) return { ...base, verified: false, errors: [proofError('KEY_NOT_FOUND', 'JWT header has no "kid"; an inline "jwk" cannot be bound to an issuer')] };
+  // A signature text altered in the bits base64url leaves unused decodes to the same bytes, and jose
+  // accepts it; such a token is not the one the issuer produced (the ledger records the exact text).
+  const signature = jwt.slice(jwt.lastIndexOf('.') + 1);
+  if (Buffer.from(signature, 'base64url').toString('base64url') !== signature) {
+    return { ...base, verified: false, errors: [proofError('INVALID_SIGNATURE', 'the JWS signature is not in canonical base64url (RFC 7515 §2)')] };
+  }
   try {
     const { document: vm } = await opts.documentLoader(kid);
     const jwk = await Ed25519Multikey.toJwk({ keyPair: await Ed25519Multikey.from(vm as JsonObject) });

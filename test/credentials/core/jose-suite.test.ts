@@ -26,6 +26,20 @@ describe('JOSE proofs', () => {
     expect(decodeJwt(jwt)).toEqual(credential);
   });
 
+  it('rejects a signature whose text differs only in the bits base64url leaves unused', async () => {
+    const key = await issuerKey();
+    const jwt = await signCredential(sampleCredential(), { suite: 'vc+jwt', key, documentLoader: loaderFor([key]), now: NOW }) as string;
+    expect((await verifyCredentialProof(jwt, { documentLoader: loaderFor([key]) })).verified).toBe(true);
+    // 64 signature bytes take 86 characters; the last carries 2 bits of data and 4 unused ones.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(jwt.at(-1)!);
+    const altered = jwt.slice(0, -1) + alphabet[last ^ 1];
+    expect(Buffer.from(altered.split('.')[2]!, 'base64url')).toEqual(Buffer.from(jwt.split('.')[2]!, 'base64url'));
+    const result = await verifyCredentialProof(altered, { documentLoader: loaderFor([key]) });
+    expect(result.verified).toBe(false);
+    expect(result.errors[0]).toMatchObject({ code: 'INVALID_SIGNATURE', message: expect.stringMatching(/canonical base64url/) });
+  });
+
   it('rejects a JWT whose claims contradict the credential it carries', async () => {
     const key = await issuerKey();
     const signedWrong = await signJwt({ ...sampleCredential(), jti: 'urn:uuid:other' }, { key, profile: 'vc-jose-cose' });
