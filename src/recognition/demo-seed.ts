@@ -14,7 +14,8 @@ async function itemId(ctx: AppContext, institutionId: string, code: string): Pro
 /**
  * One rule of each kind, a Guangdong–Hong Kong–Macao alliance with the demo HK college, and a
  * demo request by 李华: a postal delivery-clerk certificate decided automatically at the
- * polytechnic; a MOOC (automatic) and a verified certificate (queued for review) at the open university.
+ * polytechnic; a MOOC (automatic) and a verified certificate (queued for review) at the open university;
+ * and a Hong Kong course of hers that the alliance's conversion rule covers, not yet requested.
  */
 export async function seedRecognition(ctx: AppContext, state: DemoState, actor: Actor): Promise<string[]> {
   const inst = (k: string) => state.institutions[k]!.id;
@@ -50,5 +51,15 @@ export async function seedRecognition(ctx: AppContext, state: DemoState, actor: 
   const other = held.find((h) => h.source === 'verified-certificate')?.id;
   const ids = [moocAch, other].filter((x): x is string => x !== undefined);
   const req2 = ids.length ? await r.requests.create(learner.id, { targetInstitutionId: ou, programmeId: 'P-BA-AD', achievementIds: ids }, asLearner) : undefined;
+  // A Hong Kong course under the alliance's conversion rule, not yet requested: Li Hua's own-record
+  // preview at the open university then shows a Match beside the Maybes and the Miss.
+  const hkCourse = await itemId(ctx, hk, 'BUS2001');
+  if (hkCourse) {
+    await ctx.records.service.deposit(learner.id, {
+      externalId: 'demo-li-hua-BUS2001', catalogueItemId: hkCourse, result: 'B', completedOn: '2024-01-12', term: '2023-autumn', institutionId: hk,
+      assessmentMode: 'final exam',
+      evidence: { url: 'https://evidence.demo.invalid/li-hua/BUS2001.pdf', sha256: createHash('sha256').update('li-hua/BUS2001').digest('hex') },
+    }, actor);
+  }
   return [`  recognition: 4 rules (one per kind), alliance ${gba.id} (粤港澳), requests ${req1.id} (decided) and ${req2?.id ?? '-'} (one item queued at the open university)`];
 }

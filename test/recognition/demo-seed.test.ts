@@ -3,11 +3,14 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
-beforeAll(async () => { t = await createTestApp(); });
+let lines: string[];
+beforeAll(async () => {
+  t = await createTestApp();
+  lines = await seedDemo(t.ctx);
+});
 afterAll(async () => t.close());
 
 it('seeds one rule of each kind, the 粤港澳 alliance and a demo request with an automatic decision and a queued item', async () => {
-  const lines = await seedDemo(t.ctx);
   expect(lines.join('\n')).toContain('recognition: 4 rules');
   const rules = (await t.app.inject({ method: 'GET', url: '/rules' })).json().items;
   expect(new Set(rules.map((r: any) => r.kind))).toEqual(new Set(['equivalency', 'block', 'conversion', 'caps']));
@@ -17,4 +20,20 @@ it('seeds one rule of each kind, the 粤港澳 alliance and a demo request with 
   expect(decisions.filter((d) => d.kind === 'automatic').length).toBeGreaterThanOrEqual(2);
   const queued = await t.ctx.db.selectFrom('recognition_items').select('id').where('status', '=', 'queued').execute();
   expect(queued).toHaveLength(1);
+});
+
+it('Li Hua\'s own-record preview at the open university shows a match, maybes and a miss (the README walk-through)', async () => {
+  const idTok = await t.app.inject({ method: 'POST', url: '/dev-idp/id-tokens', payload: { sub: 'li-hua', residentId: '44010619900307001X' } });
+  const ex = await t.app.inject({ method: 'POST', url: '/oauth/token', payload: {
+    grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: idTok.json().id_token, subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' } });
+  expect(ex.statusCode, ex.body).toBe(200);
+  const ou = (await t.app.inject({ method: 'GET', url: '/institutions?limit=10' })).json().items.find((i: any) => i.slug === 'lingnan-open-university');
+  const res = await t.app.inject({ method: 'POST', url: '/recognition/preview', headers: { authorization: `Bearer ${ex.json().access_token}` },
+    payload: { targetInstitutionId: ou.id, programmeId: 'P-BA-AD' } });
+  expect(res.statusCode, res.body).toBe(200);
+  const outcomes = res.json().outcomes as { status: string; ruleId: string | null; reason: string | null }[];
+  expect(new Set(outcomes.map((o) => o.status))).toEqual(new Set(['match', 'maybe', 'miss']));
+  expect(outcomes.find((o) => o.status === 'match')?.ruleId).toEqual(expect.any(String));
+  expect(outcomes.find((o) => o.status === 'miss')?.reason).toBe('already_recognised');
+  expect(Number(res.json().totals.total)).toBeGreaterThan(0);
 });
