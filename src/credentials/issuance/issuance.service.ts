@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Actor } from '../../auth/principal.js';
 import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
@@ -9,9 +9,10 @@ import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import type { JsonObject } from '../core/did-key.js';
 import type { IssuerKey } from '../core/keys.js';
 import type { SignedCredential } from '../core/suites.js';
+import { storedFormDigest } from '../core/stored-form.js';
 import type { Issuer, IssuerDirectory } from '../issuers/issuer-directory.js';
 import type { StatusListService, StatusSlot } from '../status/status-lists.service.js';
-import type { CredentialSigner } from '../workers/signing-pool.js';
+import type { CredentialSigner, SignedItem } from '../workers/signing-pool.js';
 import * as repo from './credentials.repository.js';
 
 export interface IssueRequest {
@@ -33,8 +34,7 @@ export interface IssuedCredential { id: string; created: boolean; row: repo.Cred
 
 /** The stored form and its digest: the JWT text, or the RFC 8785 form of the signed JSON. */
 export function storedDigest(row: { jwt: string | null; document: unknown }): string {
-  const text = row.jwt ?? canonicalize(row.document) ?? '';
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return storedFormDigest(row.jwt ?? (row.document as JsonObject), canonicalize);
 }
 
 /** The columns of a credentials row that its credential.issued body records, besides the document. */
@@ -153,16 +153,18 @@ export class IssuanceService {
     }));
   }
 
-  private async storeMany(batch: Prepared[], signed: SignedCredential[], actor: Actor): Promise<IssuedCredential[]> {
+  private async storeMany(batch: Prepared[], items: SignedItem[], actor: Actor): Promise<IssuedCredential[]> {
+    const signed = items.map((i) => i.signed);
     // As stored: the same columns, the document as JSON (not its text), and the default status.
     const rows = batch.map((p, n): repo.CredentialRow => {
       const row = rowFor(p, signed[n]!);
       return { ...row, document: typeof signed[n] === 'string' ? null : signed[n], status: 'active' };
     });
-    // Every row's entry is prepared; the statement writes those of the rows it inserts.
-    const events = rows.map((row) => ({
+    // Every row's entry is prepared; the statement writes those of the rows it inserts. The stored
+    // form's digest came with the signature (computed where it was signed).
+    const events = rows.map((row, n) => ({
       eventType: 'credential.issued', actor, learnerId: row.learner_id, resourceType: 'credential', resourceId: row.id,
-      body: issuedEventBody(row), at: row.issued_at,
+      body: issuedEventBody(row, items[n]!.storedDigest), at: row.issued_at,
     }));
     const ids = await repo.insertCredentialsAudited(this.db, batch.map((p, n) => rowFor(p, signed[n]!)), actor, batch[0]!.now,
       (insertedIds) => this.ledger.insertion(events, insertedIds));

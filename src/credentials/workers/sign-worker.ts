@@ -10,6 +10,8 @@ import type { ProofSuiteName } from '../core/proof-result.js';
 import { suites } from '../core/suites.js';
 import { signCredential, verifyCredentialProof, type SignedCredential } from '../core/suites.js';
 import type { ProofVerification } from '../core/proof-result.js';
+import { storedFormDigest, type Canonicalize } from '../core/stored-form.js';
+import type { SignedItem } from './signing-pool.js';
 
 export interface SignTask { credential: JsonObject; suite: ProofSuiteName; key: IssuerKey; now: string }
 
@@ -19,10 +21,22 @@ export default async function sign(task: SignTask): Promise<SignedCredential> {
   return signCredential(task.credential, { suite: task.suite, key: task.key, documentLoader, now: task.now });
 }
 
-/** Several tasks in one message: amortises the thread hop for batches. */
-export async function signMany(tasks: SignTask[]): Promise<SignedCredential[]> {
-  const out: SignedCredential[] = [];
-  for (const t of tasks) out.push(await sign(t));
+// `canonicalize` exports only an import entry, and under tsx this thread loads its modules through
+// require, so a static import of it here would stop every signing thread from starting: import().
+let canonicalize: Promise<Canonicalize> | undefined;
+const loadCanonicalize = () => (canonicalize ??= import('canonicalize').then((m) => m.default as Canonicalize));
+
+/**
+ * Several tasks in one message (amortises the thread hop for batches), each with its stored-form
+ * digest, so the main thread need not canonicalise the signed documents again for the ledger.
+ */
+export async function signMany(tasks: SignTask[]): Promise<SignedItem[]> {
+  const canon = await loadCanonicalize();
+  const out: SignedItem[] = [];
+  for (const t of tasks) {
+    const signed = await sign(t);
+    out.push({ signed, storedDigest: storedFormDigest(signed, canon) });
+  }
   return out;
 }
 
@@ -45,6 +59,7 @@ const WARM_DID = 'did:web:warm-up.invalid';
  * steady cost. Returns the verified count, so a broken suite shows at start-up.
  */
 export async function warmUp(rounds: number): Promise<number> {
+  await loadCanonicalize(); // signMany needs it; a failure to load shows at start-up
   const key = await keyFromSeed(new Uint8Array(32).fill(7), WARM_DID, 'warm-up');
   const loader = createDocumentLoader({ documents: { [WARM_DID]: controllerDocument(WARM_DID, [key]) } });
   const now = new Date().toISOString();

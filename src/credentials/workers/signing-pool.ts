@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import canonicalize from 'canonicalize';
 import { Piscina } from 'piscina';
 import { createDocumentLoader } from '../core/document-loader.js';
 import type { JsonObject } from '../core/did-key.js';
@@ -7,14 +8,19 @@ import type { IssuerKey } from '../core/keys.js';
 import type { ProofSuiteName } from '../core/proof-result.js';
 import { signCredential, suites, type SignedCredential } from '../core/suites.js';
 import type { ProofVerification } from '../core/proof-result.js';
+import { storedFormDigest } from '../core/stored-form.js';
 import type { SignTask } from './sign-worker.js';
 
 export interface SignRequest { suite: ProofSuiteName; key: IssuerKey; now: Date }
 
+/** A signed credential and the SHA-256 of its stored form (storedFormDigest), for its ledger entry. */
+export interface SignedItem { signed: SignedCredential; storedDigest: string }
+
 /** Signs credentials; the service does not care whether in this thread or a worker pool. */
 export interface CredentialSigner {
   sign(credential: JsonObject, req: SignRequest): Promise<SignedCredential>;
-  signMany(items: { credential: JsonObject; req: SignRequest }[]): Promise<SignedCredential[]>;
+  /** Signs many, each with its stored-form digest (computed where it was signed: off the main thread in a pool). */
+  signMany(items: { credential: JsonObject; req: SignRequest }[]): Promise<SignedItem[]>;
   /** Checks a proof against controller documents given up front (the worker has no database). */
   verifyProof?(input: unknown, documents: Record<string, JsonObject>, now: Date): Promise<ProofVerification>;
   /** Gets ready for full load (the server calls this at start-up; tests need not). */
@@ -28,9 +34,12 @@ export class InlineSigner implements CredentialSigner {
   sign(credential: JsonObject, req: SignRequest) {
     return signCredential(credential, { ...req, documentLoader: this.#loader });
   }
-  async signMany(items: { credential: JsonObject; req: SignRequest }[]) {
-    const out: SignedCredential[] = [];
-    for (const i of items) out.push(await this.sign(i.credential, i.req));
+  async signMany(items: { credential: JsonObject; req: SignRequest }[]): Promise<SignedItem[]> {
+    const out: SignedItem[] = [];
+    for (const i of items) {
+      const signed = await this.sign(i.credential, i.req);
+      out.push({ signed, storedDigest: storedFormDigest(signed, canonicalize) });
+    }
     return out;
   }
   async close() {}
@@ -70,11 +79,11 @@ export class PooledSigner implements CredentialSigner {
   }
 
   /** A batch is cut into one chunk per thread so every core signs. */
-  async signMany(items: { credential: JsonObject; req: SignRequest }[]): Promise<SignedCredential[]> {
+  async signMany(items: { credential: JsonObject; req: SignRequest }[]): Promise<SignedItem[]> {
     const size = Math.max(1, Math.ceil(items.length / (this.threads * 4)));
     const chunks: SignTask[][] = [];
     for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size).map((x) => task(x.credential, x.req)));
-    const results = await Promise.all(chunks.map((c) => this.pool().run(c, { name: 'signMany' }) as Promise<SignedCredential[]>));
+    const results = await Promise.all(chunks.map((c) => this.pool().run(c, { name: 'signMany' }) as Promise<SignedItem[]>));
     return results.flat();
   }
 

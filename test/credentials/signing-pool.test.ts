@@ -1,0 +1,32 @@
+import canonicalize from 'canonicalize';
+import { createHash } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ProofSuiteName } from '../../src/credentials/core/proof-result.js';
+import { storedDigest } from '../../src/credentials/issuance/issuance.service.js';
+import { InlineSigner, PooledSigner } from '../../src/credentials/workers/signing-pool.js';
+import { NOW, issuerKey, sampleCredential } from './core/fixtures.js';
+
+const pool = new PooledSigner(2);
+afterAll(async () => pool.close());
+
+describe('signing many with stored-form digests', () => {
+  it('the worker threads\' digest of each signed credential is the main thread\'s (RFC 8785 text, or the JWS text)', async () => {
+    const key = await issuerKey();
+    const suites: ProofSuiteName[] = ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'vc+jwt'];
+    const items = suites.flatMap((suite) => [0, 1, 2].map((i) => ({
+      credential: { ...sampleCredential(), id: `urn:uuid:00000000-0000-4000-8000-00000000000${i}`, name: `名称 ${i} \u2028 "q"` },
+      req: { suite, key, now: NOW },
+    })));
+    for (const signer of [pool, new InlineSigner()]) {
+      const out = await signer.signMany(items);
+      expect(out).toHaveLength(items.length);
+      for (const [n, { signed, storedDigest: digest }] of out.entries()) {
+        const expected = typeof signed === 'string'
+          ? createHash('sha256').update(signed).digest('hex')
+          : createHash('sha256').update(canonicalize(signed)!).digest('hex');
+        expect(digest, `${items[n]!.req.suite} #${n}`).toBe(expected);
+        expect(digest).toBe(storedDigest(typeof signed === 'string' ? { jwt: signed, document: null } : { jwt: null, document: signed }));
+      }
+    }
+  });
+});
