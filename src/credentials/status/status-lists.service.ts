@@ -12,6 +12,9 @@ const SCATTER = 92_821;
 
 export interface StatusSlot { listId: string; index: number; purpose: repo.StatusPurpose; entry: JsonObject }
 
+/** Claimed sequence numbers [next, end) of a list not handed out yet. */
+interface ReservedRange { listId: string; capacity: number; next: number; end: number }
+
 /** Bitstring Status Lists of every issuer: allocation, bit changes, and the signed list credentials. */
 export class StatusListService {
   constructor(
@@ -31,20 +34,45 @@ export class StatusListService {
     return (await this.allocateMany(issuer, purpose, 1))[0]!;
   }
 
-  /** Reserves `n` indexes, one statement per list touched (a new list is opened when all are full). */
+  /**
+   * Reserves `n` indexes. They come from sequence numbers this process claimed earlier and has not
+   * handed out, then from new claims: one statement per list touched (a new list is opened when all
+   * are full). A claim for fewer than RESERVE_BLOCK takes a whole block and keeps the rest here, so
+   * single issues claim once per block instead of once each: the claim updates one row per issuer
+   * that every issue of that issuer would otherwise lock in turn. Numbers kept when the process
+   * stops are never used, like those of an issue that failed after its claim: harmless unused
+   * indexes (their bits stay 0 and nobody holds them).
+   */
   async allocateMany(issuer: Issuer, purpose: repo.StatusPurpose, n: number): Promise<StatusSlot[]> {
+    const key = `${issuer.ref}|${purpose}`;
     const slots: StatusSlot[] = [];
-    for (let attempt = 0; slots.length < n && attempt < 5 + n / MIN_STATUS_LIST_BITS; attempt++) {
-      const claim = await repo.claimSlots(this.db, issuer.ref, purpose, n - slots.length);
-      if (!claim) { await this.openList(issuer, purpose); continue; }
-      for (let seq = claim.start; seq < claim.start + claim.count; seq++) {
-        const index = (seq * SCATTER) % claim.capacity;
-        slots.push({ listId: claim.id, index, purpose, entry: buildStatusEntry(this.listUrl(claim.id), index, purpose) });
+    const take = (range: ReservedRange, count: number) => {
+      for (const end = range.next + count; range.next < end; range.next++) {
+        const index = (range.next * SCATTER) % range.capacity;
+        slots.push({ listId: range.listId, index, purpose, entry: buildStatusEntry(this.listUrl(range.listId), index, purpose) });
       }
+    };
+    const kept = this.#reserved.get(key) ?? [];
+    while (slots.length < n && kept.length > 0) {
+      const range = kept[0]!;
+      take(range, Math.min(n - slots.length, range.end - range.next));
+      if (range.next === range.end) kept.shift();
+    }
+    for (let attempt = 0; slots.length < n && attempt < 5 + n / MIN_STATUS_LIST_BITS; attempt++) {
+      const wanted = n - slots.length;
+      const claim = await repo.claimSlots(this.db, issuer.ref, purpose, Math.max(wanted, StatusListService.RESERVE_BLOCK));
+      if (!claim) { await this.openList(issuer, purpose); continue; }
+      const range = { listId: claim.id, capacity: claim.capacity, next: claim.start, end: claim.start + claim.count };
+      take(range, Math.min(wanted, range.end - range.next));
+      if (range.next < range.end) this.#reserved.set(key, [...(this.#reserved.get(key) ?? []), range]);
     }
     if (slots.length < n) throw new Error('could not allocate status list indexes');
     return slots;
   }
+
+  /** Sequence numbers claimed in one block for single issues (see allocateMany). */
+  static readonly RESERVE_BLOCK = 64;
+  readonly #reserved = new Map<string, ReservedRange[]>();
 
   /** Opens a new list unless a concurrent caller just did (advisory lock per issuer and purpose). */
   private async openList(issuer: Issuer, purpose: repo.StatusPurpose): Promise<void> {
