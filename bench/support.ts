@@ -114,8 +114,9 @@ function procStat(pid: number): { ppid: number; cpuTicks: number } | undefined {
 
 /**
  * CPU seconds used so far by every process of this machine whose command is `command` (PostgreSQL's
- * backends are all `postgres`). Processes that ended in between are not counted, so take deltas
- * over a span in which the connections stay open.
+ * backends are all `postgres`), counting each process's reaped children too: when a backend or an
+ * autovacuum worker exits, its time moves into the postmaster's children time, so a delta over a
+ * span stays right however many processes ended in it.
  */
 export function cpuSecondsOf(command: string): number {
   let ticks = 0;
@@ -125,7 +126,7 @@ export function cpuSecondsOf(command: string): number {
       const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
       if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue;
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
     } catch { /* the process ended while we read */ }
   }
   return ticks / 100;
