@@ -60,7 +60,7 @@ export const signedForm = (row: repo.CredentialRow): SignedCredential => row.jwt
 /**
  * Issues credentials: reserves status list indexes, signs (in the worker pool), then stores the
  * credential, its audit line and its `credential.issued` ledger entry in one statement.
- * Signing happens outside the transaction so no lock is held while the CPU works; a lost race
+ * Signing happens before that statement, so no lock is held while the CPU works; a lost race
  * on the natural key leaves an unused status index, which is harmless.
  */
 export class IssuanceService {
@@ -155,18 +155,16 @@ export class IssuanceService {
 
   private async storeMany(batch: Prepared[], items: SignedItem[], actor: Actor): Promise<IssuedCredential[]> {
     const signed = items.map((i) => i.signed);
+    const inserts = batch.map((p, n) => rowFor(p, signed[n]!));
     // As stored: the same columns, the document as JSON (not its text), and the default status.
-    const rows = batch.map((p, n): repo.CredentialRow => {
-      const row = rowFor(p, signed[n]!);
-      return { ...row, document: typeof signed[n] === 'string' ? null : signed[n], status: 'active' };
-    });
+    const rows = inserts.map((row, n): repo.CredentialRow => ({ ...row, document: typeof signed[n] === 'string' ? null : signed[n], status: 'active' }));
     // Every row's entry is prepared; the statement writes those of the rows it inserts. The stored
     // form's digest came with the signature (computed where it was signed).
     const events = rows.map((row, n) => ({
       eventType: 'credential.issued', actor, learnerId: row.learner_id, resourceType: 'credential', resourceId: row.id,
       body: issuedEventBody(row, items[n]!.storedDigest), at: row.issued_at,
     }));
-    const ids = await repo.insertCredentialsAudited(this.db, batch.map((p, n) => rowFor(p, signed[n]!)), actor, batch[0]!.now,
+    const ids = await repo.insertCredentialsAudited(this.db, inserts, actor, batch[0]!.now,
       (insertedIds) => this.ledger.insertion(events, insertedIds));
     const lost = batch.filter((p) => !ids.has(p.id));
     const winners = lost.length === 0 ? [] : await this.existingMany(lost.map((p) => p.req));

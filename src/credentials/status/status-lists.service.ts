@@ -17,6 +17,11 @@ interface ReservedRange { listId: string; capacity: number; next: number; end: n
 
 /** Bitstring Status Lists of every issuer: allocation, bit changes, and the signed list credentials. */
 export class StatusListService {
+  /** Sequence numbers claimed in one block for single issues (see allocateMany). */
+  static readonly RESERVE_BLOCK = 64;
+  /** Claimed and not yet handed out, per issuer and purpose, in claim order. */
+  readonly #reserved = new Map<string, ReservedRange[]>();
+
   constructor(
     private readonly db: Db,
     private readonly directory: IssuerDirectory,
@@ -69,10 +74,6 @@ export class StatusListService {
     if (slots.length < n) throw new Error('could not allocate status list indexes');
     return slots;
   }
-
-  /** Sequence numbers claimed in one block for single issues (see allocateMany). */
-  static readonly RESERVE_BLOCK = 64;
-  readonly #reserved = new Map<string, ReservedRange[]>();
 
   /** Opens a new list unless a concurrent caller just did (advisory lock per issuer and purpose). */
   private async openList(issuer: Issuer, purpose: repo.StatusPurpose): Promise<void> {
