@@ -102,13 +102,15 @@ const freePort = () => new Promise<number>((resolve) => {
   });
 });
 
-function procStat(pid: number): { ppid: number; cpuTicks: number } | undefined {
+/** Fields of /proc/<pid>/stat; `childTicks` is the CPU of its children that have exited and been reaped. */
+function procStat(pid: number): { command: string; ppid: number; cpuTicks: number; childTicks: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(f[1]), cpuTicks: Number(f[11]) + Number(f[12]) };
+    return { command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ppid: Number(f[1]),
+      cpuTicks: Number(f[11]) + Number(f[12]), childTicks: Number(f[13]) + Number(f[14]) };
   } catch {
-    return undefined;
+    return undefined; // the process ended while we read
   }
 }
 
@@ -121,13 +123,8 @@ function procStat(pid: number): { ppid: number; cpuTicks: number } | undefined {
 export function cpuSecondsOf(command: string): number {
   let ticks = 0;
   for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue;
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-    } catch { /* the process ended while we read */ }
+    const st = /^\d+$/.test(p) ? procStat(Number(p)) : undefined;
+    if (st?.command === command) ticks += st.cpuTicks + st.childTicks;
   }
   return ticks / 100;
 }

@@ -57,7 +57,8 @@ export class StatusListService {
         slots.push({ listId: range.listId, index, purpose, entry: buildStatusEntry(this.listUrl(range.listId), index, purpose) });
       }
     };
-    const kept = this.#reserved.get(key) ?? [];
+    let kept = this.#reserved.get(key);
+    if (!kept) this.#reserved.set(key, (kept = []));
     while (slots.length < n && kept.length > 0) {
       const range = kept[0]!;
       take(range, Math.min(n - slots.length, range.end - range.next));
@@ -69,7 +70,7 @@ export class StatusListService {
       if (!claim) { await this.openList(issuer, purpose); continue; }
       const range = { listId: claim.id, capacity: claim.capacity, next: claim.start, end: claim.start + claim.count };
       take(range, Math.min(wanted, range.end - range.next));
-      if (range.next < range.end) this.#reserved.set(key, [...(this.#reserved.get(key) ?? []), range]);
+      if (range.next < range.end) kept.push(range);
     }
     if (slots.length < n) throw new Error('could not allocate status list indexes');
     return slots;
