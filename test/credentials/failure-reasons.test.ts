@@ -65,6 +65,26 @@ describe('each failure has its own reason', () => {
     expect((await verify(vc)).verified).toBe(true);
   });
 
+  it('a status entry naming no position of our list, or a list of another purpose, fails the status check with its own code', async () => {
+    const { vc } = await issueVc(t.app, inst, { credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: ['revocation', 'suspension'] } });
+    const status = async (mutate: (entries: any[]) => void) => {
+      const copy = structuredClone(vc) as any;
+      mutate(copy.credentialStatus);
+      const r = await verify(copy);
+      expect(r.reason, 'the altered credential no longer matches its proof').toBe('invalid_signature');
+      return r.results.find((x: any) => x.check === 'status');
+    };
+    // Past the end of the list (131,072 bits), far past it, and not an integer: a failed check, never a server error.
+    for (const index of ['131072', '999999999999', '12.5', '-1']) {
+      expect(await status((e) => { e[0].statusListIndex = index; }), index).toMatchObject({ status: 'fail', code: 'status_index_invalid' });
+    }
+    expect(await status((e) => { e[0].statusPurpose = 'suspension'; })).toMatchObject({ status: 'fail', code: 'status_purpose_mismatch' });
+    const unknownList = (e: any[]) => { e[0].statusListCredential = e[0].statusListCredential.replace(/[0-9a-f-]{36}$/, '00000000-0000-4000-8000-000000000000'); };
+    expect(await status(unknownList)).toMatchObject({ status: 'fail', code: 'status_list_unknown' });
+    expect(await status((e) => { e[0].statusListCredential = e[0].statusListCredential.replace(/[0-9a-f-]{36}$/, '-'.repeat(36)); }))
+      .toMatchObject({ status: 'fail', code: 'status_list_unknown' });
+  });
+
   it('an expired credential fails with expired, a future one with not_yet_valid', async () => {
     const expired = await issueVc(t.app, inst, {}, obCredential(inst.did, { validFrom: '2020-01-01T00:00:00Z', validUntil: '2021-01-01T00:00:00Z' }));
     expect((await verify(expired.vc)).reason).toBe('expired');

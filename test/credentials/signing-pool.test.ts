@@ -29,4 +29,15 @@ describe('signing many with stored-form digests', () => {
       }
     }
   });
+
+  it('the worker threads\' digest of each presented credential is the one the ledger check would compute', async () => {
+    const key = await issuerKey();
+    const suites: ProofSuiteName[] = ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'vc+jwt'];
+    const signed = await pool.signMany(suites.map((suite) => ({ credential: { ...sampleCredential(), name: '名称 "q"' }, req: { suite, key, now: NOW } })));
+    const inputs = [...signed.map((x) => x.signed), ` ${signed[2]!.signed as string}\n`, 'not a credential', 42];
+    const results = await pool.verifyProofs(inputs, {}, NOW);
+    expect(results.map((r) => r.presentedDigest)).toEqual([...signed.map((x) => x.storedDigest), signed[2]!.storedDigest,
+      createHash('sha256').update('not a credential').digest('hex'), undefined]);
+    expect(results[0]!.credential, 'an object input comes back as itself').toBe(inputs[0]);
+  });
 });

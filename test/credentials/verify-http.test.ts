@@ -112,6 +112,33 @@ describe('POST /presentations/verify', () => {
     expect(res.json().errors).toEqual([expect.objectContaining({ check: 'credential[1]', code: 'credential_revoked' })]);
   });
 
+  it('reports every credential of a large presentation as its own, in order, whatever its form and state', async () => {
+    const forms = [{}, { cryptosuite: 'eddsa-jcs-2022' }, { proofFormat: 'vc+jwt' }];
+    const issued = await Promise.all(Array.from({ length: 12 }, (_, i) => issueVc(t.app, inst,
+      { ...forms[i % 3], credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: ['revocation', 'suspension'] } },
+      obCredential(inst.did, { name: `Presented ${i}` }))));
+    const setStatus = (id: string, action: string) =>
+      t.app.inject({ method: 'POST', url: `/credentials/${id}/status`, headers: bearer(inst.token), payload: { action, reason: 'test' } });
+    await setStatus(issued[4]!.id, 'revoke');
+    await setStatus(issued[7]!.id, 'suspend');
+    const tampered = structuredClone(issued[9]!.vc) as any;
+    tampered.name = 'Forged';
+    const envelope = (jwt: unknown) => ({ '@context': ['https://www.w3.org/ns/credentials/v2'], type: 'EnvelopedVerifiableCredential', id: `data:application/vc+jwt,${jwt as string}` });
+    const vcs = issued.map((x, i) => (i === 9 ? tampered : typeof x.vc === 'string' ? envelope(x.vc) : x.vc));
+    const res = await post(vp(vcs));
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body.credentials.map((c: any) => c.summary.name)).toEqual(issued.map((_, i) => (i === 9 ? 'Forged' : `Presented ${i}`)));
+    expect(body.credentials.map((c: any) => c.reason ?? 'ok')).toEqual(issued.map((_, i) =>
+      ({ 4: 'credential_revoked', 7: 'credential_suspended', 9: 'invalid_signature' } as Record<number, string>)[i] ?? 'ok'));
+    expect(body.errors.map((e: any) => e.check)).toEqual(['credential[4]', 'credential[7]', 'credential[9]']);
+    for (const [i, c] of body.credentials.entries()) {
+      const ledger = c.results.find((r: any) => r.check === 'ledger');
+      // The tampered copy is not what the ledger recorded; every other one is.
+      expect(ledger.status === 'fail' ? ledger.code : 'recorded', `credential ${i}`).toBe(i === 9 ? 'ledger_mismatch' : 'recorded');
+    }
+  });
+
   it('a body without a presentation object is a 400 problem naming the field', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/presentations/verify', payload: { presentation: {} } });
     expect(res.statusCode).toBe(400);

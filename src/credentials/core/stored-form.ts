@@ -15,3 +15,13 @@ export function storedFormDigest(signed: SignedCredential, canonicalize: Canonic
   const text = typeof signed === 'string' ? signed : canonicalize(signed) ?? '';
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
+
+/**
+ * The stored-form digest of a credential as presented to the verifier: of the JWS text when it came
+ * (a JWT), else of the credential object; undefined when the input is neither.
+ */
+export function presentedDigest(input: unknown, canonicalize: Canonicalize): string | undefined {
+  if (typeof input === 'string') return storedFormDigest(input.trim(), canonicalize);
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  return storedFormDigest(input as Exclude<SignedCredential, string>, canonicalize);
+}

@@ -87,21 +87,9 @@ export function setStatus(db: Executor, id: string, status: CredentialRow['statu
   return db.updateTable('credentials').set({ status, status_reason: reason }).where('id', '=', id).execute();
 }
 
-const ISSUED_BODY_COLUMNS = ['id', 'issuer_did', 'key_id', 'format', 'kind', 'source_ids', 'revocation_list_id', 'revocation_index',
+/** The credential columns that its credential.issued body records (see issuedEventBody), not the document. */
+export const ISSUED_BODY_COLUMNS = ['id', 'issuer_did', 'key_id', 'format', 'kind', 'source_ids', 'revocation_list_id', 'revocation_index',
   'suspension_list_id', 'suspension_index'] as const;
-
-/**
- * A credential's fields that its credential.issued body records (not the document) and that
- * entry (entry_id null when missing), in one round trip: what the verifier's ledger check reads.
- */
-export function findIssuedRecord(db: Executor, id: string) {
-  return db.selectFrom('credentials as c')
-    .leftJoin('ledger_entries as e', (j) => j.on('e.resource_type', '=', 'credential').on('e.event_type', '=', 'credential.issued')
-      .on(sql<boolean>`e.resource_id = c.id::text`))
-    .select(ISSUED_BODY_COLUMNS.map((c) => `c.${c}` as const))
-    .select(['e.id as entry_id', 'e.body_digest', 'e.leaf_index', 'e.recorded_at'])
-    .where('c.id', '=', id).orderBy('e.id').limit(1).executeTakeFirst();
-}
 
 /** The credential.issued ledger entry of a credential. */
 export function findIssuedEntry(db: Executor, credentialId: string) {

@@ -5,6 +5,10 @@ export type CheckStatus = 'pass' | 'fail' | 'skip';
 
 export interface CheckResult { check: CheckName; status: CheckStatus; code?: string; message: string }
 
+export const pass = (check: CheckResult['check'], message: string): CheckResult => ({ check, status: 'pass', message });
+export const fail = (check: CheckResult['check'], code: string, message: string): CheckResult => ({ check, status: 'fail', code, message });
+export const skip = (check: CheckResult['check'], code: string, message: string): CheckResult => ({ check, status: 'skip', code, message });
+
 export interface CredentialSummary {
   id?: string; types: string[]; format: string;
   issuer: { id?: string; name?: string; known: boolean };

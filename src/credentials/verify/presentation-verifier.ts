@@ -37,9 +37,9 @@ export async function verifyPresentationReport(
   } else {
     warnings.push({ check: 'presentation', code: 'unsigned', message: 'the presentation carries no holder proof' });
   }
-  // All at once: each proof check goes to the signing threads, so a presentation of many credentials
-  // (a transcript's worth) uses every thread instead of one after another. Reports keep their order.
-  const credentials: VerificationReport[] = await Promise.all(presentedCredentials(presentation).map((c) => verifier.verify(c, loader)));
+  // All together: the proof checks spread over the signing threads, so a presentation of many
+  // credentials (a transcript's worth) uses every thread, and one database read serves them all.
+  const credentials: VerificationReport[] = await verifier.verifyMany(presentedCredentials(presentation), loader);
   credentials.forEach((r, i) => { if (!r.verified) errors.push({ check: `credential[${i}]`, code: r.reason, message: r.errors[0]?.message ?? 'failed' }); });
   if (credentials.length > 0 && credentials.every((r) => r.verified)) checks.push('credentials');
   return { verified: errors.length === 0, checks, warnings, errors, credentials };

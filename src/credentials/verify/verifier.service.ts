@@ -1,6 +1,5 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import { eventBodyDigest } from '../../ledger/merkle/ledger-entry.js';
 import { isOpenBadgeLike, issuerId } from '../core/credential-fields.js';
@@ -17,15 +16,14 @@ import { issuedEventBody } from '../issuance/issuance.service.js';
 import type { IssuerDirectory } from '../issuers/issuer-directory.js';
 import type { StatusListService } from '../status/status-lists.service.js';
 import type { TrustListService } from '../trust-list/trust-list.service.js';
-import type { CredentialSigner } from '../workers/signing-pool.js';
-import { report, type CheckResult, type VerificationReport } from './check-results.js';
+import type { CredentialSigner, PresentedProof } from '../workers/signing-pool.js';
+import { presentedDigest } from '../core/stored-form.js';
+import type { IssuedRecord } from './verification.repository.js';
+import { FactReads, UUID, ownCredentialId, statusCheck, type StatusAsk } from './fact-reads.js';
+import { fail, pass, report, skip, type CheckResult, type VerificationReport } from './check-results.js';
 import { summarise } from './summary.js';
 import type { LedgerProof, LedgerProofs } from './ledger-proof.js';
 import { notFound } from '../../errors.js';
-
-const pass = (check: CheckResult['check'], message: string): CheckResult => ({ check, status: 'pass', message });
-const fail = (check: CheckResult['check'], code: string, message: string): CheckResult => ({ check, status: 'fail', code, message });
-const skip = (check: CheckResult['check'], code: string, message: string): CheckResult => ({ check, status: 'skip', code, message });
 
 /**
  * Verifies credentials offline: proof (contexts bundled, DIDs resolved from the database), issuer on
@@ -55,25 +53,38 @@ export class VerifierService {
   }
 
   async verify(input: unknown, documentLoader = this.documentLoader()): Promise<VerificationReport> {
+    return (await this.verifyMany([input], documentLoader))[0]!;
+  }
+
+  /**
+   * Verifies credentials together (a presentation's): the proofs spread over the signing threads,
+   * and one database read for every status bit and ledger record they need. Reports keep the order.
+   */
+  async verifyMany(inputs: unknown[], documentLoader = this.documentLoader()): Promise<VerificationReport[]> {
     const now = this.now();
-    const jwt = isCompactJws(input) ? (input as string).trim() : undefined;
-    const proof = await this.checkProof(input, jwt, documentLoader, now);
-    const credential = (proof.credential ?? (jwt ? unverifiedPayload(jwt) : input)) as JsonObject | undefined;
-    const format = proof.suite ?? 'unknown';
-    if (!credential || typeof credential !== 'object') {
-      return report([fail('proof', 'malformed', proof.errors[0]?.message ?? 'not a credential')], summarise(undefined, format, false));
-    }
-    const { check: issuerResult, known } = await this.issuerCheck(issuerId(credential));
-    const results: CheckResult[] = [
-      await this.proofCheck(proof),
-      issuerResult,
-      await this.statusCheck(credential),
-      validity(credential, now),
-      shape(credential),
-      vcdm(credential),
-      await this.ledgerCheck(credential, jwt),
-    ];
-    return report(results, summarise(credential, format, known), credential);
+    const jwts = inputs.map((x) => (isCompactJws(x) ? x.trim() : undefined));
+    const proofs = await this.checkProofs(inputs, jwts, documentLoader, now);
+    const credentials = proofs.map((p, i) => {
+      const c = p.credential ?? (jwts[i] ? unverifiedPayload(jwts[i]) : inputs[i]);
+      return c && typeof c === 'object' && !Array.isArray(c) ? c as JsonObject : undefined;
+    });
+    const reads = new FactReads(credentials.map((c) => (c ? this.statusAsks(c) : [])), credentials.map((c) => (c ? ownCredentialId(c) : undefined)));
+    const facts = await reads.fetch(this.db);
+    return Promise.all(inputs.map(async (input, i) => {
+      const proof = proofs[i]!; const credential = credentials[i];
+      if (!credential) return report([fail('proof', 'malformed', proof.errors[0]?.message ?? 'not a credential')], summarise(undefined, proof.suite ?? 'unknown', false));
+      const { check: issuerResult, known } = await this.issuerCheck(issuerId(credential));
+      const results: CheckResult[] = [
+        await this.proofCheck(proof),
+        issuerResult,
+        statusCheck(reads.statusOf(i, facts)),
+        validity(credential, now),
+        shape(credential),
+        vcdm(credential),
+        await this.ledgerCheck(reads.recordOf(i, facts), () => proof.presentedDigest ?? presentedDigest(input, canonicalize) ?? ''),
+      ];
+      return report(results, summarise(credential, proof.suite ?? 'unknown', known), credential);
+    }));
   }
 
   /** The bank and its institutions are known; an external issuer is trusted while on the trust list. */
@@ -88,17 +99,20 @@ export class VerifierService {
   }
 
   /**
-   * The signature check is the CPU-heavy part: with a worker pool it runs there, given the
-   * controller documents it may need (resolved here from the database; did:key needs none).
+   * The signature checks are the CPU-heavy part: with a worker pool they run there, given the
+   * controller documents they may need (resolved here from the database; did:key needs none).
    */
-  private async checkProof(input: unknown, jwt: string | undefined, loader: DocumentLoader, now: Date): Promise<ProofVerification> {
-    if (!this.pool?.verifyProof || (typeof input !== 'object' && !jwt)) return verifyCredentialProof(input, { documentLoader: loader, now });
+  private async checkProofs(inputs: unknown[], jwts: (string | undefined)[], loader: DocumentLoader, now: Date): Promise<PresentedProof[]> {
+    const pooled = inputs.map((x, i) => this.pool?.verifyProofs !== undefined && (typeof x === 'object' || jwts[i] !== undefined));
     const documents: Record<string, JsonObject> = {};
-    for (const url of controllersOf(input, jwt)) {
+    for (const url of new Set(inputs.flatMap((x, i) => (pooled[i] ? controllersOf(x, jwts[i]) : [])))) {
       if (url.startsWith('did:key:')) continue;
       try { documents[url] = (await loader(url)).document as JsonObject; } catch { /* the worker reports KEY_NOT_FOUND */ }
     }
-    return this.pool.verifyProof(input, documents, now);
+    const inPool = inputs.filter((_, i) => pooled[i]);
+    const fromPool = inPool.length > 0 ? await this.pool!.verifyProofs!(inPool, documents, now) : [];
+    let next = 0;
+    return Promise.all(inputs.map((x, i) => (pooled[i] ? fromPool[next++]! : verifyCredentialProof(x, { documentLoader: loader, now }))));
   }
 
   private async proofCheck(proof: ProofVerification): Promise<CheckResult> {
@@ -113,27 +127,21 @@ export class VerifierService {
     return fail('proof', (e?.code ?? 'invalid_proof').toLowerCase(), e?.message ?? 'proof did not verify');
   }
 
-  private async statusCheck(c: JsonObject): Promise<CheckResult> {
-    const entries = statusEntries(c);
-    if (entries.length === 0) return skip('status', 'no_status', 'the credential has no status entry');
-    for (const e of entries) {
-      const listId = this.lists.localListId(String(e.statusListCredential));
-      if (!listId) return skip('status', 'status_unreachable', `status list ${String(e.statusListCredential)} is not held by this bank (no network look-ups)`);
-      const set = await this.lists.getBit(listId, Number(e.statusListIndex));
-      if (set === undefined) return fail('status', 'status_list_unknown', `status list ${listId} does not exist`);
-      if (set && e.statusPurpose === 'revocation') return fail('status', 'credential_revoked', 'the issuer has revoked this credential');
-      if (set && e.statusPurpose === 'suspension') return fail('status', 'credential_suspended', 'the issuer has suspended this credential');
-    }
-    return pass('status', 'not revoked or suspended');
+  /** The status list positions a credential's entries name, in order; entries that are not ours need no read. */
+  private statusAsks(c: JsonObject): StatusAsk[] {
+    return statusEntries(c).map((e) => {
+      const url = String(e.statusListCredential);
+      const listId = this.lists.localListId(url);
+      const raw = String(e.statusListIndex);
+      const index = /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;
+      return { purpose: String(e.statusPurpose), url, ...(listId && UUID.test(listId) ? { listId, index } : {}), local: listId !== undefined };
+    });
   }
 
-  private async ledgerCheck(c: JsonObject, jwt: string | undefined): Promise<CheckResult> {
-    const m = /^urn:uuid:([0-9a-f-]{36})$/i.exec(String(c.id ?? ''));
-    const row = m ? await repo.findIssuedRecord(this.db, m[1]!) : undefined;
+  private async ledgerCheck(row: IssuedRecord | undefined, presented: () => string): Promise<CheckResult> {
     if (!row) return skip('ledger', 'not_ours', 'not issued by this bank, so not in its ledger');
     if (row.entry_id === null || row.body_digest === null || row.recorded_at === null) return fail('ledger', 'ledger_missing', 'no credential.issued entry in the ledger');
-    const presented = jwt ?? canonicalize(c) ?? '';
-    const digest = eventBodyDigest(issuedEventBody(row, createHash('sha256').update(presented, 'utf8').digest('hex')));
+    const digest = eventBodyDigest(issuedEventBody(row, presented()));
     if (digest !== row.body_digest) return fail('ledger', 'ledger_mismatch', 'the presented credential differs from the one recorded in the ledger');
     const recorded = `recorded in the ledger on ${row.recorded_at.toISOString()}`;
     if (!this.proofs) return pass('ledger', recorded);

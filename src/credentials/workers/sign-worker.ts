@@ -10,8 +10,8 @@ import type { ProofSuiteName } from '../core/proof-result.js';
 import { suites } from '../core/suites.js';
 import { signCredential, verifyCredentialProof, type SignedCredential } from '../core/suites.js';
 import type { ProofVerification } from '../core/proof-result.js';
-import { storedFormDigest, type Canonicalize } from '../core/stored-form.js';
-import type { SignedItem } from './signing-pool.js';
+import { presentedDigest, storedFormDigest, type Canonicalize } from '../core/stored-form.js';
+import type { PresentedProof, SignedItem } from './signing-pool.js';
 
 export interface SignTask { credential: JsonObject; suite: ProofSuiteName; key: IssuerKey; now: string }
 
@@ -40,14 +40,28 @@ export async function signMany(tasks: SignTask[]): Promise<SignedItem[]> {
   return out;
 }
 
-export interface VerifyTask { input: unknown; documents: Record<string, JsonObject>; now: string }
+export interface VerifyTask { inputs: unknown[]; documents: Record<string, JsonObject>; now: string }
 
-/** Verifies a proof with the controller documents the main thread resolved from the database. */
-export async function verifyProof(task: VerifyTask): Promise<ProofVerification> {
+/**
+ * Verifies proofs with the controller documents the main thread resolved from the database (one
+ * set for the whole task: a presentation's credentials mostly share their issuers). Each result
+ * carries the digest of the presented form, which the ledger check compares with the recorded one,
+ * so the main thread need not canonicalise the credential again.
+ */
+export async function verifyProofs(task: VerifyTask): Promise<PresentedProof[]> {
+  const canon = await loadCanonicalize();
   const loader = createDocumentLoader({ documents: task.documents });
-  const result = await verifyCredentialProof(task.input, { documentLoader: loader, now: task.now });
-  // For an object input the credential is that input: the caller has it, so it is not copied back.
-  return result.credential === task.input ? { ...result, credential: undefined } : result;
+  const out: PresentedProof[] = [];
+  for (const input of task.inputs) {
+    const result = await verifyCredentialProof(input, { documentLoader: loader, now: task.now });
+    out.push({
+      ...result,
+      // For an object input the credential is that input: the caller has it, so it is not copied back.
+      credential: result.credential === input ? undefined : result.credential,
+      presentedDigest: presentedDigest(input, canon),
+    });
+  }
+  return out;
 }
 
 const WARM_DID = 'did:web:warm-up.invalid';
@@ -59,7 +73,7 @@ const WARM_DID = 'did:web:warm-up.invalid';
  * steady cost. Returns the verified count, so a broken suite shows at start-up.
  */
 export async function warmUp(rounds: number): Promise<number> {
-  await loadCanonicalize(); // signMany needs it; a failure to load shows at start-up
+  await loadCanonicalize(); // signMany and verifyProofs need it; a failure to load shows at start-up
   const key = await keyFromSeed(new Uint8Array(32).fill(7), WARM_DID, 'warm-up');
   const loader = createDocumentLoader({ documents: { [WARM_DID]: controllerDocument(WARM_DID, [key]) } });
   const now = new Date().toISOString();

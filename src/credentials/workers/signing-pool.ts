@@ -9,20 +9,23 @@ import type { ProofSuiteName } from '../core/proof-result.js';
 import { signCredential, suites, type SignedCredential } from '../core/suites.js';
 import type { ProofVerification } from '../core/proof-result.js';
 import { storedFormDigest } from '../core/stored-form.js';
-import type { SignTask } from './sign-worker.js';
+import type { SignTask, VerifyTask } from './sign-worker.js';
 
 export interface SignRequest { suite: ProofSuiteName; key: IssuerKey; now: Date }
 
 /** A signed credential and the SHA-256 of its stored form (storedFormDigest), for its ledger entry. */
 export interface SignedItem { signed: SignedCredential; storedDigest: string }
 
+/** A proof check, with the stored-form digest of the presented credential (see presentedDigest). */
+export interface PresentedProof extends ProofVerification { presentedDigest?: string }
+
 /** Signs credentials; the service does not care whether in this thread or a worker pool. */
 export interface CredentialSigner {
   sign(credential: JsonObject, req: SignRequest): Promise<SignedCredential>;
   /** Signs many, each with its stored-form digest (computed where it was signed: off the main thread in a pool). */
   signMany(items: { credential: JsonObject; req: SignRequest }[]): Promise<SignedItem[]>;
-  /** Checks a proof against controller documents given up front (the worker has no database). */
-  verifyProof?(input: unknown, documents: Record<string, JsonObject>, now: Date): Promise<ProofVerification>;
+  /** Checks proofs against controller documents given up front (the worker has no database); results in input order. */
+  verifyProofs?(inputs: unknown[], documents: Record<string, JsonObject>, now: Date): Promise<PresentedProof[]>;
   /** Gets ready for full load (the server calls this at start-up; tests need not). */
   warm?(): Promise<void>;
   close(): Promise<void>;
@@ -87,10 +90,16 @@ export class PooledSigner implements CredentialSigner {
     return results.flat();
   }
 
-  async verifyProof(input: unknown, documents: Record<string, JsonObject>, now: Date): Promise<ProofVerification> {
-    const result = await this.pool().run({ input, documents, now: now.toISOString() }, { name: 'verifyProof' }) as ProofVerification;
+  /** Cut into chunks like signMany: a presentation of many credentials uses every thread. */
+  async verifyProofs(inputs: unknown[], documents: Record<string, JsonObject>, now: Date): Promise<PresentedProof[]> {
+    const size = Math.max(1, Math.ceil(inputs.length / (this.threads * 4)));
+    const runs: Promise<PresentedProof[]>[] = [];
+    for (let i = 0; i < inputs.length; i += size) {
+      const task: VerifyTask = { inputs: inputs.slice(i, i + size), documents, now: now.toISOString() };
+      runs.push(this.pool().run(task, { name: 'verifyProofs' }) as Promise<PresentedProof[]>);
+    }
     // The worker leaves out a credential object it was given (it is the input) rather than copy it back.
-    return isCredentialObject(input) && result.credential === undefined ? { ...result, credential: input } : result;
+    return (await Promise.all(runs)).flat().map((r, i) => (isCredentialObject(inputs[i]) && r.credential === undefined ? { ...r, credential: inputs[i] as JsonObject } : r));
   }
 
   /**
