@@ -1,7 +1,14 @@
 import { sql, type RawBuilder } from 'kysely';
 
-/** A column of a set-based insert: its name and the SQL array type its values are sent as. */
-export type Column<R> = readonly [name: keyof R & string, arrayType: `${string}[]`];
+/**
+ * A column of a set-based insert: its name, the SQL array type its values are sent as, and, when the
+ * column's own type cannot be an array element (an array column: unnest would flatten it), how to
+ * turn the value sent into the column's value.
+ */
+export type Column<R> = readonly [name: keyof R & string, arrayType: `${string}[]`, read?: (sent: RawBuilder<unknown>) => RawBuilder<unknown>];
+
+/** An array column (e.g. text[]) sent as one JSON array per row. */
+export const textArrayFromJson = (sent: RawBuilder<unknown>): RawBuilder<unknown> => sql`array(select jsonb_array_elements_text(${sent}))`;
 
 const sameValue = (a: unknown, b: unknown) =>
   a === b || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime());
@@ -44,15 +51,15 @@ export function unnestInsert<R>(table: string, columns: readonly Column<R>[], ro
   const names = sql.raw(columns.map(([c]) => c).join(', '));
   const selected: RawBuilder<unknown>[] = [];
   const arrays: RawBuilder<unknown>[] = [];
-  for (const [c, arrayType] of columns) {
+  for (const [c, arrayType, read = (sent: RawBuilder<unknown>) => sent] of columns) {
     const first = rows[0]![c] ?? null;
     let constant = true;
     for (let i = 1; i < rows.length && constant; i++) constant = sameValue(rows[i]![c] ?? null, first);
     if (constant) {
-      selected.push(sql`${first instanceof Date || typeof first !== 'object' || first === null ? first : JSON.stringify(first)}::${sql.raw(arrayType.slice(0, -2))}`);
+      selected.push(read(sql`${first instanceof Date || typeof first !== 'object' || first === null ? first : JSON.stringify(first)}::${sql.raw(arrayType.slice(0, -2))}`));
     } else {
       arrays.push(sql`${arrayLiteral(rows.map((r) => r[c]))}::${sql.raw(arrayType)}`);
-      selected.push(sql.raw(`u.c${arrays.length}`));
+      selected.push(read(sql.raw(`u.c${arrays.length}`)));
     }
   }
   const from = arrays.length === 0

@@ -1,6 +1,7 @@
-import { sql, type Insertable, type RawBuilder, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
 import { actorOf, type Actor } from '../../auth/principal.js';
-import type { Database, Executor } from '../../db/database.js';
+import type { Executor } from '../../db/database.js';
+import { textArrayFromJson, unnestInsert, type Column } from '../../db/bulk-insert.js';
 import type { CredentialsTable } from '../../db/tables/credentials.js';
 
 export type CredentialRow = Selectable<CredentialsTable>;
@@ -14,6 +15,14 @@ export function insertCredential(db: Executor, row: Insertable<CredentialsTable>
     .onConflict((oc) => oc.columns(['learner_id', 'issuer_ref', 'issuance_key', 'format']).doNothing())
     .returning(COLUMNS).executeTakeFirst();
 }
+
+/** The columns an issue writes, sent as one array each (see unnestInsert); status takes its default. */
+const INSERT_COLUMNS: Column<Insertable<CredentialsTable>>[] = [
+  ['learner_id', 'uuid[]'], ['id', 'uuid[]'], ['issuer_ref', 'text[]'], ['issuer_did', 'text[]'], ['key_id', 'text[]'], ['format', 'text[]'],
+  ['kind', 'text[]'], ['issuance_key', 'text[]'], ['document', 'jsonb[]'], ['jwt', 'text[]'], ['source_ids', 'jsonb[]', textArrayFromJson],
+  ['status_reason', 'text[]'], ['revocation_list_id', 'uuid[]'], ['revocation_index', 'int4[]'], ['suspension_list_id', 'uuid[]'],
+  ['suspension_index', 'int4[]'], ['valid_from', 'timestamptz[]'], ['valid_until', 'timestamptz[]'], ['issued_at', 'timestamptz[]'],
+];
 
 /**
  * Inserts many in one statement with their audit lines (the columns `recordWrite` fills) and their
@@ -30,19 +39,15 @@ export async function insertCredentialsAudited(db: Executor, rows: Insertable<Cr
   if (rows.length === 0) return new Set();
   const p = actor.principal;
   const callerInstitution = p.kind === 'institution' ? p.institutionId : null;
-  const inserted = await db
-    .with('c', (q) => q.insertInto('credentials').values(rows).onConflict((oc) => oc.doNothing()).returning(['id', 'issuer_ref', 'learner_id', 'format', 'kind']))
-    .with('a', (q) => q.insertInto('audit_trail')
-      .columns(['occurred_at', 'principal_kind', 'principal_id', 'institution_id', 'learner_id', 'action', 'resource_type', 'resource_id', 'request_id', 'detail'])
-      .expression((eb) => eb.selectFrom('c').select([
-        sql<Date>`${at}::timestamptz`.as('occurred_at'), sql<string>`${p.kind}::text`.as('principal_kind'), sql<string>`${actorOf(p)}::text`.as('principal_id'),
-        sql<string | null>`case when c.issuer_ref <> 'bank' then c.issuer_ref::uuid else ${callerInstitution}::uuid end`.as('institution_id'),
-        'c.learner_id', sql<string>`'credential.issue'`.as('action'), sql<string>`'credential'`.as('resource_type'), sql<string>`c.id::text`.as('resource_id'),
-        sql<string | null>`${actor.requestId ?? null}::text`.as('request_id'), sql<unknown>`jsonb_build_object('format', c.format, 'kind', c.kind)`.as('detail'),
-      ])))
-    // Kysely compiles raw SQL as a CTE body but its types do not list it; the parentheses are ours.
-    .with('l', () => sql`(${ledgerEntries(sql`select c.id::text from c`)})` as unknown as SelectQueryBuilder<Database, never, object>)
-    .selectFrom('c').select('id').execute();
+  const { rows: inserted } = await sql<{ id: string }>`
+    with c as (${unnestInsert('credentials', INSERT_COLUMNS, rows)} on conflict do nothing returning id, issuer_ref, learner_id, format, kind),
+    a as (insert into audit_trail (occurred_at, principal_kind, principal_id, institution_id, learner_id, action, resource_type, resource_id, request_id, detail)
+      select ${at}::timestamptz, ${p.kind}::text, ${actorOf(p)}::text,
+        case when c.issuer_ref <> 'bank' then c.issuer_ref::uuid else ${callerInstitution}::uuid end,
+        c.learner_id, 'credential.issue', 'credential', c.id::text, ${actor.requestId ?? null}::text, jsonb_build_object('format', c.format, 'kind', c.kind)
+      from c),
+    l as (${ledgerEntries(sql`select c.id::text from c`)})
+    select id from c`.execute(db);
   return new Set(inserted.map((r) => r.id));
 }
 
