@@ -31,8 +31,16 @@ export class FactReads {
     }));
   }
 
-  fetch(db: Db): Promise<VerificationFacts> {
-    return verificationFacts(db, this.#positions, [...new Set(this.ids.filter((x): x is string => x !== undefined))]);
+  /** The reads of several verifications (concurrent requests) in one statement; answers in their order. */
+  static async fetchTogether(db: Db, all: readonly FactReads[]): Promise<VerificationFacts[]> {
+    const positions = all.flatMap((r) => r.#positions);
+    const ids = new Set(all.flatMap((r) => r.ids.filter((x): x is string => x !== undefined)));
+    const facts = await verificationFacts(db, positions, [...ids]);
+    let offset = 0;
+    return all.map((r) => {
+      const mine = facts.positions.slice(offset, offset += r.#positions.length);
+      return { positions: mine, records: facts.records };
+    });
   }
 
   statusOf(i: number, facts: VerificationFacts): StatusAnswer[] {

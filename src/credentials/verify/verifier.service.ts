@@ -18,7 +18,8 @@ import type { StatusListService } from '../status/status-lists.service.js';
 import type { TrustListService } from '../trust-list/trust-list.service.js';
 import type { CredentialSigner, PresentedProof } from '../workers/signing-pool.js';
 import { presentedDigest } from '../core/stored-form.js';
-import type { IssuedRecord } from './verification.repository.js';
+import DataLoader from 'dataloader';
+import type { IssuedRecord, VerificationFacts } from './verification.repository.js';
 import { FactReads, UUID, ownCredentialId, statusCheck, type StatusAsk } from './fact-reads.js';
 import { fail, pass, report, skip, type CheckResult, type VerificationReport } from './check-results.js';
 import { summarise } from './summary.js';
@@ -31,6 +32,13 @@ import { notFound } from '../../errors.js';
  * VCDM 2.0 rules, and the credential.issued ledger entry. Each check is reported separately.
  */
 export class VerifierService {
+  /**
+   * Reads of verifications that arrive in the same turn of the event loop (concurrent requests)
+   * go to the database as one statement: under load, fewer round trips for the same answers.
+   */
+  readonly #facts = new DataLoader<FactReads, VerificationFacts>((all) => FactReads.fetchTogether(this.db, all),
+    { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) });
+
   /**
    * @param pinned controller documents from configuration (VERIFIER_CONTROLLERS_FILE), for signature
    *   checks of issuers outside the bank: they prove signatures only, never trust. None by default.
@@ -69,7 +77,7 @@ export class VerifierService {
       return c && typeof c === 'object' && !Array.isArray(c) ? c as JsonObject : undefined;
     });
     const reads = new FactReads(credentials.map((c) => (c ? this.statusAsks(c) : [])), credentials.map((c) => (c ? ownCredentialId(c) : undefined)));
-    const facts = await reads.fetch(this.db);
+    const facts = await this.#facts.load(reads);
     return Promise.all(inputs.map(async (input, i) => {
       const proof = proofs[i]!; const credential = credentials[i];
       if (!credential) return report([fail('proof', 'malformed', proof.errors[0]?.message ?? 'not a credential')], summarise(undefined, proof.suite ?? 'unknown', false));

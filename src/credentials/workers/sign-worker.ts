@@ -40,11 +40,12 @@ export async function signMany(tasks: SignTask[]): Promise<SignedItem[]> {
   return out;
 }
 
-export interface VerifyTask { inputs: unknown[]; documents: Record<string, JsonObject>; now: string }
+export interface VerifyTask { items: { input: unknown; now: string }[]; documents: Record<string, JsonObject> }
 
 /**
  * Verifies proofs with the controller documents the main thread resolved from the database (one
- * set for the whole task: a presentation's credentials mostly share their issuers). Each result
+ * set for the whole task: the credentials of a presentation, or of concurrent requests, mostly
+ * share their issuers), each at its request's time. Each result
  * carries the digest of the presented form, which the ledger check compares with the recorded one,
  * so the main thread need not canonicalise the credential again.
  */
@@ -52,8 +53,8 @@ export async function verifyProofs(task: VerifyTask): Promise<PresentedProof[]> 
   const canon = await loadCanonicalize();
   const loader = createDocumentLoader({ documents: task.documents });
   const out: PresentedProof[] = [];
-  for (const input of task.inputs) {
-    const result = await verifyCredentialProof(input, { documentLoader: loader, now: task.now });
+  for (const { input, now } of task.items) {
+    const result = await verifyCredentialProof(input, { documentLoader: loader, now });
     out.push({
       ...result,
       // For an object input the credential is that input: the caller has it, so it is not copied back.

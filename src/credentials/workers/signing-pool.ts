@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import canonicalize from 'canonicalize';
+import DataLoader from 'dataloader';
 import { Piscina } from 'piscina';
 import { createDocumentLoader } from '../core/document-loader.js';
 import type { JsonObject } from '../core/did-key.js';
@@ -48,6 +49,33 @@ export class InlineSigner implements CredentialSigner {
   async close() {}
 }
 
+/** A proof check waiting to go to a thread, with the controller documents its request resolved. */
+interface VerifyItem { input: unknown; documents: Record<string, JsonObject>; now: string }
+
+/**
+ * How many items go in one task: enough tasks that every thread has work (and, for big batches,
+ * four per thread so a slow chunk does not leave a thread idle), but never one item per message
+ * when there are more items than threads.
+ */
+export function chunkSize(n: number, threads: number): number {
+  const tasks = Math.max(1, Math.min(n, threads * 4, Math.max(threads, Math.floor(n / 4))));
+  return Math.ceil(n / tasks);
+}
+
+/** The union of the items' documents, or undefined when two give different documents for one URL. */
+function sharedDocuments(items: readonly VerifyItem[]): Record<string, JsonObject> | undefined {
+  if (items.every((x) => x.documents === items[0]!.documents)) return items[0]!.documents;
+  const out: Record<string, JsonObject> = {};
+  for (const { documents } of items) {
+    for (const [url, doc] of Object.entries(documents)) {
+      const seen = out[url];
+      if (seen === undefined) out[url] = doc;
+      else if (seen !== doc && JSON.stringify(seen) !== JSON.stringify(doc)) return undefined;
+    }
+  }
+  return out;
+}
+
 const isCredentialObject = (x: unknown): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 const task = (credential: JsonObject, r: SignRequest): SignTask => ({ credential, suite: r.suite, key: r.key, now: r.now.toISOString() });
@@ -58,6 +86,13 @@ const task = (credential: JsonObject, r: SignRequest): SignTask => ({ credential
  */
 export class PooledSigner implements CredentialSigner {
   #pool: Piscina | undefined;
+  /**
+   * Proof checks of the same turn of the event loop (a presentation's, and those of concurrent
+   * requests) go to the threads together, cut into chunks: one message per chunk instead of one per
+   * credential, since handing a task to a thread costs about as much as checking a JCS proof.
+   */
+  readonly #verifies = new DataLoader<VerifyItem, PresentedProof>((items) => this.verifyTogether(items),
+    { cache: false, maxBatchSize: 1_000, batchScheduleFn: (run) => setImmediate(run) });
   constructor(private readonly threads = availableParallelism()) {}
 
   private pool(): Piscina {
@@ -81,25 +116,35 @@ export class PooledSigner implements CredentialSigner {
     return this.pool().run(task(credential, req));
   }
 
-  /** A batch is cut into one chunk per thread so every core signs. */
+  /** A batch is cut into chunks (chunkSize) so every core signs. */
   async signMany(items: { credential: JsonObject; req: SignRequest }[]): Promise<SignedItem[]> {
-    const size = Math.max(1, Math.ceil(items.length / (this.threads * 4)));
+    const size = chunkSize(items.length, this.threads);
     const chunks: SignTask[][] = [];
     for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size).map((x) => task(x.credential, x.req)));
     const results = await Promise.all(chunks.map((c) => this.pool().run(c, { name: 'signMany' }) as Promise<SignedItem[]>));
     return results.flat();
   }
 
-  /** Cut into chunks like signMany: a presentation of many credentials uses every thread. */
   async verifyProofs(inputs: unknown[], documents: Record<string, JsonObject>, now: Date): Promise<PresentedProof[]> {
-    const size = Math.max(1, Math.ceil(inputs.length / (this.threads * 4)));
-    const runs: Promise<PresentedProof[]>[] = [];
-    for (let i = 0; i < inputs.length; i += size) {
-      const task: VerifyTask = { inputs: inputs.slice(i, i + size), documents, now: now.toISOString() };
-      runs.push(this.pool().run(task, { name: 'verifyProofs' }) as Promise<PresentedProof[]>);
-    }
+    const at = now.toISOString();
+    const results = await Promise.all(inputs.map((input) => this.#verifies.load({ input, documents, now: at })));
     // The worker leaves out a credential object it was given (it is the input) rather than copy it back.
-    return (await Promise.all(runs)).flat().map((r, i) => (isCredentialObject(inputs[i]) && r.credential === undefined ? { ...r, credential: inputs[i] as JsonObject } : r));
+    return results.map((r, i) => (isCredentialObject(inputs[i]) && r.credential === undefined ? { ...r, credential: inputs[i] as JsonObject } : r));
+  }
+
+  private async verifyTogether(items: readonly VerifyItem[]): Promise<PresentedProof[]> {
+    const size = chunkSize(items.length, this.threads);
+    const runs: Promise<PresentedProof[]>[] = [];
+    for (let i = 0; i < items.length; i += size) runs.push(this.verifyChunk(items.slice(i, i + size)));
+    return (await Promise.all(runs)).flat();
+  }
+
+  private async verifyChunk(items: readonly VerifyItem[]): Promise<PresentedProof[]> {
+    const documents = sharedDocuments(items);
+    // Requests that resolved the same controller differently (a key rotated between them) are not mixed.
+    if (!documents) return (await Promise.all(items.map((x) => this.verifyChunk([x])))).flat();
+    const t: VerifyTask = { items: items.map((x) => ({ input: x.input, now: x.now })), documents };
+    return this.pool().run(t, { name: 'verifyProofs' }) as Promise<PresentedProof[]>;
   }
 
   /**
