@@ -1,5 +1,4 @@
 import { sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
-import { actorOf, type Actor } from '../../auth/principal.js';
 import type { Executor } from '../../db/database.js';
 import { textArrayFromJson, unnestInsert, type Column } from '../../db/bulk-insert.js';
 import type { CredentialsTable } from '../../db/tables/credentials.js';
@@ -25,28 +24,21 @@ const INSERT_COLUMNS: Column<Insertable<CredentialsTable>>[] = [
 ];
 
 /**
- * Inserts many in one statement with their audit lines (the columns `recordWrite` fills) and their
- * ledger entries, written in a data-modifying WITH for exactly the rows inserted: one round trip,
- * and one statement, so no explicit transaction is needed for the three to commit together.
- * `ledgerEntries` is the ledger writer's insertion, given the subquery of the ids inserted (as text).
- * Returns the ids inserted; rows that lost a race are left out: on the natural key (the same
- * credential, issued concurrently) or on the id (a caller-chosen id taken meanwhile). Only ids come
- * back: the caller has the rows, and sending every signed document back to be parsed again was a
- * third of a batch's storing time.
+ * Inserts many in one statement together with what must be written for exactly the rows inserted
+ * (their audit lines and ledger entries: each of `logs` is given the subquery of the inserted ids,
+ * as text, and returns its insert), in a data-modifying WITH: one round trip, and one statement, so
+ * no explicit transaction is needed for them to commit together. Returns the ids inserted; rows that
+ * lost a race are left out: on the natural key (the same credential, issued concurrently) or on the
+ * id (a caller-chosen id taken meanwhile). Only ids come back: the caller has the rows, and sending
+ * every signed document back to be parsed again was a third of a batch's storing time.
  */
-export async function insertCredentialsAudited(db: Executor, rows: Insertable<CredentialsTable>[], actor: Actor, at: Date,
-  ledgerEntries: (insertedIds: RawBuilder<unknown>) => RawBuilder<unknown>): Promise<Set<string>> {
+export async function insertCredentialsLogged(db: Executor, rows: Insertable<CredentialsTable>[],
+  logs: ((insertedIds: RawBuilder<unknown>) => RawBuilder<unknown>)[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const p = actor.principal;
-  const callerInstitution = p.kind === 'institution' ? p.institutionId : null;
+  const ids = sql`select c.id::text from c`;
   const { rows: inserted } = await sql<{ id: string }>`
-    with c as (${unnestInsert('credentials', INSERT_COLUMNS, rows)} on conflict do nothing returning id, issuer_ref, learner_id, format, kind),
-    a as (insert into audit_trail (occurred_at, principal_kind, principal_id, institution_id, learner_id, action, resource_type, resource_id, request_id, detail)
-      select ${at}::timestamptz, ${p.kind}::text, ${actorOf(p)}::text,
-        case when c.issuer_ref <> 'bank' then c.issuer_ref::uuid else ${callerInstitution}::uuid end,
-        c.learner_id, 'credential.issue', 'credential', c.id::text, ${actor.requestId ?? null}::text, jsonb_build_object('format', c.format, 'kind', c.kind)
-      from c),
-    l as (${ledgerEntries(sql`select c.id::text from c`)})
+    with c as (${unnestInsert('credentials', INSERT_COLUMNS, rows)} on conflict do nothing returning id),
+    ${sql.join(logs.map((log, i) => sql`${sql.raw(`w${i}`)} as (${log(ids)})`))}
     select id from c`.execute(db);
   return new Set(inserted.map((r) => r.id));
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Actor } from '../../auth/principal.js';
-import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
-import type { Db, Executor } from '../../db/database.js';
+import DataLoader from 'dataloader';
+import { recordWrite, writesInsertion } from '../../audit-trail/audit-trail.repository.js';
+import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import type { CredentialFormat } from '../../db/tables/credentials.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
@@ -10,9 +11,9 @@ import type { JsonObject } from '../core/did-key.js';
 import type { IssuerKey } from '../core/keys.js';
 import type { SignedCredential } from '../core/suites.js';
 import { storedFormDigest } from '../core/stored-form.js';
-import type { Issuer, IssuerDirectory } from '../issuers/issuer-directory.js';
+import { BANK_REF, type Issuer, type IssuerDirectory } from '../issuers/issuer-directory.js';
 import type { StatusListService, StatusSlot } from '../status/status-lists.service.js';
-import type { CredentialSigner, SignedItem } from '../workers/signing-pool.js';
+import { SAME_TURN, type CredentialSigner, type SignedItem } from '../workers/signing-pool.js';
 import * as repo from './credentials.repository.js';
 
 export interface IssueRequest {
@@ -64,6 +65,14 @@ export const signedForm = (row: repo.CredentialRow): SignedCredential => row.jwt
  * on the natural key leaves an unused status index, which is harmless.
  */
 export class IssuanceService {
+  /**
+   * Look-ups and stores of the same turn of the event loop (a batch's, and those of concurrent
+   * requests) go to the database together: one statement for many natural keys, and one statement
+   * per STORE_CHUNK credentials with their audit lines and ledger entries, each with its own actor.
+   */
+  readonly #existing = new DataLoader<IssueRequest, IssuedCredential | undefined>((reqs) => this.existingMany(reqs), SAME_TURN);
+  readonly #stored = new DataLoader<StoreItem, IssuedCredential>((items) => this.storeTogether(items), { ...SAME_TURN, maxBatchSize: STORE_CHUNK });
+
   constructor(
     private readonly db: Db,
     private readonly directory: IssuerDirectory,
@@ -96,7 +105,7 @@ export class IssuanceService {
    * STORE_CHUNK one statement inserting the credentials, their audit lines and ledger entries.
    */
   async issueMany(reqs: IssueRequest[], actor: Actor): Promise<IssuedCredential[]> {
-    const results: (IssuedCredential | undefined)[] = await this.existingMany(reqs);
+    const results: (IssuedCredential | undefined)[] = await Promise.all(reqs.map((r) => this.#existing.load(r)));
     // Requests repeated within the call (same natural key) are issued once and share the answer:
     // with a caller-chosen id, two prepared copies would otherwise claim the same row.
     const firstOf = new Map<string, number>();
@@ -110,15 +119,13 @@ export class IssuanceService {
     if (todo.length === 0) return results as IssuedCredential[];
     const prepared = await this.prepareMany(todo.map(({ r }) => r));
     const signed = await this.signer.signMany(prepared.map((p) => ({ credential: p.credential, req: { suite: p.req.format, key: p.key, now: p.now } })));
-    for (let n = 0; n < prepared.length; n += STORE_CHUNK) {
-      const stored = await this.storeMany(prepared.slice(n, n + STORE_CHUNK), signed.slice(n, n + STORE_CHUNK), actor);
-      for (const [k, s] of stored.entries()) results[todo[n + k]!.i] = s;
-    }
+    const stored = await Promise.all(prepared.map((p, n) => this.#stored.load({ prepared: p, signed: signed[n]!, actor })));
+    for (const [k, s] of stored.entries()) results[todo[k]!.i] = s;
     return reqs.map((r, i) => results[i] ?? { ...results[firstOf.get(naturalKey(r.learnerId, r.issuer.ref, r.issuanceKey, r.format))!]!, created: false });
   }
 
-  private async existingMany(reqs: IssueRequest[], db: Executor = this.db): Promise<(IssuedCredential | undefined)[]> {
-    const rows = await repo.findByIssuanceKeys(db, reqs.map((r) => r.issuer.ref), reqs.map((r) => r.issuanceKey));
+  private async existingMany(reqs: readonly IssueRequest[]): Promise<(IssuedCredential | undefined)[]> {
+    const rows = await repo.findByIssuanceKeys(this.db, reqs.map((r) => r.issuer.ref), reqs.map((r) => r.issuanceKey));
     const byKey = new Map(rows.map((row) => [naturalKey(row.learner_id, row.issuer_ref, row.issuance_key, row.format), row]));
     return reqs.map((r) => {
       const row = byKey.get(naturalKey(r.learnerId, r.issuer.ref, r.issuanceKey, r.format));
@@ -153,29 +160,73 @@ export class IssuanceService {
     }));
   }
 
-  private async storeMany(batch: Prepared[], items: SignedItem[], actor: Actor): Promise<IssuedCredential[]> {
-    const signed = items.map((i) => i.signed);
-    const inserts = batch.map((p, n) => rowFor(p, signed[n]!));
+  /**
+   * Stores items of several requests in one statement. Should that statement fail, each item is
+   * stored alone, so that one request's bad item fails that request only.
+   */
+  private async storeTogether(items: readonly StoreItem[]): Promise<(IssuedCredential | Error)[]> {
+    const rounds = apart(items);
+    if (rounds.length > 1) {
+      // Concurrent requests for one credential (same id or same natural key): one statement would
+      // skip all but one row and could not tell whose it kept, so they go one round after another,
+      // and the later ones find the stored credential as any lost race does.
+      const out = new Map<StoreItem, IssuedCredential | Error>();
+      for (const round of rounds) (await this.storeTogether(round)).forEach((r, n) => out.set(round[n]!, r));
+      return items.map((x) => out.get(x)!);
+    }
+    try {
+      return await this.storeMany(items);
+    } catch (err) {
+      if (items.length === 1) return [err instanceof Error ? err : new Error(String(err))];
+      return Promise.all(items.map(async (x) => (await this.storeTogether([x]))[0]!));
+    }
+  }
+
+  private async storeMany(items: readonly StoreItem[]): Promise<(IssuedCredential | Error)[]> {
+    const inserts = items.map((x) => rowFor(x.prepared, x.signed.signed));
     // As stored: the same columns, the document as JSON (not its text), and the default status.
-    const rows = inserts.map((row, n): repo.CredentialRow => ({ ...row, document: typeof signed[n] === 'string' ? null : signed[n], status: 'active' }));
-    // Every row's entry is prepared; the statement writes those of the rows it inserts. The stored
-    // form's digest came with the signature (computed where it was signed).
-    const events = rows.map((row, n) => ({
-      eventType: 'credential.issued', actor, learnerId: row.learner_id, resourceType: 'credential', resourceId: row.id,
-      body: issuedEventBody(row, items[n]!.storedDigest), at: row.issued_at,
+    const rows = inserts.map((row, n): repo.CredentialRow => {
+      const signed = items[n]!.signed.signed;
+      return { ...row, document: typeof signed === 'string' ? null : signed, status: 'active' };
+    });
+    // Every row's audit line and ledger entry are prepared; the statement writes those of the rows it
+    // inserts. The stored form's digest came with the signature (computed where it was signed).
+    const writes = rows.map((row, n) => ({
+      actor: items[n]!.actor, at: row.issued_at,
+      write: { action: 'credential.issue', resourceType: 'credential', resourceId: row.id, learnerId: row.learner_id,
+        institutionId: row.issuer_ref === BANK_REF ? undefined : row.issuer_ref, detail: { format: row.format, kind: row.kind } },
     }));
-    const ids = await repo.insertCredentialsAudited(this.db, inserts, actor, batch[0]!.now,
-      (insertedIds) => this.ledger.insertion(events, insertedIds));
-    const lost = batch.filter((p) => !ids.has(p.id));
-    const winners = lost.length === 0 ? [] : await this.existingMany(lost.map((p) => p.req));
-    return batch.map((p, n) => {
-      if (ids.has(p.id)) return { id: p.id, created: true, row: rows[n]!, verifiableCredential: signed[n]! };
-      const winner = winners[lost.indexOf(p)];
+    const events = rows.map((row, n) => ({
+      eventType: 'credential.issued', actor: items[n]!.actor, learnerId: row.learner_id, resourceType: 'credential', resourceId: row.id,
+      body: issuedEventBody(row, items[n]!.signed.storedDigest), at: row.issued_at,
+    }));
+    const ids = await repo.insertCredentialsLogged(this.db, inserts,
+      [(insertedIds) => writesInsertion(writes, insertedIds), (insertedIds) => this.ledger.insertion(events, insertedIds)]);
+    const lost = items.filter((x) => !ids.has(x.prepared.id));
+    const winners = lost.length === 0 ? [] : await Promise.all(lost.map((x) => this.#existing.load(x.prepared.req)));
+    return items.map((x, n) => {
+      if (ids.has(x.prepared.id)) return { id: x.prepared.id, created: true, row: rows[n]!, verifiableCredential: x.signed.signed };
       // Lost on the id rather than the natural key: a caller-chosen id already names another credential.
-      if (!winner) throw idConflict(p.id);
-      return winner;
+      return winners[lost.indexOf(x)] ?? idConflict(x.prepared.id);
     });
   }
+}
+
+/** A signed credential waiting to be stored, with the actor of the request that issues it. */
+type StoreItem = { prepared: Prepared; signed: SignedItem; actor: Actor };
+
+/** Splits items into rounds in which no two share a credential id or a natural key (in order: the first of each goes first). */
+function apart(items: readonly StoreItem[]): StoreItem[][] {
+  const rounds: { items: StoreItem[]; taken: Set<string> }[] = [];
+  for (const x of items) {
+    const { req } = x.prepared;
+    const marks = [`id:${x.prepared.id}`, naturalKey(req.learnerId, req.issuer.ref, req.issuanceKey, req.format)];
+    let round = rounds.find((r) => !marks.some((m) => r.taken.has(m)));
+    if (!round) rounds.push(round = { items: [], taken: new Set() });
+    round.items.push(x);
+    for (const m of marks) round.taken.add(m);
+  }
+  return rounds.map((r) => r.items);
 }
 
 const STORE_CHUNK = 200;

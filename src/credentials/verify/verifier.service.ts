@@ -16,7 +16,7 @@ import { issuedEventBody } from '../issuance/issuance.service.js';
 import type { IssuerDirectory } from '../issuers/issuer-directory.js';
 import type { StatusListService } from '../status/status-lists.service.js';
 import type { TrustListService } from '../trust-list/trust-list.service.js';
-import type { CredentialSigner, PresentedProof } from '../workers/signing-pool.js';
+import { SAME_TURN, type CredentialSigner, type PresentedProof } from '../workers/signing-pool.js';
 import { presentedDigest } from '../core/stored-form.js';
 import DataLoader from 'dataloader';
 import type { IssuedRecord, VerificationFacts } from './verification.repository.js';
@@ -37,7 +37,7 @@ export class VerifierService {
    * go to the database as one statement: under load, fewer round trips for the same answers.
    */
   readonly #facts = new DataLoader<FactReads, VerificationFacts>((all) => FactReads.fetchTogether(this.db, all),
-    { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) });
+    SAME_TURN);
 
   /**
    * @param pinned controller documents from configuration (VERIFIER_CONTROLLERS_FILE), for signature

@@ -11,7 +11,7 @@ import { suites } from '../core/suites.js';
 import { signCredential, verifyCredentialProof, type SignedCredential } from '../core/suites.js';
 import type { ProofVerification } from '../core/proof-result.js';
 import { presentedDigest, storedFormDigest, type Canonicalize } from '../core/stored-form.js';
-import type { PresentedProof, SignedItem } from './signing-pool.js';
+import type { PresentedProof, SignedItem, TaskFailure } from './signing-pool.js';
 
 export interface SignTask { credential: JsonObject; suite: ProofSuiteName; key: IssuerKey; now: string }
 
@@ -27,15 +27,20 @@ let canonicalize: Promise<Canonicalize> | undefined;
 const loadCanonicalize = () => (canonicalize ??= import('canonicalize').then((m) => m.default as Canonicalize));
 
 /**
- * Several tasks in one message (amortises the thread hop for batches), each with its stored-form
- * digest, so the main thread need not canonicalise the signed documents again for the ledger.
+ * Several tasks in one message (amortises the thread hop), each with its stored-form digest, so the
+ * main thread need not canonicalise the signed documents again for the ledger. The tasks may come
+ * from different requests, so a task that fails is answered with its error, not the whole message.
  */
-export async function signMany(tasks: SignTask[]): Promise<SignedItem[]> {
+export async function signMany(tasks: SignTask[]): Promise<(SignedItem | TaskFailure)[]> {
   const canon = await loadCanonicalize();
-  const out: SignedItem[] = [];
+  const out: (SignedItem | TaskFailure)[] = [];
   for (const t of tasks) {
-    const signed = await sign(t);
-    out.push({ signed, storedDigest: storedFormDigest(signed, canon) });
+    try {
+      const signed = await sign(t);
+      out.push({ signed, storedDigest: storedFormDigest(signed, canon) });
+    } catch (err) {
+      out.push({ failed: err instanceof Error ? err.message : String(err) });
+    }
   }
   return out;
 }

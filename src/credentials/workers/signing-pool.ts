@@ -17,6 +17,9 @@ export interface SignRequest { suite: ProofSuiteName; key: IssuerKey; now: Date 
 /** A signed credential and the SHA-256 of its stored form (storedFormDigest), for its ledger entry. */
 export interface SignedItem { signed: SignedCredential; storedDigest: string }
 
+/** A task of a message that failed on its own (the others of the message are answered). */
+export interface TaskFailure { failed: string }
+
 /** A proof check, with the stored-form digest of the presented credential (see presentedDigest). */
 export interface PresentedProof extends ProofVerification { presentedDigest?: string }
 
@@ -48,6 +51,13 @@ export class InlineSigner implements CredentialSigner {
   }
   async close() {}
 }
+
+/**
+ * DataLoader options for work that arrives in the same turn of the event loop (from concurrent
+ * requests): one batch per turn (setImmediate, so requests read from different sockets in one poll
+ * phase are batched), never a cache.
+ */
+export const SAME_TURN = { cache: false, maxBatchSize: 1_000, batchScheduleFn: (run: () => void) => setImmediate(run) } as const;
 
 /** A proof check waiting to go to a thread, with the controller documents its request resolved. */
 interface VerifyItem { input: unknown; documents: Record<string, JsonObject>; now: string }
@@ -87,12 +97,13 @@ const task = (credential: JsonObject, r: SignRequest): SignTask => ({ credential
 export class PooledSigner implements CredentialSigner {
   #pool: Piscina | undefined;
   /**
-   * Proof checks of the same turn of the event loop (a presentation's, and those of concurrent
-   * requests) go to the threads together, cut into chunks: one message per chunk instead of one per
-   * credential, since handing a task to a thread costs about as much as checking a JCS proof.
+   * Signatures and proof checks of the same turn of the event loop (a batch's or presentation's,
+   * and those of concurrent requests) go to the threads together, cut into chunks: one message per
+   * chunk instead of one per credential, since handing a task to a thread costs about as much as
+   * signing or checking a JCS proof.
    */
-  readonly #verifies = new DataLoader<VerifyItem, PresentedProof>((items) => this.verifyTogether(items),
-    { cache: false, maxBatchSize: 1_000, batchScheduleFn: (run) => setImmediate(run) });
+  readonly #signs = new DataLoader<SignTask, SignedItem>((tasks) => this.signTogether(tasks), SAME_TURN);
+  readonly #verifies = new DataLoader<VerifyItem, PresentedProof>((items) => this.verifyTogether(items), SAME_TURN);
   constructor(private readonly threads = availableParallelism()) {}
 
   private pool(): Piscina {
@@ -116,13 +127,16 @@ export class PooledSigner implements CredentialSigner {
     return this.pool().run(task(credential, req));
   }
 
-  /** A batch is cut into chunks (chunkSize) so every core signs. */
-  async signMany(items: { credential: JsonObject; req: SignRequest }[]): Promise<SignedItem[]> {
-    const size = chunkSize(items.length, this.threads);
-    const chunks: SignTask[][] = [];
-    for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size).map((x) => task(x.credential, x.req)));
-    const results = await Promise.all(chunks.map((c) => this.pool().run(c, { name: 'signMany' }) as Promise<SignedItem[]>));
-    return results.flat();
+  /** Signed in chunks (chunkSize) so every core signs; with concurrent requests' items, like verifyProofs. */
+  signMany(items: { credential: JsonObject; req: SignRequest }[]): Promise<SignedItem[]> {
+    return Promise.all(items.map((x) => this.#signs.load(task(x.credential, x.req))));
+  }
+
+  private async signTogether(tasks: readonly SignTask[]): Promise<(SignedItem | Error)[]> {
+    const size = chunkSize(tasks.length, this.threads);
+    const runs: Promise<(SignedItem | TaskFailure)[]>[] = [];
+    for (let i = 0; i < tasks.length; i += size) runs.push(this.pool().run(tasks.slice(i, i + size), { name: 'signMany' }) as Promise<(SignedItem | TaskFailure)[]>);
+    return (await Promise.all(runs)).flat().map((r) => ('failed' in r ? new Error(r.failed) : r));
   }
 
   async verifyProofs(inputs: unknown[], documents: Record<string, JsonObject>, now: Date): Promise<PresentedProof[]> {
