@@ -162,7 +162,7 @@ export const credentialsBench: Benchmark = {
     const runs = ctx.smoke ? 1 : 3;
     const cores = availableParallelism();
     const libraryMs = ctx.smoke ? 30 : 1500;
-    const sizes = (suite: ProofSuiteName) => (ctx.smoke ? 5 : suite === 'eddsa-rdfc-2022' ? 240 : 480);
+    const sizes = (suite: ProofSuiteName) => (ctx.smoke ? 5 : suite === 'eddsa-rdfc-2022' ? 600 : 1_500);
     const library = new Map<ProofSuiteName, LibraryRate>();
     const parallel = new Map<ProofSuiteName, { sign: number; verify: number }>();
     for (const s of SUITES) {

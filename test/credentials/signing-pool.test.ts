@@ -40,4 +40,17 @@ describe('signing many with stored-form digests', () => {
       createHash('sha256').update('not a credential').digest('hex'), undefined]);
     expect(results[0]!.credential, 'an object input comes back as itself').toBe(inputs[0]);
   });
+
+  it('a credential that cannot be signed fails its own call only, whether the call joins others or fills the threads alone', async () => {
+    const key = await issuerKey();
+    const item = (name: string, validFrom = '2025-01-15T00:00:00Z') =>
+      ({ credential: { ...sampleCredential(), name, validFrom }, req: { suite: 'eddsa-jcs-2022' as const, key, now: NOW } });
+    const big = [...Array.from({ length: 7 }, (_, i) => item(`Big ${i}`)), item('Big bad', 'not a date')]; // 8 items: 4 per thread
+    const [small, bad, alone] = await Promise.allSettled([
+      pool.signMany([item('Small')]), pool.signMany([item('Small bad', 'not a date')]), pool.signMany(big)]);
+    expect(small.status).toBe('fulfilled');
+    expect(String((bad as PromiseRejectedResult).reason)).toContain('validFrom');
+    expect(String((alone as PromiseRejectedResult).reason)).toContain('validFrom');
+    expect(await pool.signMany(big.slice(0, 7).concat(item('Big 7')))).toHaveLength(8);
+  });
 });

@@ -128,8 +128,22 @@ export class PooledSigner implements CredentialSigner {
   }
 
   /** Signed in chunks (chunkSize) so every core signs; with concurrent requests' items, like verifyProofs. */
-  signMany(items: { credential: JsonObject; req: SignRequest }[]): Promise<SignedItem[]> {
-    return Promise.all(items.map((x) => this.#signs.load(task(x.credential, x.req))));
+  async signMany(items: { credential: JsonObject; req: SignRequest }[]): Promise<SignedItem[]> {
+    const tasks = items.map((x) => task(x.credential, x.req));
+    if (!this.fillsThreads(tasks.length)) return Promise.all(tasks.map((t) => this.#signs.load(t)));
+    const results = await this.signTogether(tasks);
+    const failed = results.find((r) => r instanceof Error);
+    if (failed) throw failed;
+    return results as SignedItem[];
+  }
+
+  /**
+   * Whether a call of n items fills every thread by itself: it then goes out on its own instead of
+   * joining the turn's other calls, so that a batch is not held back until another request's batch
+   * is signed too (the threads take tasks in order, so the first batch finishes first).
+   */
+  private fillsThreads(n: number): boolean {
+    return n >= this.threads * 4;
   }
 
   private async signTogether(tasks: readonly SignTask[]): Promise<(SignedItem | Error)[]> {
@@ -140,8 +154,8 @@ export class PooledSigner implements CredentialSigner {
   }
 
   async verifyProofs(inputs: unknown[], documents: Record<string, JsonObject>, now: Date): Promise<PresentedProof[]> {
-    const at = now.toISOString();
-    const results = await Promise.all(inputs.map((input) => this.#verifies.load({ input, documents, now: at })));
+    const items = inputs.map((input): VerifyItem => ({ input, documents, now: now.toISOString() }));
+    const results = this.fillsThreads(items.length) ? await this.verifyTogether(items) : await Promise.all(items.map((x) => this.#verifies.load(x)));
     // The worker leaves out a credential object it was given (it is the input) rather than copy it back.
     return results.map((r, i) => (isCredentialObject(inputs[i]) && r.credential === undefined ? { ...r, credential: inputs[i] as JsonObject } : r));
   }
