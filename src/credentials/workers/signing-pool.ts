@@ -99,11 +99,12 @@ export class PooledSigner implements CredentialSigner {
   /**
    * Signatures and proof checks of the same turn of the event loop (a batch's or presentation's,
    * and those of concurrent requests) go to the threads together, cut into chunks: one message per
-   * chunk instead of one per credential, since handing a task to a thread costs about as much as
-   * signing or checking a JCS proof.
+   * chunk instead of one per credential: under load, handing a task to a thread took the main thread
+   * about as long as a JCS signature or proof check takes a worker (profiles on 2-core VMs).
    */
   readonly #signs = new DataLoader<SignTask, SignedItem>((tasks) => this.signTogether(tasks), SAME_TURN);
   readonly #verifies = new DataLoader<VerifyItem, PresentedProof>((items) => this.verifyTogether(items), SAME_TURN);
+
   constructor(private readonly threads = availableParallelism()) {}
 
   private pool(): Piscina {
