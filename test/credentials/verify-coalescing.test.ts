@@ -52,6 +52,17 @@ describe('verifications that arrive together', () => {
     expect(b![0]!.errors[0]?.code).toBe('KEY_NOT_FOUND');
   });
 
+  it('a credential whose proof cannot be read fails alone: the others sent with it are still answered', async () => {
+    const key = await issuerKey(0);
+    const signed = (await pool.signMany([0, 1, 2].map((i) => ({ credential: { ...sampleCredential(), name: `Q${i}` }, req: { suite: 'eddsa-jcs-2022' as const, key, now: NOW } }))))
+      .map((x) => x.signed as Record<string, unknown>);
+    const documents = { [ISSUER_DID]: controllerDocument(ISSUER_DID, [key]) };
+    const broken = [{ ...signed[1], proof: [null] }, { ...signed[1], proof: null }, { ...signed[1], proof: 'signed' }];
+    const results = await Promise.all([signed[0], ...broken, signed[2]].map((c) => pool.verifyProofs([c], documents, NOW)));
+    expect(results.map((r) => r[0]!.verified)).toEqual([true, false, false, false, true]);
+    expect(results.slice(1, 4).map((r) => r[0]!.errors[0]?.code)).toEqual(['MALFORMED', 'MALFORMED', 'MALFORMED']);
+  });
+
   it('cuts n items into tasks that use every thread, several items to a task once there are more items than threads', () => {
     expect([1, 2, 3, 4, 16, 120, 1000].map((n) => chunkSize(n, 2))).toEqual([1, 1, 2, 2, 4, 15, 125]);
     for (let n = 1; n <= 300; n++) {

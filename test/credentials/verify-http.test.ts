@@ -139,6 +139,17 @@ describe('POST /presentations/verify', () => {
     }
   });
 
+  it('a credential whose proof is not an object fails as malformed, alone, and the request is still answered', async () => {
+    const good = await issueVc(t.app, inst, { cryptosuite: 'eddsa-jcs-2022' });
+    const broken = [null, 'signed', 7].map((entry) => ({ ...(good.vc as object), proof: [entry] }));
+    const res = await post(vp([good.vc, ...broken, good.vc]));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().credentials.map((c: any) => c.reason ?? 'ok')).toEqual(['ok', 'malformed', 'malformed', 'malformed', 'ok']);
+    const single = await t.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: broken[0] } });
+    expect(single.statusCode, 'a failed verification (VC-API)').toBe(400);
+    expect(single.json()).toMatchObject({ verified: false, reason: 'malformed' });
+  });
+
   it('a body without a presentation object is a 400 problem naming the field', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/presentations/verify', payload: { presentation: {} } });
     expect(res.statusCode).toBe(400);

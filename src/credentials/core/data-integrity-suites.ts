@@ -40,10 +40,11 @@ export async function signWithDataIntegrity(
   });
 }
 
-/** The `cryptosuite` names of a document's Data Integrity proofs. */
+/** The `cryptosuite` names of a document's Data Integrity proofs (entries that are not objects are not proofs). */
 export function proofCryptosuites(doc: JsonObject): string[] {
-  const proofs = Array.isArray(doc.proof) ? doc.proof : doc.proof ? [doc.proof] : [];
-  return proofs.map((p) => String((p as JsonObject).cryptosuite ?? (p as JsonObject).type));
+  const proofs: unknown[] = Array.isArray(doc.proof) ? doc.proof : doc.proof ? [doc.proof] : [];
+  return proofs.filter((p): p is JsonObject => typeof p === 'object' && p !== null && !Array.isArray(p))
+    .map((p) => String(p.cryptosuite ?? p.type));
 }
 
 /** The verification method of the document's first proof, if any. */

@@ -6,10 +6,9 @@ import { buildAchievementCredential } from '../core/builders.js';
 import { createDocumentLoader } from '../core/document-loader.js';
 import type { JsonObject } from '../core/did-key.js';
 import { controllerDocument, keyFromSeed, type IssuerKey } from '../core/keys.js';
-import type { ProofSuiteName } from '../core/proof-result.js';
+import { proofError, type ProofSuiteName, type ProofVerification } from '../core/proof-result.js';
 import { suites } from '../core/suites.js';
 import { signCredential, verifyCredentialProof, type SignedCredential } from '../core/suites.js';
-import type { ProofVerification } from '../core/proof-result.js';
 import { presentedDigest, storedFormDigest, type Canonicalize } from '../core/stored-form.js';
 import type { PresentedProof, SignedItem, TaskFailure } from './signing-pool.js';
 
@@ -59,7 +58,9 @@ export async function verifyProofs(task: VerifyTask): Promise<PresentedProof[]> 
   const loader = createDocumentLoader({ documents: task.documents });
   const out: PresentedProof[] = [];
   for (const { input, now } of task.items) {
-    const result = await verifyCredentialProof(input, { documentLoader: loader, now });
+    // The items may come from different requests: one that throws is answered alone, as malformed.
+    const result = await verifyCredentialProof(input, { documentLoader: loader, now })
+      .catch((e: unknown): ProofVerification => ({ verified: false, errors: [proofError('MALFORMED', e instanceof Error ? e.message : String(e))] }));
     out.push({
       ...result,
       // For an object input the credential is that input: the caller has it, so it is not copied back.
