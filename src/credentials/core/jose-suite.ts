@@ -81,7 +81,8 @@ export async function verifyJwt(jwt: string, opts: { documentLoader: DocumentLoa
   try { header = decodeProtectedHeader(jwt); } catch (e) {
     return { verified: false, suite: 'vc+jwt', errors: [proofError('MALFORMED', (e as Error).message)] };
   }
-  const kid = header.kid;
+  const kid = typeof header.kid === 'string' ? header.kid : undefined;
+  if (header.kid !== undefined && kid === undefined) return { suite: 'vc+jwt', verified: false, errors: [proofError('MALFORMED', 'JWT header "kid" must be a string')] };
   const base = { suite: 'vc+jwt' as const, verificationMethod: kid };
   if (header.alg !== 'EdDSA') return { ...base, verified: false, errors: [proofError('UNSUPPORTED_PROOF', `alg ${String(header.alg)} is not accepted`)] };
   if (!kid) return { ...base, verified: false, errors: [proofError('KEY_NOT_FOUND', 'JWT header has no "kid"; an inline "jwk" cannot be bound to an issuer')] };

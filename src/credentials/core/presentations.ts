@@ -39,7 +39,7 @@ const ENVELOPED_JWT = /^data:application\/vc\+jwt,/;
 export function presentedCredentials(presentation: JsonObject): unknown[] {
   const vcs = presentation.verifiableCredential;
   return (Array.isArray(vcs) ? vcs : vcs ? [vcs] : []).map((c) => {
-    const id = (c as JsonObject).id;
+    const id = typeof c === 'object' && c !== null ? (c as JsonObject).id : undefined;
     if (typesOf(c).includes('EnvelopedVerifiableCredential') && typeof id === 'string' && ENVELOPED_JWT.test(id)) {
       return id.replace(ENVELOPED_JWT, '');
     }

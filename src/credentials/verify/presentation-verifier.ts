@@ -27,7 +27,8 @@ export async function verifyPresentationReport(
   const presentation = vp as JsonObject;
   const loader = verifier.documentLoader();
   if (presentation.proof !== undefined) {
-    const proof = presentation.proof as JsonObject;
+    // Any value but undefined claims a holder proof; one that is not a proof object fails as malformed below.
+    const proof = typeof presentation.proof === 'object' && presentation.proof !== null ? presentation.proof as JsonObject : {};
     const challenge = options.challenge ?? (typeof proof.challenge === 'string' ? proof.challenge : '');
     if (!options.challenge) warnings.push({ check: 'presentation', code: 'no_challenge', message: 'no challenge was given; replay cannot be ruled out' });
     // Only the holder's proof here: each credential's proof is checked once, by the full verifier below.

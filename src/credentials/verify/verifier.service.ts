@@ -111,7 +111,8 @@ export class VerifierService {
    * controller documents they may need (resolved here from the database; did:key needs none).
    */
   private async checkProofs(inputs: unknown[], jwts: (string | undefined)[], loader: DocumentLoader, now: Date): Promise<PresentedProof[]> {
-    const pooled = inputs.map((x, i) => this.pool?.verifyProofs !== undefined && (typeof x === 'object' || jwts[i] !== undefined));
+    // Only what could be a credential goes to the threads; the rest is answered here as malformed.
+    const pooled = inputs.map((x, i) => this.pool?.verifyProofs !== undefined && ((typeof x === 'object' && x !== null) || jwts[i] !== undefined));
     const documents: Record<string, JsonObject> = {};
     for (const url of new Set(inputs.flatMap((x, i) => (pooled[i] ? controllersOf(x, jwts[i]) : [])))) {
       if (url.startsWith('did:key:')) continue;
@@ -174,10 +175,11 @@ const pendingMessage = (recorded: string) => `${recorded}; awaiting a signed tre
 /** Controller URLs a proof may need: the issuer and the verification method's controller. */
 function controllersOf(input: unknown, jwt: string | undefined): string[] {
   if (jwt) {
-    let kid: string | undefined;
+    let kid: unknown;
     try { kid = decodeProtectedHeader(jwt).kid; } catch { return []; }
     const c = unverifiedPayload(jwt);
-    return [...new Set([kid?.split('#')[0], c ? issuerId(c) : undefined].filter((x): x is string => !!x))];
+    // A kid that is not a string names no controller (the proof check fails it as malformed).
+    return [...new Set([typeof kid === 'string' ? kid.split('#')[0] : undefined, c ? issuerId(c) : undefined].filter((x): x is string => !!x))];
   }
   const c = input as JsonObject;
   const proofs = Array.isArray(c.proof) ? c.proof : [c.proof];
