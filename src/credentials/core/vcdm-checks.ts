@@ -59,6 +59,7 @@ function checkCore(c: JsonObject): Problem[] {
   if (subjects.length === 0) problems.push({ path: 'credentialSubject', message: 'is required' });
   subjects.forEach((s, i) => {
     if (!isObject(s)) problems.push({ path: `credentialSubject[${i}]`, message: 'must be an object' });
+    else if (Object.keys(s).length === 0) problems.push({ path: `credentialSubject[${i}]`, message: 'must make a claim (it has no properties)' });
     else if (s.id !== undefined && !(typeof s.id === 'string' && URL_LIKE.test(s.id))) {
       problems.push({ path: `credentialSubject[${i}].id`, message: 'must be a URL' });
     }

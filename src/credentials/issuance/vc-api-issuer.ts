@@ -5,7 +5,8 @@ import type { Db } from '../../db/database.js';
 import type { CredentialFormat } from '../../db/tables/credentials.js';
 import { assertActsForInstitution } from '../../auth/policy.js';
 import { forbidden, invalidField, notFound } from '../../errors.js';
-import { issuerId } from '../core/credential-fields.js';
+import { isOpenBadgeLike, issuerId } from '../core/credential-fields.js';
+import { checkEducationCredential } from '../core/open-badge-checks.js';
 import type { JsonObject } from '../core/did-key.js';
 import { checkVcdm } from '../core/vcdm-checks.js';
 import type { Issuer, IssuerDirectory } from '../issuers/issuer-directory.js';
@@ -82,7 +83,10 @@ export class VcApiIssuer {
     const id = credential.id === undefined ? undefined : callerUuid(credential.id, `${at}/id`);
     // The id in its canonical (lower-case) form, so that the same id always gives the same content digest.
     if (id !== undefined) credential = { ...credential, id: `urn:uuid:${id}` };
-    const problems = checkVcdm(id !== undefined ? credential : { ...credential, id: 'urn:uuid:00000000-0000-4000-8000-000000000000' });
+    // Checked as it will be signed (the service fills in id and validFrom): the VC Data Model rules,
+    // and for an Open Badge or CLR its shape, so that nothing is signed that the verifier would fail.
+    const asSigned = { ...credential, id: credential.id ?? 'urn:uuid:00000000-0000-4000-8000-000000000000', validFrom: credential.validFrom ?? '2000-01-01T00:00:00Z' };
+    const problems = [...checkVcdm(asSigned), ...(isOpenBadgeLike(asSigned) ? checkEducationCredential(asSigned) : [])];
     if (problems.length > 0) throw invalidField(`${at}/${problems[0]!.path.replace(/\[(\d+)\]/g, '/$1').replace(/\./g, '/')}`, 'invalid_credential', `${problems[0]!.path} ${problems[0]!.message}`);
     const format = formatFrom(options);
     const digest = createHash('sha256').update(canonicalize(credential) ?? '').digest('hex');
