@@ -24,7 +24,7 @@ function ob2(email: string, salt = 'deadsea') {
   return {
     '@context': 'https://w3id.org/openbadges/v2', type: 'Assertion', id: 'https://badges.example.org/assertions/1',
     recipient: { type: 'email', hashed: true, salt, identity: `sha256$${createHash('sha256').update(email + salt).digest('hex')}` },
-    badge: { id: 'https://badges.example.org/badges/py', type: 'BadgeClass', name: 'Python Basics', description: 'd', criteria: { narrative: 'n' }, issuer: 'https://badges.example.org/issuer' },
+    badge: { id: 'https://badges.example.org/badges/py', type: 'BadgeClass', name: 'Python Basics', description: 'd', image: 'https://badges.example.org/badges/py.png', criteria: { narrative: 'n' }, issuer: 'https://badges.example.org/issuer' },
     verification: { type: 'hosted' }, issuedOn: '2024-05-01T00:00:00Z',
   };
 }
@@ -46,6 +46,23 @@ describe('importing credentials from elsewhere', () => {
   it('an Open Badges 2.0 assertion is checked against the recipient email hash', async () => {
     expect((await importAs({ credential: ob2('li@example.org'), email: 'li@example.org' })).json()).toMatchObject({ format: 'ob2', verified: true, countsForRecognition: false });
     expect((await importAs({ credential: ob2('someone@example.org', 'x'), email: 'li@example.org' })).json()).toMatchObject({ format: 'ob2', verified: false });
+  });
+
+  it('an Open Badges 2.0 assertion is checked field by field (types, not only presence): each flaw is named and it is not verified', async () => {
+    const flawed = (change: (a: any) => void) => { const a = ob2('li@example.org') as any; change(a); return a; };
+    const cases: [(a: any) => void, string][] = [
+      [(a) => { delete a.badge.image; }, 'badge.image'],
+      [(a) => { a.badge.issuer = { name: 'No id' }; }, 'badge.issuer'],
+      [(a) => { a.badge = null; }, 'badge must be'],
+      [(a) => { a.recipient.type = 'url'; }, 'recipient.type must be email'],
+      [(a) => { a.issuedOn = 'yesterday'; }, 'issuedOn must be a date'],
+      [(a) => { a.revoked = true; a.revocationReason = 'issued in error'; }, 'marked revoked: issued in error'],
+    ];
+    for (const [change, named] of cases) {
+      const r = (await importAs({ credential: flawed(change), email: 'li@example.org' })).json();
+      expect(r.verified, named).toBe(false);
+      expect(JSON.stringify(r.checks.problems), named).toContain(named);
+    }
   });
 
   it('a legacy Open Badges 0.5 assertion goes through openbadges-validator offline', async () => {

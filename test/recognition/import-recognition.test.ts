@@ -147,7 +147,7 @@ describe('imports that do not count are refused, nothing written', () => {
     const hosted = await importCredential({
       '@context': 'https://w3id.org/openbadges/v2', type: 'Assertion', id: `https://badges.example.org/assertions/${randomUUID()}`,
       recipient: { type: 'email', hashed: true, salt, identity: `sha256$${createHash('sha256').update(email + salt).digest('hex')}` },
-      badge: { id: 'https://badges.example.org/badges/py', type: 'BadgeClass', name: 'Python', description: 'd', criteria: { narrative: 'n' }, issuer: 'https://badges.example.org/issuer' },
+      badge: { id: 'https://badges.example.org/badges/py', type: 'BadgeClass', name: 'Python', description: 'd', image: 'https://badges.example.org/badges/py.png', criteria: { narrative: 'n' }, issuer: 'https://badges.example.org/issuer' },
       verification: { type: 'hosted' }, issuedOn: '2024-05-01T00:00:00Z',
     }, email);
     expect(hosted).toMatchObject({ verified: true, countsForRecognition: false });

@@ -38,10 +38,9 @@ export class ImportJudge {
     }
     if (typeof credential === 'object' && credential !== null) {
       const errors = legacyValidator.assertion(credential);
-      const badge = (credential as JsonObject).badge as JsonObject | undefined;
+      const badge = objectOrUndefined((credential as JsonObject).badge);
       return { format: 'ob1', verification: 'openbadges-validator:offline-structure', verified: errors === null, trusted: false, trustEntryId: null,
-        issuer: typeof badge === 'object' ? str((badge.issuer as JsonObject | undefined)?.origin) : null,
-        name: typeof badge === 'object' ? str(badge.name) : null,
+        issuer: str(objectOrUndefined(badge?.issuer)?.origin) ?? null, name: str(badge?.name),
         checks: { errors, notes: ['structure only: linked badge class, issuer and hosted assertion URLs are not fetched offline'] } };
     }
     throw invalidField('/body/credential', 'unrecognised_credential', 'expected a W3C VC (JSON or JWT), an Open Badges 2.0 assertion (JSON or signed JWS) or a 1.x assertion');
@@ -75,6 +74,10 @@ function requireEmail(email: string | undefined): string {
 }
 
 function badgeName(a: JsonObject): string | null {
-  const badge = a.badge;
-  return typeof badge === 'object' && badge !== null ? str((badge as JsonObject).name) : null;
+  return str(objectOrUndefined(a.badge)?.name);
+}
+
+/** The value when it is a JSON object (an imported badge may hold null or a list anywhere). */
+function objectOrUndefined(v: unknown): JsonObject | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? v as JsonObject : undefined;
 }
