@@ -5,7 +5,8 @@ const AnyObject = Type.Object({}, { additionalProperties: true });
 export const SignedCredentialSchema = Type.Union([AnyObject, Type.String({ description: 'compact JWS (application/vc+jwt)' })]);
 
 const IssueOptions = Strict({
-    proofFormat: Type.Optional(Type.String({ description: 'ldp_vc (Data Integrity, default) or vc+jwt' })),
+    proofFormat: Type.Optional(Type.Union(['ldp_vc', 'vc+jwt', 'application/vc+jwt', 'jwt_vc', 'jwt'].map((f) => Type.Literal(f)),
+      { description: 'ldp_vc (Data Integrity, the default) or vc+jwt (also written application/vc+jwt, jwt_vc, jwt); any other value is refused rather than silently given the default' })),
     cryptosuite: Type.Optional(Type.Union([Type.Literal('eddsa-rdfc-2022'), Type.Literal('eddsa-jcs-2022')])),
     credentialStatus: Type.Optional(Strict({
       type: Type.Literal('BitstringStatusListEntry'),

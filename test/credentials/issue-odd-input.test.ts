@@ -40,4 +40,17 @@ describe('POST /credentials/issue with a credential of any odd shape', () => {
     const list = await t.app.inject({ method: 'POST', url: '/credentials/issue', headers: bearer(inst.token), payload: { credential: { ...obCredential(inst.did), credentialSubject: {} }, options: {} } });
     expect(list.statusCode).toBe(422);
   });
+
+  it('an unknown proofFormat is refused, naming the option, instead of silently signing in the default form', async () => {
+    for (const proofFormat of ['eddsa-jcs-2022', 'jwt_vp', 'ldp']) {
+      const res = await t.app.inject({ method: 'POST', url: '/credentials/issue', headers: bearer(inst.token), payload: { credential: obCredential(inst.did), options: { proofFormat } } });
+      expect(res.statusCode, proofFormat).toBe(400);
+      expect(JSON.stringify(res.json()), proofFormat).toContain('proofFormat');
+    }
+    for (const proofFormat of ['ldp_vc', 'vc+jwt', 'application/vc+jwt', 'jwt_vc', 'jwt']) {
+      const res = await t.app.inject({ method: 'POST', url: '/credentials/issue', headers: bearer(inst.token), payload: { credential: obCredential(inst.did), options: { proofFormat } } });
+      expect(res.statusCode, proofFormat).toBe(201);
+      expect(typeof res.json().verifiableCredential, proofFormat).toBe(proofFormat === 'ldp_vc' ? 'object' : 'string');
+    }
+  });
 });

@@ -46,7 +46,7 @@ describe('credentials reference their ledger entry', () => {
     const { vc, id } = await issueVc(t.app, fresh);
     const verify = async () => (await t.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc } })).json();
     await t.ctx.ledgerService.integrate();
-    const another = await issueVc(t.app, fresh, { proofFormat: 'eddsa-jcs-2022' });
+    const another = await issueVc(t.app, fresh, { cryptosuite: 'eddsa-jcs-2022' });
     const pending = await t.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: another.vc } }).then((r) => r.json());
     expect(pending.verified).toBe(true);
     expect(pending.results.find((r: any) => r.check === 'ledger')).toMatchObject({ status: 'skip', code: 'ledger_pending' });

@@ -15,7 +15,7 @@ afterEach(() => { vi.restoreAllMocks(); });
 const otherProcess = () => new LedgerService(t.ctx.db, new TreeHeadKeys(t.ctx.keys), t.ctx.ledgerBodies, t.ctx.config.ledger, () => new Date());
 
 async function issuedEntryId(): Promise<number> {
-  const { id } = await issueVc(t.app, inst, { proofFormat: 'eddsa-jcs-2022' });
+  const { id } = await issueVc(t.app, inst, { cryptosuite: 'eddsa-jcs-2022' });
   return Number((await findIssuedEntry(t.ctx.db, id))!.id);
 }
 
