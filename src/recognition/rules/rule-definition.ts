@@ -7,6 +7,8 @@ import { DecimalString, IsoDate, Strict, Uuid } from '../../http/schemas.js';
 
 const KINDS = ['course', 'unit', 'module', 'micro-major', 'mooc', 'certificate', 'exam', 'qualification', 'work-based', 'rpl', 'other'] as const;
 const Positive = Type.String({ pattern: '^\\d{1,6}(\\.\\d{1,4})?$', examples: ['8'] });
+/** Above zero: a conversion step of 0 would divide by zero in every evaluation at the target. */
+const AboveZero = Type.String({ pattern: '^(?!0+(\\.0+)?$)\\d{1,6}(\\.\\d{1,4})?$', examples: ['1'] });
 
 export const RuleItemDef = Strict({
   institutionId: Uuid,
@@ -65,7 +67,7 @@ export const BlockDef = Strict({
 });
 
 export const ConversionDef = Strict({
-  ...common, pattern: PatternDef, step: Positive, category: Type.String({ minLength: 1, maxLength: 60 }),
+  ...common, pattern: PatternDef, step: AboveZero, category: Type.String({ minLength: 1, maxLength: 60 }),
   targetItem: Type.Optional(RuleItemDef),
 });
 
@@ -77,7 +79,8 @@ export const CapsDef = Strict({
   learnerPeriod: Type.Optional(Strict({ months: Type.Integer({ minimum: 1, maximum: 120 }), max: Positive })),
   programme: Type.Optional(Strict({
     max: Type.Optional(Positive),
-    fraction: Type.Optional(Type.String({ pattern: '^(0(\\.\\d{1,6})?|1|\\d{1,3}/\\d{1,3})$', examples: ['1/3'] })),
+    // A share of the programme: at most 1 (checked at publication), never over a zero denominator.
+    fraction: Type.Optional(Type.String({ pattern: '^(0(\\.\\d{1,6})?|1|\\d{1,3}/(?!0+$)\\d{1,3})$', examples: ['1/3'] })),
   })),
 });
 

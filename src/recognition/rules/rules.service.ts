@@ -10,7 +10,7 @@ import { todayOf, type AgreementService } from '../agreements/agreements.service
 import type { CatalogueItem } from '../../catalogue/catalogue.types.js';
 import { levelDefaults, programmeLevel, unknownLevel, withLevels } from './level-default.js';
 import { DEFINITION_SCHEMAS, type RuleDefinition, type RuleItemDef, type RuleKind } from './rule-definition.js';
-import { readBackInstitution, type RuleVersion } from './rule-mapping.js';
+import { readBackInstitution, type RuleVersion, fraction } from './rule-mapping.js';
 import * as repo from './rules.repository.js';
 
 export interface VersionInput {
@@ -37,8 +37,15 @@ function firstError(kind: RuleKind, definition: unknown): { pointer: string; mes
   if (!e) return { pointer: '/body/definition', message: 'invalid definition' };
   const extra = e.keyword === 'additionalProperties' ? `/${(e.params.additionalProperties as string[] | undefined)?.[0] ?? ''}` : '';
   const missing = e.keyword === 'required' ? `/${(e.params.requiredProperties as string[] | undefined)?.[0] ?? ''}` : '';
-  return { pointer: `/body/definition${e.instancePath}${extra}${missing}`, message: e.keyword === 'additionalProperties' ? 'unknown field' : e.message };
+  const hint = e.keyword === 'pattern' ? PATTERN_HINTS.find(([end]) => e.instancePath.endsWith(end))?.[1] : undefined;
+  return { pointer: `/body/definition${e.instancePath}${extra}${missing}`, message: e.keyword === 'additionalProperties' ? 'unknown field' : hint ?? e.message };
 }
+
+/** What a pattern means, in words, for the fields whose pattern alone would not tell a reader. */
+const PATTERN_HINTS: [string, string][] = [
+  ['/step', 'must be a number of credits above 0 (up to 6 digits and 4 decimals), e.g. 1 or 0.5'],
+  ['/fraction', 'must be a share of the programme: a decimal from 0 to 1, or n/m with m above 0, e.g. 1/3'],
+];
 
 /** Publishes rule versions (never edits one) and reads them; tells the evaluator when a target changed. */
 export class RuleService {
@@ -105,6 +112,11 @@ export class RuleService {
     if (err) throw invalidField(err.pointer, 'invalid_rule_definition', `${err.pointer}: ${err.message}`);
     if (input.effectiveTo !== undefined && input.effectiveTo < input.effectiveFrom) throw invalidField('/body/effectiveTo', 'invalid_dates', 'effectiveTo is before effectiveFrom');
     const def = input.definition as Record<string, unknown>;
+    const share = (def.programme as { fraction?: string } | undefined)?.fraction;
+    if (kind === 'caps' && share !== undefined) {
+      const { numerator, denominator } = fraction(share);
+      if (numerator.gt(denominator)) throw invalidField('/body/definition/programme/fraction', 'invalid_rule_definition', `/body/definition/programme/fraction: ${share} is more than the whole programme (at most 1)`);
+    }
     const snap = await this.frameworks.snapshot();
     const cond = def.conditions as { minResult?: { schemeId: string } } | undefined;
     if (cond?.minResult && !snap.gradingSchemes.some((s) => s.id === cond.minResult!.schemeId)) {
