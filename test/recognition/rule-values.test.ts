@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/test-app.js';
-import { post, worldApp, type World } from './service-fixtures.js';
+import { sql } from 'kysely';
+import { post, publishRule, worldApp, type World } from './service-fixtures.js';
 
 let t: TestApp;
 let w: World;
@@ -36,5 +37,21 @@ describe('rule values that would break every evaluation at the target are refuse
     for (const fraction of ['0', '1/3', '3/3', '1', '0.25']) expect((await publish('caps', { programmeTotalCredits: '60', programme: { fraction } })).statusCode, fraction).toBe(201);
     const preview = await post(t.app, '/recognition/preview', undefined, { targetInstitutionId: w.target.id, achievements: [{ ...exam, sourceInstitutionId: w.source.id }] });
     expect(preview.statusCode).toBe(200);
+  });
+
+  it('a stored rule that today\'s checks refuse (published before them) is left out of evaluations, which go on with the other rules', async () => {
+    const { world } = await import('./service-fixtures.js');
+    const v = await world(t);
+    const good = await publishRule(t.app, v.target.token, { type: 'block', definition: { pattern: { kinds: ['exam'] }, credits: '2', category: 'elective', conditions: { allowLowerLevel: true } } });
+    const bad = await publishRule(t.app, v.target.token, { type: 'conversion', definition: { pattern: { kinds: ['exam'] }, step: '1', category: 'elective', conditions: { allowLowerLevel: true } } });
+    // As an older version of the service could have stored it (past the append-only trigger, for the test only).
+    await t.ctx.db.transaction().execute(async (tx) => {
+      await sql`set local session_replication_role = replica`.execute(tx);
+      await sql`update recognition_rules set definition = jsonb_set(definition, '{step}', '"0"') where id = ${bad.id}`.execute(tx);
+    });
+    t.ctx.recognition.evaluator.invalidate(v.target.id);
+    const preview = await post(t.app, '/recognition/preview', undefined, { targetInstitutionId: v.target.id, achievements: [{ ...exam, sourceInstitutionId: v.source.id }] });
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect(preview.json().outcomes[0]).toMatchObject({ status: 'match', ruleId: good.id });
   });
 });

@@ -10,7 +10,7 @@ import {
   type EvaluationInput, type PriorRecognition, type RuleIndex, type Solver, type Target,
 } from '../engine/index.js';
 import { withinDates } from '../engine/dates.js';
-import type { CapsDef } from '../rules/rule-definition.js';
+import { DEFINITION_VALIDATORS, type CapsDef, type RuleKind } from '../rules/rule-definition.js';
 import { SharedValues, toEngineRule, toTargetCaps, type RuleVersion } from '../rules/rule-mapping.js';
 import { rulesForTarget } from '../rules/rules.repository.js';
 import { toRuleVersion } from '../rules/rules.service.js';
@@ -75,7 +75,9 @@ export class Evaluator {
   }
 
   private async build(db: Executor, target: string, stamp: string): Promise<TargetRules> {
-    const versions = (await rulesForTarget(db, target)).map(toRuleVersion);
+    // A stored definition that today's schema refuses (published before a check was added) is left
+    // out: one bad rule must not make every evaluation at the target fail.
+    const versions = (await rulesForTarget(db, target)).map(toRuleVersion).filter((v) => DEFINITION_VALIDATORS[v.kind as RuleKind]?.Check(v.definition) === true);
     const shared = new SharedValues();
     const engineRules = versions.flatMap((v) => toEngineRule(v, shared) ?? []);
     return {

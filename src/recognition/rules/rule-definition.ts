@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
 import { DecimalString, IsoDate, Strict, Uuid } from '../../http/schemas.js';
 
 // The JSON a rule version stores in `definition`: the engine's rule types with exact decimals as
@@ -97,6 +98,10 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 export type RuleDefinition = EquivalencyDef | BlockDef | ConversionDef | CapsDef;
 
 export const DEFINITION_SCHEMAS = { equivalency: EquivalencyDef, block: BlockDef, conversion: ConversionDef, caps: CapsDef } as const;
+
+/** The compiled check of each kind's definition: at publication, and again when stored rows are read back into the engine. */
+export const DEFINITION_VALIDATORS = Object.fromEntries(Object.entries(DEFINITION_SCHEMAS).map(([k, schema]) => [k, Compile(schema)])) as
+  Record<RuleKind, ReturnType<typeof Compile>>;
 
 /** The engine's item id for a catalogue item: codes are unique per institution, across versions. */
 export const engineItemId = (institutionId: string, code: string): string => `${institutionId}:${code}`;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Compile } from 'typebox/compile';
 import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
 import { actorOf, type Actor } from '../../auth/principal.js';
 import type { Db } from '../../db/database.js';
@@ -9,7 +8,7 @@ import { itemsWithCodes } from '../../records/catalogue-lookup.repository.js';
 import { todayOf, type AgreementService } from '../agreements/agreements.service.js';
 import type { CatalogueItem } from '../../catalogue/catalogue.types.js';
 import { levelDefaults, programmeLevel, unknownLevel, withLevels } from './level-default.js';
-import { DEFINITION_SCHEMAS, type RuleDefinition, type RuleItemDef, type RuleKind } from './rule-definition.js';
+import { DEFINITION_VALIDATORS, type RuleDefinition, type RuleItemDef, type RuleKind } from './rule-definition.js';
 import { readBackInstitution, type RuleVersion, fraction } from './rule-mapping.js';
 import * as repo from './rules.repository.js';
 
@@ -17,8 +16,6 @@ export interface VersionInput {
   programmeId?: string; effectiveFrom: string; effectiveTo?: string; rationale: string; evidence: string[]; definition: unknown;
 }
 export interface RuleInput extends VersionInput { type: RuleKind; targetInstitutionId?: string; agreementId?: string }
-
-const VALIDATORS = Object.fromEntries(Object.entries(DEFINITION_SCHEMAS).map(([k, s]) => [k, Compile(s)])) as Record<RuleKind, ReturnType<typeof Compile>>;
 
 export function toRuleVersion(r: repo.RuleRow): RuleVersion {
   const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
@@ -31,7 +28,7 @@ export function toRuleVersion(r: repo.RuleRow): RuleVersion {
 }
 
 function firstError(kind: RuleKind, definition: unknown): { pointer: string; message: string } | undefined {
-  const v = VALIDATORS[kind];
+  const v = DEFINITION_VALIDATORS[kind];
   if (v.Check(definition)) return undefined;
   const e = [...v.Errors(definition)][0] as { instancePath: string; message: string; keyword: string; params: Record<string, unknown> } | undefined;
   if (!e) return { pointer: '/body/definition', message: 'invalid definition' };
