@@ -52,7 +52,7 @@ export function checkOb2(a: JsonObject, email: string | undefined, opts: { signe
   const vt = isObj(v) ? String(v.type ?? '').toLowerCase() : '';
   if (isObj(v) && vt !== 'hosted' && vt !== 'signed' && vt !== 'hostedbadge' && vt !== 'signedbadge') problems.push('verification.type must be hosted or signed');
   if (vt.startsWith('hosted')) {
-    if (typeof a.id !== 'string' || !/^https?:\/\/\S+$/.test(a.id)) problems.push('a hosted assertion id must be an http(s) URL');
+    if (typeof a.id !== 'string' || !URL_RE.test(a.id)) problems.push('a hosted assertion id must be an http(s) URL');
     notes.push('hosted assertion: not re-fetched from its URL (offline); checked as supplied');
   }
   if (vt.startsWith('signed') && !opts.signed) problems.push('a signed assertion must be imported as its JWS: without the signature nothing proves it');
