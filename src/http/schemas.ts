@@ -9,6 +9,8 @@ export const IsoDateTime = Type.String({ format: 'date-time' });
 export const IsoDate = Type.String({ format: 'date' });
 /** Exact decimals travel as strings, e.g. "7.5"; credits are never binary floats. */
 export const DecimalString = Type.String({ pattern: '^-?\\d{1,9}(\\.\\d{1,4})?$', examples: ['7.5'] });
+/** A decimal that cannot be negative: an amount of credits or hours someone describes. */
+export const NonNegativeDecimal = Type.String({ pattern: '^\\d{1,9}(\\.\\d{1,4})?$', examples: ['7.5'] });
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 export const Problem = Type.Object({

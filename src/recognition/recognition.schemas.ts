@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DecimalString, IsoDate, Nullable, Strict, Uuid } from '../http/schemas.js';
+import { DecimalString, IsoDate, NonNegativeDecimal, Nullable, Strict, Uuid } from '../http/schemas.js';
 import { RULE_KINDS } from './rules/rule-definition.js';
 
 const Text = (max = 2000) => Type.String({ minLength: 1, maxLength: max });
@@ -63,7 +63,7 @@ export const DescribedAchievement = Strict({
   id: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), catalogueItemId: Type.Optional(Uuid), sourceInstitutionId: Type.Optional(Uuid),
   kind: Type.Optional(Type.Union(['course', 'unit', 'module', 'micro-major', 'mooc', 'certificate', 'exam', 'qualification', 'work-based', 'rpl', 'other'].map((k) => Type.Literal(k)))),
   platform: Type.Optional(Text(100)), level: Type.Optional(Level), fieldOfStudy: Type.Optional(Type.String({ pattern: '^\\d{2,4}$' })),
-  credits: Type.Optional(DecimalString), creditSystemId: Type.Optional(Text(60)), notionalHours: Type.Optional(DecimalString),
+  credits: Type.Optional(NonNegativeDecimal), creditSystemId: Type.Optional(Text(60)), notionalHours: Type.Optional(NonNegativeDecimal),
   result: Type.Optional(Text(40)), gradingSchemeId: Type.Optional(Text(60)), completedOn: IsoDate,
 });
 export const PreviewInput = Strict({
