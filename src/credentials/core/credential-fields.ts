@@ -1,5 +1,10 @@
 import type { JsonObject } from './did-key.js';
 
+/** A JSON object: not null, not an array (credentials from outside may hold either anywhere). */
+export const isJsonObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The value when it is a JSON object, else undefined. */
+export const asJsonObject = (v: unknown): JsonObject | undefined => (isJsonObject(v) ? v : undefined);
+
 const OB_TYPES = ['OpenBadgeCredential', 'AchievementCredential', 'ClrCredential', 'EndorsementCredential'];
 
 /** The `type` value(s) of a node as an array. */

@@ -5,6 +5,7 @@ import * as vc from '@digitalbazaar/vc';
 import { cachedSigner, type IssuerKey } from './keys.js';
 import type { DocumentLoader } from './document-loader.js';
 import type { JsonObject } from './did-key.js';
+import { isJsonObject } from './credential-fields.js';
 
 export type DataIntegritySuiteName = 'eddsa-rdfc-2022' | 'eddsa-jcs-2022';
 export const DATA_INTEGRITY_SUITES: readonly DataIntegritySuiteName[] = ['eddsa-rdfc-2022', 'eddsa-jcs-2022'];
@@ -43,8 +44,7 @@ export async function signWithDataIntegrity(
 /** The `cryptosuite` names of a document's Data Integrity proofs (entries that are not objects are not proofs). */
 export function proofCryptosuites(doc: JsonObject): string[] {
   const proofs: unknown[] = Array.isArray(doc.proof) ? doc.proof : doc.proof ? [doc.proof] : [];
-  return proofs.filter((p): p is JsonObject => typeof p === 'object' && p !== null && !Array.isArray(p))
-    .map((p) => String(p.cryptosuite ?? p.type));
+  return proofs.filter(isJsonObject).map((p) => String(p.cryptosuite ?? p.type));
 }
 
 /** The verification method of the document's first proof, if any. */

@@ -5,11 +5,10 @@
  * available here in their published form (see report). The proof is checked elsewhere.
  */
 import type { JsonObject } from './did-key.js';
-import { typesOf } from './credential-fields.js';
+import { isJsonObject as isObject, typesOf } from './credential-fields.js';
 import type { Problem } from './vcdm-checks.js';
 
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
 type Check = (node: JsonObject, path: string) => Problem[];

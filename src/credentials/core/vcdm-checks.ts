@@ -4,7 +4,7 @@
  */
 import { CONTEXT_URLS } from './context-store.js';
 import type { JsonObject } from './did-key.js';
-import { typesOf } from './credential-fields.js';
+import { isJsonObject as isObject, typesOf } from './credential-fields.js';
 
 export interface Problem {
   path: string;
@@ -22,7 +22,6 @@ export function isDateTimeStamp(value: unknown): value is string {
 }
 
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Which entry properties need `type`, and which also need `id` (VCDM 2.0 §4.10–5.7; refreshService per VCDM 1.1 and issue 7). */
 const TYPED_ENTRIES: Record<string, { id: boolean }> = {

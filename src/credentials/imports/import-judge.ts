@@ -1,6 +1,7 @@
 import legacyValidator from 'openbadges-validator';
 import { invalidField } from '../../errors.js';
 import type { JsonObject } from '../core/did-key.js';
+import { asJsonObject } from '../core/credential-fields.js';
 import { isCompactJws } from '../core/suites.js';
 import type { TrustListService } from '../trust-list/trust-list.service.js';
 import type { VerifierService } from '../verify/verifier.service.js';
@@ -38,9 +39,9 @@ export class ImportJudge {
     }
     if (typeof credential === 'object' && credential !== null) {
       const errors = legacyValidator.assertion(credential);
-      const badge = objectOrUndefined((credential as JsonObject).badge);
+      const badge = asJsonObject((credential as JsonObject).badge);
       return { format: 'ob1', verification: 'openbadges-validator:offline-structure', verified: errors === null, trusted: false, trustEntryId: null,
-        issuer: str(objectOrUndefined(badge?.issuer)?.origin) ?? null, name: str(badge?.name),
+        issuer: str(asJsonObject(badge?.issuer)?.origin) ?? null, name: str(badge?.name),
         checks: { errors, notes: ['structure only: linked badge class, issuer and hosted assertion URLs are not fetched offline'] } };
     }
     throw invalidField('/body/credential', 'unrecognised_credential', 'expected a W3C VC (JSON or JWT), an Open Badges 2.0 assertion (JSON or signed JWS) or a 1.x assertion');
@@ -74,10 +75,5 @@ function requireEmail(email: string | undefined): string {
 }
 
 function badgeName(a: JsonObject): string | null {
-  return str(objectOrUndefined(a.badge)?.name);
-}
-
-/** The value when it is a JSON object (an imported badge may hold null or a list anywhere). */
-function objectOrUndefined(v: unknown): JsonObject | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? v as JsonObject : undefined;
+  return str(asJsonObject(a.badge)?.name);
 }

@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { JsonObject } from '../core/did-key.js';
+import { isJsonObject as isObj } from '../core/credential-fields.js';
 
 export interface Ob2Result { problems: string[]; recipientMatches: boolean; notes: string[] }
-const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const URL_RE = /^https?:\/\/\S+$/;
 
 export function isOb2Assertion(v: unknown): v is JsonObject {

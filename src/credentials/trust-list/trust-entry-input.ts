@@ -8,6 +8,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { invalidField } from '../../errors.js';
 import { didKeyDocument, isEd25519DidKey, type JsonObject } from '../core/did-key.js';
+import { isJsonObject as isObj } from '../core/credential-fields.js';
 
 export interface TrustEntryInput {
   issuerId: string;
@@ -21,7 +22,6 @@ export interface CheckedTrustEntry {
   didDocument: JsonObject | null; publicKeys: { id: string; publicKeyPem: string }[];
 }
 
-const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const HTTPS = /^https:\/\/[^\s#]+$/;
 const MULTIBASE_ED25519 = /^z6Mk[1-9A-HJ-NP-Za-km-z]{44,46}$/;
 

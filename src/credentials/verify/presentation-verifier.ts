@@ -1,4 +1,5 @@
 import type { JsonObject } from '../core/did-key.js';
+import { isJsonObject } from '../core/credential-fields.js';
 import { presentedCredentials, verifyPresentationProof } from '../core/presentations.js';
 import type { VerificationReport } from './check-results.js';
 import type { VerifierService } from './verifier.service.js';
@@ -28,7 +29,7 @@ export async function verifyPresentationReport(
   const loader = verifier.documentLoader();
   if (presentation.proof !== undefined) {
     // Any value but undefined claims a holder proof; one that is not a proof object fails as malformed below.
-    const proof = typeof presentation.proof === 'object' && presentation.proof !== null ? presentation.proof as JsonObject : {};
+    const proof = isJsonObject(presentation.proof) ? presentation.proof : {};
     const challenge = options.challenge ?? (typeof proof.challenge === 'string' ? proof.challenge : '');
     if (!options.challenge) warnings.push({ check: 'presentation', code: 'no_challenge', message: 'no challenge was given; replay cannot be ruled out' });
     // Only the holder's proof here: each credential's proof is checked once, by the full verifier below.

@@ -1,11 +1,9 @@
 import type { JsonObject } from '../core/did-key.js';
-import { issuerId, subjectId, typesOf } from '../core/credential-fields.js';
+import { asJsonObject as obj, issuerId, subjectId, typesOf } from '../core/credential-fields.js';
 import type { CredentialSummary } from './check-results.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-/** The value when it is a JSON object (a pasted credential may hold null or a list anywhere). */
-const obj = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as JsonObject : undefined);
 
 const optional = <K extends string>(k: K, v: string | undefined) => (v === undefined ? {} : { [k]: v } as Record<K, string>);
 

@@ -5,6 +5,7 @@ import DataLoader from 'dataloader';
 import { Piscina } from 'piscina';
 import { createDocumentLoader } from '../core/document-loader.js';
 import type { JsonObject } from '../core/did-key.js';
+import { isJsonObject } from '../core/credential-fields.js';
 import type { IssuerKey } from '../core/keys.js';
 import type { ProofSuiteName } from '../core/proof-result.js';
 import { signCredential, suites, type SignedCredential } from '../core/suites.js';
@@ -86,7 +87,6 @@ function sharedDocuments(items: readonly VerifyItem[]): Record<string, JsonObjec
   return out;
 }
 
-const isCredentialObject = (x: unknown): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 const task = (credential: JsonObject, r: SignRequest): SignTask => ({ credential, suite: r.suite, key: r.key, now: r.now.toISOString() });
 
@@ -158,7 +158,7 @@ export class PooledSigner implements CredentialSigner {
     const items = inputs.map((input): VerifyItem => ({ input, documents, now: now.toISOString() }));
     const results = this.fillsThreads(items.length) ? await this.verifyTogether(items) : await Promise.all(items.map((x) => this.#verifies.load(x)));
     // The worker leaves out a credential object it was given (it is the input) rather than copy it back.
-    return results.map((r, i) => (isCredentialObject(inputs[i]) && r.credential === undefined ? { ...r, credential: inputs[i] as JsonObject } : r));
+    return results.map((r, i) => (isJsonObject(inputs[i]) && r.credential === undefined ? { ...r, credential: inputs[i] as JsonObject } : r));
   }
 
   private async verifyTogether(items: readonly VerifyItem[]): Promise<PresentedProof[]> {
