@@ -77,7 +77,7 @@ function parseFile(file: string): LoadedFile {
 /** Validates one parsed document (a file's content, or a document posted by an operator) by its `kind`. */
 export function validateDocument(file: string, data: unknown): LoadedFile {
   const kind = (data as { kind?: unknown } | null)?.kind;
-  if (typeof kind !== 'string' || !(kind in VALIDATORS)) {
+  if (typeof kind !== 'string' || !Object.hasOwn(VALIDATORS, kind)) {
     throw new FrameworkFileError(file, '/kind', `expected one of ${Object.keys(VALIDATORS).join(', ')}`);
   }
   const validator = VALIDATORS[kind as FileKind];

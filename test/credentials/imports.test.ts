@@ -175,6 +175,9 @@ describe('imports from issuers on the trust list', () => {
     expect((await importAs({ credential: hmac, email: 'li@example.org' })).json()).toMatchObject({ code: 'ob2_unsupported_algorithm', errors: [{ pointer: '/body/credential' }] });
     const [, payload, signature] = (await signedOb2(unknown, 'li@example.org')).split('.');
     expect((await importAs({ credential: `bm90LWpzb24.${payload}.${signature}`, email: 'li@example.org' })).json()).toMatchObject({ status: 422, code: 'ob2_malformed_jws' });
+    // An algorithm named like an Object.prototype member is not taken for a supported one.
+    const protoAlg = Buffer.from(JSON.stringify({ alg: 'constructor' })).toString('base64url');
+    expect((await importAs({ credential: `${protoAlg}.${payload}.${signature}`, email: 'li@example.org' })).json()).toMatchObject({ code: 'ob2_unsupported_algorithm' });
     const noEmail = await importAs({ credential: await signedOb2(unknown, 'li@example.org') });
     expect(noEmail.json()).toMatchObject({ code: 'email_required', errors: [{ pointer: '/body/email' }] });
     expect(await importsOf()).toBe(before);

@@ -93,6 +93,9 @@ describe('loadFrameworkFiles rejects bad files naming file and field', () => {
     ['a band target outside the target scheme', 'grade-conversions.json', (j) => { j.gradeConversions[0].bands[0].to = 'G'; }, '/gradeConversions/0/bands/0/to', 'not a result of scheme ects-grade'],
     ['a pass mark outside the scale', 'grading-schemes.json', (j) => { j.gradingSchemes[0].pass = '101'; }, '/gradingSchemes/0/pass', 'within min..max'],
     ['an unknown file kind', 'eqf.json', (j) => { j.kind = 'frame'; }, '/kind', 'expected one of'],
+    // Found by test/http/api-fuzz: `kind in VALIDATORS` took a prototype member for a file kind (a 500 on POST /frameworks).
+    ['a file kind named like an object prototype member', 'eqf.json', (j) => { j.kind = '__proto__'; }, '/kind', 'expected one of'],
+    ['a file kind named toString', 'eqf.json', (j) => { j.kind = 'toString'; }, '/kind', 'expected one of'],
   ];
   it.each(cases)('rejects %s', (_label, file, edit, path, detail) => {
     const dir = withEdit(file, edit);

@@ -24,7 +24,7 @@ export async function createTestApp(opts: { config?: Partial<Config>; clock?: Cl
   const config = loadConfig({
     KEY_ENCRYPTION_KEY: TEST_KEK, IDENTITY_PEPPER: TEST_PEPPER, DATABASE_URL: 'postgres://unused/test',
     PUBLIC_URL: 'https://bank.test', BOOTSTRAP_OPERATOR_SECRET: OPERATOR_SECRET, DEV_IDP: 'true',
-    LOG_LEVEL: 'silent', DEMO_SEED: 'false',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DEMO_SEED: 'false',
   }, opts.config);
   const ctx = await AppContext.fromConfig(config, { db: database.db, notifications: database.notifications, clock: opts.clock });
   await ctx.prepare();

@@ -35,6 +35,12 @@ describe('an imported credential as the engine sees it', () => {
     expect(a.creditsUnstated).toBeUndefined();
   });
 
+  it('reads an achievementType named like an Object.prototype member as other, not as the prototype\'s function', () => {
+    for (const achievementType of ['constructor', 'toString', '__proto__']) {
+      expect(toEngineImport(imp(ob3({}, { achievementType })), known).kind, achievementType).toBe('other');
+    }
+  });
+
   it('takes creditsAvailable when nothing was earned, and never invents credits without a known credit system', () => {
     const available = toEngineImport(imp(ob3({}, { achievementType: 'Certificate', creditsAvailable: '2.5', alignment: [{ targetFramework: 'cn-university' }] })), known);
     expect([available.kind, available.credits.toString(), available.creditSystemId, available.creditsUnstated]).toEqual(['certificate', '2.5', 'cn-university', undefined]);

@@ -39,6 +39,15 @@ describe('rule values that would break every evaluation at the target are refuse
     expect(preview.statusCode).toBe(200);
   });
 
+  it('an operator naming a target institution that does not exist gets a 422 naming the field, not a 500 (found by test/http/api-fuzz)', async () => {
+    const before = await rules();
+    const res = await post(t.app, '/rules', w.op, { type: 'caps', targetInstitutionId: '00000016-ac63-13ba-b724-388cc2945df0', effectiveFrom: '2020-01-01',
+      rationale: 'x', evidence: [], definition: { programmeTotalCredits: '60', programme: { fraction: '1/3' } } });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'unknown_institution', errors: [{ pointer: '/body/targetInstitutionId' }] });
+    expect(await rules()).toBe(before);
+  });
+
   it('a stored rule that today\'s checks refuse (published before them) is left out of evaluations, which go on with the other rules', async () => {
     const { world } = await import('./service-fixtures.js');
     const v = await world(t);

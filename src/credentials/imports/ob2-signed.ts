@@ -38,7 +38,7 @@ export async function verifySignedOb2(jws: string, assertion: JsonObject, keys: 
   } catch (cause) {
     throw new AppError(422, 'ob2_malformed_jws', 'the signed assertion\'s JWS header is not valid base64url JSON', { cause, errors: [{ pointer: at, message: 'malformed JWS header' }] });
   }
-  if (!ALGORITHMS[alg]) throw invalidField(at, 'ob2_unsupported_algorithm', `a signed Open Badges 2.0 assertion must use RS256 or ES256, not ${JSON.stringify(alg)}`);
+  if (!Object.hasOwn(ALGORITHMS, alg)) throw invalidField(at, 'ob2_unsupported_algorithm', `a signed Open Badges 2.0 assertion must use RS256 or ES256, not ${JSON.stringify(alg)}`);
   const v = (assertion.verification ?? {}) as JsonObject;
   const creator = v.creator;
   if (typeof creator !== 'string' || !/^https:\/\/\S+$/.test(creator)) {

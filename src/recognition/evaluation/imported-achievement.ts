@@ -122,7 +122,7 @@ function describeOb3(vc: Json): Described {
   const achievement = obj(subject.achievement) ?? {};
   const type = text(achievement.achievementType);
   return {
-    kind: (type === undefined ? undefined : ACHIEVEMENT_KINDS[type]) ?? 'other', alignments: list(achievement.alignment),
+    kind: (type !== undefined && Object.hasOwn(ACHIEVEMENT_KINDS, type) ? ACHIEVEMENT_KINDS[type] : undefined) ?? 'other', alignments: list(achievement.alignment),
     credits: amount(subject.creditsEarned) ?? amount(achievement.creditsAvailable), field: text(achievement.fieldOfStudy),
     result: text(first(subject.result)?.value),
     completed: isoDate(subject.activityEndDate, vc.validFrom, vc.issuanceDate),

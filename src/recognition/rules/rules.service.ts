@@ -60,6 +60,7 @@ export class RuleService {
     const p = actor.principal;
     const target = input.targetInstitutionId ?? (p.kind === 'institution' ? p.institutionId : undefined);
     if (!target) throw invalidField('/body/targetInstitutionId', 'target_required', 'The operator names the target institution');
+    if (!(await repo.institutionExists(this.db, target))) throw invalidField('/body/targetInstitutionId', 'unknown_institution', `No institution ${target}`);
     await this.authorizeOwner(actor, target, input.agreementId);
     const definition = await this.check(input.type, input);
     const owner = input.agreementId ? { kind: 'agreement' as const, id: input.agreementId } : { kind: 'institution' as const, id: target };

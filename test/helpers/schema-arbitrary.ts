@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+
+/**
+ * fast-check arbitraries for the JSON Schemas of our routes (the subset TypeBox emits: type, enum,
+ * const, anyOf/oneOf, properties/required/additionalProperties, items with min/max/uniqueItems,
+ * string length, pattern and format, number bounds). Values are meant to pass the route's schema most
+ * of the time, so requests reach the services; `pick` lets a caller put real identifiers into fields
+ * by name.
+ */
+export type Schema = Record<string, any>;
+export interface SchemaArbOptions {
+  /** Values for a string field of this name (e.g. real ids for `institutionId`), or undefined. */
+  pick?: (name: string | undefined, schema: Schema) => fc.Arbitrary<string> | undefined;
+  maxDepth?: number;
+}
+
+const TEXT = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom('计算机基础', '學分', '𠮷云', 'Data Science', ' ', 'a'.repeat(3)),
+  // Names of Object.prototype members: a lookup in a plain object by such a key finds the prototype's.
+  fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'),
+  fc.string({ unit: 'grapheme', maxLength: 8 }),
+);
+
+const DAY = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2040-12-31T00:00:00Z'), noInvalidDate: true });
+
+function stringArb(schema: Schema, name: string | undefined, opts: SchemaArbOptions): fc.Arbitrary<string> {
+  const picked = opts.pick?.(name, schema);
+  if (picked) return picked;
+  const min = schema.minLength ?? 0;
+  const max = Math.min(schema.maxLength ?? 40, Math.max(min, 40));
+  switch (schema.format) {
+    case 'uuid': return fc.uuid();
+    case 'date': return DAY.map((d) => d.toISOString().slice(0, 10));
+    case 'date-time': return DAY.map((d) => d.toISOString());
+    case 'uri': return fc.oneof(fc.webUrl(), fc.constant('did:web:example.org'), fc.constant('urn:uuid:00000000-0000-4000-8000-000000000000'));
+    case 'email': return fc.emailAddress();
+    default: break;
+  }
+  if (typeof schema.pattern === 'string') {
+    try {
+      return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length >= min && s.length <= (schema.maxLength ?? Infinity));
+    } catch { /* a pattern fast-check cannot generate from: fall through to free text */ }
+  }
+  return TEXT.filter((s) => s.length >= min && s.length <= max).map((s) => s).chain((s) =>
+    s.length >= min ? fc.constant(s) : fc.string({ minLength: min, maxLength: max }));
+}
+
+function numberArb(schema: Schema, integer: boolean): fc.Arbitrary<number> {
+  const lo = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : -5);
+  const hi = schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - 1 : Math.max(lo, 0) + 1000);
+  if (integer) return fc.integer({ min: Math.ceil(lo), max: Math.floor(Math.max(lo, hi)) });
+  return fc.double({ min: lo, max: Math.max(lo, hi), noNaN: true, noDefaultInfinity: true });
+}
+
+export function schemaArbitrary(schema: Schema | undefined, opts: SchemaArbOptions = {}, name?: string, depth = 0): fc.Arbitrary<unknown> {
+  if (!schema || typeof schema !== 'object') return fc.jsonValue({ maxDepth: 2 });
+  if (schema.const !== undefined) return fc.constant(schema.const);
+  if (Array.isArray(schema.enum)) return fc.constantFrom(...schema.enum);
+  const alternatives = schema.anyOf ?? schema.oneOf;
+  if (Array.isArray(alternatives)) return fc.oneof(...alternatives.map((s: Schema) => schemaArbitrary(s, opts, name, depth)));
+  if (Array.isArray(schema.allOf) && schema.allOf.length === 1) return schemaArbitrary(schema.allOf[0], opts, name, depth);
+  const type = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : undefined;
+  if (type && type.length > 1) return fc.oneof(...type.map((t: string) => schemaArbitrary({ ...schema, type: t }, opts, name, depth)));
+  const deep = depth >= (opts.maxDepth ?? 6);
+  switch (type?.[0]) {
+    case 'string': return stringArb(schema, name, opts);
+    case 'integer': return numberArb(schema, true);
+    case 'number': return numberArb(schema, false);
+    case 'boolean': return fc.boolean();
+    case 'null': return fc.constant(null);
+    case 'array': {
+      const item = schemaArbitrary(schema.items, opts, name?.replace(/s$/, ''), depth + 1);
+      const minLength = schema.minItems ?? 0;
+      const maxLength = deep ? minLength : Math.max(minLength, Math.min(schema.maxItems ?? 4, 4));
+      return schema.uniqueItems
+        ? fc.uniqueArray(item, { minLength, maxLength, selector: (v) => JSON.stringify(v) })
+        : fc.array(item, { minLength, maxLength });
+    }
+    case 'object': case undefined: {
+      const props: Record<string, Schema> = schema.properties ?? {};
+      if (!type && Object.keys(props).length === 0) return fc.jsonValue({ maxDepth: 2 });
+      const required: string[] = schema.required ?? [];
+      const shape = Object.fromEntries(Object.entries(props)
+        .filter(([k]) => !deep || required.includes(k))
+        .map(([k, s]) => [k, schemaArbitrary(s, opts, k, depth + 1)]));
+      const base = fc.record(shape, { requiredKeys: required.filter((k) => k in shape) });
+      if (schema.additionalProperties === false || Object.keys(props).length > 0) return base;
+      const extra = typeof schema.additionalProperties === 'object' ? schemaArbitrary(schema.additionalProperties, opts, undefined, depth + 1) : fc.jsonValue({ maxDepth: 1 });
+      return fc.tuple(base, fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), extra, { maxKeys: 3 })).map(([a, b]) => ({ ...b, ...a }));
+    }
+    default: return fc.jsonValue({ maxDepth: 2 });
+  }
+}
