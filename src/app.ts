@@ -9,6 +9,7 @@ import { healthRoutes } from './health/health.routes.js';
 import { registerAuth, type RouteAccess } from './http/auth-hook.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerIdempotency } from './http/idempotency.js';
+import { registerTextCheck } from './http/text-check.js';
 import { AJV_OPTIONS, partAwareValidator } from './http/validation.js';
 import { Problem } from './http/schemas.js';
 import { institutionRoutes } from './institutions/institutions.routes.js';
@@ -44,6 +45,7 @@ export async function buildApp(ctx: AppContext, routeTable: RouteAccess[] = []):
 
   app.addHook('onRequest', async (req, reply) => { reply.header('x-request-id', req.id); });
   registerErrorHandling(app);
+  registerTextCheck(app);
   app.addSchema(Problem);
   await app.register(swagger, {
     openapi: {

@@ -2,6 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { Compile } from 'typebox/compile';
 import { AppError } from '../errors.js';
 import { CatalogueItemInput } from './catalogue.schemas.js';
+import { unstorableText } from '../http/text-check.js';
 import type { ItemProblem } from './catalogue-validation.js';
 
 export interface NdjsonLine { line: number; text: string }
@@ -49,6 +50,8 @@ export function parseLine(text: string): { input: CatalogueItemInput } | { probl
   } catch (err) {
     return { problems: [{ code: 'malformed_json', pointer: '/', message: `Not JSON: ${(err as Error).message}` }] };
   }
+  const unstorable = unstorableText(data);
+  if (unstorable) return { problems: [{ code: 'unstorable_text', pointer: unstorable.pointer || '/', message: unstorable.message }] };
   if (check.Check(data)) return { input: data };
   const errors = ([...check.Errors(data)] as SchemaError[]).filter((e) => e.keyword !== 'boolean' && e.keyword !== 'anyOf');
   const unknown = errors.some((e) => e.keyword === 'additionalProperties');

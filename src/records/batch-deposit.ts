@@ -9,6 +9,7 @@ import { checkContent } from './deposit-rules.js';
 import { referenceNeeds } from './reference-data.js';
 import { writeDeposits, type CheckedDeposit } from './deposit-writer.js';
 import { BatchLine } from './records.schemas.js';
+import { unstorableText } from '../http/text-check.js';
 import { latestToday, type RecordsService } from './records.service.js';
 
 export type RawLine = NdjsonLine;
@@ -41,6 +42,8 @@ function parse(raw: RawLine): Line | LineResult {
   } catch {
     return { line: raw.line, status: 'rejected', code: 'malformed_json', message: 'The line is not JSON' };
   }
+  const unstorable = unstorableText(data);
+  if (unstorable) return { line: raw.line, status: 'rejected', code: 'unstorable_text', message: `${unstorable.pointer || '/'} ${unstorable.message}`, errors: [{ pointer: unstorable.pointer || '/', message: unstorable.message }] };
   if (checkLine.Check(data)) return data;
   const errors = [...checkLine.Errors(data)].filter((e) => e.keyword !== 'boolean')
     .map((e) => ({ pointer: e.instancePath || '/', message: e.message }));

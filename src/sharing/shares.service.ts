@@ -4,6 +4,7 @@ import { assertIsLearner } from '../auth/policy.js';
 import { recordWrite } from '../audit-trail/audit-trail.repository.js';
 import type { Db } from '../db/database.js';
 import { AppError, invalidField, notFound } from '../errors.js';
+import { findInstitution } from '../institutions/institutions.repository.js';
 import { achievementsByIds } from '../records/achievements.repository.js';
 import type { RecordReader } from '../records/record-reader.js';
 import * as repo from './shares.repository.js';
@@ -50,6 +51,10 @@ export class ShareService {
       const found = new Set((await achievementsByIds(this.db, learnerId, ids)).map((a) => a.id));
       const missing = ids.findIndex((id) => !found.has(id));
       if (missing >= 0) throw invalidField(`/body/achievementIds/${missing}`, 'achievement_not_found', `No achievement ${ids[missing]} in this record`);
+    }
+    const recipient = input.recipient?.institutionId;
+    if (recipient !== undefined && !(await findInstitution(this.db, recipient))) {
+      throw invalidField('/body/recipient/institutionId', 'unknown_institution', `No institution ${recipient}`);
     }
     const token = randomBytes(32).toString('base64url');
     const row = await this.db.transaction().execute(async (trx) => {

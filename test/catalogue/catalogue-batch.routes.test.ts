@@ -68,4 +68,14 @@ describe('bulk NDJSON publish', () => {
     const res = await t.app.inject({ method: 'POST', url: `/institutions/${inst.id}/catalogue/batches`, headers: bearer(inst.token), payload: { code: 'X' } });
     expect(res.statusCode).toBe(415);
   });
+
+  it('rejects a line holding text PostgreSQL cannot store (NUL) and keeps the others', async () => {
+    const before = await rows();
+    const res = await batch([line({ code: 'N1', title: { zh: '课\u0000程', en: 'Course' } }), line({ code: 'N2' })]);
+    expect(res.statusCode, res.body).toBe(200);
+    const { summary, results } = res.json();
+    expect(summary).toMatchObject({ lines: 2, accepted: 1, rejected: 1 });
+    expect(results[0]).toMatchObject({ line: 1, status: 'rejected', problem: 'unstorable_text', errors: [{ pointer: '/title/zh' }] });
+    expect(await rows()).toBe(before + 1);
+  });
 });

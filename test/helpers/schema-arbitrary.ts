@@ -19,6 +19,8 @@ const TEXT = fc.oneof(
   fc.constantFrom('计算机基础', '學分', '𠮷云', 'Data Science', ' ', 'a'.repeat(3)),
   // Names of Object.prototype members: a lookup in a plain object by such a key finds the prototype's.
   fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'),
+  // Text PostgreSQL refuses in text and jsonb (NUL) and a lone UTF-16 surrogate.
+  fc.constantFrom('a\u0000b', '\u0000', 'x\ud800', '\udfff'),
   fc.string({ unit: 'grapheme', maxLength: 8 }),
 );
 

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import type { RouteAccess } from '../../src/http/auth-hook.js';
@@ -31,6 +32,7 @@ export async function createTestApp(opts: { config?: Partial<Config>; clock?: Cl
   const routes: RouteAccess[] = [];
   const app = await buildApp(ctx, routes);
   opts.extend?.(app);
+  if (process.env.RECORD_REQUESTS) recordRequests(app, process.env.RECORD_REQUESTS);
   await app.ready();
   return {
     app, ctx, database, routes,
@@ -39,6 +41,17 @@ export async function createTestApp(opts: { config?: Partial<Config>; clock?: Cl
       await database.drop();
     },
   };
+}
+
+/**
+ * Appends each JSON request that succeeded (route, body) to `file`: how test/fixtures/valid-requests.json
+ * (the bodies test/http/api-fuzz mutates) is gathered from a run of the whole suite.
+ */
+function recordRequests(app: FastifyInstance, file: string): void {
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode >= 300 || req.body === undefined || typeof req.body !== 'object' || req.body === null) return;
+    appendFileSync(file, `${JSON.stringify({ method: req.method, route: req.routeOptions.url, params: req.params, body: req.body })}\n`);
+  });
 }
 
 /** The usual start of an HTTP test file: the service, an operator token and one institution. */

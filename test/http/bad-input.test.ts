@@ -49,6 +49,27 @@ describe('bad input gets a problem response and writes nothing', () => {
     expect(await count('learners')).toBe(before);
   });
 
+  it('refuses text PostgreSQL cannot store (NUL, an unpaired surrogate) in a body value or key, a query or a path, naming where; writes nothing', async () => {
+    const before = await count('learners');
+    const register = (payload: string) => t.app.inject({ method: 'POST', url: '/learners', headers: { ...bearer(inst.token), 'content-type': 'application/json' }, payload });
+    const id = newResidentId();
+    for (const [payload, pointer] of [
+      [`{"identity":{"type":"cn-resident","number":"${id}"},"name":"钱\\u0000七"}`, '/body/name'],
+      [`{"identity":{"type":"cn-resident","number":"${id}"},"name":"钱\\udfff"}`, '/body/name'],
+      [`{"identity":{"type":"cn-resident","number":"${id}"},"name":"钱七","a\\u0000":1}`, '/body/a\u0000'],
+    ] as const) {
+      const body = expectProblem(await register(payload), 400, 'unstorable_text');
+      expect(body.errors[0].pointer).toBe(pointer);
+    }
+    expect(await count('learners')).toBe(before);
+    expect(expectProblem(await t.app.inject({ method: 'GET', url: '/institutions?kind=a%00b' }), 400, 'unstorable_text').errors[0].pointer).toBe('/querystring/kind');
+    expect(expectProblem(await t.app.inject({ method: 'GET', url: '/institutions/a%00b/did.json' }), 400, 'unstorable_text').errors[0].pointer).toBe('/params/id');
+    // A surrogate pair (a character outside the BMP) is fine.
+    const ok = await register(`{"identity":{"type":"cn-resident","number":"${id}"},"name":"\\ud842\\udfb7云"}`);
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().name).toBe('𠮷云');
+  });
+
   it('rejects malformed JSON', async () => {
     expectProblem(await t.app.inject({ method: 'POST', url: '/learners', headers: { ...bearer(inst.token), 'content-type': 'application/json' }, payload: '{"identity": ' }), 400, 'malformed_json');
   });

@@ -23,6 +23,23 @@ const send = (token: string, body: string, query = '') =>
 const lines = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l));
 
 describe('NDJSON batch deposits', () => {
+  it('rejects a line holding text PostgreSQL cannot store (NUL, an unpaired surrogate) and keeps the others', async () => {
+    const good = { ...depositBody(item), learnerId: learner.id };
+    const input = [
+      JSON.stringify({ ...depositBody(item), learnerId: learner.id, term: 'a\u0000b' }),
+      JSON.stringify(good),
+      JSON.stringify({ ...depositBody(item), learnerId: learner.id }).replace(/"term":"[^"]*"/, '"term":"x\\udfff"'),
+    ].join('\n');
+    const before = await count(t.ctx.db, 'achievements');
+    const res = await send(uni.token, input);
+    expect(res.statusCode, res.body).toBe(200);
+    const out = lines(res.body);
+    expect(out.pop()).toEqual({ summary: { accepted: 1, replayed: 0, rejected: 2, lines: 3 } });
+    expect(out.map((r) => [r.line, r.status, r.code ?? null, r.errors?.[0]?.pointer ?? null])).toEqual([
+      [1, 'rejected', 'unstorable_text', '/term'], [2, 'accepted', null, null], [3, 'rejected', 'unstorable_text', '/term']]);
+    expect(await count(t.ctx.db, 'achievements')).toBe(before + 1);
+  });
+
   it('reports each line, keeps the accepted ones when others fail, and replays on resend', async () => {
     const good = [1, 2, 3].map(() => ({ ...depositBody(item), learnerId: learner.id }));
     const byIdentity = { ...depositBody(item), identity: { type: 'cn-resident', number: learner.residentId } };

@@ -87,4 +87,11 @@ describe('share links', () => {
     const past = await createShare({ expiresAt: inDays(-1) });
     expect(past.json().code).toBe('expiry_in_past');
   });
+
+  it('refuses a recipient institution that does not exist with a 422 naming the field, not a 500 (found by test/http/api-fuzz)', async () => {
+    const res = await createShare({ expiresAt: inDays(7), recipient: { institutionId: '7d31ebec-1b5a-4031-9252-7e113b04b228' } });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'unknown_institution', errors: [{ pointer: '/body/recipient/institutionId' }] });
+    expect((await createShare({ expiresAt: inDays(7), recipient: { institutionId: uni.id } })).statusCode).toBe(201);
+  });
 });

@@ -74,10 +74,6 @@ export async function listLatest(db: Executor, f: RuleFilter): Promise<RuleRow[]
 }
 
 /** The framework level the latest version of a programme names, if the programme is known here. */
-export async function institutionExists(db: Executor, id: string): Promise<boolean> {
-  return (await db.selectFrom('institutions').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
-}
-
 export async function programmeFrameworkLevel(db: Executor, programmeId: string): Promise<{ framework: string; level: string } | undefined> {
   const row = await db.selectFrom('programme_versions').select('document').where('programme_id', '=', programmeId)
     .orderBy('seq', 'desc').limit(1).executeTakeFirst();

@@ -4,6 +4,7 @@ import { actorOf, type Actor } from '../../auth/principal.js';
 import type { Db } from '../../db/database.js';
 import { conflict, forbidden, invalidField, notFound } from '../../errors.js';
 import type { FrameworkService } from '../../frameworks/frameworks.service.js';
+import { findInstitution } from '../../institutions/institutions.repository.js';
 import { itemsWithCodes } from '../../records/catalogue-lookup.repository.js';
 import { todayOf, type AgreementService } from '../agreements/agreements.service.js';
 import type { CatalogueItem } from '../../catalogue/catalogue.types.js';
@@ -60,7 +61,7 @@ export class RuleService {
     const p = actor.principal;
     const target = input.targetInstitutionId ?? (p.kind === 'institution' ? p.institutionId : undefined);
     if (!target) throw invalidField('/body/targetInstitutionId', 'target_required', 'The operator names the target institution');
-    if (!(await repo.institutionExists(this.db, target))) throw invalidField('/body/targetInstitutionId', 'unknown_institution', `No institution ${target}`);
+    if (!(await findInstitution(this.db, target))) throw invalidField('/body/targetInstitutionId', 'unknown_institution', `No institution ${target}`);
     await this.authorizeOwner(actor, target, input.agreementId);
     const definition = await this.check(input.type, input);
     const owner = input.agreementId ? { kind: 'agreement' as const, id: input.agreementId } : { kind: 'institution' as const, id: target };
