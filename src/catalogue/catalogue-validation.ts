@@ -1,4 +1,5 @@
 import { Decimal } from 'decimal.js';
+import { MAX_CREDITS } from '../frameworks/credit-arithmetic.js';
 import type { FrameworkSnapshot } from '../frameworks/framework-snapshot.service.js';
 import type { CatalogueItemInput } from './catalogue.schemas.js';
 import { NON_CREDIT_BEARING_KINDS, type CatalogueKind, type LevelReference } from './catalogue.types.js';
@@ -11,7 +12,6 @@ export interface ItemProblem { code: string; pointer: string; message: string }
 // university credit counts contact hours (16–18 per credit) while notional hours include private
 // study, typically two to three times the contact hours; anything outside is a typo, not a policy.
 export const HOURS_TOLERANCE = { below: new Decimal('0.5'), above: new Decimal(3) };
-export const MAX_CREDITS = new Decimal(1000);
 export const MAX_HOURS = new Decimal(100000);
 
 const problem = (code: string, pointer: string, message: string): ItemProblem => ({ code, pointer, message });

@@ -18,6 +18,23 @@ export interface CreditConversion {
   step: Decimal;
 }
 
+/**
+ * The most credit one catalogue item, achievement or recognition grant carries (a whole
+ * qualification is 60–480 in any system we ship), and the places every stored amount has (the
+ * columns are numeric(10,2)). An amount with more places is refused, never rounded: rounding a grant
+ * or a deposit would change what the institution stated.
+ */
+export const MAX_CREDITS = new Decimal(1000);
+export const CREDIT_PLACES = 2;
+
+/** Why an amount of credit cannot be stored as stated, or undefined when it can. */
+export function creditAmountProblem(amount: Decimal): { code: string; message: string } | undefined {
+  if (amount.isNegative()) return { code: 'negative_credits', message: 'credits must be ≥ 0' };
+  if (amount.decimalPlaces() > CREDIT_PLACES) return { code: 'credits_precision', message: `credits have at most ${CREDIT_PLACES} decimal places` };
+  if (amount.gt(MAX_CREDITS)) return { code: 'credits_too_large', message: `credits are at most ${MAX_CREDITS.toString()} for one item` };
+  return undefined;
+}
+
 /** Step used when the caller gives none: half credits are the finest unit most systems record. */
 export const DEFAULT_CREDIT_STEP = '0.5';
 

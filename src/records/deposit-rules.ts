@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { isDepositable, type CatalogueItem } from '../catalogue/catalogue.types.js';
 import { AppError, invalidField } from '../errors.js';
+import { creditAmountProblem } from '../frameworks/credit-arithmetic.js';
 import { isPassing, isValidResult } from '../frameworks/grading.js';
 import { canonicalCredits } from './achievement-rows.js';
 import type { RecordReference } from './reference-data.js';
@@ -20,8 +21,8 @@ export interface RuleContext {
 function creditsOf(text: string | undefined, at: string): Decimal | undefined {
   if (text === undefined) return undefined;
   const d = new Decimal(text);
-  if (d.isNegative()) throw invalidField(`${at}/credits`, 'negative_credits', 'credits must be ≥ 0');
-  if (d.decimalPlaces() > 2) throw invalidField(`${at}/credits`, 'credits_precision', 'credits have at most two decimal places');
+  const problem = creditAmountProblem(d);
+  if (problem) throw invalidField(`${at}/credits`, problem.code, problem.message);
   return d;
 }
 

@@ -15,14 +15,20 @@ export interface SchemaArbOptions {
 }
 
 const TEXT = fc.oneof(
-  fc.string({ maxLength: 12 }),
-  fc.constantFrom('计算机基础', '學分', '𠮷云', 'Data Science', ' ', 'a'.repeat(3)),
+  { weight: 10, arbitrary: fc.string({ maxLength: 12 }) },
+  { weight: 5, arbitrary: fc.constantFrom('计算机基础', '學分', '𠮷云', 'Data Science', ' ', 'a'.repeat(3)) },
+  { weight: 5, arbitrary: fc.string({ unit: 'grapheme', maxLength: 8 }) },
   // Names of Object.prototype members: a lookup in a plain object by such a key finds the prototype's.
-  fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'),
-  // Text PostgreSQL refuses in text and jsonb (NUL) and a lone UTF-16 surrogate.
-  fc.constantFrom('a\u0000b', '\u0000', 'x\ud800', '\udfff'),
-  fc.string({ unit: 'grapheme', maxLength: 8 }),
+  { weight: 2, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf') },
+  // Text PostgreSQL refuses in text and jsonb (NUL) and a lone UTF-16 surrogate; rare, or every
+  // body would stop at that check.
+  { weight: 1, arbitrary: fc.constantFrom('a\u0000b', '\u0000', 'x\ud800', '\udfff') },
 );
+
+/** Values at the edges that a pattern may let through: signs, many digits or places, zero, dates at the ends of the calendar. */
+export const EXTREME_STRINGS = ['-5', '-0', '0', '00', '0.0001', '2.345', '123456789', '99999999.99', '999999999.9999', '1000.01',
+  '0001-01-01', '9999-12-31', '2024-02-30', '1/0', '0/0', '999/1', '1e5', 'NaN', 'Infinity'];
+const EXTREME_DATES = ['0001-01-01', '1900-01-01', '9999-12-31', '2024-02-29'];
 
 const DAY = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2040-12-31T00:00:00Z'), noInvalidDate: true });
 
@@ -33,19 +39,28 @@ function stringArb(schema: Schema, name: string | undefined, opts: SchemaArbOpti
   const max = Math.min(schema.maxLength ?? 40, Math.max(min, 40));
   switch (schema.format) {
     case 'uuid': return fc.uuid();
-    case 'date': return DAY.map((d) => d.toISOString().slice(0, 10));
-    case 'date-time': return DAY.map((d) => d.toISOString());
+    case 'date': return fc.oneof({ weight: 5, arbitrary: DAY.map((d) => d.toISOString().slice(0, 10)) }, { weight: 1, arbitrary: fc.constantFrom(...EXTREME_DATES) });
+    case 'date-time': return fc.oneof({ weight: 5, arbitrary: DAY.map((d) => d.toISOString()) }, { weight: 1, arbitrary: fc.constantFrom(...EXTREME_DATES.map((d) => `${d}T00:00:00Z`)) });
     case 'uri': return fc.oneof(fc.webUrl(), fc.constant('did:web:example.org'), fc.constant('urn:uuid:00000000-0000-4000-8000-000000000000'));
     case 'email': return fc.emailAddress();
     default: break;
   }
   if (typeof schema.pattern === 'string') {
     try {
-      return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length >= min && s.length <= (schema.maxLength ?? Infinity));
+      const re = new RegExp(schema.pattern);
+      const fits = (s: string) => s.length >= min && s.length <= (schema.maxLength ?? Infinity) && re.test(s);
+      const matching = fc.stringMatching(re).filter(fits);
+      const extremes = EXTREME_STRINGS.filter(fits);
+      return extremes.length ? fc.oneof({ weight: 3, arbitrary: matching }, { weight: 1, arbitrary: fc.constantFrom(...extremes) }) : matching;
     } catch { /* a pattern fast-check cannot generate from: fall through to free text */ }
   }
-  return TEXT.filter((s) => s.length >= min && s.length <= max).map((s) => s).chain((s) =>
-    s.length >= min ? fc.constant(s) : fc.string({ minLength: min, maxLength: max }));
+  // Now and then the longest text allowed (3 UTF-8 bytes a character), or 3,000 characters where no
+  // limit is set: an indexed column refuses a key over 2,704 bytes.
+  const longest = fc.constantFrom('學', 'a').map((c) => c.repeat(schema.maxLength ?? 3000));
+  return fc.oneof(
+    { weight: 9, arbitrary: TEXT.chain((s) => (s.length >= min && s.length <= max ? fc.constant(s) : fc.string({ minLength: min, maxLength: max }))) },
+    { weight: 1, arbitrary: longest },
+  );
 }
 
 function numberArb(schema: Schema, integer: boolean): fc.Arbitrary<number> {

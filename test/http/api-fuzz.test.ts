@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedDemo } from '../../src/demo/seed.js';
 import { bearer, operatorToken, tokenFor } from '../helpers/factories.js';
 import { ODD, paths, withValue, type Json } from '../helpers/json-variants.js';
-import { schemaArbitrary, type Schema } from '../helpers/schema-arbitrary.js';
+import { EXTREME_STRINGS, schemaArbitrary, type Schema } from '../helpers/schema-arbitrary.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -77,9 +77,9 @@ function pick(name: string | undefined, schema: Schema): fc.Arbitrary<string> | 
   return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...real) }, { weight: 1, arbitrary: fc.uuid() });
 }
 
-/** One field of `body` removed or given the wrong type. */
+/** One field of `body` removed, given the wrong type, or given a value at the edge (see EXTREME_STRINGS). */
 const oddly = (body: unknown) => fc.constantFrom(...(paths(body as Json).length ? paths(body as Json) : [[]]))
-  .chain((p) => fc.constantFrom(...ODD).map((v) => (p.length ? withValue(body as Json, p, v) : v ?? null)));
+  .chain((p) => fc.constantFrom(...ODD, ...EXTREME_STRINGS).map((v) => (p.length ? withValue(body as Json, p, v) : v ?? null)));
 
 interface Operation { method: string; path: string; op: any }
 function operations(): Operation[] {

@@ -37,6 +37,10 @@ describe('publishing programme versions', () => {
 
   it('rejects an invalid document or mapping with the failing field, writing nothing', async () => {
     expect(await problemOf(publish({ programme: programme('bad', { totalCredits: 'twenty' }) }))).toMatchObject({ status: 422, code: 'invalid_programme', pointer: '/body/programme/totalCredits' });
+    // An award stores the total as numeric(10,2): more digits or places would overflow or be rounded there.
+    for (const totalCredits of ['123456789', '120.125']) {
+      expect(await problemOf(publish({ programme: programme('bad', { totalCredits }) })), totalCredits).toMatchObject({ status: 422, code: 'invalid_programme', pointer: '/body/programme/totalCredits' });
+    }
     expect(await problemOf(publish({ programme: programme('bad'), mapping: { eligibility: [{ match: { colour: ['red'] }, to: ['digital'] }] } })))
       .toMatchObject({ status: 422, code: 'invalid_programme_mapping' });
     expect(await problemOf(t.ctx.qualifications.programmes.version('digital', 'bad'))).toMatchObject({ status: 404 });

@@ -58,6 +58,21 @@ describe('credit granted by people is held to the target caps', () => {
   });
 });
 
+describe('a reviewer\'s credits are stored as stated, or refused', () => {
+  it('refuses negative credits (was a 500), more than two places (was silently rounded) and more than one item carries, naming the field; the item stays queued', async () => {
+    const { request, items } = await queued(1);
+    const url = `/recognition/requests/${request.id}/items/${items[0]!.id}/decision`;
+    for (const [credits, code] of [['-1', 'negative_credits'], ['2.345', 'credits_precision'], ['1000.5', 'credits_too_large']] as const) {
+      const res = await post(t.app, url, w.target.token, { outcome: 'partial', credits, category: 'elective', reason: 'x' });
+      expect(res.statusCode, `${credits}: ${res.body}`).toBe(422);
+      expect(res.json()).toMatchObject({ code, errors: [{ pointer: '/body/credits' }] });
+    }
+    const view = (await get(t.app, `/recognition/requests/${request.id}`, w.target.token)).json();
+    expect(view.items[0]).toMatchObject({ status: 'queued', decisions: [] });
+    expect((await post(t.app, url, w.target.token, { outcome: 'partial', credits: '1.25', category: 'elective', reason: 'x' })).json().items[0].credits[0].credits).toBe('1.25');
+  });
+});
+
 describe('re-evaluation after a rule is published', () => {
   it('grants only the difference on a partly credited item and records the request\'s programme on the credit', async () => {
     const { learner, courses, request, items } = await queued(1);

@@ -96,6 +96,11 @@ describe('deposit rules (each rejection writes nothing)', () => {
     ['a grade of another scheme', async () => ({ token: uni.token, body: depositBody(item, { result: 'A' }) }), 422, 'invalid_result'],
     ['more credits than the item carries', async () => ({ token: uni.token, body: depositBody(item, { credits: '4.5' }) }), 422, 'credits_exceed_item', '/body/credits'],
     ['negative credits', async () => ({ token: uni.token, body: depositBody(item, { credits: '-1' }) }), 422, 'negative_credits'],
+    ['credits with three decimal places (refused, never rounded)', async () => ({ token: uni.token, body: depositBody(item, { credits: '1.255' }) }), 422, 'credits_precision', '/body/credits'],
+    // Was a 500 (numeric field overflow): learning outside the catalogue had no upper bound.
+    ...['123456789', '1000.01'].map((credits): (typeof cases)[number] => [`non-catalogue learning of ${credits} credits`, async () => ({ token: uni.token, body: {
+      externalId: `rpl-${credits}`, completedOn: '2023-11-02', credits,
+      learning: { source: 'rpl', title: { en: 'RPL' }, creditSystemId: 'cn-university', provenance: { issuer: 'x', method: 'y' } } } }), 422, 'credits_too_large', '/body/credits']),
     ['credits for a failing result', async () => ({ token: uni.token, body: depositBody(item, { result: '40', credits: '1' }) }), 422, 'credits_without_pass'],
     ['a malformed evidence digest', async () => ({ token: uni.token, body: depositBody(item, { evidence: { url: 'https://e.example/x', sha256: 'abc' } }) }), 400, 'validation_failed'],
     ['plain-http evidence', async () => ({ token: uni.token, body: depositBody(item, { evidence: { url: 'http://e.example/x', sha256: sha('x') } }) }), 400, 'validation_failed'],

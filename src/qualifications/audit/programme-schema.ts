@@ -2,7 +2,8 @@ import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { Programme } from './programme.js';
 
-const Credits = Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$' });
+// An award stores its credit total as numeric(10,2): at most two places, and no programme comes near 10,000.
+const Credits = Type.String({ pattern: '^[0-9]{1,4}(\\.[0-9]{1,2})?$', description: 'credits: up to 9999.99, at most two decimal places' });
 const Fraction = Type.String({ pattern: '^(0(\\.[0-9]+)?|1(\\.0+)?)$' });
 const Id = Type.String({ minLength: 1 });
 const Ids = Type.Array(Id);

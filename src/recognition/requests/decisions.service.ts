@@ -5,6 +5,7 @@ import { assertActsForInstitution, assertIsLearner } from '../../auth/policy.js'
 import { actorOf, type Actor } from '../../auth/principal.js';
 import type { Db, Executor } from '../../db/database.js';
 import { conflict, forbidden, invalidField, notFound } from '../../errors.js';
+import { creditAmountProblem } from '../../frameworks/credit-arithmetic.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import { todayOf } from '../agreements/agreements.service.js';
 import { learnerAchievements } from '../evaluation/achievement-inputs.js';
@@ -59,6 +60,8 @@ export class DecisionService {
   private async grants(trx: Executor, request: repo.RequestRow, input: ReviewInput) {
     if (input.outcome === 'reject') return [];
     if (input.credits === undefined) throw invalidField('/body/credits', 'credits_required', 'An approval states the credits it grants ("0" for a waiver)');
+    const problem = creditAmountProblem(new Decimal(input.credits));
+    if (problem) throw invalidField('/body/credits', problem.code, problem.message);
     const targetItemId = input.targetItemId === undefined ? undefined : await this.targetItem(trx, request.target_institution_id, input.targetItemId);
     return [{ category: input.category ?? 'unspecified', credits: new Decimal(input.credits).toString(), ...(targetItemId ? { targetItemId } : {}) }];
   }
