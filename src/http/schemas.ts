@@ -11,6 +11,8 @@ export const IsoDate = Type.String({ format: 'date' });
 export const DecimalString = Type.String({ pattern: '^-?\\d{1,9}(\\.\\d{1,4})?$', examples: ['7.5'] });
 /** A decimal that cannot be negative: an amount of credits or hours someone describes. */
 export const NonNegativeDecimal = Type.String({ pattern: '^\\d{1,9}(\\.\\d{1,4})?$', examples: ['7.5'] });
+/** A version number or count that meets a 4-byte integer column: larger ones are a 400, not a database error. */
+export const PositiveInt = (opts: Record<string, unknown> = {}) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, ...opts });
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 export const Problem = Type.Object({

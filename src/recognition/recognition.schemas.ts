@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DecimalString, IsoDate, NonNegativeDecimal, Nullable, Strict, Uuid } from '../http/schemas.js';
+import { DecimalString, IsoDate, NonNegativeDecimal, Nullable, PositiveInt, Strict, Uuid } from '../http/schemas.js';
 import { RULE_KINDS } from './rules/rule-definition.js';
 
 const Text = (max = 2000) => Type.String({ minLength: 1, maxLength: max });
@@ -104,7 +104,7 @@ export const ReviewInput = Strict({
   credits: Type.Optional(DecimalString), category: Type.Optional(Text(60)), targetItemId: Type.Optional(Text(200)),
   reason: Text(), evidence: Type.Optional(Evidence),
   reviewer: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The person deciding; "a different reviewer" is checked on it (else on the client id)' })),
-  ruleId: Type.Optional(Uuid), ruleVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+  ruleId: Type.Optional(Uuid), ruleVersion: Type.Optional(PositiveInt()),
 });
 export const AppealInput = Strict({
   reason: Text(),

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { IdentityInput } from '../learners/learners.schemas.js';
-import { DecimalString, IsoDate, Nullable, Strict, Uuid } from '../http/schemas.js';
+import { DecimalString, IsoDate, Nullable, PositiveInt, Strict, Uuid } from '../http/schemas.js';
 
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 const Localised = Strict({ zh: Type.Optional(Text(500)), en: Type.Optional(Text(500)) });
@@ -49,7 +49,7 @@ export const BatchLine = Strict({
   identity: Type.Optional(IdentityInput),
 });
 
-export const CorrectionBody = Strict({ ...contentFields, supersedes: Type.Integer({ minimum: 1 }), reason: Text(1000) });
+export const CorrectionBody = Strict({ ...contentFields, supersedes: PositiveInt(), reason: Text(1000) });
 export const RevocationBody = Strict({ reason: Text(1000) });
 
 const Content = Type.Object({

@@ -66,8 +66,10 @@ function stringArb(schema: Schema, name: string | undefined, opts: SchemaArbOpti
 function numberArb(schema: Schema, integer: boolean): fc.Arbitrary<number> {
   const lo = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : -5);
   const hi = schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - 1 : Math.max(lo, 0) + 1000);
-  if (integer) return fc.integer({ min: Math.ceil(lo), max: Math.floor(Math.max(lo, hi)) });
-  return fc.double({ min: lo, max: Math.max(lo, hi), noNaN: true, noDefaultInfinity: true });
+  const inRange = integer ? fc.integer({ min: Math.ceil(lo), max: Math.floor(Math.max(lo, hi)) }) : fc.double({ min: lo, max: Math.max(lo, hi), noNaN: true, noDefaultInfinity: true });
+  // Beyond what a 4-byte integer column holds, and beyond exact doubles, where the schema allows.
+  const edges = [2 ** 31 - 1, 2 ** 31, 2 ** 53 - 1, 1e21, -(2 ** 31) - 1].filter((v) => v >= (schema.minimum ?? -Infinity) && v <= (schema.maximum ?? Infinity));
+  return edges.length ? fc.oneof({ weight: 6, arbitrary: inRange }, { weight: 1, arbitrary: fc.constantFrom(...edges) }) : inRange;
 }
 
 export function schemaArbitrary(schema: Schema | undefined, opts: SchemaArbOptions = {}, name?: string, depth = 0): fc.Arbitrary<unknown> {

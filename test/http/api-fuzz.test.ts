@@ -79,7 +79,7 @@ function pick(name: string | undefined, schema: Schema): fc.Arbitrary<string> | 
 
 /** One field of `body` removed, given the wrong type, or given a value at the edge (see EXTREME_STRINGS). */
 const oddly = (body: unknown) => fc.constantFrom(...(paths(body as Json).length ? paths(body as Json) : [[]]))
-  .chain((p) => fc.constantFrom(...ODD, ...EXTREME_STRINGS).map((v) => (p.length ? withValue(body as Json, p, v) : v ?? null)));
+  .chain((p) => fc.constantFrom(...ODD, ...EXTREME_STRINGS, 2 ** 31, 1e21, -1).map((v) => (p.length ? withValue(body as Json, p, v) : v ?? null)));
 
 interface Operation { method: string; path: string; op: any }
 function operations(): Operation[] {

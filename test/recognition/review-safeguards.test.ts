@@ -73,6 +73,29 @@ describe('a reviewer\'s credits are stored as stated, or refused', () => {
   });
 });
 
+describe('a reviewer cites only a rule version that exists and applies at the target', () => {
+  it('refuses a version that was never published (was accepted), another institution\'s rule, a version past a 4-byte integer (was a 500) and a version without a rule; accepts a real one', async () => {
+    const { request, items } = await queued(1);
+    const url = `/recognition/requests/${request.id}/items/${items[0]!.id}/decision`;
+    const own = await publishRule(t.app, w.target.token, { type: 'block', definition: { pattern: { kinds: ['exam'] }, credits: '1', category: 'elective', conditions: { allowLowerLevel: true } } });
+    const theirs = await publishRule(t.app, w.source.token, { type: 'block', definition: { pattern: { kinds: ['exam'] }, credits: '1', category: 'elective', conditions: { allowLowerLevel: true } } });
+    const decide = (extra: Record<string, unknown>) => post(t.app, url, w.target.token, { outcome: 'partial', credits: '1', category: 'elective', reason: 'x', ...extra });
+    for (const [extra, code, pointer] of [
+      [{ ruleId: own.id, ruleVersion: 99 }, 'unknown_rule_version', '/body/ruleVersion'],
+      [{ ruleId: theirs.id }, 'unknown_rule_version', '/body/ruleId'],
+      [{ ruleVersion: 1 }, 'rule_id_required', '/body/ruleId'],
+    ] as const) {
+      const res = await decide(extra);
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json()).toMatchObject({ code, errors: [{ pointer }] });
+    }
+    expect((await decide({ ruleId: own.id, ruleVersion: 2 ** 31 })).json()).toMatchObject({ status: 400, code: 'validation_failed', errors: [{ pointer: '/body/ruleVersion' }] });
+    const ok = await decide({ ruleId: own.id, ruleVersion: 1 });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().items[0].decisions.at(-1).ruleVersions).toEqual([{ id: own.id, version: 1 }]);
+  });
+});
+
 describe('re-evaluation after a rule is published', () => {
   it('grants only the difference on a partly credited item and records the request\'s programme on the credit', async () => {
     const { learner, courses, request, items } = await queued(1);

@@ -11,6 +11,7 @@ import { todayOf } from '../agreements/agreements.service.js';
 import { learnerAchievements } from '../evaluation/achievement-inputs.js';
 import { importGrantSources } from '../evaluation/import-inputs.js';
 import type { OutcomeView } from '../evaluation/evaluation-view.js';
+import { ruleVersionAppliesAt } from '../rules/rules.repository.js';
 import { notify, writeDecision } from './decision-writer.js';
 import { assertWithinCaps, capRoom, type CapsLookup } from './grant-caps.js';
 import type { RequestView } from './request-view.js';
@@ -149,6 +150,11 @@ export class DecisionService {
       if (item.status !== 'queued') throw conflict('item_not_queued', `This item is ${item.status}, not waiting for review`);
       const evaluation = json<OutcomeView>(item.evaluation);
       const rule = input.ruleId ? { id: input.ruleId, version: input.ruleVersion ?? 1 } : evaluation.ruleId ? { id: evaluation.ruleId, version: evaluation.ruleVersion! } : undefined;
+      if (input.ruleId === undefined && input.ruleVersion !== undefined) throw invalidField('/body/ruleId', 'rule_id_required', 'ruleVersion names a version of the rule given in ruleId');
+      if (input.ruleId !== undefined && !(await ruleVersionAppliesAt(trx, input.ruleId, rule!.version, request.target_institution_id))) {
+        throw invalidField(input.ruleVersion === undefined ? '/body/ruleId' : '/body/ruleVersion', 'unknown_rule_version',
+          `Rule ${input.ruleId} has no version ${rule!.version} that applies at this institution; a decision can cite only a published rule version that does`);
+      }
       const grants = await this.grants(trx, request, input);
       const sources = grants.length ? await this.sources(trx, request.learner_id, item) : this.rejected(item);
       if (grants.length) await this.assertNotGrantedTwice(trx, request, item, grants[0]!);

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { DecimalString, IsoDate, Strict, Uuid } from '../../http/schemas.js';
+import { DecimalString, IsoDate, PositiveInt, Strict, Uuid } from '../../http/schemas.js';
 
 // The JSON a rule version stores in `definition`: the engine's rule types with exact decimals as
 // strings and catalogue items named by (institution, code, version). Checked with TypeBox both at
@@ -14,7 +14,7 @@ const AboveZero = Type.String({ pattern: '^(?!0+(\\.0+)?$)\\d{1,6}(\\.\\d{1,4})?
 export const RuleItemDef = Strict({
   institutionId: Uuid,
   code: Type.String({ minLength: 1, maxLength: 100 }),
-  version: Type.Optional(Type.Integer({ minimum: 1, description: 'absent: any version of the item' })),
+  version: Type.Optional(PositiveInt({ description: 'absent: any version of the item' })),
   credits: Positive,
   category: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
 });

@@ -25,6 +25,14 @@ export function rulesForTarget(db: Executor, institutionId: string): Promise<Rul
     .orderBy('id').orderBy('version').execute();
 }
 
+/** Whether version `version` of rule `id` exists and applies at the institution (targets it, or is read back there). */
+export async function ruleVersionAppliesAt(db: Executor, id: string, version: number, institutionId: string): Promise<boolean> {
+  const row = await db.selectFrom('recognition_rules').select('id').where('id', '=', id).where('version', '=', version)
+    .where((eb) => eb.or([eb('target_institution_id', '=', institutionId), eb('read_back_institution_id', '=', institutionId)]))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * A change stamp for the rules that apply at an institution (see rulesForTarget) and for
  * agreements: rules are never updated or deleted, so their count only grows; agreements bump
