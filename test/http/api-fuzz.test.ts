@@ -22,6 +22,11 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261207);
 let t: TestApp;
 let tokens: Record<string, string | undefined>;
 const pools: Record<string, string[]> = {};
+/** Path parameters that only make sense together (an item of that request), by the path's prefix. */
+const pairs: { prefix: string; values: Record<string, string>[] }[] = [];
+const pairsOf = async (prefix: string, query: string): Promise<void> => {
+  pairs.push({ prefix, values: (await sql<Record<string, string>>`${sql.raw(query)}`.execute(t.ctx.db)).rows });
+};
 
 const ids = async (table: string, column = 'id', where = sql`true`): Promise<string[]> =>
   (await sql<{ v: string }>`select distinct ${sql.ref(column)}::text as v from ${sql.table(table)} where ${where} limit 20`.execute(t.ctx.db)).rows.map((r) => r.v);
@@ -39,6 +44,13 @@ beforeAll(async () => {
     otherInstitution: await tokenFor(t.app, 'demo-harbour-college', 'demo-secret-harbour-college'),
     learner: ex.json().access_token,
   };
+  // More state for the stateful routes: Li Hua asks every demo institution to recognise her whole
+  // record, which leaves items queued for review (decisions, appeals) besides the demo's one.
+  const liHua = (await t.app.inject({ method: 'GET', url: '/me', headers: bearer(tokens.learner!) })).json().id as string;
+  const own = (await sql<{ id: string }>`select id from achievements where learner_id = ${liHua}`.execute(t.ctx.db)).rows.map((r) => r.id);
+  for (const target of await ids('institutions')) {
+    await t.app.inject({ method: 'POST', url: '/recognition/requests', headers: bearer(tokens.learner!), payload: { targetInstitutionId: target, achievementIds: own } });
+  }
   Object.assign(pools, {
     institutions: [...await ids('institutions'), ...await ids('institutions', 'slug')], dids: await ids('institutions', 'did'), learners: await ids('learners'),
     catalogue: await ids('catalogue_items'), achievements: await ids('achievements'), rules: await ids('recognition_rules'),
@@ -49,6 +61,11 @@ beforeAll(async () => {
     codes: await ids('catalogue_items', 'code'), creditSystems: await ids('framework_versions', 'id', sql`kind = 'credit-system'`),
     gradingSchemes: await ids('framework_versions', 'id', sql`kind = 'grading-scheme'`),
   });
+  await pairsOf('/recognition/requests/{id}/items/{itemId}', 'select request_id::text as id, id::text as "itemId" from recognition_items limit 40');
+  await pairsOf('/learners/{id}/shares/{shareId}', 'select learner_id::text as id, id::text as "shareId" from record_shares limit 20');
+  await pairsOf('/learners/{id}/waivers/{waiverId}', 'select learner_id::text as id, id::text as "waiverId" from requirement_waivers limit 20');
+  await pairsOf('/agreements/{id}/parties/{institutionId}', 'select agreement_id::text as id, institution_id::text as "institutionId" from recognition_agreement_parties limit 20');
+  await pairsOf('/learners/{id}/audits/{programmeId}', 'select learner_id::text as id, programme_id as "programmeId" from programme_enrolments limit 20');
 }, 240_000);
 afterAll(async () => t?.close());
 
@@ -87,6 +104,12 @@ function operations(): Operation[] {
   return Object.entries<any>(spec.paths).flatMap(([path, ops]) => Object.entries<any>(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, op })));
 }
 
+/** Path parameters: mostly a pair that belongs together where the path has one, else each on its own. */
+function withPairs(path: string, single: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<Record<string, unknown>> {
+  const together = pairs.find((p) => path.startsWith(p.prefix) && p.values.length > 0);
+  return together ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...together.values) }, { weight: 1, arbitrary: single }) : single;
+}
+
 function requestArbitrary({ path, op }: Operation) {
   const params: any[] = op.parameters ?? [];
   const segments = path.split('/');
@@ -106,7 +129,7 @@ function requestArbitrary({ path, op }: Operation) {
   const bodyArb = bodySchema
     ? schemaArbitrary(bodySchema, { pick }).chain((b) => fc.oneof({ weight: 3, arbitrary: fc.constant(b) }, { weight: 1, arbitrary: oddly(b) }))
     : fc.constant(undefined);
-  return fc.record({ token: fc.constantFrom(...Object.keys(tokens)), params: pathArb, query: queryArb, body: bodyArb });
+  return fc.record({ token: fc.constantFrom(...Object.keys(tokens)), params: withPairs(path, pathArb), query: queryArb, body: bodyArb });
 }
 
 const UUID = /^(urn:uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -140,7 +163,7 @@ function recordedRequestArbitrary({ path, op }: Operation, bodies: Json[]) {
   })));
   const bodyArb = fc.constantFrom(...bodies).chain(remapped)
     .chain((b) => fc.oneof({ weight: 1, arbitrary: fc.constant(b) }, { weight: 3, arbitrary: oddly(b) }));
-  return fc.record({ token: fc.constantFrom('operator', 'institution', 'otherInstitution', 'learner'), params: pathArb, query: fc.constant({}), body: bodyArb });
+  return fc.record({ token: fc.constantFrom('operator', 'institution', 'otherInstitution', 'learner'), params: withPairs(path, pathArb), query: fc.constant({}), body: bodyArb });
 }
 
 function url(path: string, params: Record<string, unknown>, query: Record<string, unknown>): string {
