@@ -31,13 +31,20 @@ import { programmeRoutes } from './qualifications/programmes.routes.js';
 import { auditRoutes } from './qualifications/audits.routes.js';
 import { waiverRoutes } from './qualifications/waivers.routes.js';
 
+const CALLER_REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
+
 /** Builds the HTTP application over a context; never listens (server.ts does). */
 export async function buildApp(ctx: AppContext, routeTable: RouteAccess[] = []): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimit,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A caller's X-Request-Id is kept for tracing when it is a plausible id (it goes into every log
+    // and audit line of the request); anything else gets a fresh UUID rather than 16 KB of text.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : randomUUID();
+    },
     ajv: { customOptions: { ...AJV_OPTIONS } },
     schemaController: { compilersFactory: { buildValidator: partAwareValidator() as never } },
     return503OnClosing: true,

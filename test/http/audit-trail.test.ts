@@ -37,6 +37,11 @@ describe('the audit trail records who wrote what, when, under which request id',
     const res = await t.app.inject({ method: 'POST', url: `/institutions/${inst.id}/clients`, headers: { ...bearer(inst.token), 'x-request-id': requestId }, payload: { name: 'reporting', scopes: ['records:read'] } });
     expect(res.statusCode).toBe(201);
     expect(res.headers['x-request-id']).toBe(requestId);
+    // An id that is not 1–200 visible ASCII characters is replaced, not stored in every audit line.
+    for (const odd of ['a'.repeat(6000), 'two words']) {
+      const r = await t.app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': odd } });
+      expect(r.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    }
     const lines = await linesFor('api_client', res.json().clientId);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
