@@ -26,7 +26,7 @@ const TEXT = fc.oneof(
 );
 
 /** Values at the edges that a pattern may let through: signs, many digits or places, zero, dates at the ends of the calendar. */
-export const EXTREME_STRINGS = ['-5', '-0', '0', '00', '0.0001', '2.345', '123456789', '99999999.99', '999999999.9999', '1000.01',
+export const EXTREME_STRINGS = ['1', '8', '0.5', '12.25', '-5', '-0', '0', '00', '0.0001', '2.345', '123456789', '99999999.99', '999999999.9999', '1000.01',
   '0001-01-01', '9999-12-31', '2024-02-30', '1/0', '0/0', '999/1', '1e5', 'NaN', 'Infinity'];
 const EXTREME_DATES = ['0001-01-01', '1900-01-01', '9999-12-31', '2024-02-29'];
 
@@ -46,13 +46,15 @@ function stringArb(schema: Schema, name: string | undefined, opts: SchemaArbOpti
     default: break;
   }
   if (typeof schema.pattern === 'string') {
+    const re = new RegExp(schema.pattern);
+    const fits = (s: string) => s.length >= min && s.length <= (schema.maxLength ?? Infinity) && re.test(s);
+    const extremes = EXTREME_STRINGS.filter(fits);
+    let matching: fc.Arbitrary<string> | undefined;
     try {
-      const re = new RegExp(schema.pattern);
-      const fits = (s: string) => s.length >= min && s.length <= (schema.maxLength ?? Infinity) && re.test(s);
-      const matching = fc.stringMatching(re).filter(fits);
-      const extremes = EXTREME_STRINGS.filter(fits);
-      return extremes.length ? fc.oneof({ weight: 3, arbitrary: matching }, { weight: 1, arbitrary: fc.constantFrom(...extremes) }) : matching;
-    } catch { /* a pattern fast-check cannot generate from: fall through to free text */ }
+      matching = fc.stringMatching(re).filter(fits);
+    } catch { /* a pattern fast-check cannot generate from (a look-ahead): its edge values, else free text */ }
+    if (matching && extremes.length) return fc.oneof({ weight: 3, arbitrary: matching }, { weight: 1, arbitrary: fc.constantFrom(...extremes) });
+    if (matching || extremes.length) return matching ?? fc.constantFrom(...extremes);
   }
   // Now and then the longest text allowed (3 UTF-8 bytes a character), or 3,000 characters where no
   // limit is set: an indexed column refuses a key over 2,704 bytes.
