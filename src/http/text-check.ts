@@ -14,25 +14,37 @@ function describe(s: string): string {
   return s.includes('\u0000') ? 'contains a NUL character (U+0000)' : 'contains an unpaired UTF-16 surrogate';
 }
 
-/** The JSON pointer of the first string (value or key) in `value` that cannot be stored, or undefined. */
-export function unstorableText(value: unknown, at = ''): { pointer: string; message: string } | undefined {
-  if (typeof value === 'string') return UNSTORABLE.test(value) ? { pointer: at, message: describe(value) } : undefined;
+/** The path (keys and indexes) to the first unstorable string in `value`, innermost last; the key itself when it is the key. */
+function findUnstorable(value: unknown): { path: (string | number)[]; text: string; isKey: boolean } | undefined {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? { path: [], text: value, isKey: false } : undefined;
   if (value === null || typeof value !== 'object') return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = unstorableText(value[i], `${at}/${i}`);
-      if (found) return found;
+      const found = findUnstorable(value[i]);
+      if (found) { found.path.unshift(i); return found; }
     }
     return undefined;
   }
   if (ArrayBuffer.isView(value) || typeof (value as { pipe?: unknown }).pipe === 'function') return undefined; // a Buffer, an NDJSON stream
-  for (const [k, v] of Object.entries(value)) {
-    const key = `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (UNSTORABLE.test(k)) return { pointer: key, message: `the field name ${describe(k)}` };
-    const found = unstorableText(v, key);
-    if (found) return found;
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    if (UNSTORABLE.test(k)) return { path: [k], text: k, isKey: true };
+    const found = findUnstorable((value as Record<string, unknown>)[k]);
+    if (found) { found.path.unshift(k); return found; }
   }
   return undefined;
+}
+
+/**
+ * The JSON pointer (under `at`) of the first string, value or field name, in `value` that cannot be
+ * stored, or undefined. The pointer is built only when something is found: the walk runs on every
+ * request body, credentials and presentations included.
+ */
+export function unstorableText(value: unknown, at = ''): { pointer: string; message: string } | undefined {
+  const found = findUnstorable(value);
+  if (!found) return undefined;
+  const pointer = at + found.path.map((k) => `/${String(k).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  return { pointer, message: found.isKey ? `the field name ${describe(found.text)}` : describe(found.text) };
 }
 
 /** Refuses, before validation, a request whose parameters, query or JSON body hold unstorable text. */
