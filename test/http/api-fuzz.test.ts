@@ -226,3 +226,42 @@ it('no valid body of the suite, with its ids swapped and one field removed or of
   expect(failures).toEqual([]);
   expect(reached2xx).toBeGreaterThan(0);
 }, 600_000);
+
+it('an NDJSON batch of generated, recorded and broken lines gets one result per line and never an internal error', async () => {
+  const recorded = JSON.parse(readFileSync(new URL('../fixtures/valid-requests.json', import.meta.url), 'utf8')) as Record<string, Json[]>;
+  const spec = t.app.swagger() as any;
+  const itemSchema: Schema = spec.paths['/institutions/{id}/catalogue'].post.requestBody.content['application/json'].schema;
+  const depositSchema: Schema = spec.paths['/learners/{id}/achievements'].post.requestBody.content['application/json'].schema;
+  const ouId = (await sql<{ id: string }>`select id::text as id from institutions where slug = 'lingnan-open-university'`.execute(t.ctx.db)).rows[0]!.id;
+  const broken = fc.constantFrom('', '{', '[]', 'null', '"x"', '1', '{"a":1}', '{"code":', ' \t ', '\u0000', '{"code":"\\u0000"}');
+  const linesOf = (schema: Schema, seeds: Json[], extra: Record<string, fc.Arbitrary<unknown>>) => {
+    const generated = schemaArbitrary(schema, { pick }).chain((b) => fc.record(extra).map((e) => ({ ...(b as object), ...e })));
+    const fromSuite = fc.constantFrom(...seeds).chain(remapped).chain((b) => fc.record(extra).map((e) => ({ ...(b as object), ...e })))
+      .chain((b) => fc.oneof(fc.constant(b as Json), oddly(b)));
+    return fc.array(fc.oneof(generated.map((l) => JSON.stringify(l)), fromSuite.map((l) => JSON.stringify(l)), broken), { minLength: 1, maxLength: 12 });
+  };
+  const nonBlank = (lines: string[]) => lines.join('\n').split('\n').filter((l) => l.trim() !== '').length;
+  const send = (url: string, lines: string[]) => t.app.inject({ method: 'POST', url, headers: { ...bearer(tokens.institution!), 'content-type': 'application/x-ndjson' }, payload: `${lines.join('\n')}\n` });
+
+  const catalogue = await fc.check(fc.asyncProperty(linesOf(itemSchema, recorded['POST /institutions/:id/catalogue'] ?? [], {}), async (lines) => {
+    const res = await send(`/institutions/${ouId}/catalogue/batches`, lines);
+    if (res.statusCode !== 200) return res.statusCode < 500 && String(res.headers['content-type']).includes('problem+json');
+    const { summary, results } = res.json();
+    if (process.env.FUZZ_REPORT) console.log('catalogue batch', JSON.stringify(summary), [...new Set(results.map((r: { problem?: string; status: string }) => r.problem ?? r.status))].join(' '));
+    return summary.lines === nonBlank(lines) && results.length === summary.lines && summary.accepted + summary.existing + summary.rejected === summary.lines;
+  }), { numRuns: RUNS * 2, seed: SEED });
+  expect(catalogue.failed, JSON.stringify(catalogue.counterexample)).toBe(false);
+
+  const learners = fc.constantFrom(...pools.learners!).map((id) => id as unknown);
+  const deposits = await fc.check(fc.asyncProperty(linesOf(depositSchema, recorded['POST /learners/:id/achievements'] ?? [], { learnerId: learners }), async (lines) => {
+    const res = await send('/achievements/batches', lines);
+    if (res.statusCode !== 200) return res.statusCode < 500 && String(res.headers['content-type']).includes('problem+json');
+    const out = res.body.trim().split('\n').map((l) => JSON.parse(l));
+    const last = out.pop();
+    if (last.error || !last.summary) return false;
+    const s = last.summary;
+    if (process.env.FUZZ_REPORT) console.log('deposit batch', JSON.stringify(s), [...new Set(out.map((r) => r.code ?? r.status))].join(' '));
+    return s.lines === nonBlank(lines) && out.length === s.lines && s.accepted + s.replayed + s.rejected === s.lines;
+  }), { numRuns: RUNS * 2, seed: SEED });
+  expect(deposits.failed, JSON.stringify(deposits.counterexample)).toBe(false);
+}, 600_000);
