@@ -14,6 +14,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
  * type), and every route again with bodies that passed in the rest of the suite
  * (test/fixtures/valid-requests.json), their ids swapped for the demo data's, one field removed or
  * of the wrong type: the answer is never a 5xx, and every 4xx is an RFC 9457 problem with a code.
+ * The NDJSON batch routes get batches of such lines and broken ones: one result per line, always.
  * FUZZ_RUNS and FUZZ_SEED widen or replay a run; a failure prints its seed and the shrunk request.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
