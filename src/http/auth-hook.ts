@@ -7,7 +7,8 @@ import './fastify-types.js';
 async function principalOf(req: FastifyRequest, tokens: TokenService) {
   const header = req.headers.authorization;
   if (header === undefined) return { kind: 'public' as const };
-  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+  // The scheme is case-insensitive (RFC 9110 §11.1): "bearer <token>" is the same header.
+  const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
   if (!match) throw unauthorized('malformed_authorization', 'Authorization must be "Bearer <token>"');
   return tokens.verify(match[1]!);
 }

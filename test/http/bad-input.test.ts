@@ -146,7 +146,25 @@ describe('bad input gets a problem response and writes nothing', () => {
   });
 
   it('rejects a malformed Authorization header', async () => {
-    expectProblem(await t.app.inject({ method: 'GET', url: '/learners/00000000-0000-4000-8000-000000000000', headers: { authorization: 'Token abc' } }), 401, 'malformed_authorization');
+    const res = await t.app.inject({ method: 'GET', url: '/learners/00000000-0000-4000-8000-000000000000', headers: { authorization: 'Token abc' } });
+    expectProblem(res, 401, 'malformed_authorization');
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="credit-bank", error="invalid_request"');
+  });
+
+  it('says how to authenticate on every 401 of a protected route (RFC 6750 §3), and takes the scheme in any case', async () => {
+    const url = `/institutions/${inst.id}/keys`;
+    const none = await t.app.inject({ method: 'GET', url });
+    expectProblem(none, 401, 'authentication_required');
+    expect(none.headers['www-authenticate']).toBe('Bearer realm="credit-bank"');
+    const bad = await t.app.inject({ method: 'GET', url, headers: { authorization: 'Bearer a.b.c' } });
+    expectProblem(bad, 401, 'token_invalid');
+    expect(bad.headers['www-authenticate']).toBe('Bearer realm="credit-bank", error="invalid_token"');
+    expect((await t.app.inject({ method: 'GET', url, headers: { authorization: `bearer ${inst.token}` } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url, headers: { authorization: `BEARER  ${inst.token}` } })).statusCode).toBe(200);
+    // The token endpoint's 401 is about the client, not a bearer token.
+    const client = await t.app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'wrong' } });
+    expect(client.statusCode).toBe(401);
+    expect(client.headers['www-authenticate']).toBeUndefined();
   });
 
   it('rejects a wrong client secret without revealing whether the client exists', async () => {
