@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize, type Access } from '../auth/policy.js';
 import type { TokenService } from '../auth/tokens.js';
-import { unauthorized } from '../errors.js';
+import { AppError, unauthorized } from '../errors.js';
 import './fastify-types.js';
 
 async function principalOf(req: FastifyRequest, tokens: TokenService) {
@@ -11,6 +11,15 @@ async function principalOf(req: FastifyRequest, tokens: TokenService) {
   const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
   if (!match) throw unauthorized('malformed_authorization', 'Authorization must be "Bearer <token>"');
   return tokens.verify(match[1]!);
+}
+
+/**
+ * RFC 6750 §3: a 401 from a protected route says how to authenticate, and why the token failed.
+ * Only this hook's 401s are about a bearer token (the token endpoint's invalid_client is not).
+ */
+function bearerChallenge(code: string): string {
+  if (code === 'authentication_required') return 'Bearer realm="credit-bank"';
+  return `Bearer realm="credit-bank", error="${code === 'malformed_authorization' ? 'invalid_request' : 'invalid_token'}"`;
 }
 
 /** One row per route: what the access-matrix test walks, so no route escapes it. */
@@ -28,10 +37,15 @@ export function registerAuth(app: FastifyInstance, tokens: TokenService, table: 
       if (method !== 'HEAD') table.push({ method, url: route.url, access: route.config.access! });
     }
   });
-  app.addHook('onRequest', async (req) => {
-    req.principal = await principalOf(req, tokens);
-    const access = req.routeOptions.config?.access;
-    // Unknown routes have no access and fall through to the 404 handler.
-    if (access) authorize(access, req.principal, (req.params ?? {}) as Record<string, string>);
+  app.addHook('onRequest', async (req, reply) => {
+    try {
+      req.principal = await principalOf(req, tokens);
+      const access = req.routeOptions.config?.access;
+      // Unknown routes have no access and fall through to the 404 handler.
+      if (access) authorize(access, req.principal, (req.params ?? {}) as Record<string, string>);
+    } catch (err) {
+      if (err instanceof AppError && err.statusCode === 401) reply.header('www-authenticate', bearerChallenge(err.code));
+      throw err;
+    }
   });
 }

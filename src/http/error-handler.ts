@@ -12,21 +12,8 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
   FST_ERR_NOT_FOUND: [404, 'route_not_found'],
 };
 
-/**
- * RFC 6750 §3: a 401 from a protected resource says how to authenticate, and why the token failed.
- * (The token endpoint's own 401s, such as invalid_client, are not about a bearer token.)
- */
-function bearerChallenge(code: string): string | undefined {
-  if (code === 'authentication_required') return 'Bearer realm="credit-bank"';
-  if (code === 'malformed_authorization') return 'Bearer realm="credit-bank", error="invalid_request"';
-  if (code.startsWith('token_')) return 'Bearer realm="credit-bank", error="invalid_token"';
-  return undefined;
-}
-
 export function sendProblem(reply: FastifyReply, status: number, code: string, detail: string,
   extra: { errors?: FieldProblem[] } & Record<string, unknown> = {}): FastifyReply {
-  const challenge = status === 401 ? bearerChallenge(code) : undefined;
-  if (challenge) reply.header('www-authenticate', challenge);
   const body = {
     type: `/problems/${code}`, title: STATUS_TITLES[status] ?? 'Error', status, code, detail,
     instance: reply.request.url, requestId: String(reply.request.id), ...extra,

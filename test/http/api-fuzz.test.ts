@@ -133,6 +133,9 @@ function requestArbitrary({ path, op }: Operation) {
   return fc.record({ token: fc.constantFrom(...Object.keys(tokens)), params: withPairs(path, pathArb), query: queryArb, body: bodyArb });
 }
 
+/** Bodies that passed in the rest of the suite, by route (see test/fixtures/valid-requests.build.ts). */
+const recorded = JSON.parse(readFileSync(new URL('../fixtures/valid-requests.json', import.meta.url), 'utf8')) as Record<string, Json[]>;
+
 const UUID = /^(urn:uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A recorded body with its identifiers swapped for real ones of this database (or kept), field by field. */
@@ -217,7 +220,6 @@ it('no request generated from a route\'s schemas gets a 5xx, and every 4xx is a 
 }, 600_000);
 
 it('no valid body of the suite, with its ids swapped and one field removed or of the wrong type, gets a 5xx', async () => {
-  const recorded = JSON.parse(readFileSync(new URL('../fixtures/valid-requests.json', import.meta.url), 'utf8')) as Record<string, Json[]>;
   const ops = operations().flatMap((operation) => {
     const bodies = recorded[`${operation.method} ${operation.path.replace(/\{(\w+)\}/g, ':$1')}`];
     return bodies && operation.op.requestBody?.content?.['application/json'] ? [{ operation, arbitrary: recordedRequestArbitrary(operation, bodies) }] : [];
@@ -229,7 +231,6 @@ it('no valid body of the suite, with its ids swapped and one field removed or of
 }, 600_000);
 
 it('an NDJSON batch of generated, recorded and broken lines gets one result per line and never an internal error', async () => {
-  const recorded = JSON.parse(readFileSync(new URL('../fixtures/valid-requests.json', import.meta.url), 'utf8')) as Record<string, Json[]>;
   const spec = t.app.swagger() as any;
   const itemSchema: Schema = spec.paths['/institutions/{id}/catalogue'].post.requestBody.content['application/json'].schema;
   const depositSchema: Schema = spec.paths['/learners/{id}/achievements'].post.requestBody.content['application/json'].schema;

@@ -61,10 +61,11 @@ export class DecisionService {
   private async grants(trx: Executor, request: repo.RequestRow, input: ReviewInput) {
     if (input.outcome === 'reject') return [];
     if (input.credits === undefined) throw invalidField('/body/credits', 'credits_required', 'An approval states the credits it grants ("0" for a waiver)');
-    const problem = creditAmountProblem(new Decimal(input.credits));
+    const credits = new Decimal(input.credits);
+    const problem = creditAmountProblem(credits);
     if (problem) throw invalidField('/body/credits', problem.code, problem.message);
     const targetItemId = input.targetItemId === undefined ? undefined : await this.targetItem(trx, request.target_institution_id, input.targetItemId);
-    return [{ category: input.category ?? 'unspecified', credits: new Decimal(input.credits).toString(), ...(targetItemId ? { targetItemId } : {}) }];
+    return [{ category: input.category ?? 'unspecified', credits: credits.toString(), ...(targetItemId ? { targetItemId } : {}) }];
   }
 
   /**
