@@ -35,7 +35,9 @@ export const frameworkRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => a
     const f = await fw.framework(req.params.id, req.query.version);
     if (!f) throw notFound('framework', req.query.version ? `${req.params.id} version ${req.query.version}` : req.params.id);
     const creditSystem = f.creditSystem === null ? null : (await fw.creditSystem(f.creditSystem)) ?? null;
-    return { ...f, creditSystem, versions: await fw.versionsOf(f.id) };
+    // `kind` only tells the loader what sort of document a file is.
+    const { kind: _kind, ...framework } = f;
+    return { ...framework, creditSystem, versions: await fw.versionsOf(f.id) };
   });
 
   app.get('/frameworks/:id/levels/:level/equivalents', {
@@ -61,7 +63,8 @@ export const frameworkRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => a
     const all = (await fw.snapshot()).isced;
     const isced = req.query.version ? all.find((i) => i.version === req.query.version) : all.at(-1);
     if (!isced) throw notFound('fields_of_study_version', req.query.version);
-    return isced;
+    const { kind: _kind, ...fields } = isced;
+    return fields;
   });
 
   app.post('/credits/convert', {

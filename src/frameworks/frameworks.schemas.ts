@@ -45,7 +45,7 @@ export const GradingScheme = Type.Object({
 
 const Field = Type.Object({ code: Type.String(), name: Name });
 export const FieldsOfStudy = Type.Object({
-  id: Type.String(), version: Type.String(), name: Name,
+  id: Type.String(), version: Type.String(), name: Name, sources: Type.Array(Source), notes: Type.Optional(Type.Array(Type.String())),
   broad: Type.Array(Type.Object({ code: Type.String(), name: Name, narrow: Type.Array(Type.Object({ code: Type.String(), name: Name, detailed: Type.Array(Field) })) })),
 });
 
