@@ -17,6 +17,7 @@ import * as m0015 from './0015-trusted-issuer-change-notify.js';
 import * as m0016 from './0016-issuer-change-notify.js';
 import * as m0017 from './0017-deposit-reference-checks.js';
 import * as m0018 from './0018-achievements-natural-key-once.js';
+import * as m0019 from './0019-idempotency-retention.js';
 
 /** Every migration, in order. Add new ones at the end; a merged migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0016-issuer-change-notify': m0016,
   '0017-deposit-reference-checks': m0017,
   '0018-achievements-natural-key-once': m0018,
+  '0019-idempotency-retention': m0019,
 };

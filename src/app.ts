@@ -70,7 +70,7 @@ export async function buildApp(ctx: AppContext, routeTable: RouteAccess[] = []):
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   registerAuth(app, ctx.tokens, routeTable);
-  registerIdempotency(app, ctx.db);
+  registerIdempotency(app, ctx.db, ctx.idempotency);
 
   app.get('/openapi.json', {
     config: { access: { allow: ['public'] } },

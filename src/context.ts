@@ -1,3 +1,4 @@
+import type { IdempotencyOptions } from './http/idempotency.js';
 import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { AuthService } from './auth/auth.service.js';
@@ -76,6 +77,8 @@ export class AppContext {
     readonly qualifications: QualificationsModule,
     /** Recognition: rules, agreements, preview, requests, decisions, appeals; revokes derived credit on revocation. */
     readonly recognition: RecognitionModule,
+    /** Idempotency-Key replays: how long they last, and the key that seals responses carrying a secret. */
+    readonly idempotency: IdempotencyOptions,
   ) {}
 
   static async fromConfig(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
@@ -110,7 +113,8 @@ export class AppContext {
     credentials.connectRecords(records);
     const recognition = new RecognitionModule({ db, ledger, ledgerBodies, institutions, frameworks, records, homeCreditSystem: config.homeCreditSystem, now });
     qualifications.audits.connectRecognition((tx, target, programmeId, date) => recognition.evaluator.grantCreditSystem(tx, target, programmeId, date));
-    return new AppContext(config, db, notifications, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, frameworks, catalogue, ledgerBodies, ledgerService, credentials, records, qualifications, recognition);
+    return new AppContext(config, db, notifications, clock, logger, keys, tokens, oidc, devIdp, institutions, learners, auth, ledger, frameworks, catalogue, ledgerBodies, ledgerService, credentials, records, qualifications, recognition,
+      { ttlMs: config.idempotencyKeyTtlMs, sealKey: deriveKey(config.keyEncryptionKey, 'idempotency-responses') });
   }
 
   /** Work that needs the migrated database: the dev identity provider's key, the first operator. */

@@ -7,7 +7,7 @@ import { AppContext } from './context.js';
 import { migrateToLatest } from './db/migrate.js';
 import { tuneRuntime } from './runtime.js';
 import { startup } from './startup.js';
-import { IntegratorTimer } from './ledger/integrator-timer.js';
+import { serverJobs } from './jobs/server-jobs.js';
 
 /** A worker that exits this many times within RESTART_WINDOW_MS stops the whole server instead of restarting. */
 const MAX_RESTARTS = 5;
@@ -34,10 +34,9 @@ async function serve(config: Config): Promise<void> {
   const app = await buildApp(ctx);
   const notes = cluster.isWorker ? [] : await startup(ctx);
   await app.listen({ port: config.port, host: config.host });
-  // Integrates ledger entries into the Merkle tree and signs tree heads while the server runs; with
-  // several processes, the integrator's advisory lock lets one work at a time.
-  const integrator = new IntegratorTimer(ctx.ledgerService, config.ledger.integrateIntervalMs, ctx.logger);
-  integrator.start();
+  // The ledger integrator and the Idempotency-Key purge, while the server runs.
+  const jobs = serverJobs(ctx);
+  for (const job of jobs) job.start();
   // Start-up notes are for the person at the terminal: plain text, not JSON log lines.
   if (cluster.isWorker) process.send?.('ready');
   else process.stdout.write(`${notes.join('\n')}\n`);
@@ -49,7 +48,7 @@ async function serve(config: Config): Promise<void> {
     ctx.logger.info({ signal }, 'shutting down: finishing in-flight requests');
     try {
       await app.close();
-      await integrator.stop();
+      await Promise.all(jobs.map((job) => job.stop()));
       await ctx.close();
       process.exit(0);
     } catch (err) {

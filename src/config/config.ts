@@ -48,6 +48,11 @@ export interface Config {
    */
   learnerCache: { size: number; ttlSeconds: number };
   /**
+   * How long a response to a request with an Idempotency-Key is kept and replayed to a retry
+   * (IDEMPOTENCY_KEY_HOURS, default 24); expired ones are purged while the server runs.
+   */
+  idempotencyKeyTtlMs: number;
+  /**
    * Controller documents the verifier may use to check signatures of issuers outside the bank with no
    * network, keyed by controller URL. Signatures only: pinning never puts an issuer on the trust list.
    * Empty unless VERIFIER_CONTROLLERS_FILE names a JSON file of them.
@@ -175,6 +180,7 @@ export function loadConfig(env: RawEnv, overrides: Partial<Config> = {}): Config
       size: int('LEARNER_CACHE_SIZE', env.LEARNER_CACHE_SIZE, 10_000, 0),
       ttlSeconds: int('LEARNER_CACHE_TTL_SECONDS', env.LEARNER_CACHE_TTL_SECONDS, 60),
     },
+    idempotencyKeyTtlMs: int('IDEMPOTENCY_KEY_HOURS', env.IDEMPOTENCY_KEY_HOURS, 24, 1) * 3_600_000,
     pinnedControllers: env.VERIFIER_CONTROLLERS_FILE ? readControllerDocuments(env.VERIFIER_CONTROLLERS_FILE) : {},
     ...overrides,
   };

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { actorOf } from '../auth/principal.js';
 import type { Db } from '../db/database.js';
 import { AppError, conflict } from '../errors.js';
+import { open, seal } from '../keys/envelope.js';
+import * as repo from './idempotency.repository.js';
 import './fastify-types.js';
 
+/** A claim whose request never answered (its process died) is taken over after this long. */
 const ABANDONED_MS = 5 * 60_000;
 // A second request with a key still in progress waits this long for the first to finish and
 // replays its response; only past it does it answer 409 idempotency_in_progress.
@@ -12,32 +16,47 @@ const IN_PROGRESS_WAIT_MS = 5_000;
 const POLL_MS = 25;
 const claimed = new WeakMap<FastifyRequest, { principal: string; key: string }>();
 
+export interface IdempotencyOptions {
+  /** How long a stored response is replayed; after that the key may be used afresh. */
+  ttlMs: number;
+  /** Seals responses of routes marked `idempotent: 'sealed'` (ones that carry a secret) at rest. */
+  sealKey: Buffer;
+}
+
+/** A sealed response as stored: the AES-256-GCM envelope of the response text. */
+interface SealedResponse { sealed: string }
+
 function requestHash(req: FastifyRequest): string {
   return createHash('sha256').update(`${req.method} ${req.url}\n`).update(JSON.stringify(req.body ?? null)).digest('hex');
 }
 
-async function claim(db: Db, req: FastifyRequest, reply: FastifyReply, key: string) {
+const sealsResponse = (req: FastifyRequest) => req.routeOptions.config?.idempotent === 'sealed';
+const aadOf = (principal: string, key: string) => `idempotency:${principal}\n${key}`;
+
+async function claim(db: Db, opts: IdempotencyOptions, req: FastifyRequest, reply: FastifyReply, key: string) {
   const principal = actorOf(req.principal);
   const hash = requestHash(req);
-  const inserted = await db.insertInto('idempotency_keys')
-    .values({ principal_id: principal, key, route: req.routeOptions.url ?? req.url, request_hash: hash, status_code: null, response: null })
-    .onConflict((oc) => oc.columns(['principal_id', 'key']).doNothing()).returning('key').executeTakeFirst();
-  if (inserted) return claimed.set(req, { principal, key });
+  if (await repo.claimKey(db, { principal, key, route: req.routeOptions.url ?? req.url, hash })) return claimed.set(req, { principal, key });
   const deadline = Date.now() + IN_PROGRESS_WAIT_MS;
   for (;;) {
-    const row = await db.selectFrom('idempotency_keys').select(['request_hash', 'status_code', 'response', 'created_at'])
-      .where('principal_id', '=', principal).where('key', '=', key).executeTakeFirst();
+    const row = await repo.findKey(db, principal, key, opts.ttlMs);
     // The first request failed with a 5xx (its claim is dropped): this one takes the key.
-    if (!row) return claim(db, req, reply, key);
+    if (!row) return claim(db, opts, req, reply, key);
+    // Past its retention the key is free again, whatever it was used for.
+    if (row.expired) {
+      await repo.dropKeyOlderThan(db, principal, key, opts.ttlMs);
+      return claim(db, opts, req, reply, key);
+    }
     if (row.request_hash !== hash) {
       throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request', { errors: [{ pointer: '/headers/idempotency-key', message: 'reused with another body' }] });
     }
     if (row.status_code !== null) {
-      return reply.code(row.status_code).header('idempotent-replayed', 'true').type(contentTypeFor(row.status_code)).send(row.response);
+      const response = sealsResponse(req) ? JSON.parse(open(opts.sealKey, (row.response as SealedResponse).sealed, aadOf(principal, key))) : row.response;
+      return reply.code(row.status_code).header('idempotent-replayed', 'true').type(contentTypeFor(row.status_code)).send(response);
     }
     if (Date.now() - row.created_at.getTime() >= ABANDONED_MS) {
-      await db.deleteFrom('idempotency_keys').where('principal_id', '=', principal).where('key', '=', key).execute();
-      return claim(db, req, reply, key);
+      await repo.dropKey(db, principal, key);
+      return claim(db, opts, req, reply, key);
     }
     if (Date.now() >= deadline) throw conflict('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry later');
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -46,8 +65,18 @@ async function claim(db: Db, req: FastifyRequest, reply: FastifyReply, key: stri
 
 const contentTypeFor = (status: number) => (status >= 400 ? 'application/problem+json' : 'application/json; charset=utf-8');
 
-/** Idempotency-Key support for routes with `config.idempotent`: a retry replays the stored response. */
-export function registerIdempotency(app: FastifyInstance, db: Db): void {
+/**
+ * Idempotency-Key support for routes with `config.idempotent`: a retry within `ttlMs` replays the
+ * stored response. A route whose response carries a secret (`'sealed'`) has it stored sealed.
+ */
+export function registerIdempotency(app: FastifyInstance, db: Db, opts: IdempotencyOptions): void {
+  // The header is declared on the routes that honour it, so the API document says which do. Its
+  // syntax is checked below (400 invalid_idempotency_key), not by the schema.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.idempotent) return;
+    if (route.schema?.headers) throw new Error(`Route ${route.url}: idempotent routes declare no headers of their own`);
+    route.schema = { ...route.schema, headers: idempotencyHeader(opts.ttlMs) };
+  });
   app.addHook('preHandler', async (req, reply) => {
     if (!req.routeOptions.config?.idempotent) return;
     const key = req.headers['idempotency-key'];
@@ -55,19 +84,27 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) {
       throw new AppError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1–200 visible ASCII characters', { errors: [{ pointer: '/headers/idempotency-key', message: 'invalid' }] });
     }
-    return claim(db, req, reply, key);
+    return claim(db, opts, req, reply, key);
   });
   app.addHook('onSend', async (req, reply, payload) => {
     const c = claimed.get(req);
     if (!c) return payload;
     claimed.delete(req);
-    const where = db.updateTable('idempotency_keys').where('principal_id', '=', c.principal).where('key', '=', c.key);
     if (reply.statusCode >= 500) {
-      await db.deleteFrom('idempotency_keys').where('principal_id', '=', c.principal).where('key', '=', c.key).execute();
+      await repo.dropKey(db, c.principal, c.key);
     } else {
       const text = typeof payload === 'string' ? payload : payload === null || payload === undefined ? 'null' : String(payload);
-      await where.set({ status_code: reply.statusCode, response: text }).execute();
+      const stored = sealsResponse(req) ? JSON.stringify({ sealed: seal(opts.sealKey, text, aadOf(c.principal, c.key)) } satisfies SealedResponse) : text;
+      await repo.answerKey(db, c.principal, c.key, reply.statusCode, stored);
     }
     return payload;
   });
 }
+
+const idempotencyHeader = (ttlMs: number) => Type.Object({
+  'idempotency-key': Type.Optional(Type.String({
+    description: 'Makes a retry safe: 1–200 visible ASCII characters, unique per request of this caller. A retry with the same key and '
+      + `body within ${ttlMs / 3_600_000} h gets the first response again (header idempotent-replayed: true), nothing is done twice; `
+      + 'the same key with another body is 422 idempotency_key_reused.',
+  })),
+});

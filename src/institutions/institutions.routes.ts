@@ -36,10 +36,12 @@ export const institutionRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox =>
   }, async (req) => ctx.institutions.get(req.params.id));
 
   app.post('/institutions/:id/clients', {
-    config: { access: { allow: ['operator', 'institution'], institutionParam: 'id', scope: 'clients:write' } },
+    config: { access: { allow: ['operator', 'institution'], institutionParam: 'id', scope: 'clients:write' }, idempotent: 'sealed' },
     schema: {
       tags: ['institutions'], summary: 'Create an API client for the institution; the secret is shown once',
-      description: 'The operator may grant any institution scope. An institution\'s own client needs the scope `clients:write` '
+      description: 'The secret is shown once, and again only to a retry by the same caller with the same `Idempotency-Key` '
+        + 'within IDEMPOTENCY_KEY_HOURS (that response is stored encrypted until then). '
+        + 'The operator may grant any institution scope. An institution\'s own client needs the scope `clients:write` '
         + 'and may grant only scopes it holds itself (403 `scope_not_held` otherwise), so no client can mint a more powerful one. '
         + 'Without `scopes`, the new client gets every institution scope (operator) or the caller\'s own scopes (institution client).',
       params: IdParams, body: ClientInput, response: { 201: ClientCreated, ...problemResponses },

@@ -63,7 +63,7 @@ export const ledgerRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
   }, async () => ctx.ledgerService.jwks());
 
   app.post('/ledger/keys/rotate', {
-    config: { access: { allow: ['operator'] } },
+    config: { access: { allow: ['operator'] }, idempotent: true },
     schema: { tags, summary: 'Rotate the tree-head signing key; the old key is retired and stays published so the heads it signed keep verifying', response: { 201: RotatedKey, ...problemResponses } },
   }, async (req, reply) => reply.code(201).send(await ctx.ledgerService.rotateHeadKey(actor(req))));
 

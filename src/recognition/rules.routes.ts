@@ -58,12 +58,12 @@ export const recognitionRuleRoutes = (ctx: AppContext): FastifyPluginAsyncTypebo
   }, async (req) => r.agreements.get(req.params.id));
 
   app.post('/agreements/:id/parties', {
-    config: { access: staff() },
+    config: { access: staff(), idempotent: true },
     schema: { tags: ['recognition'], summary: 'An institution joins from a date (today or later, never retroactive)', params: IdParams, body: JoinInput, response: { 200: Agreement, ...problemResponses } },
   }, async (req) => r.agreements.join(req.params.id, req.body.institutionId, req.body.joinedOn, actor(req)));
 
   app.post('/agreements/:id/parties/:institutionId/leave', {
-    config: { access: { ...staff(), institutionParam: 'institutionId' } },
+    config: { access: { ...staff(), institutionParam: 'institutionId' }, idempotent: true },
     schema: { tags: ['recognition'], summary: 'A party leaves from a date (today or later); its rules stop applying from that date', params: PartyParams, body: LeaveInput, response: { 200: Agreement, ...problemResponses } },
   }, async (req) => r.agreements.leave(req.params.id, req.params.institutionId, req.body.leftOn, actor(req)));
 

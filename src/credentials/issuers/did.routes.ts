@@ -33,12 +33,12 @@ export const didRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (
   }, async (req) => c.keyAdmin.list(req.params.id));
 
   app.post('/institutions/:id/keys/rotate', {
-    config: { access: { allow: ['operator', 'institution'], institutionParam: 'id' } },
+    config: { access: { allow: ['operator', 'institution'], institutionParam: 'id' }, idempotent: true },
     schema: { tags: ['credentials'], summary: 'Rotate the signing key: a new verification method; old ones stay so old credentials verify', params: IdParams, response: { 201: KeyViewSchema, ...problemResponses } },
   }, async (req, reply) => reply.code(201).send(await c.keyAdmin.rotate(req.params.id, actor(req))));
 
   app.post('/bank/keys/rotate', {
-    config: { access: { allow: ['operator'] } },
+    config: { access: { allow: ['operator'] }, idempotent: true },
     schema: { tags: ['credentials'], summary: "Rotate the bank's own signing key (operators): old verification methods stay in /.well-known/did.json", response: { 201: KeyViewSchema, ...problemResponses } },
   }, async (req, reply) => reply.code(201).send(await c.keyAdmin.rotate(BANK_REF, actor(req))));
 
@@ -48,7 +48,7 @@ export const didRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (
   }, async () => c.keyAdmin.list(BANK_REF));
 
   app.post('/keys/:keyId/revoke', {
-    config: { access: { allow: ['operator'] } },
+    config: { access: { allow: ['operator'] }, idempotent: true },
     schema: { tags: ['credentials'], summary: 'Mark a key compromised: credentials it signed then fail verification with reason key_revoked',
       params: Strict({ keyId: Type.String({ maxLength: 100 }) }), body: RevokeKeyBody, response: { 200: KeyViewSchema, ...problemResponses } },
   }, async (req) => c.keyAdmin.revoke(req.params.keyId, req.body.reason, actor(req)));
