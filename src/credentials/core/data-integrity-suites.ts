@@ -2,7 +2,7 @@ import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as rdfcCryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { createSignCryptosuite, createVerifyCryptosuite } from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
-import { cachedSigner, type IssuerKey } from './keys.js';
+import { cachedSigner, cachedVerifier, type IssuerKey } from './keys.js';
 import type { DocumentLoader } from './document-loader.js';
 import type { JsonObject } from './did-key.js';
 import { isJsonObject } from './credential-fields.js';
@@ -17,11 +17,14 @@ export async function signingSuite(name: DataIntegritySuiteName, key: IssuerKey,
   return new DataIntegrityProof({ signer, date, cryptosuite });
 }
 
-/** Verifying suites for every Data Integrity cryptosuite we accept; jsigs matches them by `cryptosuite`. */
+/**
+ * Verifying suites for every Data Integrity cryptosuite we accept; jsigs matches them by `cryptosuite`.
+ * Each checks signatures with cached public keys (cachedVerifier) instead of importing the key per proof.
+ */
 export function verifyingSuites(): unknown[] {
   return [
-    new DataIntegrityProof({ cryptosuite: rdfcCryptosuite }),
-    new DataIntegrityProof({ cryptosuite: createVerifyCryptosuite() }),
+    new DataIntegrityProof({ cryptosuite: { ...rdfcCryptosuite, createVerifier: cachedVerifier } }),
+    new DataIntegrityProof({ cryptosuite: { ...createVerifyCryptosuite(), createVerifier: cachedVerifier } }),
   ];
 }
 

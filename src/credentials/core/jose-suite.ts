@@ -12,9 +12,9 @@
  *   sign with EdDSA, which the spec permits ("other algorithms ... limits interoperability").
  *   We always send `kid` (a DID URL) rather than an inline `jwk`, so a key binds to an issuer.
  */
-import { CompactSign, compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import { CompactSign, compactVerify, decodeProtectedHeader } from 'jose';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import { privateKeyObject, type IssuerKey } from './keys.js';
+import { privateKeyObject, publicKeyObject, type IssuerKey } from './keys.js';
 import type { DocumentLoader } from './document-loader.js';
 import type { JsonObject } from './did-key.js';
 import { classifyLibraryError, proofError, type ProofError, type ProofVerification } from './proof-result.js';
@@ -94,8 +94,9 @@ export async function verifyJwt(jwt: string, opts: { documentLoader: DocumentLoa
   }
   try {
     const { document: vm } = await opts.documentLoader(kid);
-    const jwk = await Ed25519Multikey.toJwk({ keyPair: await Ed25519Multikey.from(vm as JsonObject) });
-    const { payload } = await compactVerify(jwt, await importJWK(jwk as JWK, 'EdDSA'), { algorithms: ['EdDSA'] });
+    const pair = await Ed25519Multikey.from(vm as JsonObject);
+    if (!pair.publicKey) throw new Error('A public key is not available for verifying.');
+    const { payload } = await compactVerify(jwt, publicKeyObject(pair.publicKey), { algorithms: ['EdDSA'] });
     const { credential, claims } = credentialFromPayload(JSON.parse(new TextDecoder().decode(payload)) as JsonObject);
     const errors = [
       ...checkJwtClaims(credential, claims),

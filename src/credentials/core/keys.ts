@@ -1,4 +1,4 @@
-import { createPrivateKey, sign as edSign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import type { Ed25519KeyPair } from '@digitalbazaar/ed25519-multikey';
 
@@ -46,6 +46,35 @@ export function privateKeyObject(key: IssuerKey): Promise<KeyObject> {
 export async function cachedSigner(key: IssuerKey): Promise<{ id: string; algorithm: 'Ed25519'; sign(o: { data: Uint8Array }): Promise<Uint8Array> }> {
   const ko = await privateKeyObject(key);
   return { id: key.id, algorithm: 'Ed25519', sign: async ({ data }) => new Uint8Array(edSign(null, data, ko)) };
+}
+
+// Public keys the same way, for proof checks. The cryptosuites' own verifier imports the key from DER
+// on every check, and OpenSSL 3's DER decoder costs about as much as the Ed25519 verification itself
+// (160 against 180 µs on a 2-core EPYC VM); from JWK the import is 16 µs, and cached it is free.
+const publicKeys = new Map<string, KeyObject>();
+
+/** An Ed25519 public key (32 raw bytes) as a Node KeyObject, imported once per thread. */
+export function publicKeyObject(publicKey: Uint8Array): KeyObject {
+  const x = Buffer.from(publicKey).toString('base64url');
+  let ko = publicKeys.get(x);
+  if (!ko) {
+    if (publicKeys.size > 1000) publicKeys.clear();
+    ko = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
+    publicKeys.set(x, ko);
+  }
+  return ko;
+}
+
+/**
+ * A Data Integrity cryptosuite's `createVerifier` (eddsa-rdfc-2022, eddsa-jcs-2022): the key is read
+ * from the verification method by @digitalbazaar/ed25519-multikey as the suites do (same checks,
+ * same errors), and the signature checked against the cached KeyObject.
+ */
+export async function cachedVerifier({ verificationMethod }: { verificationMethod: Record<string, unknown> }) {
+  const pair = await Ed25519Multikey.from(verificationMethod);
+  if (!pair.publicKey) throw new Error('A public key is not available for verifying.');
+  const ko = publicKeyObject(pair.publicKey);
+  return { id: pair.id, algorithm: 'Ed25519' as const, verify: async ({ data, signature }: { data: Uint8Array; signature: Uint8Array }) => edVerify(null, data, ko, signature) };
 }
 
 /** A deterministic key from a 32-byte seed (tests, fixtures); production keys come from the key store. */

@@ -30,11 +30,11 @@ declare module '@digitalbazaar/data-integrity' {
   }
 }
 declare module '@digitalbazaar/eddsa-rdfc-2022-cryptosuite' {
-  export const cryptosuite: unknown;
+  export const cryptosuite: Record<string, unknown>;
 }
 declare module '@digitalbazaar/eddsa-jcs-2022-cryptosuite' {
-  export function createSignCryptosuite(): unknown;
-  export function createVerifyCryptosuite(): unknown;
+  export function createSignCryptosuite(): Record<string, unknown>;
+  export function createVerifyCryptosuite(): Record<string, unknown>;
 }
 declare module '@digitalbazaar/ed25519-multikey' {
   export interface Ed25519KeyPair {
