@@ -1,4 +1,3 @@
-import type { IdempotencyOptions } from './http/idempotency.js';
 import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { AuthService } from './auth/auth.service.js';
@@ -8,6 +7,7 @@ import { TokenService } from './auth/tokens.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/database.js';
 import { createDatabase } from './db/dialect.js';
+import type { IdempotencyOptions } from './http/idempotency.js';
 import { InstitutionService } from './institutions/institutions.service.js';
 import { deriveKey } from './keys/envelope.js';
 import { KeyEventLog } from './keys/key-events.js';
