@@ -74,16 +74,17 @@ const tokenRoute = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) =
     try {
       if (body.grant_type === 'client_credentials') {
         const [id, secret] = basicCredentials(req.headers.authorization) ?? [body.client_id, body.client_secret];
-        if (!id || !secret) throw badRequest('invalid_request', 'client_id and client_secret are required (body or HTTP Basic)');
+        if (!id || !secret) throw badRequest('invalid_request', 'client_id and client_secret are required (body or HTTP Basic)', [{ pointer: id ? '/body/client_secret' : '/body/client_id', message: 'required (or HTTP Basic)' }]);
         return await ctx.auth.clientCredentials(id, secret, body.scope);
       }
       if (body.grant_type === TOKEN_EXCHANGE) {
         if (!body.subject_token || body.subject_token_type !== ID_TOKEN_TYPE) {
-          throw badRequest('invalid_request', `subject_token and subject_token_type=${ID_TOKEN_TYPE} are required`);
+          throw badRequest('invalid_request', `subject_token and subject_token_type=${ID_TOKEN_TYPE} are required`,
+            [{ pointer: body.subject_token ? '/body/subject_token_type' : '/body/subject_token', message: body.subject_token ? `must be ${ID_TOKEN_TYPE}` : 'required' }]);
         }
         return await ctx.auth.exchangeIdToken(body.subject_token, String(req.id));
       }
-      throw badRequest('unsupported_grant_type', `grant_type must be client_credentials or ${TOKEN_EXCHANGE}`);
+      throw badRequest('unsupported_grant_type', `grant_type must be client_credentials or ${TOKEN_EXCHANGE}`, [{ pointer: '/body/grant_type', message: 'unsupported' }]);
     } catch (e) {
       oauthError(e);
     }

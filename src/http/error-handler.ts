@@ -1,14 +1,15 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, STATUS_TITLES, type FieldProblem } from '../errors.js';
 
-const FASTIFY_CODES: Record<string, [number, string]> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type'],
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length'],
-  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large'],
-  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'empty_body'],
-  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'malformed_json'],
-  FST_ERR_CTP_EMPTY_TYPE: [415, 'missing_content_type'],
-  FST_ERR_CTP_INVALID_TYPE: [415, 'unsupported_media_type'],
+/** Fastify's own request errors: status, our code, and the part of the request at fault (none for a missing route). */
+const FASTIFY_CODES: Record<string, [number, string, string?]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', '/headers/content-type'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length', '/headers/content-length'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large', '/body'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'empty_body', '/body'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'malformed_json', '/body'],
+  FST_ERR_CTP_EMPTY_TYPE: [415, 'missing_content_type', '/headers/content-type'],
+  FST_ERR_CTP_INVALID_TYPE: [415, 'unsupported_media_type', '/headers/content-type'],
   FST_ERR_NOT_FOUND: [404, 'route_not_found'],
 };
 
@@ -45,7 +46,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
         `The ${part} is not valid: ${errors.map((e) => `${e.pointer} ${e.message}`).join('; ')}`, { errors });
     }
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
-    if (mapped) return sendProblem(reply, mapped[0], mapped[1], error.message);
+    if (mapped) {
+      const [status, code, pointer] = mapped;
+      return sendProblem(reply, status, code, error.message, pointer ? { errors: [{ pointer, message: error.message }] } : {});
+    }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(reply, error.statusCode, 'bad_request', error.message);
     }

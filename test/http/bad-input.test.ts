@@ -70,12 +70,23 @@ describe('bad input gets a problem response and writes nothing', () => {
     expect(ok.json().name).toBe('𠮷云');
   });
 
-  it('rejects malformed JSON', async () => {
-    expectProblem(await t.app.inject({ method: 'POST', url: '/learners', headers: { ...bearer(inst.token), 'content-type': 'application/json' }, payload: '{"identity": ' }), 400, 'malformed_json');
+  it('rejects malformed JSON, naming the body', async () => {
+    const body = expectProblem(await t.app.inject({ method: 'POST', url: '/learners', headers: { ...bearer(inst.token), 'content-type': 'application/json' }, payload: '{"identity": ' }), 400, 'malformed_json');
+    expect(body.errors).toEqual([expect.objectContaining({ pointer: '/body' })]);
   });
 
-  it('rejects a wrong content type', async () => {
-    expectProblem(await t.app.inject({ method: 'POST', url: '/learners', headers: { ...bearer(inst.token), 'content-type': 'text/csv' }, payload: 'a,b' }), 415, 'unsupported_media_type');
+  it('rejects a wrong content type, naming the header', async () => {
+    const body = expectProblem(await t.app.inject({ method: 'POST', url: '/learners', headers: { ...bearer(inst.token), 'content-type': 'text/csv' }, payload: 'a,b' }), 415, 'unsupported_media_type');
+    expect(body.errors).toEqual([expect.objectContaining({ pointer: '/headers/content-type' })]);
+  });
+
+  it('names the field at fault when the token endpoint refuses a request', async () => {
+    const token = (payload: string) => t.app.inject({ method: 'POST', url: '/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload });
+    const grant = expectProblem(await token('grant_type=authorization_code'), 400, 'unsupported_grant_type');
+    expect(grant).toMatchObject({ error: 'unsupported_grant_type', errors: [{ pointer: '/body/grant_type' }] });
+    expect(expectProblem(await token('grant_type=client_credentials'), 400, 'invalid_request').errors).toEqual([expect.objectContaining({ pointer: '/body/client_id' })]);
+    expect(expectProblem(await token('grant_type=client_credentials&client_id=operator'), 400, 'invalid_request').errors).toEqual([expect.objectContaining({ pointer: '/body/client_secret' })]);
+    expect(expectProblem(await token('grant_type=urn:ietf:params:oauth:grant-type:token-exchange'), 400, 'invalid_request').errors).toEqual([expect.objectContaining({ pointer: '/body/subject_token' })]);
   });
 
   it('refuses a form-encoded body on a JSON route (forms are parsed for the token endpoint only) and writes nothing', async () => {
