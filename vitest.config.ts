@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
-    setupFiles: ['test/setup/serializer-check.ts'],
+    setupFiles: ['test/setup/response-checks.ts'],
     // Each file gets its own database; files run in parallel workers, tests in a file run in order.
     pool: 'forks',
     // A worker keeps its imported modules from one file to the next. Every file still builds its own

@@ -4,7 +4,7 @@ import { buildApp } from '../../src/app.js';
 import type { RouteAccess } from '../../src/http/auth-hook.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { AppContext, type Clock } from '../../src/context.js';
-import { watchSerializer } from './serializer-check.js';
+import { watchResponses } from './response-checks.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 import { createInstitution, operatorToken, type TestInstitution } from './factories.js';
 
@@ -33,7 +33,7 @@ export async function createTestApp(opts: { config?: Partial<Config>; clock?: Cl
   const routes: RouteAccess[] = [];
   const app = await buildApp(ctx, routes);
   opts.extend?.(app);
-  watchSerializer(app);
+  watchResponses(app);
   if (process.env.RECORD_REQUESTS) recordRequests(app, process.env.RECORD_REQUESTS);
   await app.ready();
   return {
