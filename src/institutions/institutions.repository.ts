@@ -52,6 +52,17 @@ export function findClient(db: Executor, id: string): Promise<ClientRow | undefi
   return db.selectFrom('api_clients').select(CLIENT_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
+/** An institution's API clients, oldest first (never more than a few dozen). */
+export function listClients(db: Executor, institutionId: string): Promise<ClientRow[]> {
+  return db.selectFrom('api_clients').select(CLIENT_COLUMNS).where('institution_id', '=', institutionId).orderBy('created_at').orderBy('id').execute();
+}
+
+/** Marks the institution's client revoked unless it is already; the revoked row, or undefined when nothing changed. */
+export function revokeClient(db: Executor, id: string, institutionId: string, at: Date): Promise<ClientRow | undefined> {
+  return db.updateTable('api_clients').set({ revoked_at: at }).where('id', '=', id).where('institution_id', '=', institutionId)
+    .where('revoked_at', 'is', null).returning(CLIENT_COLUMNS).executeTakeFirst();
+}
+
 export function countOperators(db: Executor) {
   return db.selectFrom('api_clients').select((eb) => eb.fn.countAll<number>().as('n'))
     .where('kind', '=', 'operator').where('revoked_at', 'is', null).executeTakeFirstOrThrow();

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
-import { IdParams, Nullable, problemResponses, Strict } from '../http/schemas.js';
+import { IdParams, Nullable, problemResponses, Strict, Uuid } from '../http/schemas.js';
 import { actor } from '../http/actor.js';
-import { ClientCreated, ClientInput, Institution, InstitutionInput } from './institutions.schemas.js';
+import { ClientCreated, ClientInput, ClientRevocationInput, ClientView, Institution, InstitutionInput } from './institutions.schemas.js';
 
 export const institutionRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
   app.post('/institutions', {
@@ -47,4 +47,23 @@ export const institutionRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox =>
       params: IdParams, body: ClientInput, response: { 201: ClientCreated, ...problemResponses },
     },
   }, async (req, reply) => reply.code(201).send(await ctx.institutions.createClient(req.params.id, req.body, actor(req))));
+
+  app.get('/institutions/:id/clients', {
+    config: { access: { allow: ['operator', 'institution'], institutionParam: 'id', scope: 'clients:write' } },
+    schema: {
+      tags: ['institutions'], summary: "The institution's API clients, revoked ones included (never their secrets)",
+      params: IdParams, response: { 200: Type.Object({ items: Type.Array(ClientView) }), ...problemResponses },
+    },
+  }, async (req) => ({ items: await ctx.institutions.listClients(req.params.id, actor(req)) }));
+
+  app.post('/institutions/:id/clients/:clientId/revocation', {
+    config: { access: { allow: ['operator', 'institution'], institutionParam: 'id', scope: 'clients:write' }, idempotent: true },
+    schema: {
+      tags: ['institutions'], summary: 'Revoke an API client (a leaked or unused secret): it gets no new token',
+      description: 'Tokens the client already holds stay valid until they expire (TOKEN_TTL_SECONDS, 15 minutes by default). '
+        + 'Revoking a revoked client answers 200 with `changed: false`.',
+      params: Strict({ id: Uuid, clientId: Type.String({ minLength: 1, maxLength: 100 }) }), body: ClientRevocationInput,
+      response: { 200: Type.Intersect([ClientView, Type.Object({ changed: Type.Boolean() })]), ...problemResponses },
+    },
+  }, async (req) => ctx.institutions.revokeClient(req.params.id, req.params.clientId, req.body.reason, actor(req)));
 };

@@ -24,6 +24,13 @@ export const ClientInput = Strict({
   scopes: Type.Optional(Type.Array(Type.Union(INSTITUTION_SCOPES.map((s) => Type.Literal(s))), { uniqueItems: true, minItems: 1 })),
 });
 
+export const ClientView = Type.Object({
+  clientId: Type.String(), name: Type.String(), scopes: Type.Array(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }), revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+export const ClientRevocationInput = Strict({ reason: Type.String({ minLength: 1, maxLength: 500 }) });
+
 export const ClientCreated = Type.Object({
   clientId: Type.String(), clientSecret: Type.String({ description: 'Shown once; stored only as a salted hash' }),
   institutionId: Type.String(), scopes: Type.Array(Type.String()), name: Type.String(),

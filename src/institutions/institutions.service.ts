@@ -132,6 +132,33 @@ export class InstitutionService {
     return { clientId: id, clientSecret: secret, institutionId, scopes, name: input.name };
   }
 
+  /** The institution's API clients (never their secrets, which are kept only as hashes). */
+  async listClients(institutionId: string, actor: Actor): Promise<ClientView[]> {
+    assertActsForInstitution(actor.principal, institutionId);
+    await this.get(institutionId);
+    return (await repo.listClients(this.db, institutionId)).map(clientView);
+  }
+
+  /**
+   * Revokes an API client: it gets no new access token from now on (tokens it already holds expire
+   * within TOKEN_TTL_SECONDS). Revoking a revoked client changes nothing and says so.
+   */
+  async revokeClient(institutionId: string, clientId: string, reason: string, actor: Actor): Promise<ClientView & { changed: boolean }> {
+    assertActsForInstitution(actor.principal, institutionId);
+    await this.get(institutionId);
+    return this.db.transaction().execute(async (trx) => {
+      const at = this.now();
+      const revoked = await repo.revokeClient(trx, clientId, institutionId, at);
+      if (revoked) {
+        await recordWrite(trx, actor, { action: 'client.revoke', resourceType: 'api_client', resourceId: clientId, institutionId, detail: { reason } }, at);
+        return { ...clientView(revoked), changed: true };
+      }
+      const existing = await repo.findClient(trx, clientId);
+      if (!existing || existing.institution_id !== institutionId) throw notFound('api_client', clientId);
+      return { ...clientView(existing), changed: false };
+    });
+  }
+
   /** The first operator client, from BOOTSTRAP_OPERATOR_SECRET, when no operator exists yet. */
   async bootstrapOperator(secret: string | undefined): Promise<boolean> {
     if (!secret) return false;
@@ -140,3 +167,8 @@ export class InstitutionService {
     return repo.insertClientIfAbsent(this.db, { id: 'operator', kind: 'operator', institution_id: null, name: 'Bootstrap operator', secret_hash: await hashSecret(secret), scopes: ['*'] });
   }
 }
+
+/** An API client as its institution sees it: never the secret hash. */
+export interface ClientView { clientId: string; name: string; scopes: string[]; createdAt: Date; revokedAt: Date | null }
+
+const clientView = (r: repo.ClientRow): ClientView => ({ clientId: r.id, name: r.name, scopes: r.scopes, createdAt: r.created_at, revokedAt: r.revoked_at });

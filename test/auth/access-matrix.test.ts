@@ -34,6 +34,8 @@ const EXPECTED: Record<string, Kind[]> = {
   'GET /institutions': ALL,
   'GET /institutions/:id': ALL,
   'POST /institutions/:id/clients': ['operator', 'ownInst'],
+  'GET /institutions/:id/clients': ['operator', 'ownInst'],
+  'POST /institutions/:id/clients/:clientId/revocation': ['operator', 'ownInst'],
   'POST /learners': STAFF,
   'POST /learners/lookup': STAFF,
   'GET /learners/:id': [...STAFF, 'ownLearner'],
@@ -191,7 +193,7 @@ let own: TestInstitution;
 let learner: TestLearner;
 /** Records of the own institution and learner that :id params name. */
 const ids = {} as Record<'item' | 'retirableItem' | 'achievement' | 'revocableAchievement' | 'request' | 'requestItem' | 'credential'
-  | 'programme' | 'award' | 'rule' | 'agreement' | 'share' | 'statusList' | 'joiner' | 'waiver' | 'trustedIssuer', string>;
+  | 'programme' | 'award' | 'rule' | 'agreement' | 'share' | 'statusList' | 'joiner' | 'waiver' | 'trustedIssuer' | 'client', string>;
 
 /** A one-requirement programme of the own institution that the learner's two 3-credit achievements complete. */
 const matrixProgramme = (id: string, awarding: string) => ({
@@ -214,6 +216,7 @@ beforeAll(async () => {
   tokens.otherInst = (await createInstitution(t.app, tokens.operator)).token;
   const narrow = await t.app.inject({ method: 'POST', url: `/institutions/${own.id}/clients`, headers: bearer(own.token), payload: { name: 'narrow', scopes: [NARROW_SCOPE] } });
   tokens.ownInstNarrow = await tokenFor(t.app, narrow.json().clientId, narrow.json().clientSecret);
+  ids.client = String((await must(await t.app.inject({ method: 'POST', url: `/institutions/${own.id}/clients`, headers: bearer(own.token), payload: { name: 'to revoke' } }), 201, 'client')).clientId);
   learner = await createLearner(t.app, own.token);
   tokens.ownLearner = learner.token;
   tokens.otherLearner = (await createLearner(t.app, own.token)).token;
@@ -285,6 +288,7 @@ const BODIES: Record<string, Record<string, unknown> | (() => Record<string, unk
   'POST /recognition/requests/:id/items/:itemId/appeal/decision': { outcome: 'approve', reason: 'Appeal upheld', reviewer: 'second reviewer' },
   'POST /learners/:id/waivers': () => ({ programmeId: ids.programme, requirementId: 'any', reason: 'Studied at a partner campus' }),
   'POST /learners/:id/waivers/:waiverId/revocations': { reason: 'Granted in error' },
+  'POST /institutions/:id/clients/:clientId/revocation': { reason: 'Secret leaked' },
 };
 
 /** Required query strings of routes that need one to reach their service. */
@@ -324,6 +328,7 @@ function concreteUrl(url: string): string {
     if (name === 'programmeId') return ids.programme;
     if (name === 'shareId') return ids.share;
     if (name === 'waiverId') return ids.waiver;
+    if (name === 'clientId') return ids.client;
     return randomUUID();
   }).replace('*', 'x');
 }

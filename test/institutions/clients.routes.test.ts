@@ -69,3 +69,48 @@ describe('creating API clients cannot escalate scopes', () => {
     await expectRefused(other.token, { name: 'foreign', scopes: ['catalogue:write'] }, 'other_institution');
   });
 });
+
+describe('listing and revoking API clients', () => {
+  const create = async (name: string) => (await t.app.inject({ method: 'POST', url: `/institutions/${inst.id}/clients`, headers: bearer(op), payload: { name } })).json() as { clientId: string; clientSecret: string };
+  const revoke = (clientId: string, token = op, institutionId = inst.id) =>
+    t.app.inject({ method: 'POST', url: `/institutions/${institutionId}/clients/${clientId}/revocation`, headers: bearer(token), payload: { reason: 'Secret committed to a public repository' } });
+
+  it('lists the institution\'s clients without their secrets or hashes', async () => {
+    const c = await create('registry sync');
+    const res = await t.app.inject({ url: `/institutions/${inst.id}/clients`, headers: bearer(inst.token) });
+    expect(res.statusCode).toBe(200);
+    const mine = (res.json().items as Record<string, unknown>[]).find((x) => x.clientId === c.clientId);
+    expect(mine).toEqual({ clientId: c.clientId, name: 'registry sync', scopes: expect.any(Array), createdAt: expect.any(String), revokedAt: null });
+    expect(res.body).not.toContain(c.clientSecret);
+    expect(res.body).not.toContain('secret');
+  });
+
+  it('revokes a client: no new token from then on, recorded in the audit trail, and a second revocation changes nothing', async () => {
+    const c = await create('leaked');
+    expect(await tokenFor(t.app, c.clientId, c.clientSecret)).toBeTruthy();
+    const first = await revoke(c.clientId, inst.token);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ clientId: c.clientId, changed: true, revokedAt: expect.any(String) });
+    const token = await t.app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret } });
+    expect(token.statusCode).toBe(401);
+    expect(token.json().code).toBe('invalid_client');
+    const audit = await t.ctx.db.selectFrom('audit_trail').select(['action', 'detail']).where('resource_id', '=', c.clientId).where('action', '=', 'client.revoke').execute();
+    expect(audit).toEqual([{ action: 'client.revoke', detail: { reason: 'Secret committed to a public repository' } }]);
+    const again = await revoke(c.clientId);
+    expect(again.json()).toMatchObject({ changed: false, revokedAt: first.json().revokedAt });
+  });
+
+  it('does not revoke another institution\'s client, or one that does not exist, and says which', async () => {
+    const other = await createInstitution(t.app, op);
+    const [clients, audit] = [await count('api_clients'), await count('audit_trail')];
+    const foreign = await revoke(other.clientId, op, inst.id);
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json().code).toBe('api_client_not_found');
+    expect((await revoke(other.clientId, inst.token, other.id)).json().code).toBe('other_institution');
+    expect((await revoke('client-none', op)).statusCode).toBe(404);
+    expect((await revoke(other.clientId, inst.token, other.id)).statusCode).toBe(403);
+    expect([await count('api_clients'), await count('audit_trail')]).toEqual([clients, audit]);
+    const row = await t.ctx.db.selectFrom('api_clients').select('revoked_at').where('id', '=', other.clientId).executeTakeFirstOrThrow();
+    expect(row.revoked_at).toBeNull();
+  });
+});
