@@ -2,19 +2,31 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 
 /** A stored request: its hash, and its answer once it has one (status_code null while in progress). */
-export interface IdempotencyRow { request_hash: string; status_code: number | null; response: unknown; created_at: Date; expired: boolean }
+export interface IdempotencyRow { request_hash: string; status_code: number | null; response: unknown }
 
-export async function claimKey(db: Db, row: { principal: string; key: string; route: string; hash: string }): Promise<boolean> {
-  const inserted = await db.insertInto('idempotency_keys')
-    .values({ principal_id: row.principal, key: row.key, route: row.route, request_hash: row.hash, status_code: null, response: null })
-    .onConflict((oc) => oc.columns(['principal_id', 'key']).doNothing()).returning('key').executeTakeFirst();
-  return inserted !== undefined;
+/** `column` is more than `ms` in the past, by the database's clock (the one that sets created_at). */
+const olderThan = (column: string, ms: number) => sql<boolean>`${sql.ref(column)} < now() - make_interval(secs => ${ms / 1000})`;
+
+/**
+ * Claims the key for this request: a new row, or one that has expired (past `ttlMs`, whatever it was
+ * used for) or was abandoned (no answer after `abandonedMs`: its process died) by the same request.
+ * True when this call holds the key.
+ */
+export async function claimKey(db: Db, row: { principal: string; key: string; route: string; hash: string }, ttlMs: number, abandonedMs: number): Promise<boolean> {
+  const r = await sql<{ key: string }>`
+    insert into idempotency_keys (principal_id, key, route, request_hash, status_code, response)
+    values (${row.principal}, ${row.key}, ${row.route}, ${row.hash}, null, null)
+    on conflict (principal_id, key) do update
+      set route = excluded.route, request_hash = excluded.request_hash, status_code = null, response = null, created_at = now()
+      where ${olderThan('idempotency_keys.created_at', ttlMs)}
+        or (idempotency_keys.status_code is null and idempotency_keys.request_hash = excluded.request_hash
+          and ${olderThan('idempotency_keys.created_at', abandonedMs)})
+    returning key`.execute(db);
+  return r.rows.length > 0;
 }
 
-/** The stored request, and whether it is older than `ttlMs` by the database's clock (the one that set created_at). */
-export function findKey(db: Db, principal: string, key: string, ttlMs: number): Promise<IdempotencyRow | undefined> {
-  return db.selectFrom('idempotency_keys')
-    .select(['request_hash', 'status_code', 'response', 'created_at', sql<boolean>`created_at < now() - make_interval(secs => ${ttlMs / 1000})`.as('expired')])
+export function findKey(db: Db, principal: string, key: string): Promise<IdempotencyRow | undefined> {
+  return db.selectFrom('idempotency_keys').select(['request_hash', 'status_code', 'response'])
     .where('principal_id', '=', principal).where('key', '=', key).executeTakeFirst();
 }
 
@@ -27,12 +39,6 @@ export async function dropKey(db: Db, principal: string, key: string): Promise<v
   await db.deleteFrom('idempotency_keys').where('principal_id', '=', principal).where('key', '=', key).execute();
 }
 
-/** Drops the stored request if it is older than `ttlMs` (and only then: another request may have just claimed the key afresh). */
-export async function dropKeyOlderThan(db: Db, principal: string, key: string, ttlMs: number): Promise<void> {
-  await db.deleteFrom('idempotency_keys').where('principal_id', '=', principal).where('key', '=', key)
-    .where(sql<boolean>`created_at < now() - make_interval(secs => ${ttlMs / 1000})`).execute();
-}
-
 /**
  * Deletes up to `limit` stored requests older than `ttlMs` (oldest first, through the created_at
  * index), so that one purge never holds locks on a large part of the table; returns how many.
@@ -41,7 +47,7 @@ export async function purgeExpired(db: Db, ttlMs: number, limit: number): Promis
   const r = await sql<{ principal_id: string }>`
     delete from idempotency_keys where (principal_id, key) in (
       select principal_id, key from idempotency_keys
-      where created_at < now() - make_interval(secs => ${ttlMs / 1000})
+      where ${olderThan('created_at', ttlMs)}
       order by created_at limit ${limit})
     returning principal_id`.execute(db);
   return r.rows.length;

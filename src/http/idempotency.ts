@@ -36,27 +36,20 @@ const aadOf = (principal: string, key: string) => `idempotency:${principal}\n${k
 async function claim(db: Db, opts: IdempotencyOptions, req: FastifyRequest, reply: FastifyReply, key: string) {
   const principal = actorOf(req.principal);
   const hash = requestHash(req);
-  if (await repo.claimKey(db, { principal, key, route: req.routeOptions.url ?? req.url, hash })) return claimed.set(req, { principal, key });
+  const request = { principal, key, route: req.routeOptions.url ?? req.url, hash };
   const deadline = Date.now() + IN_PROGRESS_WAIT_MS;
   for (;;) {
-    const row = await repo.findKey(db, principal, key, opts.ttlMs);
-    // The first request failed with a 5xx (its claim is dropped): this one takes the key.
-    if (!row) return claim(db, opts, req, reply, key);
-    // Past its retention the key is free again, whatever it was used for.
-    if (row.expired) {
-      await repo.dropKeyOlderThan(db, principal, key, opts.ttlMs);
-      return claim(db, opts, req, reply, key);
-    }
+    // Taken afresh when free, expired, or abandoned by the same request; also after the first
+    // request failed with a 5xx (its claim is dropped).
+    if (await repo.claimKey(db, request, opts.ttlMs, ABANDONED_MS)) return claimed.set(req, { principal, key });
+    const row = await repo.findKey(db, principal, key);
+    if (!row) continue;
     if (row.request_hash !== hash) {
       throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request', { errors: [{ pointer: '/headers/idempotency-key', message: 'reused with another body' }] });
     }
     if (row.status_code !== null) {
       const response = sealsResponse(req) ? JSON.parse(open(opts.sealKey, (row.response as SealedResponse).sealed, aadOf(principal, key))) : row.response;
       return reply.code(row.status_code).header('idempotent-replayed', 'true').type(contentTypeFor(row.status_code)).send(response);
-    }
-    if (Date.now() - row.created_at.getTime() >= ABANDONED_MS) {
-      await repo.dropKey(db, principal, key);
-      return claim(db, opts, req, reply, key);
     }
     if (Date.now() >= deadline) throw conflict('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry later');
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeIdempotencyKeys } from '../../src/jobs/server-jobs.js';
 import { bearer, createInstitution, operatorToken, tokenFor, type TestInstitution } from '../helpers/factories.js';
@@ -144,5 +145,46 @@ describe('Idempotency-Key retention', () => {
     expect(retry.headers['idempotent-replayed']).toBeUndefined();
     expect(retry.json().keyId).not.toBe(first.json().keyId);
     expect((await rotate('ttl-late')).headers['idempotent-replayed']).toBe('true');
+  });
+});
+
+describe('an Idempotency-Key whose first request never answered', () => {
+  let t: TestApp; let op: string; let inst: TestInstitution;
+  beforeAll(async () => {
+    t = await createTestApp();
+    op = await operatorToken(t.app);
+    inst = await createInstitution(t.app, op);
+  });
+  afterAll(() => t.close());
+
+  const rotate = (key: string) => t.app.inject({ method: 'POST', url: `/institutions/${inst.id}/keys/rotate`, headers: { ...bearer(op), 'idempotency-key': key } });
+  /** The claim a request leaves when its process dies before answering, `minutes` ago. */
+  async function abandon(key: string, minutes: number, hash?: string) {
+    const first = await rotate(key);
+    expect(first.statusCode).toBe(201);
+    await sql`update idempotency_keys set status_code = null, response = null, created_at = now() - make_interval(mins => ${minutes})
+      ${hash ? sql`, request_hash = ${hash}` : sql``} where key = ${key}`.execute(t.ctx.db);
+    return first.json().keyId as string;
+  }
+
+  it('is taken over by the same request after five minutes, not before', async () => {
+    const old = await abandon('abandoned-1', 6);
+    const retry = await rotate('abandoned-1');
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expect(retry.json().keyId).not.toBe(old);
+    expect((await rotate('abandoned-1')).headers['idempotent-replayed']).toBe('true');
+
+    await abandon('abandoned-2', 1);
+    const waiting = await rotate('abandoned-2');
+    expect(waiting.statusCode).toBe(409);
+    expect(waiting.json().code).toBe('idempotency_in_progress');
+  });
+
+  it('is still refused to a request with another body', async () => {
+    await abandon('abandoned-3', 6, 'a'.repeat(64));
+    const other = await rotate('abandoned-3');
+    expect(other.statusCode).toBe(422);
+    expect(other.json().code).toBe('idempotency_key_reused');
   });
 });
