@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeIdempotencyKeys } from '../../src/jobs/server-jobs.js';
-import { bearer, createInstitution, operatorToken, tokenFor, type TestInstitution } from '../helpers/factories.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { bearer, createInstitution, tokenFor, type TestInstitution } from '../helpers/factories.js';
+import { institutionApp, type TestApp } from '../helpers/test-app.js';
 
 /**
  * Writes a client may send again after a lost response, so they either honour Idempotency-Key or
@@ -27,11 +27,7 @@ const SAFE_WITHOUT_KEY: Record<string, string> = {
 
 describe('Idempotency-Key', () => {
   let t: TestApp; let op: string; let inst: TestInstitution;
-  beforeAll(async () => {
-    t = await createTestApp();
-    op = await operatorToken(t.app);
-    inst = await createInstitution(t.app, op);
-  });
+  beforeAll(async () => ({ t, op, inst } = await institutionApp()));
   afterAll(() => t.close());
 
   const post = (url: string, token: string, key: string, body?: unknown) => t.app.inject({
@@ -111,11 +107,7 @@ describe('Idempotency-Key', () => {
 
 describe('Idempotency-Key retention', () => {
   let t: TestApp; let op: string; let inst: TestInstitution;
-  beforeAll(async () => {
-    t = await createTestApp({ config: { idempotencyKeyTtlMs: 1_000 } });
-    op = await operatorToken(t.app);
-    inst = await createInstitution(t.app, op);
-  });
+  beforeAll(async () => ({ t, op, inst } = await institutionApp({ config: { idempotencyKeyTtlMs: 1_000 } })));
   afterAll(() => t.close());
 
   const rotate = (key: string) => t.app.inject({ method: 'POST', url: `/institutions/${inst.id}/keys/rotate`, headers: { ...bearer(op), 'idempotency-key': key } });
@@ -150,11 +142,7 @@ describe('Idempotency-Key retention', () => {
 
 describe('an Idempotency-Key whose first request never answered', () => {
   let t: TestApp; let op: string; let inst: TestInstitution;
-  beforeAll(async () => {
-    t = await createTestApp();
-    op = await operatorToken(t.app);
-    inst = await createInstitution(t.app, op);
-  });
+  beforeAll(async () => ({ t, op, inst } = await institutionApp()));
   afterAll(() => t.close());
 
   const rotate = (key: string) => t.app.inject({ method: 'POST', url: `/institutions/${inst.id}/keys/rotate`, headers: { ...bearer(op), 'idempotency-key': key } });
