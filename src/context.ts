@@ -4,6 +4,8 @@ import { AuthService } from './auth/auth.service.js';
 import { DEV_IDP_PATH, DevIdentityProvider } from './auth/dev-idp.js';
 import { OidcVerifier } from './auth/oidc.js';
 import { TokenService } from './auth/tokens.js';
+import { RevokedClients } from './auth/revoked-clients.js';
+import { clientsRevokedSince } from './institutions/institutions.repository.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/database.js';
 import { createDatabase } from './db/dialect.js';
@@ -91,10 +93,14 @@ export class AppContext {
     const ledger = new LedgerWriter(deriveKey(config.keyEncryptionKey, 'ledger-subject'));
     // Keys a verifier relies on are logged when created or rotated: credential assertion and tree-head keys.
     const keys = new KeyStore(db, config.keyEncryptionKey, now, new KeyEventLog(ledger, new Set([CREDENTIAL_KEY_PURPOSE, LEDGER_KEY_PURPOSE])));
-    const tokens = new TokenService(keys, config.publicUrl, config.tokenTtlSeconds, now);
+    // Tokens outlive a revocation by at most their lifetime: revocations older than that (plus a
+    // minute of clock skew between servers) need not be checked.
+    const revokedClients = new RevokedClients((since) => clientsRevokedSince(db, since), (config.tokenTtlSeconds + 60) * 1000,
+      config.clientRevocationSyncMs, now);
+    const tokens = new TokenService(keys, config.publicUrl, config.tokenTtlSeconds, now, revokedClients);
     const oidc = new OidcVerifier(config.oidcProviders, now);
     const devIdp = config.devIdp ? new DevIdentityProvider(keys, `${config.publicUrl}${DEV_IDP_PATH}`, now) : undefined;
-    const institutions = new InstitutionService(db, config.publicUrl, now);
+    const institutions = new InstitutionService(db, config.publicUrl, now, revokedClients);
     const learnerCache = await subscribedLearnerCache<Learner>({ max: config.learnerCache.size, ttlSeconds: config.learnerCache.ttlSeconds }, notifications);
     const learners = new LearnerService(db, config.identityPepper, deriveKey(config.keyEncryptionKey, 'identity'), now, learnerCache);
     const auth = new AuthService(db, tokens, oidc, learners);

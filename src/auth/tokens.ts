@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { unauthorized } from '../errors.js';
 import type { KeyStore } from '../keys/key-store.js';
 import type { Principal } from './principal.js';
+import type { RevokedClients } from './revoked-clients.js';
 
 export const TOKEN_KEY_OWNER = 'bank';
 export const TOKEN_KEY_PURPOSE = 'access-token';
@@ -14,7 +15,10 @@ interface Claims extends JWTPayload {
   scope: string;
 }
 
-/** Short-lived EdDSA access tokens signed by the service; verification needs no database call. */
+/**
+ * Short-lived EdDSA access tokens signed by the service. Verification needs no database call but
+ * the revoked-client list's periodic reload: a client's tokens stop working when it is revoked.
+ */
 export class TokenService {
   readonly #publicKeys = new Map<string, KeyObject>();
   // A verified token maps to the same principal until it expires: skip the signature check on
@@ -22,7 +26,8 @@ export class TokenService {
   readonly #verified = new LRUCache<string, { principal: Principal; exp: number }>({ max: 20_000 });
 
   constructor(private readonly keys: KeyStore, private readonly issuer: string,
-    private readonly ttlSeconds: number, private readonly now: () => Date) {}
+    private readonly ttlSeconds: number, private readonly now: () => Date,
+    private readonly revokedClients: RevokedClients) {}
 
   async issue(p: Exclude<Principal, { kind: 'public' }>): Promise<{ token: string; expiresIn: number }> {
     const key = await this.keys.activeOrCreate(TOKEN_KEY_OWNER, TOKEN_KEY_PURPOSE);
@@ -40,9 +45,17 @@ export class TokenService {
 
   async verify(token: string): Promise<Principal> {
     const cached = this.#verified.get(token);
-    if (cached && cached.exp * 1000 > this.now().getTime()) return cached.principal;
-    const { principal, exp } = await this.verifyFully(token);
-    this.#verified.set(token, { principal, exp });
+    let principal: Principal;
+    if (cached && cached.exp * 1000 > this.now().getTime()) {
+      principal = cached.principal;
+    } else {
+      const verified = await this.verifyFully(token);
+      this.#verified.set(token, verified);
+      principal = verified.principal;
+    }
+    if ((principal.kind === 'institution' || principal.kind === 'operator') && await this.revokedClients.has(principal.clientId)) {
+      throw unauthorized('client_revoked', 'The API client this token was issued to has been revoked');
+    }
     return principal;
   }
 

@@ -35,6 +35,12 @@ export interface Config {
   bodyLimit: number;
   batchBodyLimit: number;
   tokenTtlSeconds: number;
+  /**
+   * How stale a server process's list of revoked API clients may get (CLIENT_REVOCATION_SYNC_SECONDS,
+   * default 2; 0 reads it on every token check): a revoked client's tokens stop working at once on
+   * the process that revoked it, and within this on the others.
+   */
+  clientRevocationSyncMs: number;
   oidcProviders: OidcProviderConfig[];
   devIdp: boolean;
   demoSeed: boolean;
@@ -164,6 +170,7 @@ export function loadConfig(env: RawEnv, overrides: Partial<Config> = {}): Config
     bodyLimit: int('BODY_LIMIT', env.BODY_LIMIT, 1024 * 1024),
     batchBodyLimit: int('BATCH_BODY_LIMIT', env.BATCH_BODY_LIMIT, 512 * 1024 * 1024),
     tokenTtlSeconds: int('TOKEN_TTL_SECONDS', env.TOKEN_TTL_SECONDS, 900),
+    clientRevocationSyncMs: int('CLIENT_REVOCATION_SYNC_SECONDS', env.CLIENT_REVOCATION_SYNC_SECONDS, 2, 0) * 1000,
     oidcProviders: parseProviders(env.OIDC_PROVIDERS),
     devIdp: env.DEV_IDP !== undefined ? env.DEV_IDP === 'true' : embedded,
     demoSeed: env.DEMO_SEED !== undefined ? env.DEMO_SEED === 'true' : embedded,

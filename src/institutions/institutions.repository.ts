@@ -63,6 +63,12 @@ export function revokeClient(db: Executor, id: string, institutionId: string, at
     .where('revoked_at', 'is', null).returning(CLIENT_COLUMNS).executeTakeFirst();
 }
 
+/** Ids of the clients revoked after `since` (a handful: revocations are rare and the window is a token lifetime). */
+export async function clientsRevokedSince(db: Executor, since: Date): Promise<string[]> {
+  const rows = await db.selectFrom('api_clients').select('id').where('revoked_at', '>', since).execute();
+  return rows.map((r) => r.id);
+}
+
 export function countOperators(db: Executor) {
   return db.selectFrom('api_clients').select((eb) => eb.fn.countAll<number>().as('n'))
     .where('kind', '=', 'operator').where('revoked_at', 'is', null).executeTakeFirstOrThrow();

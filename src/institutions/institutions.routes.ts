@@ -59,8 +59,9 @@ export const institutionRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox =>
   app.post('/institutions/:id/clients/:clientId/revocation', {
     config: { access: { allow: ['operator', 'institution'], institutionParam: 'id', scope: 'clients:write' }, idempotent: true },
     schema: {
-      tags: ['institutions'], summary: 'Revoke an API client (a leaked or unused secret): it gets no new token',
-      description: 'Tokens the client already holds stay valid until they expire (TOKEN_TTL_SECONDS, 15 minutes by default). '
+      tags: ['institutions'], summary: 'Revoke an API client (a leaked or unused secret): its tokens stop working',
+      description: 'The client gets no new token, and the tokens it holds are refused (401 `client_revoked`) at once on this server '
+        + 'process and within CLIENT_REVOCATION_SYNC_SECONDS (2 s by default) on the others. '
         + 'Revoking a revoked client answers 200 with `changed: false`.',
       params: Strict({ id: Uuid, clientId: Type.String({ minLength: 1, maxLength: 100 }) }), body: ClientRevocationInput,
       response: { 200: Type.Intersect([ClientView, Type.Object({ changed: Type.Boolean() })]), ...problemResponses },

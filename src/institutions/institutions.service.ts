@@ -3,6 +3,7 @@ import type { Actor, Principal, Scope } from '../auth/principal.js';
 import { INSTITUTION_SCOPES } from '../auth/principal.js';
 import { assertActsForInstitution } from '../auth/policy.js';
 import { hashSecret, newSecret } from '../auth/secrets.js';
+import type { RevokedClients } from '../auth/revoked-clients.js';
 import { recordWrite } from '../audit-trail/audit-trail.repository.js';
 import type { Db, Executor } from '../db/database.js';
 import { AppError, conflict, invalidField, notFound } from '../errors.js';
@@ -51,7 +52,9 @@ export function grantableScopes(p: Principal, requested: Scope[] | undefined): S
 }
 
 export class InstitutionService {
-  constructor(private readonly db: Db, private readonly publicUrl: string, private readonly now: () => Date) {}
+  constructor(private readonly db: Db, private readonly publicUrl: string, private readonly now: () => Date,
+    /** Told of each revocation once it commits; absent in services that check no tokens. */
+    private readonly revokedClients?: RevokedClients) {}
 
   /**
    * Registers an institution. The same credit code returns the existing one, also when two
@@ -140,13 +143,14 @@ export class InstitutionService {
   }
 
   /**
-   * Revokes an API client: it gets no new access token from now on (tokens it already holds expire
-   * within TOKEN_TTL_SECONDS). Revoking a revoked client changes nothing and says so.
+   * Revokes an API client: it gets no new access token, and the tokens it holds stop working at once
+   * on this server process and within CLIENT_REVOCATION_SYNC_SECONDS on the others. Revoking a
+   * revoked client changes nothing and says so.
    */
   async revokeClient(institutionId: string, clientId: string, reason: string, actor: Actor): Promise<ClientView & { changed: boolean }> {
     assertActsForInstitution(actor.principal, institutionId);
     await this.get(institutionId);
-    return this.db.transaction().execute(async (trx) => {
+    const result = await this.db.transaction().execute(async (trx) => {
       const at = this.now();
       const revoked = await repo.revokeClient(trx, clientId, institutionId, at);
       if (revoked) {
@@ -157,6 +161,8 @@ export class InstitutionService {
       if (!existing || existing.institution_id !== institutionId) throw notFound('api_client', clientId);
       return { ...clientView(existing), changed: false };
     });
+    this.revokedClients?.add(clientId);
+    return result;
   }
 
   /** The first operator client, from BOOTSTRAP_OPERATOR_SECRET, when no operator exists yet. */

@@ -1,4 +1,7 @@
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { AppContext } from '../../src/context.js';
 import { bearer, createInstitution, tokenFor, type TestInstitution } from '../helpers/factories.js';
 import { institutionApp, type TestApp } from '../helpers/test-app.js';
 
@@ -112,5 +115,43 @@ describe('listing and revoking API clients', () => {
     expect([await count('api_clients'), await count('audit_trail')]).toEqual([clients, audit]);
     const row = await t.ctx.db.selectFrom('api_clients').select('revoked_at').where('id', '=', other.clientId).executeTakeFirstOrThrow();
     expect(row.revoked_at).toBeNull();
+  });
+});
+
+describe('a revoked client\'s tokens', () => {
+  const create = async () => (await t.app.inject({ method: 'POST', url: `/institutions/${inst.id}/clients`, headers: bearer(op), payload: { name: 'leaky', scopes: ['catalogue:write', 'clients:write'] } })).json() as { clientId: string; clientSecret: string };
+  const revoke = (app: FastifyInstance, clientId: string) =>
+    app.inject({ method: 'POST', url: `/institutions/${inst.id}/clients/${clientId}/revocation`, headers: bearer(op), payload: { reason: 'Secret leaked' } });
+  const listWith = (app: FastifyInstance, token: string) => app.inject({ url: `/institutions/${inst.id}/clients`, headers: bearer(token) });
+
+  it('are refused at once by the server that revoked it, the token\'s cached verification included', async () => {
+    const c = await create();
+    const token = await tokenFor(t.app, c.clientId, c.clientSecret);
+    expect((await listWith(t.app, token)).statusCode).toBe(200);
+    expect((await revoke(t.app, c.clientId)).statusCode).toBe(200);
+    const refused = await listWith(t.app, token);
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.json().code).toBe('client_revoked');
+    // Another client of the same institution is not affected.
+    expect((await listWith(t.app, inst.token)).statusCode).toBe(200);
+  });
+
+  it('are refused by another server process within CLIENT_REVOCATION_SYNC_SECONDS', async () => {
+    const other = await AppContext.fromConfig({ ...t.ctx.config, clientRevocationSyncMs: 200 }, { db: t.database.db });
+    const otherApp = await buildApp(other, []);
+    try {
+      const c = await create();
+      const token = await tokenFor(t.app, c.clientId, c.clientSecret);
+      expect((await listWith(otherApp, token)).statusCode).toBe(200);
+      expect((await revoke(t.app, c.clientId)).statusCode).toBe(200);
+      await new Promise((r) => setTimeout(r, 250));
+      const refused = await listWith(otherApp, token);
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().code).toBe('client_revoked');
+    } finally {
+      await otherApp.close();
+      await other.close();
+    }
   });
 });
