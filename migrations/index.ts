@@ -18,6 +18,7 @@ import * as m0016 from './0016-issuer-change-notify.js';
 import * as m0017 from './0017-deposit-reference-checks.js';
 import * as m0018 from './0018-achievements-natural-key-once.js';
 import * as m0019 from './0019-idempotency-retention.js';
+import * as m0020 from './0020-idempotency-response-headers.js';
 
 /** Every migration, in order. Add new ones at the end; a merged migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0017-deposit-reference-checks': m0017,
   '0018-achievements-natural-key-once': m0018,
   '0019-idempotency-retention': m0019,
+  '0020-idempotency-response-headers': m0020,
 };

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 
 /** A stored request: its hash, and its answer once it has one (status_code null while in progress). */
-export interface IdempotencyRow { request_hash: string; status_code: number | null; response: unknown }
+export interface IdempotencyRow { request_hash: string; status_code: number | null; response: unknown; response_headers: Record<string, string> | null }
 
 /** `column` is more than `ms` in the past, by the database's clock (the one that sets created_at). */
 const olderThan = (column: string, ms: number) => sql<boolean>`${sql.ref(column)} < now() - make_interval(secs => ${ms / 1000})`;
@@ -17,7 +17,7 @@ export async function claimKey(db: Db, row: { principal: string; key: string; ro
     insert into idempotency_keys (principal_id, key, route, request_hash, status_code, response)
     values (${row.principal}, ${row.key}, ${row.route}, ${row.hash}, null, null)
     on conflict (principal_id, key) do update
-      set route = excluded.route, request_hash = excluded.request_hash, status_code = null, response = null, created_at = now()
+      set route = excluded.route, request_hash = excluded.request_hash, status_code = null, response = null, response_headers = null, created_at = now()
       where ${olderThan('idempotency_keys.created_at', ttlMs)}
         or (idempotency_keys.status_code is null and idempotency_keys.request_hash = excluded.request_hash
           and ${olderThan('idempotency_keys.created_at', abandonedMs)})
@@ -26,12 +26,12 @@ export async function claimKey(db: Db, row: { principal: string; key: string; ro
 }
 
 export function findKey(db: Db, principal: string, key: string): Promise<IdempotencyRow | undefined> {
-  return db.selectFrom('idempotency_keys').select(['request_hash', 'status_code', 'response'])
+  return db.selectFrom('idempotency_keys').select(['request_hash', 'status_code', 'response', 'response_headers'])
     .where('principal_id', '=', principal).where('key', '=', key).executeTakeFirst();
 }
 
-export async function answerKey(db: Db, principal: string, key: string, statusCode: number, response: string): Promise<void> {
-  await db.updateTable('idempotency_keys').set({ status_code: statusCode, response })
+export async function answerKey(db: Db, principal: string, key: string, statusCode: number, response: string, headers: Record<string, string>): Promise<void> {
+  await db.updateTable('idempotency_keys').set({ status_code: statusCode, response, response_headers: JSON.stringify(headers) })
     .where('principal_id', '=', principal).where('key', '=', key).execute();
 }
 

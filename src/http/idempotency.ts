@@ -14,6 +14,8 @@ const ABANDONED_MS = 5 * 60_000;
 // replays its response; only past it does it answer 409 idempotency_in_progress.
 const IN_PROGRESS_WAIT_MS = 5_000;
 const POLL_MS = 25;
+/** Headers that are part of the answer, so a replay carries them too (not per-request ones such as x-request-id). */
+const REPLAYED_HEADERS = ['location', 'content-type'] as const;
 const claimed = new WeakMap<FastifyRequest, { principal: string; key: string }>();
 
 export interface IdempotencyOptions {
@@ -49,7 +51,9 @@ async function claim(db: Db, opts: IdempotencyOptions, req: FastifyRequest, repl
     }
     if (row.status_code !== null) {
       const response = sealsResponse(req) ? JSON.parse(open(opts.sealKey, (row.response as SealedResponse).sealed, aadOf(principal, key))) : row.response;
-      return reply.code(row.status_code).header('idempotent-replayed', 'true').type(contentTypeFor(row.status_code)).send(response);
+      reply.code(row.status_code).header('idempotent-replayed', 'true').type(contentTypeFor(row.status_code));
+      for (const [name, value] of Object.entries(row.response_headers ?? {})) reply.header(name, value);
+      return reply.send(response);
     }
     if (Date.now() >= deadline) throw conflict('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry later');
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -88,7 +92,12 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
     } else {
       const text = typeof payload === 'string' ? payload : payload === null || payload === undefined ? 'null' : String(payload);
       const stored = sealsResponse(req) ? JSON.stringify({ sealed: seal(opts.sealKey, text, aadOf(c.principal, c.key)) } satisfies SealedResponse) : text;
-      await repo.answerKey(db, c.principal, c.key, reply.statusCode, stored);
+      const headers: Record<string, string> = {};
+      for (const name of REPLAYED_HEADERS) {
+        const value = reply.getHeader(name);
+        if (value !== undefined) headers[name] = String(value);
+      }
+      await repo.answerKey(db, c.principal, c.key, reply.statusCode, stored, headers);
     }
     return payload;
   });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedDemo } from '../../src/demo/seed.js';
@@ -15,6 +16,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
  * (test/fixtures/valid-requests.json), their ids swapped for the demo data's, one field removed or
  * of the wrong type: the answer is never a 5xx, and every 4xx is an RFC 9457 problem with a code.
  * The NDJSON batch routes get batches of such lines and broken ones: one result per line, always.
+ * Routes that honour Idempotency-Key get keys too, and each keyed request is retried (see sweep).
  * FUZZ_RUNS and FUZZ_SEED widen or replay a run; a failure prints its seed and the shrunk request.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
@@ -180,41 +182,75 @@ function url(path: string, params: Record<string, unknown>, query: Record<string
 
 type Request = { token: string; params: Record<string, unknown>; query: Record<string, unknown>; body: unknown };
 
-/** Runs the property on each operation; returns the failures (with their shrunk request) and how many answers were 2xx. */
-async function sweep(ops: { operation: Operation; arbitrary: fc.Arbitrary<Request> }[]): Promise<{ failures: string[]; reached2xx: number }> {
+/**
+ * Idempotency-Key values for routes that honour one: none, a key of its own, a key shared with other
+ * requests (another route or body: 422 idempotency_key_reused), or one of the wrong syntax.
+ */
+const KEYS = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(undefined) },
+  { weight: 3, arbitrary: fc.constant('fresh') },
+  { weight: 1, arbitrary: fc.constantFrom('shared-1', 'shared-2') },
+  { weight: 1, arbitrary: fc.constantFrom('', ' ', 'k'.repeat(201), 'naïve', 'a b') },
+);
+let freshKeys = 0;
+const honoursKey = (op: any) => (op.parameters ?? []).some((p: { in: string; name: string }) => p.in === 'header' && p.name === 'idempotency-key');
+
+/**
+ * Runs the property on each operation; returns the failures (with their shrunk request) and how many answers were 2xx.
+ * A request sent with an Idempotency-Key that did not get a 5xx is sent again: the retry must get the
+ * same status, and a replayed one the same body and Location.
+ */
+async function sweep(ops: { operation: Operation; arbitrary: fc.Arbitrary<Request> }[]): Promise<{ failures: string[]; reached2xx: number; replayed: number }> {
   const failures: string[] = [];
   let reached2xx = 0;
+  let replayed = 0;
   const codes = new Map<string, string[]>();
   for (const { operation, arbitrary } of ops) {
-    const result = await fc.check(fc.asyncProperty(arbitrary, async (r) => {
+    const withKey = honoursKey(operation.op) ? fc.tuple(arbitrary, KEYS) : arbitrary.map((r) => [r, undefined] as const);
+    const result = await fc.check(fc.asyncProperty(withKey, async ([r, keyChoice]) => {
       const token = tokens[r.token];
-      const res = await t.app.inject({
+      const key = keyChoice === 'fresh' ? `fuzz-${++freshKeys}` : keyChoice;
+      const send = () => t.app.inject({
         method: operation.method as any, url: url(operation.path, r.params, r.query),
-        headers: token ? bearer(token) : {}, ...(r.body !== undefined ? { payload: r.body as any } : {}),
+        headers: { ...(token ? bearer(token) : {}), ...(key !== undefined ? { 'idempotency-key': key } : {}) },
+        ...(r.body !== undefined ? { payload: r.body as any } : {}),
       });
+      const res = await send();
       if (res.statusCode < 300) reached2xx++;
       if (process.env.FUZZ_REPORT) codes.set(`${operation.method} ${operation.path}`, [...(codes.get(`${operation.method} ${operation.path}`) ?? []), res.statusCode < 300 ? '2xx' : `${res.statusCode} ${res.json().code ?? res.json().reason}`]);
       if (res.statusCode >= 500) return false;
-      if (res.statusCode >= 400) {
-        // The VC-API verifiers answer a credential that does not verify with 400 and the verification
-        // report (README: "200 when valid, 400 with the same report when not").
-        if (/^\/(credentials|presentations)\/verify$/.test(operation.path) && res.statusCode === 400 && res.json().verified === false) return true;
-        const problem = String(res.headers['content-type']).includes('application/problem+json') ? res.json() : undefined;
-        return typeof problem?.code === 'string' && problem.status === res.statusCode;
-      }
-      return true;
+      if (res.statusCode >= 400 && !isProblem(operation, res)) return false;
+      if (key === undefined) return true;
+      const retry = await send();
+      if (retry.statusCode !== res.statusCode) return false;
+      if (retry.headers['idempotent-replayed'] !== 'true') return true;
+      replayed++;
+      return isDeepStrictEqual(retry.json(), res.json()) && retry.headers.location === res.headers.location
+        && retry.headers['content-type'] === res.headers['content-type'];
     }), { numRuns: RUNS, seed: SEED, endOnFailure: false });
     if (result.failed) failures.push(`${operation.method} ${operation.path} (seed ${SEED}): ${JSON.stringify(result.counterexample?.[0])}`);
   }
   if (process.env.FUZZ_REPORT) for (const [k, v] of codes) console.log(k, JSON.stringify(Object.entries(v.reduce<Record<string, number>>((a, c) => ({ ...a, [c]: (a[c] ?? 0) + 1 }), {}))));
-  return { failures, reached2xx };
+  if (process.env.FUZZ_REPORT) console.log('keyed retries replayed', replayed);
+  return { failures, reached2xx, replayed };
+}
+
+/** A 4xx answer is an RFC 9457 problem with a code (or a VC-API verification report, see README). */
+function isProblem(operation: Operation, res: { statusCode: number; headers: Record<string, unknown>; json(): any }): boolean {
+  // The VC-API verifiers answer a credential that does not verify with 400 and the verification
+  // report (README: "200 when valid, 400 with the same report when not").
+  if (/^\/(credentials|presentations)\/verify$/.test(operation.path) && res.statusCode === 400 && res.json().verified === false) return true;
+  const problem = String(res.headers['content-type']).includes('application/problem+json') ? res.json() : undefined;
+  return typeof problem?.code === 'string' && problem.status === res.statusCode;
 }
 
 it('no request generated from a route\'s schemas gets a 5xx, and every 4xx is a problem with a code', async () => {
   const ops = operations();
   expect(ops.length).toBeGreaterThan(100);
-  const { failures, reached2xx } = await sweep(ops.map((operation) => ({ operation, arbitrary: requestArbitrary(operation) })));
+  const { failures, reached2xx, replayed } = await sweep(ops.map((operation) => ({ operation, arbitrary: requestArbitrary(operation) })));
   expect(failures).toEqual([]);
+  // Keyed retries reach the stored answers, not only the key's syntax check.
+  expect(replayed).toBeGreaterThan(20);
   // The generated requests reach the services, not only the schema and access checks.
   expect(reached2xx).toBeGreaterThan(ops.length);
 }, 600_000);
@@ -225,9 +261,10 @@ it('no valid body of the suite, with its ids swapped and one field removed or of
     return bodies && operation.op.requestBody?.content?.['application/json'] ? [{ operation, arbitrary: recordedRequestArbitrary(operation, bodies) }] : [];
   });
   expect(ops.length).toBeGreaterThan(40);
-  const { failures, reached2xx } = await sweep(ops);
+  const { failures, reached2xx, replayed } = await sweep(ops);
   expect(failures).toEqual([]);
   expect(reached2xx).toBeGreaterThan(0);
+  expect(replayed).toBeGreaterThan(0);
 }, 600_000);
 
 it('an NDJSON batch of generated, recorded and broken lines gets one result per line and never an internal error', async () => {

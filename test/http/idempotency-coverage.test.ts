@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeIdempotencyKeys } from '../../src/jobs/server-jobs.js';
 import { bearer, createInstitution, tokenFor, type TestInstitution } from '../helpers/factories.js';
 import { institutionApp, type TestApp } from '../helpers/test-app.js';
+import { externalIssuer } from '../credentials/external-issuers.js';
 
 /**
  * Writes a client may send again after a lost response, so they either honour Idempotency-Key or
@@ -62,6 +63,19 @@ describe('Idempotency-Key', () => {
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.json().keyId).toBe(first.json().keyId);
     expect(await keys()).toHaveLength(before + 1);
+  });
+
+  it('replays the Location and Content-Type of what was created, not only the status and body', async () => {
+    const ext = await externalIssuer();
+    const body = { issuerId: ext.did, name: { en: 'Badge Academy' }, didDocument: ext.didDocument };
+    const first = await post('/trusted-issuers', op, 'trust-1', body);
+    expect(first.statusCode, first.body).toBe(201);
+    const retry = await post('/trusted-issuers', op, 'trust-1', body);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers.location).toBe(first.headers.location);
+    expect(retry.headers['content-type']).toBe(first.headers['content-type']);
+    expect(retry.json()).toEqual(first.json());
   });
 
   it('replays a new client and its secret to a retry, keeping the stored response sealed', async () => {

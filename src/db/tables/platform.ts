@@ -35,5 +35,7 @@ export interface IdempotencyKeysTable {
   request_hash: string;
   status_code: number | null;
   response: unknown;
+  /** The replayed headers of the response (see REPLAYED_HEADERS in src/http/idempotency.ts); null before migration 0020. */
+  response_headers: ColumnType<Record<string, string> | null, string | null, string | null>;
   created_at: ColumnType<Date, never, never>;
 }
