@@ -43,6 +43,8 @@ export const recordRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
     config: { access: { allow: ['operator', 'institution'], scope: 'records:write' }, idempotent: true },
     schema: {
       tags: ['records'], summary: 'Correct an achievement: appends a version superseding the current one (depositor only)',
+      description: 'The body is the whole corrected content, as in a deposit: a field left out (term, evidence, …) is absent from the new version. '
+        + '`supersedes` names the version being corrected; if another correction got there first, 409 stale_version.',
       params: IdParams, body: CorrectionBody, response: { 200: Achievement, 201: Achievement, ...problemResponses },
     },
   }, async (req, reply) => {

@@ -33,6 +33,18 @@ describe('requests, review and appeals', () => {
     expect((await post(t.app, url, w.target.token, { outcome: 'reject', reason: 'again' })).statusCode).toBe(409);
   });
 
+  it('decides at once, not in the queue, a course of the target\'s own that no rule maps', async () => {
+    const own = await item(t, w.target);
+    const a = await achieve(t.app, w.target, w.learner.id, own.id, { result: '90', completedOn: '2024-01-15' });
+    const res = await post(t.app, '/recognition/requests', w.learner.token, { targetInstitutionId: w.target.id, achievementIds: [a] });
+    expect(res.statusCode, res.body).toBe(201);
+    const it0 = res.json().items[0];
+    expect(it0).toMatchObject({ status: 'decided', evaluation: { status: 'miss', reason: 'own_institution' } });
+    expect(it0.decisions).toEqual([expect.objectContaining({ kind: 'automatic', outcome: 'reject', reviewer: 'engine', reason: expect.stringContaining('counts there directly') })]);
+    const queue = await get(t.app, `/institutions/${w.target.id}/recognition/queue`, w.target.token);
+    expect(queue.json().items.map((i: any) => i.id)).not.toContain(it0.id);
+  });
+
   it('lets the learner appeal once; the same reviewer may not decide it, a different one may', async () => {
     const { request, item: it0 } = await queuedRequest();
     const base = `/recognition/requests/${request.id}/items/${it0.id}`;

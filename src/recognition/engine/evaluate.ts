@@ -98,7 +98,7 @@ export function evaluate(input: EvaluationInput, index: RuleIndex, solver: Solve
   const loss = lossIndex(cands, groups, sel);
   const defaultReviewer = { institutionId: input.target.institutionId };
   const outcomes = [...input.achievements].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
-    .map((a) => outcomeFor(a, set, loss, input.reviewerFor?.(a) ?? defaultReviewer, byAchievement));
+    .map((a) => outcomeFor(a, set, loss, input.reviewerFor?.(a) ?? defaultReviewer, byAchievement, input.target.institutionId));
   const chosen = cands.filter((_, i) => sel.chosen.has(i));
   const byCategory: Record<string, Decimal> = {};
   for (const g of chosen.flatMap((c) => c.grants)) byCategory[g.category] = (byCategory[g.category] ?? new Decimal(0)).plus(g.credits);

@@ -78,7 +78,7 @@ function firstBy<T>(list: readonly T[], order: (x: T, y: T) => number, keep: (x:
 
 /** One outcome per achievement: match, the most useful miss reason, or maybe (send to review). */
 export function outcomeFor(
-  a: EngineAchievement, set: CandidateSet, loss: LossIndex, reviewer: ReviewerRef, byAchievement: Map<string, number[]>,
+  a: EngineAchievement, set: CandidateSet, loss: LossIndex, reviewer: ReviewerRef, byAchievement: Map<string, number[]>, target: string,
 ): Outcome {
   const sel = loss.sel;
   const cands = set.candidates;
@@ -108,5 +108,10 @@ export function outcomeFor(
   // Review reasons were handled above, so what is left is a definite miss.
   const f = firstBy(failures, ruleOrder) as { ruleId: string; ruleVersion: number; reason: MissOutcome['reason']; text: string } | undefined;
   if (f) return { status: 'miss', achievementId: a.id, reason: f.reason, ruleId: f.ruleId, ruleVersion: f.ruleVersion, explanation: `rule ${f.ruleId} v${f.ruleVersion}: ${f.text}` };
+  // The target's own learning that none of its rules maps (as a renumbered course's would be) is
+  // not for its reviewers: it already counts there.
+  if (a.sourceInstitutionId === target) {
+    return { status: 'miss', achievementId: a.id, reason: 'own_institution', explanation: 'provided by the target institution itself, and no rule of its own maps it: it counts there directly, without recognition' };
+  }
   return { status: 'maybe', achievementId: a.id, reviewer, explanation: `no published rule covers this achievement; reviewers of ${reviewer.institutionId} would evaluate it` };
 }

@@ -4,7 +4,9 @@ import type { ReviewerRef, Rule } from './types.js';
 export type MissReason =
   | 'grade_too_low' | 'grade_not_comparable' | 'too_old' | 'level_too_low'
   | 'prerequisite_missing' | 'incomplete_set' | 'cap_reached' | 'not_effective'
-  | 'revoked' | 'below_minimum' | 'already_recognised' | 'already_satisfied' | 'used_elsewhere';
+  | 'revoked' | 'below_minimum' | 'already_recognised' | 'already_satisfied' | 'used_elsewhere'
+  // The target's own learning that no rule maps: it counts there directly, not through recognition.
+  | 'own_institution';
 
 /**
  * Why a rule may apply but only a person can tell: the source's level cannot be compared with the

@@ -129,8 +129,9 @@ export class RequestService {
       const credits = await repo.creditsOf(trx, learnerId, { targetInstitutionId: input.targetInstitutionId, activeOnly: true });
       const e = await this.evaluator.evaluate({ achievements, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null, date,
         previouslyRecognised: priorOf(credits), held: heldOf(record, credits), fresh: true }, trx);
-      // Matches are decided now; so is an achievement already recognised at this target (it cannot count twice).
-      const settled = (o: Outcome) => o.status === 'match' || (o.status === 'miss' && o.reason === 'already_recognised');
+      // Matches are decided now; so is an achievement already recognised at this target (it cannot
+      // count twice) or provided by the target itself (it counts there without recognition).
+      const settled = (o: Outcome) => o.status === 'match' || refusedOutright(o) !== undefined;
       const items = e.result.outcomes.map((o) => ({
         learner_id: learnerId, id: randomUUID(), request_id: requestId, target_institution_id: input.targetInstitutionId, achievement_id: o.achievementId,
         source_kind: fromImport.has(o.achievementId) ? 'import' as const : 'achievement' as const,
@@ -144,11 +145,13 @@ export class RequestService {
       const itemOf = new Map(items.map((i) => [i.achievement_id, i.id]));
       for (const c of e.result.chosen) await this.decideAutomatically(trx, c, { learnerId, requestId, input, itemOf, date, actor, at, imports });
       for (const o of e.result.outcomes) {
-        if (o.status !== 'miss' || o.reason !== 'already_recognised') continue;
+        const refused = refusedOutright(o);
+        if (refused === undefined) continue;
+        const what = fromImport.has(o.achievementId) ? 'imported credential' : 'achievement';
         await writeDecision(trx, this.ledger, actor, {
           learnerId, requestId, itemId: itemOf.get(o.achievementId)!, targetInstitutionId: input.targetInstitutionId, programmeId: input.programmeId ?? null,
           kind: 'automatic', outcome: 'reject', grants: [], ruleVersions: [], reviewer: 'engine',
-          reason: `${o.explanation}: credit already granted from this ${fromImport.has(o.achievementId) ? 'imported credential' : 'achievement'} cannot be granted again`, evidence: [],
+          reason: refused === 'already_recognised' ? `${o.explanation}: credit already granted from this ${what} cannot be granted again` : o.explanation, evidence: [],
           sources: grantSources([o.achievementId], [], imports), recognisedOn: date,
         }, at);
       }
@@ -189,6 +192,14 @@ export class RequestService {
       next: rows.length > limit ? shown[shown.length - 1]!.id : null,
     };
   }
+}
+
+/**
+ * Misses a reviewer could not turn into credit, so a request decides them at once (an automatic
+ * rejection): the achievement already counts at this target, or the target itself provides it.
+ */
+function refusedOutright(o: Outcome): 'already_recognised' | 'own_institution' | undefined {
+  return o.status === 'miss' && (o.reason === 'already_recognised' || o.reason === 'own_institution') ? o.reason : undefined;
 }
 
 /** The learner, the target institution's reviewers, or the operator. */

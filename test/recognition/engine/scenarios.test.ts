@@ -126,6 +126,17 @@ describe('recognition engine scenarios from published policy', () => {
     expect(outcome(r, 'gone')).toMatchObject({ status: 'miss', reason: 'revoked' });
   });
 
+  it('does not send the target\'s own courses to its reviewers, but still applies its rules that map them (a renumbered course)', () => {
+    const renumbered = equivalency('renumbered', [item('acc-101-old', 3, 'inst-tgt')], [item('acc-101', 3)]);
+    const own = achievement({ id: 'own', sourceInstitutionId: 'inst-tgt', catalogueItemId: 'acc-99' });
+    const old = achievement({ id: 'old', sourceInstitutionId: 'inst-tgt', catalogueItemId: 'acc-101-old' });
+    const elsewhere = achievement({ id: 'elsewhere' });
+    const r = run([renumbered], input([own, old, elsewhere]));
+    expect(outcome(r, 'own')).toMatchObject({ status: 'miss', reason: 'own_institution' });
+    expect(outcome(r, 'old')).toMatchObject({ status: 'match', ruleId: 'renumbered' });
+    expect(outcome(r, 'elsewhere')).toMatchObject({ status: 'maybe' });
+  });
+
   it('stops applying an agreement rule from the day a party leaves', () => {
     const rule = block('yrd', 2, { owner: { kind: 'agreement', id: 'yrd-alliance' } });
     const agreements = [{ id: 'yrd-alliance', effectiveFrom: '2021-01-01', members: [
