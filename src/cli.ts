@@ -4,7 +4,7 @@ import { readEnv } from './config/env.js';
 import { AppContext } from './context.js';
 import { migrateAllDown, migrateToLatest } from './db/migrate.js';
 import { INSTITUTION_SCOPES, type Actor } from './auth/principal.js';
-import { parseInstitutionId, parseInstitutionKind, parseScopes } from './institutions/cli-input.js';
+import { parseInstitutionId, parseInstitutionKind, parseScopes, parseText } from './institutions/cli-input.js';
 import { INSTITUTION_KINDS } from './institutions/institutions.service.js';
 import { registerLedgerCommands } from './ledger/cli/commands.js';
 import { registerRecordCommands } from './records/import-command.js';
@@ -58,6 +58,24 @@ program.command('client:create').description('Create an API client for an instit
     const scopes = parseScopes(o.scopes);
     await withContext(async (ctx) => {
       console.log(JSON.stringify(await ctx.institutions.createClient(institutionId, { name: o.name, scopes }, CLI_ACTOR), null, 2));
+    });
+  });
+
+program.command('operator:create').description('Create another operator client (full access); prints the secret once')
+  .requiredOption('--name <name>', 'who or what uses it, e.g. a staff member or a deployment job')
+  .action(async (o: { name: string }) => {
+    const name = parseText('--name', o.name);
+    await withContext(async (ctx) => {
+      console.log(JSON.stringify(await ctx.institutions.createOperator(name, CLI_ACTOR), null, 2));
+    });
+  });
+
+program.command('client:revoke').description("Revoke an API client of any kind, an operator's included (the last operator is kept: create another first)")
+  .argument('<clientId>').requiredOption('--reason <text>', 'why, for the audit trail')
+  .action(async (clientId: string, o: { reason: string }) => {
+    const reason = parseText('--reason', o.reason);
+    await withContext(async (ctx) => {
+      console.log(JSON.stringify(await ctx.institutions.revokeAnyClient(clientId, reason, CLI_ACTOR), null, 2));
     });
   });
 

@@ -31,3 +31,11 @@ export function parseInstitutionId(value: string): string {
   if (UUID.test(value)) return value;
   throw new CliInputError(`--institution ${JSON.stringify(value)} is not an institution id (a UUID)`);
 }
+
+/** A free-text option (a name, a reason): not blank, at most 500 characters. */
+export function parseText(option: string, value: string): string {
+  const text = value.trim();
+  if (text === '') throw new CliInputError(`${option} must not be blank`);
+  if (text.length > 500) throw new CliInputError(`${option} is longer than 500 characters`);
+  return text;
+}

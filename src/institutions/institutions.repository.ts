@@ -57,10 +57,21 @@ export function listClients(db: Executor, institutionId: string): Promise<Client
   return db.selectFrom('api_clients').select(CLIENT_COLUMNS).where('institution_id', '=', institutionId).orderBy('created_at').orderBy('id').execute();
 }
 
-/** Marks the institution's client revoked unless it is already; the revoked row, or undefined when nothing changed. */
-export function revokeClient(db: Executor, id: string, institutionId: string, at: Date): Promise<ClientRow | undefined> {
-  return db.updateTable('api_clients').set({ revoked_at: at }).where('id', '=', id).where('institution_id', '=', institutionId)
-    .where('revoked_at', 'is', null).returning(CLIENT_COLUMNS).executeTakeFirst();
+/**
+ * Marks the client revoked unless it is already (and, given an institution, only that institution's
+ * client); the revoked row, or undefined when nothing changed.
+ */
+export function revokeClient(db: Executor, id: string, institutionId: string | undefined, at: Date): Promise<ClientRow | undefined> {
+  let q = db.updateTable('api_clients').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null);
+  if (institutionId !== undefined) q = q.where('institution_id', '=', institutionId);
+  return q.returning(CLIENT_COLUMNS).executeTakeFirst();
+}
+
+/** Ids of the operator clients not revoked, locked until the transaction ends (so two revocations cannot both pass a count). */
+export async function lockActiveOperators(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('api_clients').select('id').where('kind', '=', 'operator').where('revoked_at', 'is', null)
+    .orderBy('id').forUpdate().execute();
+  return rows.map((r) => r.id);
 }
 
 /** Ids of the clients revoked after `since` (a handful: revocations are rare and the window is a token lifetime). */

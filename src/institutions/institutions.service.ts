@@ -150,16 +150,48 @@ export class InstitutionService {
   async revokeClient(institutionId: string, clientId: string, reason: string, actor: Actor): Promise<ClientView & { changed: boolean }> {
     assertActsForInstitution(actor.principal, institutionId);
     await this.get(institutionId);
+    const { kind: _kind, ...view } = await this.revoke(clientId, institutionId, reason, actor);
+    return view;
+  }
+
+  /**
+   * Revokes any API client, an operator's included (the operator command line: `client:revoke`).
+   * The last operator client is not revoked: create another first (`operator:create`), so that the
+   * bank is never left with nobody to run it.
+   */
+  async revokeAnyClient(clientId: string, reason: string, actor: Actor): Promise<ClientView & { kind: 'operator' | 'institution'; changed: boolean }> {
+    if (actor.principal.kind !== 'operator') throw new AppError(403, 'operator_only', 'Only an operator revokes clients of any kind');
+    return this.revoke(clientId, undefined, reason, actor);
+  }
+
+  /** Creates another operator client (full access); the secret is returned once and stored only as a scrypt hash. */
+  async createOperator(name: string, actor: Actor): Promise<{ clientId: string; clientSecret: string; name: string; scopes: string[] }> {
+    if (actor.principal.kind !== 'operator') throw new AppError(403, 'operator_only', 'Only an operator creates operator clients');
+    const secret = newSecret();
+    const id = `operator-${randomBytes(9).toString('base64url')}`;
+    const secretHash = await hashSecret(secret);
+    await this.db.transaction().execute(async (trx) => {
+      await repo.insertClient(trx, { id, kind: 'operator', institution_id: null, name, secret_hash: secretHash, scopes: ['*'] });
+      await recordWrite(trx, actor, { action: 'client.create', resourceType: 'api_client', resourceId: id, detail: { kind: 'operator' } }, this.now());
+    });
+    return { clientId: id, clientSecret: secret, name, scopes: ['*'] };
+  }
+
+  private async revoke(clientId: string, institutionId: string | undefined, reason: string, actor: Actor) {
     const result = await this.db.transaction().execute(async (trx) => {
       const at = this.now();
-      const revoked = await repo.revokeClient(trx, clientId, institutionId, at);
-      if (revoked) {
-        await recordWrite(trx, actor, { action: 'client.revoke', resourceType: 'api_client', resourceId: clientId, institutionId, detail: { reason } }, at);
-        return { ...clientView(revoked), changed: true };
-      }
       const existing = await repo.findClient(trx, clientId);
-      if (!existing || existing.institution_id !== institutionId) throw notFound('api_client', clientId);
-      return { ...clientView(existing), changed: false };
+      if (!existing || (institutionId !== undefined && existing.institution_id !== institutionId)) throw notFound('api_client', clientId);
+      if (existing.kind === 'operator' && existing.revoked_at === null) {
+        const active = await repo.lockActiveOperators(trx);
+        if (active.length === 1 && active[0] === clientId) {
+          throw conflict('last_operator', 'This is the last operator client: create another first (npm run cli -- operator:create), then revoke this one');
+        }
+      }
+      const revoked = await repo.revokeClient(trx, clientId, institutionId, at);
+      if (!revoked) return { ...clientView(existing), kind: existing.kind, changed: false };
+      await recordWrite(trx, actor, { action: 'client.revoke', resourceType: 'api_client', resourceId: clientId, institutionId: existing.institution_id ?? undefined, detail: { reason } }, at);
+      return { ...clientView(revoked), kind: revoked.kind, changed: true };
     });
     this.revokedClients?.add(clientId);
     return result;

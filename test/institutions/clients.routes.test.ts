@@ -151,7 +151,46 @@ describe('a revoked client\'s tokens', () => {
       expect(refused.json().code).toBe('client_revoked');
     } finally {
       await otherApp.close();
-      await other.close();
+      await other.credentials.close(); // not other.close(): the database is this file's, still in use
     }
+  });
+});
+
+describe('operator clients (the operator command line)', () => {
+  const cliActor = { principal: { kind: 'operator' as const, clientId: 'cli', scopes: ['*'] }, requestId: 'cli-test' };
+  const listWith = (token: string) => t.app.inject({ url: `/institutions/${inst.id}/clients`, headers: bearer(token) });
+
+  it('creates another operator, revokes one (its tokens stop at once), and never the last', async () => {
+    const second = await t.ctx.institutions.createOperator('Registry staff: Chen', cliActor);
+    expect(second).toMatchObject({ clientId: expect.stringMatching(/^operator-/), scopes: ['*'] });
+    const secondToken = await tokenFor(t.app, second.clientId, second.clientSecret);
+    expect((await listWith(secondToken)).statusCode).toBe(200);
+
+    // The bootstrap operator's secret leaked: revoke it; the second operator carries on.
+    const first = await t.ctx.institutions.revokeAnyClient('operator', 'secret leaked', cliActor);
+    expect(first).toMatchObject({ clientId: 'operator', kind: 'operator', changed: true });
+    expect((await listWith(op)).json().code).toBe('client_revoked');
+    expect((await listWith(secondToken)).statusCode).toBe(200);
+    const audit = await t.ctx.db.selectFrom('audit_trail').select(['action', 'detail']).where('resource_id', '=', 'operator').where('action', '=', 'client.revoke').execute();
+    expect(audit).toEqual([{ action: 'client.revoke', detail: { reason: 'secret leaked' } }]);
+
+    // The last operator stays, and nothing is written trying.
+    const [before] = await t.ctx.db.selectFrom('audit_trail').select((e) => e.fn.countAll().as('n')).execute();
+    await expect(t.ctx.institutions.revokeAnyClient(second.clientId, 'tidy up', cliActor)).rejects.toMatchObject({ statusCode: 409, code: 'last_operator' });
+    expect((await listWith(secondToken)).statusCode).toBe(200);
+    const [after] = await t.ctx.db.selectFrom('audit_trail').select((e) => e.fn.countAll().as('n')).execute();
+    expect(after).toEqual(before);
+    // Revoking a revoked one again changes nothing; an unknown id is not found.
+    expect(await t.ctx.institutions.revokeAnyClient('operator', 'again', cliActor)).toMatchObject({ changed: false });
+    await expect(t.ctx.institutions.revokeAnyClient('client-none', 'x', cliActor)).rejects.toMatchObject({ statusCode: 404, code: 'api_client_not_found' });
+    // An institution client can be revoked this way too.
+    const c = (await t.app.inject({ method: 'POST', url: `/institutions/${inst.id}/clients`, headers: bearer(secondToken), payload: { name: 'old sync job' } })).json();
+    expect(await t.ctx.institutions.revokeAnyClient(c.clientId, 'job retired', cliActor)).toMatchObject({ kind: 'institution', changed: true });
+  });
+
+  it('is for operators only', async () => {
+    const asInstitution = { principal: { kind: 'institution' as const, clientId: inst.clientId, institutionId: inst.id, scopes: ['clients:write' as const] }, requestId: 'x' };
+    await expect(t.ctx.institutions.createOperator('sneaky', asInstitution)).rejects.toMatchObject({ statusCode: 403 });
+    await expect(t.ctx.institutions.revokeAnyClient(inst.clientId, 'x', asInstitution)).rejects.toMatchObject({ statusCode: 403 });
   });
 });
