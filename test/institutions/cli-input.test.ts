@@ -1,21 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliInputError, parseInstitutionId, parseInstitutionKind, parseScopes } from '../../src/institutions/cli-input.js';
+import { cliOnFreshDatabase } from '../helpers/cli.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'cb-cli-'));
-const dataDir = join(dir, 'data');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs `npm run cli -- …` on an embedded database in a fresh directory. */
-function cli(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    encoding: 'utf8', timeout: 60_000,
-    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO_SEED: 'false' },
-  });
-}
+const { run: cli, dataDir, remove } = cliOnFreshDatabase('cb-cli-');
+afterAll(remove);
 
 describe('CLI input checks', () => {
   it('accepts the known institution kinds only', () => {

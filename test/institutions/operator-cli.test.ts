@@ -1,20 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
+import { cliOnFreshDatabase } from '../helpers/cli.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'cb-operator-cli-'));
-const dataDir = join(dir, 'data');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs `npm run cli -- …` on an embedded database in a fresh directory (its bootstrap operator is `operator`). */
-function cli(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    encoding: 'utf8', timeout: 120_000,
-    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO_SEED: 'false' },
-  });
-}
+const { run: cli, dataDir, remove } = cliOnFreshDatabase('cb-operator-cli-', 120_000);
+afterAll(remove);
 
 it('refuses blank input before opening the database', () => {
   const blank = cli('client:revoke', 'operator', '--reason', '  ');
