@@ -6,7 +6,7 @@ import { hashSecret, newSecret } from '../auth/secrets.js';
 import type { RevokedClients } from '../auth/revoked-clients.js';
 import { recordWrite } from '../audit-trail/audit-trail.repository.js';
 import type { Db, Executor } from '../db/database.js';
-import { AppError, conflict, invalidField, notFound } from '../errors.js';
+import { AppError, conflict, forbidden, invalidField, notFound } from '../errors.js';
 import { checkRegionCode, checkUscc, didWebFor, slugify } from './codes.js';
 import * as repo from './institutions.repository.js';
 
@@ -125,14 +125,21 @@ export class InstitutionService {
     assertActsForInstitution(actor.principal, institutionId);
     await this.get(institutionId);
     const scopes = grantableScopes(actor.principal, input.scopes);
+    const { id, secret } = await this.insertNewClient({ kind: 'institution', institutionId, name: input.name, scopes }, { scopes }, actor);
+    return { clientId: id, clientSecret: secret, institutionId, scopes, name: input.name };
+  }
+
+  /** Stores a client with a fresh secret (kept only as a scrypt hash) and records it in the audit trail. */
+  private async insertNewClient(c: { kind: 'institution' | 'operator'; institutionId: string | null; name: string; scopes: string[] },
+    detail: Record<string, unknown>, actor: Actor): Promise<{ id: string; secret: string }> {
     const secret = newSecret();
-    const id = `client-${randomBytes(9).toString('base64url')}`;
+    const id = `${c.kind === 'operator' ? 'operator' : 'client'}-${randomBytes(9).toString('base64url')}`;
     const secretHash = await hashSecret(secret);
     await this.db.transaction().execute(async (trx) => {
-      await repo.insertClient(trx, { id, kind: 'institution', institution_id: institutionId, name: input.name, secret_hash: secretHash, scopes });
-      await recordWrite(trx, actor, { action: 'client.create', resourceType: 'api_client', resourceId: id, institutionId, detail: { scopes } }, this.now());
+      await repo.insertClient(trx, { id, kind: c.kind, institution_id: c.institutionId, name: c.name, secret_hash: secretHash, scopes: c.scopes });
+      await recordWrite(trx, actor, { action: 'client.create', resourceType: 'api_client', resourceId: id, institutionId: c.institutionId ?? undefined, detail }, this.now());
     });
-    return { clientId: id, clientSecret: secret, institutionId, scopes, name: input.name };
+    return { id, secret };
   }
 
   /** The institution's API clients (never their secrets, which are kept only as hashes). */
@@ -160,20 +167,14 @@ export class InstitutionService {
    * bank is never left with nobody to run it.
    */
   async revokeAnyClient(clientId: string, reason: string, actor: Actor): Promise<ClientView & { kind: 'operator' | 'institution'; changed: boolean }> {
-    if (actor.principal.kind !== 'operator') throw new AppError(403, 'operator_only', 'Only an operator revokes clients of any kind');
+    if (actor.principal.kind !== 'operator') throw forbidden('operator_only', 'Only an operator revokes clients of any kind');
     return this.revoke(clientId, undefined, reason, actor);
   }
 
   /** Creates another operator client (full access); the secret is returned once and stored only as a scrypt hash. */
   async createOperator(name: string, actor: Actor): Promise<{ clientId: string; clientSecret: string; name: string; scopes: string[] }> {
-    if (actor.principal.kind !== 'operator') throw new AppError(403, 'operator_only', 'Only an operator creates operator clients');
-    const secret = newSecret();
-    const id = `operator-${randomBytes(9).toString('base64url')}`;
-    const secretHash = await hashSecret(secret);
-    await this.db.transaction().execute(async (trx) => {
-      await repo.insertClient(trx, { id, kind: 'operator', institution_id: null, name, secret_hash: secretHash, scopes: ['*'] });
-      await recordWrite(trx, actor, { action: 'client.create', resourceType: 'api_client', resourceId: id, detail: { kind: 'operator' } }, this.now());
-    });
+    if (actor.principal.kind !== 'operator') throw forbidden('operator_only', 'Only an operator creates operator clients');
+    const { id, secret } = await this.insertNewClient({ kind: 'operator', institutionId: null, name, scopes: ['*'] }, { kind: 'operator' }, actor);
     return { clientId: id, clientSecret: secret, name, scopes: ['*'] };
   }
 

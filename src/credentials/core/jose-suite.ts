@@ -13,8 +13,7 @@
  *   We always send `kid` (a DID URL) rather than an inline `jwk`, so a key binds to an issuer.
  */
 import { CompactSign, compactVerify, decodeProtectedHeader } from 'jose';
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import { privateKeyObject, publicKeyObject, type IssuerKey } from './keys.js';
+import { privateKeyObject, verificationKey, type IssuerKey } from './keys.js';
 import type { DocumentLoader } from './document-loader.js';
 import type { JsonObject } from './did-key.js';
 import { classifyLibraryError, proofError, type ProofError, type ProofVerification } from './proof-result.js';
@@ -94,9 +93,8 @@ export async function verifyJwt(jwt: string, opts: { documentLoader: DocumentLoa
   }
   try {
     const { document: vm } = await opts.documentLoader(kid);
-    const pair = await Ed25519Multikey.from(vm as JsonObject);
-    if (!pair.publicKey) throw new Error('A public key is not available for verifying.');
-    const { payload } = await compactVerify(jwt, publicKeyObject(pair.publicKey), { algorithms: ['EdDSA'] });
+    const { key } = await verificationKey(vm as JsonObject);
+    const { payload } = await compactVerify(jwt, key, { algorithms: ['EdDSA'] });
     const { credential, claims } = credentialFromPayload(JSON.parse(new TextDecoder().decode(payload)) as JsonObject);
     const errors = [
       ...checkJwtClaims(credential, claims),

@@ -71,10 +71,15 @@ export function publicKeyObject(publicKey: Uint8Array): KeyObject {
  * same errors), and the signature checked against the cached KeyObject.
  */
 export async function cachedVerifier({ verificationMethod }: { verificationMethod: Record<string, unknown> }) {
+  const { id, key } = await verificationKey(verificationMethod);
+  return { id, algorithm: 'Ed25519' as const, verify: async ({ data, signature }: { data: Uint8Array; signature: Uint8Array }) => edVerify(null, data, key, signature) };
+}
+
+/** A Multikey verification method's public key, read by @digitalbazaar/ed25519-multikey (its checks and errors), as a cached KeyObject. */
+export async function verificationKey(verificationMethod: Record<string, unknown>): Promise<{ id: string | undefined; key: KeyObject }> {
   const pair = await Ed25519Multikey.from(verificationMethod);
   if (!pair.publicKey) throw new Error('A public key is not available for verifying.');
-  const ko = publicKeyObject(pair.publicKey);
-  return { id: pair.id, algorithm: 'Ed25519' as const, verify: async ({ data, signature }: { data: Uint8Array; signature: Uint8Array }) => edVerify(null, data, ko, signature) };
+  return { id: pair.id, key: publicKeyObject(pair.publicKey) };
 }
 
 /** A deterministic key from a 32-byte seed (tests, fixtures); production keys come from the key store. */
