@@ -7,6 +7,7 @@ import { conflict, forbidden, invalidField, notFound } from '../../errors.js';
 import type { InstitutionService } from '../../institutions/institutions.service.js';
 import type { AgreementWindow } from '../engine/index.js';
 import { withinDates } from '../engine/dates.js';
+import { bilingual } from '../evaluation/display-names.js';
 import * as repo from './agreements.repository.js';
 
 export interface Party { institutionId: string; joinedOn: string; leftOn: string | null }
@@ -177,7 +178,7 @@ export class AgreementService {
     const rows = await repo.allAgreements(db);
     const parties = await repo.partiesOf(db, rows.map((r) => r.id));
     return rows.map((r) => toAgreement(r, parties)).map((a) => ({
-      id: a.id, effectiveFrom: a.effectiveFrom, effectiveTo: a.effectiveTo,
+      id: a.id, name: bilingual(a.name) ?? a.id, effectiveFrom: a.effectiveFrom, effectiveTo: a.effectiveTo,
       members: a.parties.map((p) => ({ institutionId: p.institutionId, joinedOn: p.joinedOn, leftOn: lastDay(p.leftOn) })),
     }));
   }

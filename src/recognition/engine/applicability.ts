@@ -1,6 +1,7 @@
 import type { EvalContext } from './context.js';
 import type { Failure } from './conditions.js';
 import { withinDates } from './dates.js';
+import { institutionName } from './display.js';
 import type { AgreementWindow, Rule } from './types.js';
 
 function memberOn(agreement: AgreementWindow, institutionId: string, date: string): boolean {
@@ -23,12 +24,12 @@ export function ruleInForce(rule: Rule, sourceInstitutionIds: string | readonly 
   if (rule.owner.kind !== 'agreement') return null;
   const agreement = ctx.input.agreements?.find((a) => a.id === rule.owner.id);
   if (!agreement || !withinDates(date, agreement.effectiveFrom, agreement.effectiveTo)) {
-    return { reason: 'not_effective', text: `agreement ${rule.owner.id} of rule ${rule.id} v${rule.version} is not in force on ${date}` };
+    return { reason: 'not_effective', text: `agreement ${agreement?.name ?? rule.owner.id} of rule ${rule.id} v${rule.version} is not in force on ${date}` };
   }
   const parties = [ctx.input.target.institutionId, ...(typeof sourceInstitutionIds === 'string' ? [sourceInstitutionIds] : sourceInstitutionIds)];
   const outside = parties.find((p) => !memberOn(agreement, p, date));
   return outside === undefined ? null
-    : { reason: 'not_effective', text: `${outside} is not a party to agreement ${agreement.id} on ${date}` };
+    : { reason: 'not_effective', text: `${institutionName(ctx.input.names, outside)} is not a party to agreement ${agreement.name ?? agreement.id} on ${date}` };
 }
 
 /** A rule for another programme of the target does not concern this evaluation at all. */

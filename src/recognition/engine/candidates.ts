@@ -7,7 +7,8 @@ import { withinDates } from './dates.js';
 import { achievementsByItem, equivalencyCandidates } from './equivalency.js';
 import { needsReview, type Candidate, type FailureReason, type Grant } from './result-types.js';
 import { lookupRules, ruleKeyPrefix, type RuleIndex } from './rule-index.js';
-import type { BlockRule, ConversionRule, EngineAchievement, EquivalencyRule, RuleItem } from './types.js';
+import { achievementName, itemName } from './display.js';
+import type { BlockRule, ConversionRule, EngineAchievement, EngineNames, EquivalencyRule, RuleItem } from './types.js';
 
 export interface RuleFailure { ruleId: string; ruleVersion: number; reason: FailureReason; text: string }
 
@@ -54,8 +55,12 @@ class LazyCandidate implements Candidate {
   readonly waiver: boolean;
   #text: string | undefined;
   #key: string | undefined;
+  readonly #sources: EngineAchievement[];
+  readonly #names: EngineNames | undefined;
 
-  constructor(readonly rule: Candidate['rule'], readonly reverse: boolean, sources: EngineAchievement[], readonly grants: Grant[]) {
+  constructor(readonly rule: Candidate['rule'], readonly reverse: boolean, sources: EngineAchievement[], readonly grants: Grant[], names: EngineNames | undefined) {
+    this.#sources = sources;
+    this.#names = names;
     this.achievementIds = sources.length === 1 ? [sources[0]!.id] : idsOf(sources).sort();
     this.sourceInstitutionIds = sources.length === 1 ? [sources[0]!.sourceInstitutionId] : [...new Set(sources.map((s) => s.sourceInstitutionId))].sort();
     this.credits = sumCredits(grants);
@@ -70,9 +75,10 @@ class LazyCandidate implements Candidate {
   get explanation(): string {
     if (this.#text === undefined) {
       const { rule } = this;
-      const shown = this.grants.map((g) => `${g.credits} ${g.category}${g.targetItemId ? ` (${g.targetItemId})` : ''}`).join(', ');
+      const shown = this.grants.map((g) => `${g.credits} ${g.category}${g.targetItemId ? ` (${itemName(this.#names, g.targetItemId)})` : ''}`).join(', ');
+      const sources = [...this.#sources].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)).map(achievementName);
       this.#text = `${rule.type} rule ${rule.id} v${rule.version}${this.reverse ? ' (read in reverse)' : ''}: `
-        + `${this.achievementIds.join(' + ')} → ${shown}${this.waiver ? ' (waiver, 0 credits)' : ''}; ${rule.rationale}`;
+        + `${sources.join(' + ')} → ${shown}${this.waiver ? ' (waiver, 0 credits)' : ''}; ${rule.rationale}`;
     }
     return this.#text;
   }
@@ -83,8 +89,8 @@ class LazyCandidate implements Candidate {
   }
 }
 
-export function makeCandidate(rule: Candidate['rule'], reverse: boolean, sources: EngineAchievement[], grants: Grant[]): Candidate {
-  return new LazyCandidate(rule, reverse, sources, grants);
+export function makeCandidate(rule: Candidate['rule'], reverse: boolean, sources: EngineAchievement[], grants: Grant[], names: EngineNames | undefined): Candidate {
+  return new LazyCandidate(rule, reverse, sources, grants, names);
 }
 
 export class FailureLog {
@@ -123,7 +129,7 @@ function patternCandidate(rule: BlockRule | ConversionRule, a: EngineAchievement
   if (!Decimal.isDecimal(credits)) return void log.add(a, rule, credits);
   const item = rule.targetItem?.itemId;
   const grant: Grant = item ? { category: rule.category, credits, targetItemId: item } : { category: rule.category, credits };
-  return makeCandidate(rule, false, [a], [grant]);
+  return makeCandidate(rule, false, [a], [grant], ctx.input.names);
 }
 
 // Versions of one rule id overlapping in time: the highest version in force supersedes the rest.

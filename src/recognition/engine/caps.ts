@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { EvalContext } from './context.js';
 import { addMonths } from './dates.js';
+import { creditsText, institutionName } from './display.js';
 import type { Candidate } from './result-types.js';
 import type { PriorRecognition } from './types.js';
 
@@ -39,7 +40,7 @@ function programmeLimit(ctx: EvalContext): { limit: Decimal; label: string } | u
   if (p.fraction && programmeTotalCredits) {
     const { numerator, denominator } = Decimal.isDecimal(p.fraction) ? { numerator: p.fraction, denominator: new Decimal(1) } : p.fraction;
     const limit = programmeTotalCredits.times(numerator).div(denominator);
-    limits.push({ limit, label: `programme cap ${numerator}/${denominator} of ${programmeTotalCredits} = ${limit.toDecimalPlaces(4)} (${programmeId ?? 'programme'})` });
+    limits.push({ limit, label: `programme cap ${numerator}/${denominator} of ${programmeTotalCredits} = ${creditsText(limit)} (${programmeId ?? 'programme'})` });
   }
   return limits.sort((a, b) => a.limit.comparedTo(b.limit))[0];
 }
@@ -95,7 +96,7 @@ export function capGroups(candidates: Candidate[], ctx: EvalContext): CapGroup[]
   if (perInst) {
     for (const [inst, members] of bySourceInstitution(candidates)) {
       const used = prior.length === 0 ? ZERO : sum(prior.filter((p) => p.sourceInstitutionIds?.includes(inst)));
-      groups.push(group(`inst:${inst}`, () => `at most ${perInst} credits from ${inst} (${used} used)`, left(perInst, used), members));
+      groups.push(group(`inst:${inst}`, () => `at most ${perInst} credits from ${institutionName(ctx.input.names, inst)} (${used} used)`, left(perInst, used), members));
     }
   }
   const global = globalCap(ctx, prior, candidates.map((_, i) => i));

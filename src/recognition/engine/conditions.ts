@@ -4,6 +4,7 @@ import { compareResults, convertGrade, isValidResult } from '../../frameworks/gr
 import { needsReview, type FailureReason } from './result-types.js';
 import type { EvalContext } from './context.js';
 import { addYears } from './dates.js';
+import { itemName } from './display.js';
 import type { AchievementPattern, Conditions, EngineAchievement, LevelRequirement, MinResult } from './types.js';
 
 /** Why a rule does not apply to an achievement (or only a reviewer can tell); null when it does. */
@@ -83,7 +84,7 @@ function checkRecency(c: NonNullable<Conditions['recency']>, a: EngineAchievemen
 
 function checkPrerequisites(pre: NonNullable<Conditions['prerequisites']>, ctx: EvalContext): Failure {
   for (const p of pre) {
-    if (p.itemId !== undefined && !ctx.heldItems.has(p.itemId)) return fail('prerequisite_missing', `requires item ${p.itemId}`);
+    if (p.itemId !== undefined && !ctx.heldItems.has(p.itemId)) return fail('prerequisite_missing', `requires item ${itemName(ctx.input.names, p.itemId)}`);
     if (p.achievementId !== undefined && !ctx.heldAchievements.has(p.achievementId)) {
       return fail('prerequisite_missing', `requires achievement ${p.achievementId}`);
     }

@@ -3,6 +3,7 @@ import { ruleInForce } from './applicability.js';
 import { makeCandidate, sideMatches, type FailureLog } from './candidates.js';
 import { checkConditions, type Failure } from './conditions.js';
 import type { EvalContext } from './context.js';
+import { itemName } from './display.js';
 import { needsReview, type Candidate, type Grant } from './result-types.js';
 import type { EngineAchievement, EquivalencyRule, RuleItem } from './types.js';
 
@@ -99,7 +100,7 @@ function oneSideCandidates(
     const a = passing[k]!;
     const f = ruleInForce(rule, a.sourceInstitutionId, ctx);
     if (f) log.add(a, rule, f);
-    else out.push(makeCandidate(rule, reverse, [a], (grants ??= grantsOf(gives, rule.conditions.waiverOnly === true))));
+    else out.push(makeCandidate(rule, reverse, [a], (grants ??= grantsOf(gives, rule.conditions.waiverOnly === true)), ctx.input.names));
   }
 }
 
@@ -114,7 +115,7 @@ export function equivalencyCandidates(
   const missing = sides.filter((_, i) => options[i]!.passing.length === 0 && options[i]!.pending.length === 0).map((s) => s.itemId);
   if (missing.length > 0) {
     for (const a of options.flatMap((o) => [...o.passing, ...o.pending.map((p) => p.a)])) {
-      log.add(a, rule, { reason: 'incomplete_set', text: `rule ${rule.id} needs ${missing.join(', ')} as well` });
+      log.add(a, rule, { reason: 'incomplete_set', text: `rule ${rule.id} needs ${missing.map((m) => itemName(ctx.input.names, m)).join(', ')} as well` });
     }
     return;
   }
@@ -129,6 +130,6 @@ export function equivalencyCandidates(
     const insts = combo.length === 1 ? combo[0]!.sourceInstitutionId : [...new Set(combo.map((a) => a.sourceInstitutionId))];
     const f = ruleInForce(rule, insts, ctx);
     if (f) combo.forEach((a) => log.add(a, rule, f));
-    else out.push(makeCandidate(rule, reverse, combo, grantsOf(gives, rule.conditions.waiverOnly === true)));
+    else out.push(makeCandidate(rule, reverse, combo, grantsOf(gives, rule.conditions.waiverOnly === true), ctx.input.names));
   }
 }

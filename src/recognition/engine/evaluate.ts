@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js';
 import { buildCandidates } from './candidates.js';
 import { capGroups, type CapGroup } from './caps.js';
 import { buildContext } from './context.js';
+import { creditsText } from './display.js';
 import { optimise, type Selection } from './optimiser.js';
 import { lossIndex, lossOf, outcomeFor, type LossIndex } from './outcomes.js';
 import type { Candidate, EvaluationResult, Outcome } from './result-types.js';
@@ -61,7 +62,7 @@ function explain(cands: Candidate[], groups: CapGroup[], sel: Selection, loss: L
       + 'without counting an achievement or a target item twice and within every cap; ties go to more requirements '
       + 'satisfied, then fewer achievements consumed, then rule id, version and achievement ids.',
   ];
-  const capLine = (g: CapGroup): string => `cap: ${g.label}; ${g.remaining} available`;
+  const capLine = (g: CapGroup): string => `cap: ${g.label}; ${creditsText(g.remaining)} available`;
   const notChosen = (i: number): string => `not chosen: ${cands[i]!.explanation}: ${lossOf(i, loss).explanation}`;
   if (detail === 'full') {
     for (const g of groups) lines.push(capLine(g));
@@ -95,7 +96,7 @@ export function evaluate(input: EvaluationInput, index: RuleIndex, solver: Solve
     if (list) list.push(i);
     else byAchievement.set(a, [i]);
   }));
-  const loss = lossIndex(cands, groups, sel);
+  const loss = lossIndex(cands, groups, sel, input.achievements, input.names);
   const defaultReviewer = { institutionId: input.target.institutionId };
   const outcomes = [...input.achievements].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
     .map((a) => outcomeFor(a, set, loss, input.reviewerFor?.(a) ?? defaultReviewer, byAchievement, input.target.institutionId));

@@ -3,16 +3,18 @@ import type { CapGroup } from './caps.js';
 import type { CandidateSet, RuleFailure } from './candidates.js';
 import { needsReview, type Candidate, type MissOutcome, type Outcome } from './result-types.js';
 import type { Selection } from './optimiser.js';
-import type { EngineAchievement, ReviewerRef } from './types.js';
+import { achievementName, creditsText, institutionName, itemName } from './display.js';
+import type { EngineAchievement, EngineNames, ReviewerRef } from './types.js';
 
 /** What the chosen combination uses, computed once so that explaining each loser is cheap. */
 export interface LossIndex {
   cands: Candidate[]; sel: Selection;
   byAchievement: Map<string, Candidate>; items: Set<string>;
   groupsOf: (CapGroup[] | undefined)[]; used: Map<CapGroup, Decimal>; // used: filled lazily
+  names: EngineNames | undefined; achievementName: (id: string) => string;
 }
 
-export function lossIndex(cands: Candidate[], groups: CapGroup[], sel: Selection): LossIndex {
+export function lossIndex(cands: Candidate[], groups: CapGroup[], sel: Selection, achievements: EngineAchievement[], names: EngineNames | undefined): LossIndex {
   const byAchievement = new Map<string, Candidate>();
   const items = new Set<string>();
   for (const j of sel.chosen) {
@@ -27,7 +29,14 @@ export function lossIndex(cands: Candidate[], groups: CapGroup[], sel: Selection
       else groupsOf[i] = [g];
     }
   }
-  return { cands, sel, byAchievement, items, groupsOf, used: new Map() };
+  // Only a loser's explanation names achievements: the look-up table is built on first need.
+  let byId: Map<string, EngineAchievement> | undefined;
+  const nameOf = (id: string): string => {
+    byId ??= new Map(achievements.map((a) => [a.id, a]));
+    const a = byId.get(id);
+    return a ? achievementName(a) : id;
+  };
+  return { cands, sel, byAchievement, items, groupsOf, used: new Map(), names, achievementName: nameOf };
 }
 
 const NO_GROUPS: CapGroup[] = [];
@@ -47,13 +56,13 @@ function usedOf(g: CapGroup, x: LossIndex): Decimal {
 export function lossOf(i: number, x: LossIndex): Pick<MissOutcome, 'reason' | 'explanation'> {
   const c = x.cands[i]!;
   const unfit = x.sel.unfit.get(i);
-  if (unfit) return { reason: 'cap_reached', explanation: `${c.credits} credits exceed what is left of the ${unfit.label}: ${unfit.remaining}` };
+  if (unfit) return { reason: 'cap_reached', explanation: `${c.credits} credits exceed what is left of the ${unfit.label}: ${creditsText(unfit.remaining)}` };
   const rival = c.achievementIds.map((a) => x.byAchievement.get(a)).find((r) => r !== undefined);
-  if (rival) return { reason: 'used_elsewhere', explanation: `${rival.achievementIds.join(' + ')} already count under rule ${rival.rule.id} v${rival.rule.version}, which yields more overall` };
+  if (rival) return { reason: 'used_elsewhere', explanation: `${rival.achievementIds.map(x.achievementName).join(' + ')} already count under rule ${rival.rule.id} v${rival.rule.version}, which yields more overall` };
   const taken = c.grants.find((g) => g.targetItemId !== undefined && x.items.has(g.targetItemId));
-  if (taken) return { reason: 'already_satisfied', explanation: `${taken.targetItemId} is already granted from another achievement` };
+  if (taken) return { reason: 'already_satisfied', explanation: `${itemName(x.names, taken.targetItemId!)} is already granted from another achievement` };
   const full = (x.groupsOf[i] ?? NO_GROUPS).find((g) => usedOf(g, x).plus(c.credits).gt(g.remaining));
-  return { reason: 'cap_reached', explanation: full ? `the ${full.label} is used up by credit that yields more overall (${full.remaining} available)` : 'another combination yields more credit' };
+  return { reason: 'cap_reached', explanation: full ? `the ${full.label} is used up by credit that yields more overall (${creditsText(full.remaining)} available)` : 'another combination yields more credit' };
 }
 
 // Most credit first, then key: `cands` is in key order, so a lower index is a lower key. Credits
@@ -80,6 +89,7 @@ function firstBy<T>(list: readonly T[], order: (x: T, y: T) => number, keep: (x:
 export function outcomeFor(
   a: EngineAchievement, set: CandidateSet, loss: LossIndex, reviewer: ReviewerRef, byAchievement: Map<string, number[]>, target: string,
 ): Outcome {
+  const reviewers = (): string => `reviewers of ${institutionName(loss.names, reviewer.institutionId)}`;
   const sel = loss.sel;
   const cands = set.candidates;
   if (a.revoked) return { status: 'miss', achievementId: a.id, reason: 'revoked', explanation: 'the achievement has been revoked' };
@@ -97,7 +107,7 @@ export function outcomeFor(
   if (review) {
     return {
       status: 'maybe', achievementId: a.id, reviewer, reason: review.reason, ruleId: review.ruleId, ruleVersion: review.ruleVersion,
-      explanation: `rule ${review.ruleId} v${review.ruleVersion}: ${review.text}; reviewers of ${reviewer.institutionId} would decide`,
+      explanation: `rule ${review.ruleId} v${review.ruleVersion}: ${review.text}; ${reviewers()} would decide`,
     };
   }
   if (mine.length > 0) {
@@ -113,5 +123,5 @@ export function outcomeFor(
   if (a.sourceInstitutionId === target) {
     return { status: 'miss', achievementId: a.id, reason: 'own_institution', explanation: 'provided by the target institution itself, and no rule of its own maps it: it counts there directly, without recognition' };
   }
-  return { status: 'maybe', achievementId: a.id, reviewer, explanation: `no published rule covers this achievement; reviewers of ${reviewer.institutionId} would evaluate it` };
+  return { status: 'maybe', achievementId: a.id, reviewer, explanation: `no published rule covers this achievement; ${reviewers()} would evaluate it` };
 }

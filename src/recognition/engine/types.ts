@@ -40,6 +40,8 @@ export interface EngineAchievement {
   gradingSchemeId: string;
   completedOn: string; // ISO date YYYY-MM-DD
   revoked: boolean;
+  /** How explanations name it (e.g. its title and code); absent: its id. */
+  label?: string;
 }
 
 /** One side of an equivalency: a catalogue item at an institution, with its credit value there. */
@@ -132,6 +134,7 @@ export type Rule = EquivalencyRule | BlockRule | ConversionRule;
 
 export interface AgreementWindow {
   id: string;
+  name?: string; // how explanations name it; absent: the id
   effectiveFrom: string;
   effectiveTo?: string | null;
   members: { institutionId: string; joinedOn: string; leftOn?: string | null }[];
@@ -195,4 +198,12 @@ export interface EvaluationInput {
    * the same either way.
    */
   explain?: 'full' | 'summary';
+  /** How explanations name institutions and catalogue items; absent, or undefined for an id: the id. */
+  names?: EngineNames;
+}
+
+/** Display names for the ids explanations mention. Read only when a text is written. */
+export interface EngineNames {
+  institution?: (id: string) => string | undefined;
+  item?: (id: string) => string | undefined;
 }

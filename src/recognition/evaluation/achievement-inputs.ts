@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js';
 import type { CatalogueItem } from '../../catalogue/catalogue.types.js';
 import type { Executor } from '../../db/database.js';
 import { catalogueItems } from '../../records/catalogue-lookup.repository.js';
+import type { NonCatalogueLearning } from '../../records/records.types.js';
 import type { EngineAchievement, ItemKind } from '../engine/index.js';
 import { engineItemId } from '../rules/rule-definition.js';
 import type { CatalogueLookup } from './catalogue-cache.js';
@@ -22,6 +23,13 @@ export interface DescribedAchievement {
   result?: string;
   gradingSchemeId?: string;
   completedOn: string;
+}
+
+/** How explanations name an achievement: the item's code and title (Chinese first), or the learning's title. */
+function labelOf(item: CatalogueItem | undefined, learning?: NonCatalogueLearning | null): { label?: string } {
+  const title = item ? item.title.zh ?? item.title.en : learning ? learning.title.zh ?? learning.title.en : undefined;
+  const label = item ? (title ? `${item.code} ${title}` : item.code) : title;
+  return label ? { label } : {};
 }
 
 const NON_CATALOGUE_KIND: Record<string, ItemKind> = { 'verified-certificate': 'certificate', 'work-based': 'work-based', rpl: 'rpl' };
@@ -55,6 +63,7 @@ export function toEngineAchievement(a: RecordInput, items: Map<string, Catalogue
     gradingSchemeId: item?.gradingSchemeId ?? learning?.gradingSchemeId ?? 'pass-fail',
     completedOn: c.completedOn,
     revoked: a.status === 'revoked',
+    ...labelOf(item, learning),
   };
 }
 
@@ -78,7 +87,7 @@ export async function describedAchievements(db: Executor, list: DescribedAchieve
       creditSystemId: x.creditSystemId ?? item?.creditSystemId ?? defaultSystem,
       notionalHours: x.notionalHours ? new Decimal(x.notionalHours) : item?.notionalHours ? new Decimal(item.notionalHours) : null,
       result: x.result ?? 'P', gradingSchemeId: x.gradingSchemeId ?? item?.gradingSchemeId ?? 'pass-fail',
-      completedOn: x.completedOn, revoked: false,
+      completedOn: x.completedOn, revoked: false, ...labelOf(item),
     };
   });
 }

@@ -7,17 +7,21 @@ import type { GradeConversionTable, GradingScheme } from '../../frameworks/gradi
 import type { AgreementService } from '../agreements/agreements.service.js';
 import {
   evaluate, indexRules, loadSolver, type AgreementWindow, type EngineAchievement, type EvaluationResult,
-  type EvaluationInput, type PriorRecognition, type RuleIndex, type Solver, type Target,
+  type EvaluationInput, type PriorRecognition, type Rule, type RuleIndex, type Solver, type Target,
 } from '../engine/index.js';
 import { withinDates } from '../engine/dates.js';
 import { DEFINITION_VALIDATORS, type CapsDef, type RuleKind } from '../rules/rule-definition.js';
 import { SharedValues, toEngineRule, toTargetCaps, type RuleVersion } from '../rules/rule-mapping.js';
 import { rulesForTarget } from '../rules/rules.repository.js';
 import { toRuleVersion } from '../rules/rules.service.js';
+import { engineNames, InstitutionNames } from './display-names.js';
 import type { KnownReference } from './imported-achievement.js';
 import { TargetRuleCache } from './rule-cache.js';
 
-interface TargetRules { stamp: string; index: RuleIndex; versions: Map<string, RuleVersion>; caps: RuleVersion[]; agreements: AgreementWindow[] }
+interface TargetRules {
+  stamp: string; index: RuleIndex; versions: Map<string, RuleVersion>; caps: RuleVersion[]; agreements: AgreementWindow[];
+  institutionIds: string[]; // every institution the rules name, for the names in explanations
+}
 type Snapshot = Awaited<ReturnType<FrameworkService['snapshot']>>;
 type Reference = Pick<Parameters<typeof evaluate>[0], 'gradingSchemes' | 'gradeConversions' | 'creditSystems' | 'referenceLevel'>;
 
@@ -38,6 +42,16 @@ export interface EvaluationRequest {
 export interface Evaluation { result: EvaluationResult; target: Target; caps: RuleVersion | undefined; rules: Map<string, RuleVersion> }
 
 const key = (id: string, version: number) => `${id}@${version}`;
+
+/** The institutions a rule names: those of its items, of its pattern and of its prerequisite items. */
+function institutionsOf(rule: Rule, out: Set<string>): void {
+  if (rule.type === 'equivalency') for (const side of [...rule.sources, ...rule.targets]) out.add(side.institutionId);
+  else {
+    if (rule.targetItem) out.add(rule.targetItem.institutionId);
+    for (const id of rule.pattern.institutionIds ?? []) out.add(id);
+  }
+  for (const p of rule.conditions.prerequisites ?? []) if (p.itemId?.includes(':')) out.add(p.itemId.slice(0, p.itemId.indexOf(':')));
+}
 
 /**
  * The level of framework `to` that published mappings give for `level`, or undefined. When a level
@@ -64,6 +78,7 @@ export class Evaluator {
   private readonly reference = new WeakMap<Snapshot, Promise<Reference>>();
   private readonly known = new WeakMap<Snapshot, KnownReference>();
   private solver: Promise<Solver> | undefined;
+  private readonly names = new InstitutionNames();
 
   constructor(private readonly db: Db, private readonly frameworks: FrameworkService,
     private readonly agreements: AgreementService, private readonly homeCreditSystem: string) {
@@ -80,7 +95,10 @@ export class Evaluator {
     const versions = (await rulesForTarget(db, target)).map(toRuleVersion).filter((v) => DEFINITION_VALIDATORS[v.kind as RuleKind]?.Check(v.definition) === true);
     const shared = new SharedValues();
     const engineRules = versions.flatMap((v) => toEngineRule(v, shared) ?? []);
+    const institutionIds = new Set<string>([target]);
+    for (const r of engineRules) institutionsOf(r, institutionIds);
     return {
+      institutionIds: [...institutionIds],
       stamp, index: indexRules(engineRules), versions: new Map(versions.map((v) => [key(v.id, v.version), v])),
       // Rules read back here belong to another target; only this target's caps policy applies.
       caps: versions.filter((v) => v.kind === 'caps' && v.targetInstitutionId === target), agreements: await this.agreements.windows(db),
@@ -150,11 +168,14 @@ export class Evaluator {
       ...(def ? { caps: toTargetCaps(def) } : {}),
     };
     const reference = await this.referenceOf(await this.frameworks.snapshot());
+    const sources = new Set(rules.institutionIds);
+    for (const a of req.achievements) sources.add(a.sourceInstitutionId);
+    const names = engineNames(req.targetInstitutionId, await this.names.of(db, sources));
     this.solver ??= loadSolver();
     const result = evaluate({
       achievements: req.achievements, agreements: rules.agreements, target, date: req.date,
       previouslyRecognised: req.previouslyRecognised ?? [], ...(req.held ? { held: req.held } : {}), ...reference,
-      ...(req.explain ? { explain: req.explain } : {}),
+      ...(req.explain ? { explain: req.explain } : {}), names,
     }, rules.index, await this.solver);
     return { result, target, caps: capsRule, rules: rules.versions };
   }

@@ -115,13 +115,14 @@ function isoDate(...values: unknown[]): string | undefined {
   return undefined;
 }
 
-interface Described { kind: ItemKind; alignments: Json[]; credits: Decimal | undefined; field: string | undefined; result: string | undefined; completed: string | undefined }
+interface Described { name: string | undefined; kind: ItemKind; alignments: Json[]; credits: Decimal | undefined; field: string | undefined; result: string | undefined; completed: string | undefined }
 
 function describeOb3(vc: Json): Described {
   const subject = first(vc.credentialSubject) ?? {};
   const achievement = obj(subject.achievement) ?? {};
   const type = text(achievement.achievementType);
   return {
+    name: text(achievement.name),
     kind: (type !== undefined && Object.hasOwn(ACHIEVEMENT_KINDS, type) ? ACHIEVEMENT_KINDS[type] : undefined) ?? 'other', alignments: list(achievement.alignment),
     credits: amount(subject.creditsEarned) ?? amount(achievement.creditsAvailable), field: text(achievement.fieldOfStudy),
     result: text(first(subject.result)?.value),
@@ -131,7 +132,7 @@ function describeOb3(vc: Json): Described {
 
 function describeOb2(assertion: Json): Described {
   const badge = obj(assertion.badge) ?? {};
-  return { kind: 'other', alignments: list(badge.alignment), credits: undefined, field: undefined, result: undefined, completed: isoDate(assertion.issuedOn) };
+  return { name: text(badge.name), kind: 'other', alignments: list(badge.alignment), credits: undefined, field: undefined, result: undefined, completed: isoDate(assertion.issuedOn) };
 }
 
 /**
@@ -154,5 +155,6 @@ export function toEngineImport(imp: CountingImport, known: KnownReference): Engi
     // An awarded credential without a result is a pass; a stated result is in a scheme the bank does not know.
     result: d.result ?? 'P', gradingSchemeId: d.result === undefined ? 'pass-fail' : 'external',
     completedOn: d.completed ?? imp.importedAt.toISOString().slice(0, 10), revoked: false,
+    ...(d.name ? { label: d.name.length > 80 ? `${d.name.slice(0, 79)}…` : d.name } : {}),
   };
 }

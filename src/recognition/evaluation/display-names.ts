@@ -1,0 +1,56 @@
+import { LRUCache } from 'lru-cache';
+import type { Executor } from '../../db/database.js';
+import { institutionNames } from '../../institutions/institutions.repository.js';
+import type { EngineNames } from '../engine/index.js';
+
+/** A bilingual name as the bank's texts write it: the Chinese, then the English (one alone when only one is given, or both are the same). */
+export function bilingual(name: { zh?: string | null; en?: string | null }): string | undefined {
+  const zh = name.zh?.trim() || undefined;
+  const en = name.en?.trim() || undefined;
+  return zh && en && zh !== en ? `${zh} ${en}` : zh ?? en;
+}
+
+/**
+ * Institution names for explanations, cached per service instance. No statement ever changes an
+ * institution's name, so a cached name is never stale and only misses reach the database (one
+ * statement for all of an evaluation's misses).
+ */
+export class InstitutionNames {
+  private readonly lru = new LRUCache<string, string>({ max: 20_000 });
+
+  async of(db: Executor, ids: Iterable<string>): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const missing: string[] = [];
+    for (const id of new Set(ids)) {
+      const hit = this.lru.get(id);
+      if (hit !== undefined) out.set(id, hit);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return out;
+    const rows = await institutionNames(db, missing);
+    for (const r of rows) {
+      const name = bilingual({ zh: r.name_zh, en: r.name_en }) ?? r.id;
+      this.lru.set(r.id, name);
+      out.set(r.id, name);
+    }
+    return out;
+  }
+}
+
+/**
+ * How an evaluation's explanations name things: institutions by name, and a catalogue item (the
+ * engine's `institution:code`) by its code, followed by its institution's name unless it is the
+ * target's own. Anything not known keeps its id.
+ */
+export function engineNames(targetInstitutionId: string, institutions: ReadonlyMap<string, string>): EngineNames {
+  return {
+    institution: (id) => institutions.get(id),
+    item: (id) => {
+      const at = id.indexOf(':');
+      if (at < 0) return undefined;
+      const inst = id.slice(0, at);
+      const code = id.slice(at + 1);
+      return inst === targetInstitutionId ? code : `${code} of ${institutions.get(inst) ?? inst}`;
+    },
+  };
+}
