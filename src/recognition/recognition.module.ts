@@ -7,6 +7,7 @@ import type { LedgerBodies } from '../ledger/body-registry.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
 import type { RecordsModule } from '../records/records.module.js';
 import { AgreementService } from './agreements/agreements.service.js';
+import { InstitutionNames } from './evaluation/display-names.js';
 import { Evaluator } from './evaluation/evaluator.js';
 import { DecisionService } from './requests/decisions.service.js';
 import type { CapsLookup } from './requests/grant-caps.js';
@@ -36,14 +37,15 @@ export class RecognitionModule {
   constructor(private readonly d: RecognitionDeps) {
     this.agreements = new AgreementService(d.db, d.institutions, d.now);
     this.rules = new RuleService(d.db, this.agreements, d.frameworks, d.now);
-    this.evaluator = new Evaluator(d.db, d.frameworks, this.agreements, d.homeCreditSystem);
+    const names = new InstitutionNames();
+    this.evaluator = new Evaluator(d.db, d.frameworks, this.agreements, d.homeCreditSystem, names);
     this.rules.onPublished((target) => this.evaluator.invalidate(target));
     this.agreements.onChanged(() => this.evaluator.invalidate());
     this.requests = new RequestService(d.db, this.evaluator, d.ledger, d.institutions, d.homeCreditSystem, d.now);
     const caps: CapsLookup = async (db, target, programmeId, date) => (await this.evaluator.capsPolicy(db, target, programmeId, date))?.definition as CapsDef | undefined;
-    this.decisions = new DecisionService(d.db, this.requests, d.ledger, d.homeCreditSystem, d.now, caps);
-    this.reevaluation = new ReevaluationService(d.db, this.rules, this.evaluator, d.ledger, d.homeCreditSystem, d.now, caps);
-    d.records.onRevoked(revokeDerivedCredit(d.ledger));
+    this.decisions = new DecisionService(d.db, this.requests, d.ledger, d.homeCreditSystem, d.now, caps, names);
+    this.reevaluation = new ReevaluationService(d.db, this.rules, this.evaluator, d.ledger, d.homeCreditSystem, d.now, caps, names);
+    d.records.onRevoked(revokeDerivedCredit(d.ledger, names));
     d.records.connectRecognisedCredits(recognisedCreditSource((db, target, programmeId, date) => this.evaluator.grantCreditSystem(db, target, programmeId, date)));
     d.ledgerBodies.register(DECISION_RESOURCE, rebuildDecisions);
     d.ledgerBodies.register(CREDIT_RESOURCE, rebuildCredits);

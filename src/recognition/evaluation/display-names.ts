@@ -35,6 +35,11 @@ export class InstitutionNames {
     }
     return out;
   }
+
+  /** One institution's name, or its id when there is no such institution. */
+  async name(db: Executor, id: string): Promise<string> {
+    return (await this.of(db, [id])).get(id) ?? id;
+  }
 }
 
 /**

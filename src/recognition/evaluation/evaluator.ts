@@ -78,10 +78,10 @@ export class Evaluator {
   private readonly reference = new WeakMap<Snapshot, Promise<Reference>>();
   private readonly known = new WeakMap<Snapshot, KnownReference>();
   private solver: Promise<Solver> | undefined;
-  private readonly names = new InstitutionNames();
 
   constructor(private readonly db: Db, private readonly frameworks: FrameworkService,
-    private readonly agreements: AgreementService, private readonly homeCreditSystem: string) {
+    private readonly agreements: AgreementService, private readonly homeCreditSystem: string,
+    private readonly names = new InstitutionNames()) {
     this.cache = new TargetRuleCache(db, (x, target, stamp) => this.build(x, target, stamp));
   }
 

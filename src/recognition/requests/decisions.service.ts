@@ -10,6 +10,7 @@ import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import { todayOf } from '../agreements/agreements.service.js';
 import { learnerAchievements } from '../evaluation/achievement-inputs.js';
 import { importGrantSources } from '../evaluation/import-inputs.js';
+import type { InstitutionNames } from '../evaluation/display-names.js';
 import type { OutcomeView } from '../evaluation/evaluation-view.js';
 import { ruleVersionAppliesAt } from '../rules/rules.repository.js';
 import { notify, writeDecision } from './decision-writer.js';
@@ -48,7 +49,14 @@ interface Sources { achievementIds: string[]; institutionIds: string[]; importId
 /** Review decisions, appeals (once per item) and appeal decisions by a different reviewer. */
 export class DecisionService {
   constructor(private readonly db: Db, private readonly requests: RequestService, private readonly ledger: LedgerWriter,
-    private readonly homeCreditSystem: string, private readonly now: () => Date, private readonly caps: CapsLookup) {}
+    private readonly homeCreditSystem: string, private readonly now: () => Date, private readonly caps: CapsLookup,
+    private readonly names: InstitutionNames) {}
+
+  /** What a notice says an item is about: "DAT101 数据分析 at 岭南开放大学 Lingnan Open University". */
+  private async about(trx: Executor, request: repo.RequestRow, item: repo.ItemRow): Promise<string> {
+    const subject = await repo.subjectOf(trx, request.learner_id, item) ?? `${item.source_kind === 'import' ? 'imported credential' : 'achievement'} ${item.achievement_id}`;
+    return `${subject} at ${await this.names.name(trx, request.target_institution_id)}`;
+  }
 
   private async locate(trx: Executor, requestId: string, itemId: string): Promise<Located> {
     const request = await repo.findRequest(trx, requestId);
@@ -167,7 +175,7 @@ export class DecisionService {
       }, at);
       await repo.setItemStatus(trx, request.learner_id, itemId, 'decided', null);
       await notify(trx, { learnerId: request.learner_id, institutionId: request.target_institution_id, kind: 'decision', subjectId: itemId,
-        message: `Your request ${requestId}: ${input.outcome} (${grants[0]?.credits ?? '0'} credits): ${input.reason}`, detail: { requestId, itemId, outcome: input.outcome } }, at);
+        message: `Your request for ${await this.about(trx, request, item)}: ${input.outcome} (${grants[0]?.credits ?? '0'} credits): ${input.reason}`, detail: { requestId, itemId, outcome: input.outcome } }, at);
     });
     return this.requests.get(requestId, actor);
   }
@@ -193,7 +201,7 @@ export class DecisionService {
       await repo.setItemStatus(trx, request.learner_id, itemId, 'appealed', at);
       await recordWrite(trx, actor, { action: 'recognition.appeal', resourceType: 'recognition_appeal', resourceId: appealId, learnerId: request.learner_id, institutionId: request.target_institution_id }, at);
       await notify(trx, { learnerId: request.learner_id, institutionId: request.target_institution_id, kind: 'appeal', subjectId: itemId,
-        message: `Appeal filed against decision ${last.id}: ${input.reason}`, detail: { requestId, itemId, appealId } }, at);
+        message: `Appeal filed for ${await this.about(trx, request, item)}: ${input.reason}`, detail: { requestId, itemId, appealId } }, at);
     });
     return this.requests.get(requestId, actor);
   }
@@ -224,7 +232,7 @@ export class DecisionService {
       await repo.closeAppeal(trx, request.learner_id, appeal.id, decisionId);
       await repo.setItemStatus(trx, request.learner_id, itemId, 'decided', null);
       await notify(trx, { learnerId: request.learner_id, institutionId: request.target_institution_id, kind: 'appeal-decision', subjectId: itemId,
-        message: `Appeal ${input.outcome === 'reject' ? 'rejected; the decision stands' : `upheld: ${extra} more credits`}: ${input.reason}`, detail: { requestId, itemId, decisionId } }, at);
+        message: `Appeal for ${await this.about(trx, request, item)} ${input.outcome === 'reject' ? 'rejected; the decision stands' : `upheld: ${extra} more credits`}: ${input.reason}`, detail: { requestId, itemId, decisionId } }, at);
     });
     return this.requests.get(requestId, actor);
   }

@@ -7,6 +7,7 @@ import { Decimal } from 'decimal.js';
 import type { Candidate } from '../engine/index.js';
 import { learnerAchievements } from '../evaluation/achievement-inputs.js';
 import { grantView, outcomeView, type OutcomeView } from '../evaluation/evaluation-view.js';
+import type { InstitutionNames } from '../evaluation/display-names.js';
 import type { Evaluator } from '../evaluation/evaluator.js';
 import { chosenImports } from '../evaluation/import-inputs.js';
 import { readBackInstitution } from '../rules/rule-mapping.js';
@@ -39,7 +40,7 @@ const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) a
 export class ReevaluationService {
   constructor(private readonly db: Db, private readonly rules: RuleService, private readonly evaluator: Evaluator,
     private readonly ledger: LedgerWriter, private readonly homeCreditSystem: string, private readonly now: () => Date,
-    private readonly caps: CapsLookup) {}
+    private readonly caps: CapsLookup, private readonly names: InstitutionNames) {}
 
   /**
    * The institutions where the rule applies that this actor acts for: its target and, for a
@@ -139,6 +140,7 @@ export class ReevaluationService {
         const at = this.now();
         await repo.lockLearnerForCredit(trx, learnerId);
         const written: string[] = [];
+        const subjects: string[] = [];
         for (const ch of changes) {
           const c = ch.candidate;
           const { grants, full } = await this.grantsFor(trx, learnerId, target, ch, todayOf(at));
@@ -152,11 +154,13 @@ export class ReevaluationService {
           }, at);
           await repo.setItemStatus(trx, learnerId, ch.item.id, 'decided', null);
           written.push(ch.item.id);
+          subjects.push(await repo.subjectOf(trx, learnerId, ch.item) ?? ch.item.achievement_id);
           done.push({ learnerId, requestId: ch.item.request_id, itemId: ch.item.id, achievementId: ch.item.achievement_id, status: 'decided', before: json(ch.item.evaluation), after: ch.after });
         }
         if (written.length === 0) return;
         await notify(trx, { learnerId, institutionId: target, kind: 're-evaluation', subjectId: changes[0]!.item.request_id,
-          message: `Rule ${ruleId} was published or revised; ${written.length} of your items were re-evaluated and now earn (more) credit. Earlier decisions remain on record.`,
+          message: `Rule ${ruleId} was published or revised; ${written.length} of your items at ${await this.names.name(trx, target)} `
+            + `${written.length === 1 ? 'was re-evaluated and now earns' : 'were re-evaluated and now earn'} (more) credit: ${subjects.join('; ')}. Earlier decisions remain on record.`,
           detail: { ruleId, items: written } }, at);
         learners.add(learnerId);
       });

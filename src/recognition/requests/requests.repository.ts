@@ -157,3 +157,22 @@ export async function catalogueCodeExists(db: Executor, institutionId: string, c
   const row = await db.selectFrom('catalogue_items').select('id').where('institution_id', '=', institutionId).where('code', '=', code).limit(1).executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * How a notice names what an item is about: the course's code and title (Chinese first), the
+ * title of learning outside the catalogue, or an imported credential's name; undefined if none.
+ */
+export async function subjectOf(db: Executor, learnerId: string, item: Pick<ItemRow, 'achievement_id' | 'source_kind'>): Promise<string | undefined> {
+  if (item.source_kind === 'import') {
+    const row = await db.selectFrom('credential_imports').select('name').where('learner_id', '=', learnerId).where('id', '=', item.achievement_id).executeTakeFirst();
+    return row?.name?.trim() || undefined;
+  }
+  const row = await db.selectFrom('achievement_versions as v').leftJoin('catalogue_items as c', 'c.id', 'v.catalogue_item_id')
+    .select(['c.code', 'c.title_zh', 'c.title_en', 'v.learning'])
+    .where('v.learner_id', '=', learnerId).where('v.achievement_id', '=', item.achievement_id).where('v.action', '<>', 'revocation')
+    .orderBy('v.version', 'desc').limit(1).executeTakeFirst();
+  if (!row) return undefined;
+  if (row.code !== null) return [row.code, row.title_zh ?? row.title_en].filter((x) => x).join(' ');
+  const learning = (typeof row.learning === 'string' ? JSON.parse(row.learning) : row.learning) as { title?: { zh?: string; en?: string } } | null;
+  return learning?.title?.zh ?? learning?.title?.en ?? undefined;
+}

@@ -1,5 +1,6 @@
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import type { RevocationHandler } from '../../records/records.types.js';
+import type { InstitutionNames } from '../evaluation/display-names.js';
 import { notify } from './decision-writer.js';
 import { CREDIT_RESOURCE, creditRevocationBody } from './ledger-bodies.js';
 import * as repo from './requests.repository.js';
@@ -8,9 +9,11 @@ import * as repo from './requests.repository.js';
  * Runs inside the transaction that revokes an achievement: every live recognised credit that names
  * it as a source is revoked too, logged, and both the learner and the target institution are told.
  */
-export function revokeDerivedCredit(ledger: LedgerWriter): RevocationHandler {
+export function revokeDerivedCredit(ledger: LedgerWriter, names: InstitutionNames): RevocationHandler {
   return async (trx, ev) => {
-    for (const c of await repo.liveCreditsFrom(trx, ev.learnerId, ev.achievementId)) {
+    const credits = await repo.liveCreditsFrom(trx, ev.learnerId, ev.achievementId);
+    const subject = credits.length ? await repo.subjectOf(trx, ev.learnerId, { achievement_id: ev.achievementId, source_kind: 'achievement' }) : undefined;
+    for (const c of credits) {
       const reason = `source achievement ${ev.achievementId} revoked: ${ev.reason}`;
       const entry = await ledger.append(trx, {
         eventType: 'recognition.credit-revoked', actor: ev.actor, learnerId: ev.learnerId, resourceType: CREDIT_RESOURCE, resourceId: c.id,
@@ -19,7 +22,8 @@ export function revokeDerivedCredit(ledger: LedgerWriter): RevocationHandler {
       await repo.revokeCredit(trx, ev.learnerId, c.id, { at: ev.at, reason, entryId: entry.id });
       await notify(trx, {
         learnerId: ev.learnerId, institutionId: c.target_institution_id, kind: 'credit-revoked', subjectId: c.id,
-        message: `${c.credits} ${c.category} credits recognised on ${c.recognised_on} are revoked because ${reason}`,
+        message: `${c.credits} ${c.category} credits recognised at ${await names.name(trx, c.target_institution_id)} on ${c.recognised_on} `
+          + `are revoked because their source ${subject ?? `achievement ${ev.achievementId}`} was revoked: ${ev.reason}`,
         detail: { creditId: c.id, itemId: c.item_id, achievementId: ev.achievementId, credits: c.credits },
       }, ev.at);
     }
