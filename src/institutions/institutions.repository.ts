@@ -25,14 +25,11 @@ export function findInstitutionByUscc(db: Executor, uscc: string): Promise<Insti
   return db.selectFrom('institutions').select(INSTITUTION_COLUMNS).where('uscc', '=', uscc).executeTakeFirst();
 }
 
-/** The names of these institutions (ids that are not UUIDs are left out, as are unknown ones). */
+/** The names of these institutions (UUIDs; unknown ones are left out). */
 export async function institutionNames(db: Executor, ids: string[]): Promise<{ id: string; name_zh: string | null; name_en: string }[]> {
-  const uuids = ids.filter((id) => UUID.test(id));
-  if (uuids.length === 0) return [];
-  return db.selectFrom('institutions').select(['id', 'name_zh', 'name_en']).where('id', 'in', uuids).execute();
+  if (ids.length === 0) return [];
+  return db.selectFrom('institutions').select(['id', 'name_zh', 'name_en']).where('id', 'in', ids).execute();
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function slugsLike(db: Executor, base: string): Promise<string[]> {
   const rows = await db.selectFrom('institutions').select('slug').where('slug', 'like', `${base}%`).execute();

@@ -7,7 +7,7 @@ import type { LedgerBodies } from '../ledger/body-registry.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
 import type { RecordsModule } from '../records/records.module.js';
 import { AgreementService } from './agreements/agreements.service.js';
-import { InstitutionNames } from './evaluation/display-names.js';
+import { SourceNames } from './evaluation/display-names.js';
 import { Evaluator } from './evaluation/evaluator.js';
 import { DecisionService } from './requests/decisions.service.js';
 import type { CapsLookup } from './requests/grant-caps.js';
@@ -37,7 +37,7 @@ export class RecognitionModule {
   constructor(private readonly d: RecognitionDeps) {
     this.agreements = new AgreementService(d.db, d.institutions, d.now);
     this.rules = new RuleService(d.db, this.agreements, d.frameworks, d.now);
-    const names = new InstitutionNames();
+    const names = new SourceNames();
     this.evaluator = new Evaluator(d.db, d.frameworks, this.agreements, d.homeCreditSystem, names);
     this.rules.onPublished((target) => this.evaluator.invalidate(target));
     this.agreements.onChanged(() => this.evaluator.invalidate());

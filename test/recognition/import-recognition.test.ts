@@ -215,6 +215,8 @@ describe('caps per source count an external issuer across requests', () => {
     expect((await request({ importIds: [first.id] }, target)).json().items[0].credits[0]).toMatchObject({ credits: '4.00', sourceTrustEntryIds: [entryId] });
     const next = (await request({ importIds: [second.id] }, target)).json().items[0];
     expect(next.evaluation).toMatchObject({ status: 'miss', reason: 'cap_reached' });
+    // The cap and the credential are named as a person knows them: the issuer's trust-list name, the achievement's name.
+    expect(next.evaluation.explanation).toMatch(/at most 5 credits from Open Academy \(4 used\)/);
     const queued = (await request({ importIds: [third.id] }, target)).json();
     expect(queued.items[0].status).toBe('queued');
     const over = await post(t.app, `/recognition/requests/${queued.id}/items/${queued.items[0].id}/decision`, target.token, { outcome: 'approve', credits: '2', category: 'elective', reason: 'r' });

@@ -85,11 +85,12 @@ function firstBy<T>(list: readonly T[], order: (x: T, y: T) => number, keep: (x:
   return best;
 }
 
+const reviewersOf = (loss: LossIndex, reviewer: ReviewerRef): string => `reviewers of ${institutionName(loss.names, reviewer.institutionId)}`;
+
 /** One outcome per achievement: match, the most useful miss reason, or maybe (send to review). */
 export function outcomeFor(
   a: EngineAchievement, set: CandidateSet, loss: LossIndex, reviewer: ReviewerRef, byAchievement: Map<string, number[]>, target: string,
 ): Outcome {
-  const reviewers = (): string => `reviewers of ${institutionName(loss.names, reviewer.institutionId)}`;
   const sel = loss.sel;
   const cands = set.candidates;
   if (a.revoked) return { status: 'miss', achievementId: a.id, reason: 'revoked', explanation: 'the achievement has been revoked' };
@@ -107,7 +108,7 @@ export function outcomeFor(
   if (review) {
     return {
       status: 'maybe', achievementId: a.id, reviewer, reason: review.reason, ruleId: review.ruleId, ruleVersion: review.ruleVersion,
-      explanation: `rule ${review.ruleId} v${review.ruleVersion}: ${review.text}; ${reviewers()} would decide`,
+      explanation: `rule ${review.ruleId} v${review.ruleVersion}: ${review.text}; ${reviewersOf(loss, reviewer)} would decide`,
     };
   }
   if (mine.length > 0) {
@@ -123,5 +124,5 @@ export function outcomeFor(
   if (a.sourceInstitutionId === target) {
     return { status: 'miss', achievementId: a.id, reason: 'own_institution', explanation: 'provided by the target institution itself, and no rule of its own maps it: it counts there directly, without recognition' };
   }
-  return { status: 'maybe', achievementId: a.id, reviewer, explanation: `no published rule covers this achievement; ${reviewers()} would evaluate it` };
+  return { status: 'maybe', achievementId: a.id, reviewer, explanation: `no published rule covers this achievement; ${reviewersOf(loss, reviewer)} would evaluate it` };
 }

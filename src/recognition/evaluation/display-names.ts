@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Executor } from '../../db/database.js';
+import { findEntries } from '../../credentials/trust-list/trusted-issuers.repository.js';
 import { institutionNames } from '../../institutions/institutions.repository.js';
 import type { EngineNames } from '../engine/index.js';
 
@@ -10,12 +11,16 @@ export function bilingual(name: { zh?: string | null; en?: string | null }): str
   return zh && en && zh !== en ? `${zh} ${en}` : zh ?? en;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * Institution names for explanations, cached per service instance. No statement ever changes an
- * institution's name, so a cached name is never stale and only misses reach the database (one
- * statement for all of an evaluation's misses).
+ * Names of the sources recognition speaks of, for explanations and notices: institutions, and the
+ * trust-list entries of external issuers (an imported credential's source), cached per service
+ * instance. No statement ever changes either name, so a cached name is never stale and only misses
+ * reach the database (a statement or two for all of an evaluation's misses). Ids that are not
+ * UUIDs (a preview's made-up source) are never looked up.
  */
-export class InstitutionNames {
+export class SourceNames {
   private readonly lru = new LRUCache<string, string>({ max: 20_000 });
 
   async of(db: Executor, ids: Iterable<string>): Promise<Map<string, string>> {
@@ -24,26 +29,28 @@ export class InstitutionNames {
     for (const id of new Set(ids)) {
       const hit = this.lru.get(id);
       if (hit !== undefined) out.set(id, hit);
-      else missing.push(id);
+      else if (UUID.test(id)) missing.push(id);
     }
     if (missing.length === 0) return out;
-    const rows = await institutionNames(db, missing);
-    for (const r of rows) {
+    const found = (r: { id: string; name_zh: string | null; name_en: string }) => {
       const name = bilingual({ zh: r.name_zh, en: r.name_en }) ?? r.id;
       this.lru.set(r.id, name);
       out.set(r.id, name);
-    }
+    };
+    for (const r of await institutionNames(db, missing)) found(r);
+    const rest = missing.filter((id) => !out.has(id));
+    for (const r of await findEntries(db, rest)) found(r);
     return out;
   }
 
-  /** One institution's name, or its id when there is no such institution. */
+  /** One institution's (or trusted issuer's) name, or its id when there is none. */
   async name(db: Executor, id: string): Promise<string> {
     return (await this.of(db, [id])).get(id) ?? id;
   }
 }
 
 /**
- * How an evaluation's explanations name things: institutions by name, and a catalogue item (the
+ * How an evaluation's explanations name things: institutions (and trusted issuers) by name, and a catalogue item (the
  * engine's `institution:code`) by its code, followed by its institution's name unless it is the
  * target's own. Anything not known keeps its id.
  */

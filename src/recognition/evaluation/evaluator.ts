@@ -14,7 +14,7 @@ import { DEFINITION_VALIDATORS, type CapsDef, type RuleKind } from '../rules/rul
 import { SharedValues, toEngineRule, toTargetCaps, type RuleVersion } from '../rules/rule-mapping.js';
 import { rulesForTarget } from '../rules/rules.repository.js';
 import { toRuleVersion } from '../rules/rules.service.js';
-import { engineNames, InstitutionNames } from './display-names.js';
+import { engineNames, SourceNames } from './display-names.js';
 import type { KnownReference } from './imported-achievement.js';
 import { TargetRuleCache } from './rule-cache.js';
 
@@ -81,7 +81,7 @@ export class Evaluator {
 
   constructor(private readonly db: Db, private readonly frameworks: FrameworkService,
     private readonly agreements: AgreementService, private readonly homeCreditSystem: string,
-    private readonly names = new InstitutionNames()) {
+    private readonly names = new SourceNames()) {
     this.cache = new TargetRuleCache(db, (x, target, stamp) => this.build(x, target, stamp));
   }
 

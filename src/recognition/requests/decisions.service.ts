@@ -10,7 +10,7 @@ import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import { todayOf } from '../agreements/agreements.service.js';
 import { learnerAchievements } from '../evaluation/achievement-inputs.js';
 import { importGrantSources } from '../evaluation/import-inputs.js';
-import type { InstitutionNames } from '../evaluation/display-names.js';
+import type { SourceNames } from '../evaluation/display-names.js';
 import type { OutcomeView } from '../evaluation/evaluation-view.js';
 import { ruleVersionAppliesAt } from '../rules/rules.repository.js';
 import { notify, writeDecision } from './decision-writer.js';
@@ -50,7 +50,7 @@ interface Sources { achievementIds: string[]; institutionIds: string[]; importId
 export class DecisionService {
   constructor(private readonly db: Db, private readonly requests: RequestService, private readonly ledger: LedgerWriter,
     private readonly homeCreditSystem: string, private readonly now: () => Date, private readonly caps: CapsLookup,
-    private readonly names: InstitutionNames) {}
+    private readonly names: SourceNames) {}
 
   /** What a notice says an item is about: "DAT101 数据分析 at 岭南开放大学 Lingnan Open University". */
   private async about(trx: Executor, request: repo.RequestRow, item: repo.ItemRow): Promise<string> {

@@ -7,7 +7,7 @@ import { Decimal } from 'decimal.js';
 import type { Candidate } from '../engine/index.js';
 import { learnerAchievements } from '../evaluation/achievement-inputs.js';
 import { grantView, outcomeView, type OutcomeView } from '../evaluation/evaluation-view.js';
-import type { InstitutionNames } from '../evaluation/display-names.js';
+import type { SourceNames } from '../evaluation/display-names.js';
 import type { Evaluator } from '../evaluation/evaluator.js';
 import { chosenImports } from '../evaluation/import-inputs.js';
 import { readBackInstitution } from '../rules/rule-mapping.js';
@@ -40,7 +40,7 @@ const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) a
 export class ReevaluationService {
   constructor(private readonly db: Db, private readonly rules: RuleService, private readonly evaluator: Evaluator,
     private readonly ledger: LedgerWriter, private readonly homeCreditSystem: string, private readonly now: () => Date,
-    private readonly caps: CapsLookup, private readonly names: InstitutionNames) {}
+    private readonly caps: CapsLookup, private readonly names: SourceNames) {}
 
   /**
    * The institutions where the rule applies that this actor acts for: its target and, for a

@@ -1,6 +1,6 @@
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import type { RevocationHandler } from '../../records/records.types.js';
-import type { InstitutionNames } from '../evaluation/display-names.js';
+import type { SourceNames } from '../evaluation/display-names.js';
 import { notify } from './decision-writer.js';
 import { CREDIT_RESOURCE, creditRevocationBody } from './ledger-bodies.js';
 import * as repo from './requests.repository.js';
@@ -9,7 +9,7 @@ import * as repo from './requests.repository.js';
  * Runs inside the transaction that revokes an achievement: every live recognised credit that names
  * it as a source is revoked too, logged, and both the learner and the target institution are told.
  */
-export function revokeDerivedCredit(ledger: LedgerWriter, names: InstitutionNames): RevocationHandler {
+export function revokeDerivedCredit(ledger: LedgerWriter, names: SourceNames): RevocationHandler {
   return async (trx, ev) => {
     const credits = await repo.liveCreditsFrom(trx, ev.learnerId, ev.achievementId);
     const subject = credits.length ? await repo.subjectOf(trx, ev.learnerId, { achievement_id: ev.achievementId, source_kind: 'achievement' }) : undefined;
