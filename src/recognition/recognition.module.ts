@@ -41,7 +41,7 @@ export class RecognitionModule {
     this.evaluator = new Evaluator(d.db, d.frameworks, this.agreements, d.homeCreditSystem, names);
     this.rules.onPublished((target) => this.evaluator.invalidate(target));
     this.agreements.onChanged(() => this.evaluator.invalidate());
-    this.requests = new RequestService(d.db, this.evaluator, d.ledger, d.institutions, d.homeCreditSystem, d.now);
+    this.requests = new RequestService(d.db, this.evaluator, d.ledger, d.institutions, d.homeCreditSystem, d.now, names);
     const caps: CapsLookup = async (db, target, programmeId, date) => (await this.evaluator.capsPolicy(db, target, programmeId, date))?.definition as CapsDef | undefined;
     this.decisions = new DecisionService(d.db, this.requests, d.ledger, d.homeCreditSystem, d.now, caps, names);
     this.reevaluation = new ReevaluationService(d.db, this.rules, this.evaluator, d.ledger, d.homeCreditSystem, d.now, caps, names);

@@ -128,19 +128,31 @@ const Appeal = Type.Object({
   id: Type.String(), appealedDecisionId: Type.String(), reason: Type.String(), evidence: Type.Array(Type.Unknown()),
   filedAt: Type.String(), decisionId: Nullable(Type.String()),
 });
+const ItemSubject = Nullable(Type.Object({
+  title: Nullable(Type.String()), code: Nullable(Type.String()), kind: Type.String(),
+  provider: Type.Object({ id: Nullable(Type.String()), name: Nullable(Type.String()) }),
+  credits: Nullable(Type.String()), creditSystemId: Nullable(Type.String()), result: Nullable(Type.String()), completedOn: Nullable(Type.String()),
+  evidence: Nullable(Type.Object({ url: Type.String(), sha256: Nullable(Type.String()) })),
+  provenance: Nullable(Type.Object({ issuer: Type.String(), method: Type.String(), reference: Type.Optional(Type.String()), verifiedOn: Type.Optional(Type.String()) })),
+  verification: Nullable(Type.String()), revoked: Type.Boolean(),
+}, {
+  description: 'What the item is about, as the learner showed it to the target by asking: a course (code, title, provider) or other learning '
+    + '(title, provenance), with credits, result and evidence as now recorded; or an imported credential (name, issuer, how it was verified). '
+    + 'Null if the entry no longer exists.',
+}));
 export const RequestView = Type.Object({
   id: Type.String(), learnerId: Type.String(), targetInstitutionId: Type.String(), programmeId: Nullable(Type.String()),
   evaluatedOn: Type.String(), note: Nullable(Type.String()), createdAt: Type.String(),
   items: Type.Array(Type.Object({
     id: Type.String(), achievementId: Type.String({ description: 'The record entry evaluated: an achievement, or a credential import when sourceKind is import' }),
-    sourceKind: Type.Union([Type.Literal('achievement'), Type.Literal('import')]), status: Type.String(), evaluation: Outcome,
+    sourceKind: Type.Union([Type.Literal('achievement'), Type.Literal('import')]), subject: ItemSubject, status: Type.String(), evaluation: Outcome,
     decisions: Type.Array(Decision), appeal: Nullable(Appeal), credits: Type.Array(Credit),
   })),
 });
 export const QueuePage = Type.Object({
   items: Type.Array(Type.Object({
     id: Type.String(), learnerId: Type.String(), requestId: Type.String(), achievementId: Type.String(),
-    sourceKind: Type.Union([Type.Literal('achievement'), Type.Literal('import')]), status: Type.String(),
+    sourceKind: Type.Union([Type.Literal('achievement'), Type.Literal('import')]), subject: ItemSubject, status: Type.String(),
     evaluation: Outcome, queuedAt: Nullable(Type.String()),
   })),
   next: Nullable(Type.String()),

@@ -219,6 +219,10 @@ describe('caps per source count an external issuer across requests', () => {
     expect(next.evaluation.explanation).toMatch(/at most 5 credits from Open Academy \(4 used\)/);
     const queued = (await request({ importIds: [third.id] }, target)).json();
     expect(queued.items[0].status).toBe('queued');
+    // The reviewer sees what the credential is, who issued it and how the bank verified it.
+    expect(queued.items[0].subject).toMatchObject({ title: '数据库原理 Database Systems', kind: 'credential', provider: { id: entryId, name: 'Open Academy' }, verification: expect.any(String), revoked: false });
+    const reviewQueue = (await get(t.app, `/institutions/${target.id}/recognition/queue`, target.token)).json();
+    expect(reviewQueue.items.find((i: { id: string }) => i.id === queued.items[0].id).subject).toEqual(queued.items[0].subject);
     const over = await post(t.app, `/recognition/requests/${queued.id}/items/${queued.items[0].id}/decision`, target.token, { outcome: 'approve', credits: '2', category: 'elective', reason: 'r' });
     expect([over.statusCode, over.json().code]).toEqual([422, 'cap_exceeded']);
     const ok = await post(t.app, `/recognition/requests/${queued.id}/items/${queued.items[0].id}/decision`, target.token, { outcome: 'partial', credits: '1', category: 'elective', reason: 'what the cap leaves' });

@@ -14,6 +14,7 @@ import type { SourceNames } from '../evaluation/display-names.js';
 import type { OutcomeView } from '../evaluation/evaluation-view.js';
 import { ruleVersionAppliesAt } from '../rules/rules.repository.js';
 import { notify, writeDecision } from './decision-writer.js';
+import { subjectTextOf } from './item-subjects.js';
 import { assertWithinCaps, capRoom, type CapsLookup } from './grant-caps.js';
 import type { RequestView } from './request-view.js';
 import * as repo from './requests.repository.js';
@@ -54,7 +55,7 @@ export class DecisionService {
 
   /** What a notice says an item is about: "DAT101 数据分析 at 岭南开放大学 Lingnan Open University". */
   private async about(trx: Executor, request: repo.RequestRow, item: repo.ItemRow): Promise<string> {
-    const subject = await repo.subjectOf(trx, request.learner_id, item) ?? `${item.source_kind === 'import' ? 'imported credential' : 'achievement'} ${item.achievement_id}`;
+    const subject = await subjectTextOf(trx, this.names, { learnerId: request.learner_id, id: item.achievement_id, kind: item.source_kind });
     return `${subject} at ${await this.names.name(trx, request.target_institution_id)}`;
   }
 

@@ -13,6 +13,7 @@ import { chosenImports } from '../evaluation/import-inputs.js';
 import { readBackInstitution } from '../rules/rule-mapping.js';
 import type { RuleService } from '../rules/rules.service.js';
 import { notify, writeDecision } from './decision-writer.js';
+import { subjectTextOf } from './item-subjects.js';
 import { capRoom, type CapsLookup } from './grant-caps.js';
 import * as repo from './requests.repository.js';
 import { grantEvidence, grantSources, NO_IMPORTS } from './record-sources.js';
@@ -154,7 +155,7 @@ export class ReevaluationService {
           }, at);
           await repo.setItemStatus(trx, learnerId, ch.item.id, 'decided', null);
           written.push(ch.item.id);
-          subjects.push(await repo.subjectOf(trx, learnerId, ch.item) ?? ch.item.achievement_id);
+          subjects.push(await subjectTextOf(trx, this.names, { learnerId, id: ch.item.achievement_id, kind: ch.item.source_kind }));
           done.push({ learnerId, requestId: ch.item.request_id, itemId: ch.item.id, achievementId: ch.item.achievement_id, status: 'decided', before: json(ch.item.evaluation), after: ch.after });
         }
         if (written.length === 0) return;

@@ -1,4 +1,5 @@
 import type { OutcomeView } from '../evaluation/evaluation-view.js';
+import { subjectKey, type ItemSubject } from './item-subjects.js';
 import type { AppealRow, CreditRow, DecisionRow, ItemRow, RequestRow } from './requests.repository.js';
 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
@@ -29,21 +30,21 @@ export function appealView(a: AppealRow) {
   };
 }
 
-export function itemView(i: ItemRow, decisions: DecisionRow[], appeals: AppealRow[], credits: CreditRow[]) {
+export function itemView(i: ItemRow, decisions: DecisionRow[], appeals: AppealRow[], credits: CreditRow[], subjects: Map<string, ItemSubject>) {
   const appeal = appeals.find((a) => a.item_id === i.id);
   return {
-    id: i.id, achievementId: i.achievement_id, sourceKind: i.source_kind, status: i.status, evaluation: json<OutcomeView>(i.evaluation),
+    id: i.id, achievementId: i.achievement_id, sourceKind: i.source_kind, subject: subjects.get(subjectKey(i.learner_id, i.achievement_id)) ?? null, status: i.status, evaluation: json<OutcomeView>(i.evaluation),
     decisions: decisions.filter((d) => d.item_id === i.id).map(decisionView),
     appeal: appeal ? appealView(appeal) : null,
     credits: credits.filter((c) => c.item_id === i.id).map(creditView),
   };
 }
 
-export function requestView(r: RequestRow, items: ItemRow[], decisions: DecisionRow[], appeals: AppealRow[], credits: CreditRow[]) {
+export function requestView(r: RequestRow, items: ItemRow[], decisions: DecisionRow[], appeals: AppealRow[], credits: CreditRow[], subjects: Map<string, ItemSubject>) {
   return {
     id: r.id, learnerId: r.learner_id, targetInstitutionId: r.target_institution_id, programmeId: r.programme_id,
     evaluatedOn: r.evaluated_on, note: r.note, createdAt: r.created_at.toISOString(),
-    items: items.map((i) => itemView(i, decisions, appeals, credits)),
+    items: items.map((i) => itemView(i, decisions, appeals, credits, subjects)),
   };
 }
 

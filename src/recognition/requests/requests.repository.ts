@@ -158,21 +158,39 @@ export async function catalogueCodeExists(db: Executor, institutionId: string, c
   return row !== undefined;
 }
 
+/** What a reviewer reads of a requested achievement: its current content, where it comes from, whether it is revoked. */
+export interface AchievementSubjectRow {
+  learner_id: string; id: string; depositor_id: string; provider_id: string | null; code: string | null; title_zh: string | null; title_en: string | null;
+  item_kind: string | null; learning: unknown; result: string | null; credits: string | null; credit_system_id: string | null;
+  completed_on: string | null; evidence_url: string | null; evidence_sha256: string | null; revoked: boolean;
+}
+
+/** What a reviewer reads of a requested credential import. */
+export interface ImportSubjectRow {
+  learner_id: string; id: string; name: string | null; issuer: string | null; format: string; verification: string; verified: boolean;
+  trust_entry_id: string | null; created_at: Date;
+}
+
+type Key = { learnerId: string; id: string };
+
 /**
- * How a notice names what an item is about: the course's code and title (Chinese first), the
- * title of learning outside the catalogue, or an imported credential's name; undefined if none.
+ * The subjects of request items, by (learner, entry) pairs: one statement for achievements and one
+ * for imports however many learners a review queue page spans (reads only, each row by its
+ * learner's key).
  */
-export async function subjectOf(db: Executor, learnerId: string, item: Pick<ItemRow, 'achievement_id' | 'source_kind'>): Promise<string | undefined> {
-  if (item.source_kind === 'import') {
-    const row = await db.selectFrom('credential_imports').select('name').where('learner_id', '=', learnerId).where('id', '=', item.achievement_id).executeTakeFirst();
-    return row?.name?.trim() || undefined;
-  }
-  const row = await db.selectFrom('achievement_versions as v').leftJoin('catalogue_items as c', 'c.id', 'v.catalogue_item_id')
-    .select(['c.code', 'c.title_zh', 'c.title_en', 'v.learning'])
-    .where('v.learner_id', '=', learnerId).where('v.achievement_id', '=', item.achievement_id).where('v.action', '<>', 'revocation')
-    .orderBy('v.version', 'desc').limit(1).executeTakeFirst();
-  if (!row) return undefined;
-  if (row.code !== null) return [row.code, row.title_zh ?? row.title_en].filter((x) => x).join(' ');
-  const learning = (typeof row.learning === 'string' ? JSON.parse(row.learning) : row.learning) as { title?: { zh?: string; en?: string } } | null;
-  return learning?.title?.zh ?? learning?.title?.en ?? undefined;
+export async function itemSubjectRows(db: Executor, achievements: Key[], imports: Key[]): Promise<{ achievements: AchievementSubjectRow[]; imports: ImportSubjectRow[] }> {
+  const pairs = (keys: Key[]) => sql`(select * from unnest(${keys.map((k) => k.learnerId)}::uuid[], ${keys.map((k) => k.id)}::uuid[]))`;
+  const a = achievements.length === 0 ? [] : (await sql<AchievementSubjectRow>`select a.learner_id, a.id, a.institution_id as depositor_id,
+      c.institution_id as provider_id, c.code, c.title_zh, c.title_en, c.kind as item_kind, cur.learning, cur.result, cur.credits::text as credits,
+      cur.credit_system_id, cur.completed_on::text as completed_on, cur.evidence_url, cur.evidence_sha256, last.action = 'revocation' as revoked
+    from achievements a
+    cross join lateral (select v.action from achievement_versions v where v.learner_id = a.learner_id and v.achievement_id = a.id
+      order by v.version desc limit 1) last
+    cross join lateral (select v.catalogue_item_id, v.learning, v.result, v.credits, v.credit_system_id, v.completed_on, v.evidence_url, v.evidence_sha256
+      from achievement_versions v where v.learner_id = a.learner_id and v.achievement_id = a.id and v.action <> 'revocation' order by v.version desc limit 1) cur
+    left join catalogue_items c on c.id = cur.catalogue_item_id
+    where (a.learner_id, a.id) in ${pairs(achievements)}`.execute(db)).rows;
+  const i = imports.length === 0 ? [] : (await sql<ImportSubjectRow>`select learner_id, id, name, issuer, format, verification, verified, trust_entry_id, created_at
+    from credential_imports where (learner_id, id) in ${pairs(imports)}`.execute(db)).rows;
+  return { achievements: a, imports: i };
 }

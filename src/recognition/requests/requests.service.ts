@@ -14,9 +14,11 @@ import { describedAchievements, learnerAchievements, type DescribedAchievement }
 import { evaluationView, grantView, outcomeView, type EvaluationView } from '../evaluation/evaluation-view.js';
 import type { EvaluationRequest, Evaluator } from '../evaluation/evaluator.js';
 import { CatalogueCache } from '../evaluation/catalogue-cache.js';
+import type { SourceNames } from '../evaluation/display-names.js';
 import { chosenImports, type ImportInputs } from '../evaluation/import-inputs.js';
 import { grantEvidence, grantSources, NO_IMPORTS } from './record-sources.js';
 import { writeDecision } from './decision-writer.js';
+import { itemSubjects, subjectKey } from './item-subjects.js';
 import { requestView, type RequestView } from './request-view.js';
 import * as repo from './requests.repository.js';
 
@@ -67,7 +69,8 @@ export class RequestService {
   private readonly knownTargets = new LRUCache<string, true>({ max: 10_000 });
 
   constructor(private readonly db: Db, private readonly evaluator: Evaluator, private readonly ledger: LedgerWriter,
-    private readonly institutions: InstitutionService, private readonly homeCreditSystem: string, private readonly now: () => Date) {}
+    private readonly institutions: InstitutionService, private readonly homeCreditSystem: string, private readonly now: () => Date,
+    private readonly names: SourceNames) {}
 
   async preview(input: PreviewInput, actor: Actor): Promise<EvaluationView> {
     await this.targetExists(input.targetInstitutionId);
@@ -180,14 +183,17 @@ export class RequestService {
     assertCanSeeRequest(actor.principal, r);
     const [items, decisions, appeals] = await Promise.all([repo.itemsOf(db, r.learner_id, id), repo.decisionsOf(db, r.learner_id, id), repo.appealsOf(db, r.learner_id, id)]);
     const credits = await repo.creditsOf(db, r.learner_id, { itemIds: items.map((i) => i.id) });
-    return requestView(r, items, decisions, appeals, credits);
+    const subjects = await itemSubjects(db, this.names, items.map((i) => ({ learnerId: i.learner_id, id: i.achievement_id, kind: i.source_kind })));
+    return requestView(r, items, decisions, appeals, credits, subjects);
   }
 
   async queue(institutionId: string, limit: number, after?: string) {
     const rows = await repo.queue(this.db, institutionId, limit, after);
     const shown = rows.slice(0, limit);
+    const subjects = await itemSubjects(this.db, this.names, shown.map((i) => ({ learnerId: i.learner_id, id: i.achievement_id, kind: i.source_kind })));
     return {
-      items: shown.map((i) => ({ id: i.id, learnerId: i.learner_id, requestId: i.request_id, achievementId: i.achievement_id, sourceKind: i.source_kind, status: i.status,
+      items: shown.map((i) => ({ id: i.id, learnerId: i.learner_id, requestId: i.request_id, achievementId: i.achievement_id, sourceKind: i.source_kind,
+        subject: subjects.get(subjectKey(i.learner_id, i.achievement_id)) ?? null, status: i.status,
         evaluation: (typeof i.evaluation === 'string' ? JSON.parse(i.evaluation) : i.evaluation) as object, queuedAt: i.queued_at?.toISOString() ?? null })),
       next: rows.length > limit ? shown[shown.length - 1]!.id : null,
     };

@@ -2,6 +2,7 @@ import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import type { RevocationHandler } from '../../records/records.types.js';
 import type { SourceNames } from '../evaluation/display-names.js';
 import { notify } from './decision-writer.js';
+import { subjectTextOf } from './item-subjects.js';
 import { CREDIT_RESOURCE, creditRevocationBody } from './ledger-bodies.js';
 import * as repo from './requests.repository.js';
 
@@ -12,7 +13,7 @@ import * as repo from './requests.repository.js';
 export function revokeDerivedCredit(ledger: LedgerWriter, names: SourceNames): RevocationHandler {
   return async (trx, ev) => {
     const credits = await repo.liveCreditsFrom(trx, ev.learnerId, ev.achievementId);
-    const subject = credits.length ? await repo.subjectOf(trx, ev.learnerId, { achievement_id: ev.achievementId, source_kind: 'achievement' }) : undefined;
+    const subject = credits.length ? await subjectTextOf(trx, names, { learnerId: ev.learnerId, id: ev.achievementId, kind: 'achievement' }) : '';
     for (const c of credits) {
       const reason = `source achievement ${ev.achievementId} revoked: ${ev.reason}`;
       const entry = await ledger.append(trx, {
@@ -23,7 +24,7 @@ export function revokeDerivedCredit(ledger: LedgerWriter, names: SourceNames): R
       await notify(trx, {
         learnerId: ev.learnerId, institutionId: c.target_institution_id, kind: 'credit-revoked', subjectId: c.id,
         message: `${c.credits} ${c.category} credits recognised at ${await names.name(trx, c.target_institution_id)} on ${c.recognised_on} `
-          + `are revoked because their source ${subject ?? `achievement ${ev.achievementId}`} was revoked: ${ev.reason}`,
+          + `are revoked because their source ${subject} was revoked: ${ev.reason}`,
         detail: { creditId: c.id, itemId: c.item_id, achievementId: ev.achievementId, credits: c.credits },
       }, ev.at);
     }
