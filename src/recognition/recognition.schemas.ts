@@ -136,8 +136,9 @@ const ItemSubject = Nullable(Type.Object({
   provenance: Nullable(Type.Object({ issuer: Type.String(), method: Type.String(), reference: Type.Optional(Type.String()), verifiedOn: Type.Optional(Type.String()) })),
   verification: Nullable(Type.String()), revoked: Type.Boolean(),
 }, {
-  description: 'What the item is about, as the learner showed it to the target by asking: a course (code, title, provider) or other learning '
-    + '(title, provenance), with credits, result and evidence as now recorded; or an imported credential (name, issuer, how it was verified). '
+  description: 'What the item is about, as the learner showed it to the target by asking: a course (code, title, its institution as provider) or other learning '
+    + '(title, the depositing institution as provider, provenance), with credits, result and evidence as now recorded; or an imported credential '
+    + '(name, issuer as provider, how it was verified). '
     + 'Null if the entry no longer exists.',
 }));
 export const RequestView = Type.Object({

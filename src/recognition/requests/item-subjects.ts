@@ -15,7 +15,11 @@ export interface ItemSubject {
   code: string | null;
   /** The catalogue kind (course, mooc, …), the learning's source (rpl, work-based, verified-certificate), or 'credential' for an import. */
   kind: string;
-  /** The institution that provides it; for an import, the trust-list entry (or, off the list, the issuer's DID or URL as name). */
+  /**
+   * A course's institution; for learning outside the catalogue, the institution that deposited it
+   * (who issued or assessed it is in `provenance`); for an import, the trust-list entry (or, off the
+   * list, the issuer's DID or URL as name).
+   */
   provider: { id: string | null; name: string | null };
   credits: string | null;
   creditSystemId: string | null;
