@@ -1,6 +1,7 @@
 import type { Actor } from '../auth/principal.js';
 import { assertActsForInstitution, assertIsLearner } from '../auth/policy.js';
 import type { Db } from '../db/database.js';
+import { badRequest } from '../errors.js';
 import type { FrameworkService } from '../frameworks/frameworks.service.js';
 import type { InstitutionService } from '../institutions/institutions.service.js';
 import type { LedgerBodies } from '../ledger/body-registry.js';
@@ -15,7 +16,7 @@ import { recognisedCreditSource } from './requests/credit-history.js';
 import { CREDIT_RESOURCE, DECISION_RESOURCE, rebuildCredits, rebuildDecisions } from './requests/ledger-bodies.js';
 import { ReevaluationService } from './requests/reevaluation.service.js';
 import { RequestService } from './requests/requests.service.js';
-import { notices } from './requests/requests.repository.js';
+import { findNotice, notices } from './requests/requests.repository.js';
 import { revokeDerivedCredit } from './requests/revocation.js';
 import type { CapsDef } from './rules/rule-definition.js';
 import { RuleService } from './rules/rules.service.js';
@@ -51,14 +52,25 @@ export class RecognitionModule {
     d.ledgerBodies.register(CREDIT_RESOURCE, rebuildCredits);
   }
 
-  /** Notices for a learner (own) or an institution (own), newest first. */
-  async notices(who: { learnerId?: string; institutionId?: string }, limit: number, actor: Actor) {
+  /**
+   * Notices for a learner (own) or an institution (own), newest first; `after` is the last notice of
+   * the previous page (its `next`).
+   */
+  async notices(who: { learnerId?: string; institutionId?: string }, limit: number, after: string | undefined, actor: Actor) {
     if (who.learnerId) assertIsLearner(actor.principal, who.learnerId);
     if (who.institutionId) assertActsForInstitution(actor.principal, who.institutionId);
-    const rows = await notices(this.d.db, { ...who, limit });
-    return rows.map((n) => ({
-      id: n.id, learnerId: n.learner_id, institutionId: n.institution_id, kind: n.kind, subjectId: n.subject_id, message: n.message,
-      detail: (typeof n.detail === 'string' ? JSON.parse(n.detail) : n.detail) as object, createdAt: n.created_at.toISOString(),
-    }));
+    const anchor = after === undefined ? undefined : await findNotice(this.d.db, who, after);
+    if (after !== undefined && !anchor) {
+      throw badRequest('invalid_cursor', `No notice ${after} here to continue after; pass the \`next\` of the previous page`, [{ pointer: '/query/after', message: 'unknown notice' }]);
+    }
+    const rows = await notices(this.d.db, { ...who, limit, ...(anchor ? { after: anchor } : {}) });
+    const shown = rows.slice(0, limit);
+    return {
+      items: shown.map((n) => ({
+        id: n.id, learnerId: n.learner_id, institutionId: n.institution_id, kind: n.kind, subjectId: n.subject_id, message: n.message,
+        detail: (typeof n.detail === 'string' ? JSON.parse(n.detail) : n.detail) as object, createdAt: n.created_at.toISOString(),
+      })),
+      next: rows.length > limit ? shown[shown.length - 1]!.id : null,
+    };
   }
 }

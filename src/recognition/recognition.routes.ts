@@ -8,6 +8,7 @@ import {
 } from './recognition.schemas.js';
 
 const reviewers = { allow: ['operator', 'institution'] as ('operator' | 'institution')[], scope: 'recognition:review' as const };
+const NoticePage = Type.Object({ items: Type.Array(Notice), next: Nullable(Type.String({ description: 'Pass as `after` for the next (older) page; null on the last' })) });
 const Limit = Strict({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })), after: Type.Optional(Uuid) });
 
 /** Preview, requests, the review queue, decisions, appeals, notices. */
@@ -58,11 +59,11 @@ export const recognitionRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox =>
 
   app.get('/learners/:id/recognition/notices', {
     config: { access: { allow: ['learner', 'operator'], learnerParam: 'id' } },
-    schema: { tags: ['recognition'], summary: 'Recognition notices for a learner (decisions, revocations, re-evaluations)', params: IdParams, querystring: Limit, response: { 200: Type.Object({ items: Type.Array(Notice) }), ...problemResponses } },
-  }, async (req) => ({ items: await r.notices({ learnerId: req.params.id }, req.query.limit ?? 100, actor(req)) }));
+    schema: { tags: ['recognition'], summary: 'Recognition notices for a learner (decisions, revocations, re-evaluations)', params: IdParams, querystring: Limit, response: { 200: NoticePage, ...problemResponses } },
+  }, async (req) => r.notices({ learnerId: req.params.id }, req.query.limit ?? 100, req.query.after, actor(req)));
 
   app.get('/institutions/:id/recognition/notices', {
     config: { access: { allow: ['institution', 'operator'], institutionParam: 'id' } },
-    schema: { tags: ['recognition'], summary: 'Recognition notices for an institution (appeals, revocations, re-evaluations)', params: IdParams, querystring: Limit, response: { 200: Type.Object({ items: Type.Array(Notice), next: Nullable(Type.String()) }), ...problemResponses } },
-  }, async (req) => ({ items: await r.notices({ institutionId: req.params.id }, req.query.limit ?? 100, actor(req)), next: null }));
+    schema: { tags: ['recognition'], summary: 'Recognition notices for an institution (appeals, revocations, re-evaluations)', params: IdParams, querystring: Limit, response: { 200: NoticePage, ...problemResponses } },
+  }, async (req) => r.notices({ institutionId: req.params.id }, req.query.limit ?? 100, req.query.after, actor(req)));
 };

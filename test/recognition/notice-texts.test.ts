@@ -52,3 +52,31 @@ describe('recognition notices', () => {
     expect(revoked[0]).toMatch(new RegExp(`^3(\\.00)? specified credits recognised at ${target} on \\d{4}-\\d{2}-\\d{2} are revoked because their source STA110 Statistics I was revoked: result annulled$`));
   });
 });
+
+describe('notice pages', () => {
+  it('pages newest first with next/after, every notice once, for the learner and the institution', async () => {
+    for (const code of ['PG1', 'PG2', 'PG3']) {
+      const { base } = await queued(code, `Paged ${code}`);
+      await post(t.app, `${base}/decision`, w.target.token, { outcome: 'reject', reason: 'paging' });
+    }
+    for (const url of [`/learners/${w.learner.id}/recognition/notices`, `/institutions/${w.target.id}/recognition/notices`]) {
+      const token = url.startsWith('/learners') ? w.learner.token : w.target.token;
+      const all = (await get(t.app, `${url}?limit=500`, token)).json();
+      expect(all.next).toBeNull();
+      expect(all.items.length).toBeGreaterThanOrEqual(3);
+      const seen: string[] = [];
+      let after: string | null = null;
+      do {
+        const page: { items: { id: string }[]; next: string | null } = (await get(t.app, `${url}?limit=2${after ? `&after=${after}` : ''}`, token)).json();
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map((n) => n.id));
+        after = page.next;
+      } while (after !== null);
+      expect(seen).toEqual(all.items.map((n: { id: string }) => n.id));
+      const times = all.items.map((n: { createdAt: string }) => n.createdAt);
+      expect([...times].sort().reverse()).toEqual(times);
+    }
+    const bad = await get(t.app, `/learners/${w.learner.id}/recognition/notices?after=00000000-0000-4000-8000-000000000000`, w.learner.token);
+    expect([bad.statusCode, bad.json().code, bad.json().errors[0].pointer]).toEqual([400, 'invalid_cursor', '/query/after']);
+  });
+});

@@ -128,11 +128,22 @@ export async function insertNotices(db: Executor, rows: Insertable<RecognitionNo
   if (rows.length > 0) await db.insertInto('recognition_notices').values(rows).execute();
 }
 
-export function notices(db: Executor, f: { learnerId?: string; institutionId?: string; limit: number; before?: string }): Promise<NoticeRow[]> {
+/** Notices newest first (then by id, descending), after `after` when given: `limit` + 1 rows, so the caller knows there are more. */
+export function notices(db: Executor, f: { learnerId?: string; institutionId?: string; limit: number; after?: Pick<NoticeRow, 'created_at' | 'id'> }): Promise<NoticeRow[]> {
   let q = db.selectFrom('recognition_notices').select(NOTICE);
   if (f.learnerId) q = q.where('learner_id', '=', f.learnerId);
   if (f.institutionId) q = q.where('institution_id', '=', f.institutionId);
-  return q.orderBy('created_at', 'desc').orderBy('id').limit(f.limit).execute();
+  const after = f.after;
+  if (after) q = q.where((eb) => eb.or([eb('created_at', '<', after.created_at), eb.and([eb('created_at', '=', after.created_at), eb('id', '<', after.id)])]));
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit + 1).execute();
+}
+
+/** One notice of this learner's or institution's, to page on from. */
+export function findNotice(db: Executor, f: { learnerId?: string; institutionId?: string }, id: string): Promise<NoticeRow | undefined> {
+  let q = db.selectFrom('recognition_notices').select(NOTICE).where('id', '=', id);
+  if (f.learnerId) q = q.where('learner_id', '=', f.learnerId);
+  if (f.institutionId) q = q.where('institution_id', '=', f.institutionId);
+  return q.executeTakeFirst();
 }
 
 /**
