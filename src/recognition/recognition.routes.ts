@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { actor } from '../http/actor.js';
-import { IdParams, Nullable, problemResponses, Strict, Uuid } from '../http/schemas.js';
+import { IdParams, Nullable, PageQuery, problemResponses, Strict, Uuid } from '../http/schemas.js';
 import {
-  AppealInput, Evaluation, ItemParams, Notice, PreviewInput, QueuePage, RequestInput, RequestView, ReviewInput,
+  AppealInput, Evaluation, ItemParams, Notice, PreviewInput, QueuePage, RequestInput, RequestSummaryPage, RequestView, ReviewInput,
 } from './recognition.schemas.js';
 
 const reviewers = { allow: ['operator', 'institution'] as ('operator' | 'institution')[], scope: 'recognition:review' as const };
@@ -31,6 +31,12 @@ export const recognitionRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox =>
     const learnerId = p.kind === 'learner' ? p.learnerId : '';
     return reply.code(201).send(await r.requests.create(learnerId, req.body, actor(req)));
   });
+
+  app.get('/learners/:id/recognition/requests', {
+    config: { access: { allow: ['learner', 'operator'], learnerParam: 'id' } },
+    schema: { tags: ['recognition'], summary: "A learner's recognition requests, newest first: target, items by status, credit held now (GET /recognition/requests/{id} for the whole request)",
+      params: IdParams, querystring: Strict({ ...PageQuery }), response: { 200: RequestSummaryPage, ...problemResponses } },
+  }, async (req) => r.requests.listFor(req.params.id, req.query, actor(req)));
 
   app.get('/recognition/requests/:id', {
     config: { access: { allow: ['learner', 'institution', 'operator'] } },

@@ -5,7 +5,10 @@ import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
 import { assertActsForInstitution, assertIsLearner } from '../../auth/policy.js';
 import type { Actor, Principal } from '../../auth/principal.js';
 import type { Db, Executor } from '../../db/database.js';
-import { forbidden, invalidField, notFound } from '../../errors.js';
+import { decodeCursor, toPage, type Page } from '../../db/pagination.js';
+import { badRequest, forbidden, invalidField, notFound } from '../../errors.js';
+import { findLearner } from '../../learners/learners.repository.js';
+import { canonicalCredits } from '../../records/achievement-rows.js';
 import type { InstitutionService } from '../../institutions/institutions.service.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import { todayOf } from '../agreements/agreements.service.js';
@@ -61,6 +64,13 @@ export const chosenOf = (record: EngineAchievement[], ids: string[] | undefined)
   const byId = new Map(record.map((a) => [a.id, a]));
   return [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
 };
+
+export interface RequestSummary {
+  id: string; targetInstitution: { id: string; name: string | null }; programmeId: string | null; evaluatedOn: string; note: string | null; createdAt: string;
+  items: { total: number; queued: number; appealed: number; decided: number }; credits: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Preview (no writes), requests (automatic decisions for full matches, the rest queued), reads. */
 export class RequestService {
@@ -185,6 +195,24 @@ export class RequestService {
     const credits = await repo.creditsOf(db, r.learner_id, { itemIds: items.map((i) => i.id) });
     const subjects = await itemSubjects(db, this.names, items.map((i) => ({ learnerId: i.learner_id, id: i.achievement_id, kind: i.source_kind })));
     return requestView(r, items, decisions, appeals, credits, subjects);
+  }
+
+  /** A learner's requests, newest first, each with its items counted by status and the credit it holds now. */
+  async listFor(learnerId: string, q: { limit?: number; cursor?: string }, actor: Actor): Promise<Page<RequestSummary>> {
+    assertIsLearner(actor.principal, learnerId);
+    const limit = q.limit ?? 50;
+    const at = decodeCursor(q.cursor, 2);
+    if (at && (typeof at[0] !== 'string' || Number.isNaN(Date.parse(at[0])) || typeof at[1] !== 'string' || !UUID.test(at[1]))) {
+      throw badRequest('invalid_cursor', 'The cursor is not one this service issued', [{ pointer: '/query/cursor', message: 'invalid cursor' }]);
+    }
+    if (!(await findLearner(this.db, learnerId))) throw notFound('learner', learnerId);
+    const rows = await repo.requestSummaries(this.db, learnerId, { limit, ...(at ? { after: [new Date(at[0] as string), at[1] as string] } : {}) });
+    const names = await this.names.of(this.db, rows.map((r) => r.target_institution_id));
+    return toPage(rows, limit, (r) => ({
+      id: r.id, targetInstitution: { id: r.target_institution_id, name: names.get(r.target_institution_id) ?? null }, programmeId: r.programme_id,
+      evaluatedOn: r.evaluated_on, note: r.note, createdAt: r.created_at.toISOString(),
+      items: { total: r.total, queued: r.queued, appealed: r.appealed, decided: r.decided }, credits: canonicalCredits(r.credits)!,
+    }), (r) => [r.created_at.toISOString(), r.id]);
   }
 
   async queue(institutionId: string, limit: number, after?: string) {
