@@ -3,8 +3,8 @@ import type { Actor } from '../../auth/principal.js';
 import { assertIsLearner } from '../../auth/policy.js';
 import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
 import type { Db } from '../../db/database.js';
-import { decodeCursor, toPage, type Page } from '../../db/pagination.js';
-import { badRequest, notFound } from '../../errors.js';
+import { decodeTimeIdCursor, toPage, type Page } from '../../db/pagination.js';
+import { notFound } from '../../errors.js';
 import { findLearner } from '../../learners/learners.repository.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import { viewOf } from '../../records/record-access.js';
@@ -17,7 +17,6 @@ import * as repo from './imports.repository.js';
 
 export type ImportResult = ImportItem & { created: boolean };
 
-const UUID = /^[0-9a-f-]{36}$/i;
 
 /**
  * Credentials a learner brings from elsewhere. The original is kept verbatim as evidence with how
@@ -69,12 +68,9 @@ export class ImportService {
     const view = await viewOf(this.db, actor.principal, learnerId, this.now());
     if (!(await findLearner(this.db, learnerId))) throw notFound('learner', learnerId);
     const limit = q.limit ?? 50;
-    const before = decodeCursor(q.cursor, 2);
-    if (before && (typeof before[0] !== 'string' || Number.isNaN(Date.parse(before[0])) || typeof before[1] !== 'string' || !UUID.test(before[1]))) {
-      throw badRequest('invalid_cursor', 'The cursor is not one this service issued', [{ pointer: '/query/cursor', message: 'invalid cursor' }]);
-    }
+    const before = decodeTimeIdCursor(q.cursor);
     if (view.kind === 'partial') return { items: [], nextCursor: null, view: 'partial' };
-    const rows = await repo.importsOf(this.db, learnerId, { before: before ? [new Date(before[0] as string), before[1] as string] : undefined, limit });
+    const rows = await repo.importsOf(this.db, learnerId, { before: before ? [new Date(before[0]), before[1]] : undefined, limit });
     const page = toPage(rows, limit, (r) => r, (r) => [r.created_at.toISOString(), r.id]);
     return { items: await this.items(page.items), nextCursor: page.nextCursor, view: 'whole' };
   }

@@ -4,8 +4,8 @@ import { actorOf } from '../../auth/principal.js';
 import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
 import type { Db } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { decodeCursor, toPage, type Page } from '../../db/pagination.js';
-import { badRequest, conflict, invalidField, notFound } from '../../errors.js';
+import { decodeTimeIdCursor, toPage, type Page } from '../../db/pagination.js';
+import { conflict, invalidField, notFound } from '../../errors.js';
 import type { LedgerWriter } from '../../ledger/ledger-writer.js';
 import type { JsonObject } from '../core/did-key.js';
 import type { NotifiedCache } from '../../db/notified-cache.js';
@@ -110,11 +110,8 @@ export class TrustListService {
 
   async list(q: { includeRemoved?: boolean; limit?: number; cursor?: string }): Promise<Page<TrustedIssuer>> {
     const limit = q.limit ?? 50;
-    const after = decodeCursor(q.cursor, 2);
-    if (after && (typeof after[0] !== 'string' || Number.isNaN(Date.parse(after[0])) || typeof after[1] !== 'string' || !UUID.test(after[1]))) {
-      throw badRequest('invalid_cursor', 'The cursor is not one this service issued', [{ pointer: '/query/cursor', message: 'invalid cursor' }]);
-    }
-    const rows = await repo.listEntries(this.db, { includeRemoved: q.includeRemoved ?? false, after: after as [string, string] | undefined, limit });
+    const after = decodeTimeIdCursor(q.cursor);
+    const rows = await repo.listEntries(this.db, { includeRemoved: q.includeRemoved ?? false, after, limit });
     return toPage(rows, limit, view, (r) => [r.added_at.toISOString(), r.id]);
   }
 

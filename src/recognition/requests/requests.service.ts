@@ -5,8 +5,8 @@ import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
 import { assertActsForInstitution, assertIsLearner } from '../../auth/policy.js';
 import type { Actor, Principal } from '../../auth/principal.js';
 import type { Db, Executor } from '../../db/database.js';
-import { decodeCursor, toPage, type Page } from '../../db/pagination.js';
-import { badRequest, forbidden, invalidField, notFound } from '../../errors.js';
+import { decodeTimeIdCursor, toPage, type Page } from '../../db/pagination.js';
+import { forbidden, invalidField, notFound } from '../../errors.js';
 import { findLearner } from '../../learners/learners.repository.js';
 import { canonicalCredits } from '../../records/achievement-rows.js';
 import type { InstitutionService } from '../../institutions/institutions.service.js';
@@ -69,8 +69,6 @@ export interface RequestSummary {
   id: string; targetInstitution: { id: string; name: string | null }; programmeId: string | null; evaluatedOn: string; note: string | null; createdAt: string;
   items: { total: number; queued: number; appealed: number; decided: number }; credits: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Preview (no writes), requests (automatic decisions for full matches, the rest queued), reads. */
 export class RequestService {
@@ -201,12 +199,9 @@ export class RequestService {
   async listFor(learnerId: string, q: { limit?: number; cursor?: string }, actor: Actor): Promise<Page<RequestSummary>> {
     assertIsLearner(actor.principal, learnerId);
     const limit = q.limit ?? 50;
-    const at = decodeCursor(q.cursor, 2);
-    if (at && (typeof at[0] !== 'string' || Number.isNaN(Date.parse(at[0])) || typeof at[1] !== 'string' || !UUID.test(at[1]))) {
-      throw badRequest('invalid_cursor', 'The cursor is not one this service issued', [{ pointer: '/query/cursor', message: 'invalid cursor' }]);
-    }
+    const at = decodeTimeIdCursor(q.cursor);
     if (!(await findLearner(this.db, learnerId))) throw notFound('learner', learnerId);
-    const rows = await repo.requestSummaries(this.db, learnerId, { limit, ...(at ? { after: [new Date(at[0] as string), at[1] as string] } : {}) });
+    const rows = await repo.requestSummaries(this.db, learnerId, { limit, ...(at ? { after: [new Date(at[0]), at[1]] } : {}) });
     const names = await this.names.of(this.db, rows.map((r) => r.target_institution_id));
     return toPage(rows, limit, (r) => ({
       id: r.id, targetInstitution: { id: r.target_institution_id, name: names.get(r.target_institution_id) ?? null }, programmeId: r.programme_id,
