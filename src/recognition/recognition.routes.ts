@@ -38,6 +38,12 @@ export const recognitionRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox =>
       params: IdParams, querystring: Strict({ ...PageQuery }), response: { 200: RequestSummaryPage, ...problemResponses } },
   }, async (req) => r.requests.listFor(req.params.id, req.query, actor(req)));
 
+  app.get('/institutions/:id/recognition/requests', {
+    config: { access: { ...reviewers, institutionParam: 'id' } },
+    schema: { tags: ['recognition'], summary: 'The recognition requests addressed to this institution, newest first, decided or not: learner, items by status, credit held now',
+      params: IdParams, querystring: Strict({ ...PageQuery }), response: { 200: RequestSummaryPage, ...problemResponses } },
+  }, async (req) => r.requests.listAt(req.params.id, req.query, actor(req)));
+
   app.get('/recognition/requests/:id', {
     config: { access: { allow: ['learner', 'institution', 'operator'] } },
     schema: { tags: ['recognition'], summary: 'A request with its items, decisions, appeals and recognised credit', params: IdParams, response: { 200: RequestView, ...problemResponses } },

@@ -152,7 +152,7 @@ export const RequestView = Type.Object({
 });
 export const RequestSummaryPage = Type.Object({
   items: Type.Array(Type.Object({
-    id: Type.String(), targetInstitution: Type.Object({ id: Type.String(), name: Nullable(Type.String()) }), programmeId: Nullable(Type.String()),
+    id: Type.String(), learnerId: Type.String(), targetInstitution: Type.Object({ id: Type.String(), name: Nullable(Type.String()) }), programmeId: Nullable(Type.String()),
     evaluatedOn: Type.String(), note: Nullable(Type.String()), createdAt: Type.String(),
     items: Type.Object({ total: Type.Integer(), queued: Type.Integer(), appealed: Type.Integer(), decided: Type.Integer() }, { description: 'The request\'s items by status' }),
     credits: Type.String({ description: 'Recognised credit the request holds now (revoked credit left out), in the target\'s credit system' }),

@@ -137,6 +137,7 @@ const EXPECTED: Record<string, Kind[]> = {
   'POST /recognition/requests/:id/items/:itemId/appeal/decision': OWNERS,
   'GET /learners/:id/recognition/notices': ['operator', 'ownLearner'],
   'GET /learners/:id/recognition/requests': ['operator', 'ownLearner'],
+  'GET /institutions/:id/recognition/requests': ['operator', 'ownInst'],
   'GET /institutions/:id/recognition/notices': ['operator', 'ownInst'],
 };
 

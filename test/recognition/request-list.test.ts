@@ -60,3 +60,21 @@ describe('GET /learners/{id}/recognition/requests', () => {
     expect((await get(t.app, '/learners/00000000-0000-4000-8000-000000000000/recognition/requests', w.op)).statusCode).toBe(404);
   });
 });
+
+describe('GET /institutions/{id}/recognition/requests', () => {
+  it('lists the requests addressed to the institution, decided or not, newest first, with the learner; not another institution\'s', async () => {
+    const mine = `/institutions/${w.target.id}/recognition/requests`;
+    const res = await get(t.app, `${mine}?limit=500`, w.target.token);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().items.map((r: { id: string }) => r.id)).toEqual([...made].reverse());
+    expect(res.json().items.every((r: { learnerId: string; targetInstitution: { id: string } }) => r.learnerId === w.learner.id && r.targetInstitution.id === w.target.id)).toBe(true);
+    const two = await get(t.app, `${mine}?limit=2`, w.target.token);
+    const rest = await get(t.app, `${mine}?limit=2&cursor=${two.json().nextCursor}`, w.target.token);
+    expect([...two.json().items, ...rest.json().items].map((r: { id: string }) => r.id)).toEqual([...made].reverse());
+    expect(rest.json().nextCursor).toBeNull();
+    // The source institution received none of them, and may not read the target's.
+    expect((await get(t.app, `/institutions/${w.source.id}/recognition/requests`, w.source.token)).json().items).toEqual([]);
+    expect((await get(t.app, mine, w.source.token)).statusCode).toBe(403);
+    expect((await get(t.app, '/institutions/00000000-0000-4000-8000-000000000000/recognition/requests', w.op)).statusCode).toBe(404);
+  });
+});

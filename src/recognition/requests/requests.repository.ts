@@ -208,14 +208,18 @@ export async function itemSubjectRows(db: Executor, achievements: Key[], imports
 
 /** One of a learner's requests with its items counted by status and the credit it holds now. */
 export interface RequestSummaryRow {
-  id: string; target_institution_id: string; programme_id: string | null; evaluated_on: string; note: string | null; created_at: Date;
+  learner_id: string; id: string; target_institution_id: string; programme_id: string | null; evaluated_on: string; note: string | null; created_at: Date;
   total: number; queued: number; appealed: number; decided: number; credits: string;
 }
 
-/** A learner's requests, newest first (then id descending), after a keyset position: `limit` + 1 rows. */
-export async function requestSummaries(db: Executor, learnerId: string, q: { after?: [Date, string]; limit: number }): Promise<RequestSummaryRow[]> {
+/**
+ * A learner's requests, or those addressed to an institution (across learners: a read, by the
+ * target's index), newest first (then id descending), after a keyset position: `limit` + 1 rows.
+ */
+export async function requestSummaries(db: Executor, of: { learnerId: string } | { targetInstitutionId: string }, q: { after?: [Date, string]; limit: number }): Promise<RequestSummaryRow[]> {
+  const whose = 'learnerId' in of ? sql`r.learner_id = ${of.learnerId}` : sql`r.target_institution_id = ${of.targetInstitutionId}`;
   const after = q.after ? sql`and (r.created_at < ${q.after[0]} or (r.created_at = ${q.after[0]} and r.id < ${q.after[1]}))` : sql``;
-  const { rows } = await sql<RequestSummaryRow>`select r.id, r.target_institution_id, r.programme_id, r.evaluated_on::text as evaluated_on, r.note, r.created_at,
+  const { rows } = await sql<RequestSummaryRow>`select r.learner_id, r.id, r.target_institution_id, r.programme_id, r.evaluated_on::text as evaluated_on, r.note, r.created_at,
       (select count(*)::int from recognition_items i where i.learner_id = r.learner_id and i.request_id = r.id) as total,
       (select count(*)::int from recognition_items i where i.learner_id = r.learner_id and i.request_id = r.id and i.status = 'queued') as queued,
       (select count(*)::int from recognition_items i where i.learner_id = r.learner_id and i.request_id = r.id and i.status = 'appealed') as appealed,
@@ -223,7 +227,7 @@ export async function requestSummaries(db: Executor, learnerId: string, q: { aft
       (select coalesce(sum(c.credits), 0)::text from recognised_credits c join recognition_items i on i.learner_id = c.learner_id and i.id = c.item_id
         where c.learner_id = r.learner_id and i.request_id = r.id and c.revoked_at is null) as credits
     from recognition_requests r
-    where r.learner_id = ${learnerId} ${after}
+    where ${whose} ${after}
     order by r.created_at desc, r.id desc
     limit ${q.limit + 1}`.execute(db);
   return rows;

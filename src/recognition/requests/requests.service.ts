@@ -66,7 +66,7 @@ export const chosenOf = (record: EngineAchievement[], ids: string[] | undefined)
 };
 
 export interface RequestSummary {
-  id: string; targetInstitution: { id: string; name: string | null }; programmeId: string | null; evaluatedOn: string; note: string | null; createdAt: string;
+  id: string; learnerId: string; targetInstitution: { id: string; name: string | null }; programmeId: string | null; evaluatedOn: string; note: string | null; createdAt: string;
   items: { total: number; queued: number; appealed: number; decided: number }; credits: string;
 }
 
@@ -198,13 +198,24 @@ export class RequestService {
   /** A learner's requests, newest first, each with its items counted by status and the credit it holds now. */
   async listFor(learnerId: string, q: { limit?: number; cursor?: string }, actor: Actor): Promise<Page<RequestSummary>> {
     assertIsLearner(actor.principal, learnerId);
-    const limit = q.limit ?? 50;
     const at = decodeTimeIdCursor(q.cursor);
     if (!(await findLearner(this.db, learnerId))) throw notFound('learner', learnerId);
-    const rows = await repo.requestSummaries(this.db, learnerId, { limit, ...(at ? { after: [new Date(at[0]), at[1]] } : {}) });
+    return this.summaries({ learnerId }, q.limit ?? 50, at);
+  }
+
+  /** The requests addressed to an institution, newest first: a registrar's history beside the queue. */
+  async listAt(institutionId: string, q: { limit?: number; cursor?: string }, actor: Actor): Promise<Page<RequestSummary>> {
+    assertActsForInstitution(actor.principal, institutionId);
+    const at = decodeTimeIdCursor(q.cursor);
+    await this.institutions.get(institutionId);
+    return this.summaries({ targetInstitutionId: institutionId }, q.limit ?? 50, at);
+  }
+
+  private async summaries(of: Parameters<typeof repo.requestSummaries>[1], limit: number, at: [string, string] | undefined): Promise<Page<RequestSummary>> {
+    const rows = await repo.requestSummaries(this.db, of, { limit, ...(at ? { after: [new Date(at[0]), at[1]] } : {}) });
     const names = await this.names.of(this.db, rows.map((r) => r.target_institution_id));
     return toPage(rows, limit, (r) => ({
-      id: r.id, targetInstitution: { id: r.target_institution_id, name: names.get(r.target_institution_id) ?? null }, programmeId: r.programme_id,
+      id: r.id, learnerId: r.learner_id, targetInstitution: { id: r.target_institution_id, name: names.get(r.target_institution_id) ?? null }, programmeId: r.programme_id,
       evaluatedOn: r.evaluated_on, note: r.note, createdAt: r.created_at.toISOString(),
       items: { total: r.total, queued: r.queued, appealed: r.appealed, decided: r.decided }, credits: canonicalCredits(r.credits)!,
     }), (r) => [r.created_at.toISOString(), r.id]);
