@@ -1,4 +1,5 @@
 import { badRequest } from '../errors.js';
+import { isUuid } from './ids.js';
 
 /** Opaque keyset cursors: base64url JSON of the last row's sort key. */
 export function encodeCursor(key: unknown[]): string {
@@ -16,8 +17,6 @@ export function decodeCursor(cursor: string | undefined, arity: number): unknown
   throw badRequest('invalid_cursor', 'The cursor is not one this service issued', [{ pointer: '/query/cursor', message: 'invalid cursor' }]);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * A keyset cursor of a timestamp (ISO text) and a UUID, as toPage writes it for rows ordered by a
  * time then their id; anything else is the same 400 as an undecodable cursor.
@@ -26,7 +25,7 @@ export function decodeTimeIdCursor(cursor: string | undefined): [string, string]
   const key = decodeCursor(cursor, 2);
   if (key === undefined) return undefined;
   const [at, id] = key;
-  if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && UUID.test(id)) return [at, id];
+  if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && isUuid(id)) return [at, id];
   throw badRequest('invalid_cursor', 'The cursor is not one this service issued', [{ pointer: '/query/cursor', message: 'invalid cursor' }]);
 }
 

@@ -17,7 +17,6 @@ import * as repo from './imports.repository.js';
 
 export type ImportResult = ImportItem & { created: boolean };
 
-
 /**
  * Credentials a learner brings from elsewhere. The original is kept verbatim as evidence with how
  * it was verified; only a verified credential from an issuer the bank trusted at import time (its

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Executor } from '../../db/database.js';
+import { isUuid } from '../../db/ids.js';
 import { findEntries } from '../../credentials/trust-list/trusted-issuers.repository.js';
 import { institutionNames } from '../../institutions/institutions.repository.js';
 import type { EngineNames } from '../engine/index.js';
@@ -11,7 +12,6 @@ export function bilingual(name: { zh?: string | null; en?: string | null }): str
   return zh && en && zh !== en ? `${zh} ${en}` : zh ?? en;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Names of the sources recognition speaks of, for explanations and notices: institutions, and the
@@ -29,7 +29,7 @@ export class SourceNames {
     for (const id of new Set(ids)) {
       const hit = this.lru.get(id);
       if (hit !== undefined) out.set(id, hit);
-      else if (UUID.test(id)) missing.push(id);
+      else if (isUuid(id)) missing.push(id);
     }
     if (missing.length === 0) return out;
     const found = (r: { id: string; name_zh: string | null; name_en: string }) => {
@@ -50,19 +50,26 @@ export class SourceNames {
 }
 
 /**
- * How an evaluation's explanations name things: institutions (and trusted issuers) by name, and a catalogue item (the
- * engine's `institution:code`) by its code, followed by its institution's name unless it is the
- * target's own. Anything not known keeps its id.
+ * How an evaluation's explanations name things: institutions (and trusted issuers) by name, looked
+ * up in `known` in order, and a catalogue item (the engine's `institution:code`) by its code,
+ * followed by its institution's name unless it is the target's own. Anything not known keeps its id.
  */
-export function engineNames(targetInstitutionId: string, institutions: ReadonlyMap<string, string>): EngineNames {
+export function engineNames(targetInstitutionId: string, ...known: ReadonlyMap<string, string>[]): EngineNames {
+  const nameOf = (id: string): string | undefined => {
+    for (const m of known) {
+      const name = m.get(id);
+      if (name !== undefined) return name;
+    }
+    return undefined;
+  };
   return {
-    institution: (id) => institutions.get(id),
+    institution: nameOf,
     item: (id) => {
       const at = id.indexOf(':');
       if (at < 0) return undefined;
       const inst = id.slice(0, at);
       const code = id.slice(at + 1);
-      return inst === targetInstitutionId ? code : `${code} of ${institutions.get(inst) ?? inst}`;
+      return inst === targetInstitutionId ? code : `${code} of ${nameOf(inst) ?? inst}`;
     },
   };
 }

@@ -20,7 +20,7 @@ import { TargetRuleCache } from './rule-cache.js';
 
 interface TargetRules {
   stamp: string; index: RuleIndex; versions: Map<string, RuleVersion>; caps: RuleVersion[]; agreements: AgreementWindow[];
-  institutionIds: string[]; // every institution the rules name, for the names in explanations
+  names: ReadonlyMap<string, string>; // of the target and every institution the rules name (names never change)
 }
 type Snapshot = Awaited<ReturnType<FrameworkService['snapshot']>>;
 type Reference = Pick<Parameters<typeof evaluate>[0], 'gradingSchemes' | 'gradeConversions' | 'creditSystems' | 'referenceLevel'>;
@@ -42,6 +42,7 @@ export interface EvaluationRequest {
 export interface Evaluation { result: EvaluationResult; target: Target; caps: RuleVersion | undefined; rules: Map<string, RuleVersion> }
 
 const key = (id: string, version: number) => `${id}@${version}`;
+const EMPTY_NAMES: ReadonlyMap<string, string> = new Map();
 
 /** The institutions a rule names: those of its items, of its pattern and of its prerequisite items. */
 function institutionsOf(rule: Rule, out: Set<string>): void {
@@ -98,7 +99,7 @@ export class Evaluator {
     const institutionIds = new Set<string>([target]);
     for (const r of engineRules) institutionsOf(r, institutionIds);
     return {
-      institutionIds: [...institutionIds],
+      names: await this.names.of(db, institutionIds),
       stamp, index: indexRules(engineRules), versions: new Map(versions.map((v) => [key(v.id, v.version), v])),
       // Rules read back here belong to another target; only this target's caps policy applies.
       caps: versions.filter((v) => v.kind === 'caps' && v.targetInstitutionId === target), agreements: await this.agreements.windows(db),
@@ -168,9 +169,10 @@ export class Evaluator {
       ...(def ? { caps: toTargetCaps(def) } : {}),
     };
     const reference = await this.referenceOf(await this.frameworks.snapshot());
-    const sources = new Set(rules.institutionIds);
-    for (const a of req.achievements) sources.add(a.sourceInstitutionId);
-    const names = engineNames(req.targetInstitutionId, await this.names.of(db, sources));
+    // The rules' institutions were named when the rules were indexed; only other sources are looked up.
+    const others = new Set<string>();
+    for (const a of req.achievements) if (!rules.names.has(a.sourceInstitutionId)) others.add(a.sourceInstitutionId);
+    const names = engineNames(req.targetInstitutionId, rules.names, others.size ? await this.names.of(db, others) : EMPTY_NAMES);
     this.solver ??= loadSolver();
     const result = evaluate({
       achievements: req.achievements, agreements: rules.agreements, target, date: req.date,

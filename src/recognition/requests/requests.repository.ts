@@ -220,13 +220,13 @@ export async function requestSummaries(db: Executor, of: { learnerId: string } |
   const whose = 'learnerId' in of ? sql`r.learner_id = ${of.learnerId}` : sql`r.target_institution_id = ${of.targetInstitutionId}`;
   const after = q.after ? sql`and (r.created_at < ${q.after[0]} or (r.created_at = ${q.after[0]} and r.id < ${q.after[1]}))` : sql``;
   const { rows } = await sql<RequestSummaryRow>`select r.learner_id, r.id, r.target_institution_id, r.programme_id, r.evaluated_on::text as evaluated_on, r.note, r.created_at,
-      (select count(*)::int from recognition_items i where i.learner_id = r.learner_id and i.request_id = r.id) as total,
-      (select count(*)::int from recognition_items i where i.learner_id = r.learner_id and i.request_id = r.id and i.status = 'queued') as queued,
-      (select count(*)::int from recognition_items i where i.learner_id = r.learner_id and i.request_id = r.id and i.status = 'appealed') as appealed,
-      (select count(*)::int from recognition_items i where i.learner_id = r.learner_id and i.request_id = r.id and i.status = 'decided') as decided,
+      n.total, n.queued, n.appealed, n.decided,
       (select coalesce(sum(c.credits), 0)::text from recognised_credits c join recognition_items i on i.learner_id = c.learner_id and i.id = c.item_id
         where c.learner_id = r.learner_id and i.request_id = r.id and c.revoked_at is null) as credits
     from recognition_requests r
+    cross join lateral (select count(*)::int as total, (count(*) filter (where i.status = 'queued'))::int as queued,
+        (count(*) filter (where i.status = 'appealed'))::int as appealed, (count(*) filter (where i.status = 'decided'))::int as decided
+      from recognition_items i where i.learner_id = r.learner_id and i.request_id = r.id) n
     where ${whose} ${after}
     order by r.created_at desc, r.id desc
     limit ${q.limit + 1}`.execute(db);

@@ -190,8 +190,8 @@ export class RequestService {
     if (!r) throw notFound('recognition_request', id);
     assertCanSeeRequest(actor.principal, r);
     const [items, decisions, appeals] = await Promise.all([repo.itemsOf(db, r.learner_id, id), repo.decisionsOf(db, r.learner_id, id), repo.appealsOf(db, r.learner_id, id)]);
-    const credits = await repo.creditsOf(db, r.learner_id, { itemIds: items.map((i) => i.id) });
-    const subjects = await itemSubjects(db, this.names, items.map((i) => ({ learnerId: i.learner_id, id: i.achievement_id, kind: i.source_kind })));
+    const [credits, subjects] = await Promise.all([repo.creditsOf(db, r.learner_id, { itemIds: items.map((i) => i.id) }),
+      itemSubjects(db, this.names, items.map((i) => ({ learnerId: i.learner_id, id: i.achievement_id, kind: i.source_kind })))]);
     return requestView(r, items, decisions, appeals, credits, subjects);
   }
 
