@@ -20,6 +20,7 @@ import * as m0018 from './0018-achievements-natural-key-once.js';
 import * as m0019 from './0019-idempotency-retention.js';
 import * as m0020 from './0020-idempotency-response-headers.js';
 import * as m0021 from './0021-recognition-requests-by-target.js';
+import * as m0022 from './0022-credential-import-parts.js';
 
 /** Every migration, in order. Add new ones at the end; a merged migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0019-idempotency-retention': m0019,
   '0020-idempotency-response-headers': m0020,
   '0021-recognition-requests-by-target': m0021,
+  '0022-credential-import-parts': m0022,
 };

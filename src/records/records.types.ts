@@ -97,6 +97,8 @@ export interface ImportedCredentialMark {
   trustedIssuer: boolean; countsForRecognition: boolean;
   trustEntry: { id: string; status: 'active' | 'removed'; removedAt: string | null } | null;
   importedAt: string;
+  /** For a credential that came bundled in an imported CLR: that CLR's import. */
+  partOf: string | null;
 }
 
 /** An imported credential with its checks and the original kept as evidence (the record export). */

@@ -15,6 +15,7 @@ const ImportedMark = Type.Object({
   id: Type.String(), format: Type.String(), verification: Type.String(), verified: Type.Boolean(), name: Nullable(Type.String()),
   issuer: Nullable(Type.String()), trustedIssuer: Type.Boolean(), countsForRecognition: Type.Boolean(),
   trustEntry: Nullable(Type.Object({ id: Type.String(), status: Type.String(), removedAt: Nullable(Type.String()) })), importedAt: Type.String(),
+  partOf: Nullable(Type.String({ description: 'For a credential that came bundled in an imported CLR (a transcript): the import of that CLR' })),
 });
 const ImportedCredential = Type.Intersect([ImportedMark, Type.Object({
   checks: Type.Any(), evidence: Type.Object({ digest: Type.String(), mediaType: Type.String(), credential: Type.Any() }),

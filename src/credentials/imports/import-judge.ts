@@ -3,6 +3,8 @@ import { invalidField } from '../../errors.js';
 import type { JsonObject } from '../core/did-key.js';
 import { asJsonObject } from '../core/credential-fields.js';
 import { isCompactJws } from '../core/suites.js';
+import { bundledCredentials, partOriginal } from './clr-parts.js';
+import type { VerificationReport } from '../verify/check-results.js';
 import type { TrustListService } from '../trust-list/trust-list.service.js';
 import type { VerifierService } from '../verify/verifier.service.js';
 import { checkOb2, isOb2Assertion } from './ob2-checks.js';
@@ -13,7 +15,15 @@ export interface Judged {
   /** The trust-list entry that made an external issuer trusted (null for the bank's own issuers and untrusted ones). */
   trustEntryId: string | null;
   issuer: string | null; name: string | null; checks: unknown;
+  /** A CLR's bundled achievement credentials, each judged on its own (see clrParts). */
+  parts?: JudgedPart[];
 }
+
+/** A credential bundled in an imported CLR: its own judgement and its text as it will be kept. */
+export interface JudgedPart extends Judged { original: string }
+
+/** The most achievement credentials one imported CLR may bundle (a whole transcript is a few hundred). */
+export const MAX_CLR_PARTS = 1_000;
 
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
 
@@ -49,12 +59,47 @@ export class ImportJudge {
 
   private async vc(credential: unknown): Promise<Judged> {
     const r = await this.verifier.verify(credential);
+    const judged = await this.vcJudged(r);
+    if (!r.summary.types.includes('ClrCredential')) return judged;
+    return { ...judged, format: 'clr', parts: await this.clrParts(r.credential, judged) };
+  }
+
+  private async vcJudged(r: VerificationReport): Promise<Judged> {
     const failedBeyondTrust = r.errors.filter((e) => e.check !== 'issuer');
     const issuer = r.summary.issuer.id ?? null;
     const entry = r.summary.issuer.known && issuer ? await this.trust.active(issuer) : undefined;
     return { format: r.summary.types.includes('AchievementCredential') || r.summary.types.includes('OpenBadgeCredential') ? 'ob3' : 'w3c-vc',
       verification: `w3c-vc:${r.summary.format}`, verified: failedBeyondTrust.length === 0, trusted: r.summary.issuer.known,
       trustEntryId: entry?.id ?? null, issuer, name: r.summary.name ?? null, checks: r.results };
+  }
+
+  /**
+   * The achievement credentials a CLR 2.0 bundles (ClrSubject.verifiableCredential; an enveloped
+   * JWT is its JWS text), each verified on its own. A bundled credential whose own issuer the bank
+   * does not know is trusted through the CLR's issuer when the CLR verified and that issuer is
+   * trusted: a credit bank vouches for the transcript it signs. Its status and dates must still hold,
+   * and its proof too when its key can be resolved (the bank's own issuers, the trust list, did:key),
+   * so a CLR cannot make a revoked credential count, nor one altered after its issuer signed it.
+   */
+  private async clrParts(clr: JsonObject | undefined, outer: Judged): Promise<JudgedPart[]> {
+    const bundled = bundledCredentials(clr);
+    if (bundled.length > MAX_CLR_PARTS) {
+      throw invalidField('/body/credential', 'clr_too_large', `a CLR may bundle at most ${MAX_CLR_PARTS} credentials to import; this one bundles ${bundled.length}`);
+    }
+    const reports = await this.verifier.verifyMany(bundled);
+    const vouching = outer.verified && outer.trusted;
+    return Promise.all(bundled.map(async (part, i) => {
+      const own = await this.vcJudged(reports[i]!);
+      const original = partOriginal(part);
+      const format = reports[i]!.summary.types.includes('ClrCredential') ? 'clr' : own.format; // a CLR inside a CLR is kept, not opened
+      if (own.trusted || !vouching) return { ...own, format, original };
+      // Vouched for: the issuer's key may be unknown here (its proof cannot be checked offline), but
+      // the CLR's proof covers every byte of it; any other failure, a wrong signature included, stands.
+      const r = reports[i]!;
+      const uncheckable = r.results.some((c) => c.check === 'proof' && c.code === 'key_not_found');
+      const failed = r.errors.filter((e) => e.check !== 'issuer' && !(e.check === 'proof' && uncheckable));
+      return { ...own, format, original, verified: failed.length === 0, trusted: true, trustEntryId: outer.trustEntryId, verification: `${own.verification}+clr-issuer` };
+    }));
   }
 
   private async signedOb2(jws: string, assertion: JsonObject, email: string | undefined): Promise<Judged> {

@@ -11,6 +11,8 @@ export interface ImportMark {
   /** The trust-list entry that made the issuer trusted at import time, and whether it is still in force. */
   trustEntry: { id: string; status: 'active' | 'removed'; removedAt: string | null } | null;
   importedAt: string;
+  /** For a credential that came bundled in an imported CLR: that CLR's import. */
+  partOf: string | null;
 }
 
 export interface ImportItem extends ImportMark {
@@ -29,7 +31,7 @@ export function importMark(r: ImportMarkRow, entries: ReadonlyMap<string, Truste
     id: r.id, format: r.format, verification: r.verification, verified: r.verified, name: r.name,
     issuer: r.issuer, trustedIssuer: r.trusted_issuer, countsForRecognition: countsForRecognition(r),
     trustEntry: entry ? { id: entry.id, status: entry.status, removedAt: entry.removedAt } : null,
-    importedAt: r.created_at.toISOString(),
+    importedAt: r.created_at.toISOString(), partOf: r.part_of,
   };
 }
 
@@ -41,7 +43,10 @@ export function importItem(r: ImportRow, entries: ReadonlyMap<string, TrustedIss
   };
 }
 
-/** Only a cryptographically verified credential whose issuer was trusted counts (hosted OB 2.0 and OB 1.x never are). */
-export function countsForRecognition(r: { verified: boolean; trusted_issuer: boolean }): boolean {
-  return r.verified && r.trusted_issuer;
+/**
+ * Only a cryptographically verified credential whose issuer was trusted counts (hosted OB 2.0 and
+ * OB 1.x never are). A CLR counts through the credentials it bundles, each an import of its own.
+ */
+export function countsForRecognition(r: { format: string; verified: boolean; trusted_issuer: boolean }): boolean {
+  return r.format !== 'clr' && r.verified && r.trusted_issuer;
 }

@@ -2,7 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Actor } from '../../auth/principal.js';
 import { assertIsLearner } from '../../auth/policy.js';
 import { recordWrite } from '../../audit-trail/audit-trail.repository.js';
-import type { Db } from '../../db/database.js';
+import type { Insertable } from 'kysely';
+import type { Db, Executor } from '../../db/database.js';
+import type { CredentialImportsTable } from '../../db/tables/credentials.js';
 import { decodeTimeIdCursor, toPage, type Page } from '../../db/pagination.js';
 import { notFound } from '../../errors.js';
 import { findLearner } from '../../learners/learners.repository.js';
@@ -12,10 +14,14 @@ import { importedBody } from '../ledger/event-bodies.js';
 import type { TrustListService } from '../trust-list/trust-list.service.js';
 import type { VerifierService } from '../verify/verifier.service.js';
 import { ImportJudge } from './import-judge.js';
+import { clrPartOriginals } from './clr-parts.js';
 import { importItem, importMark, type ImportItem, type ImportMark } from './import-view.js';
 import * as repo from './imports.repository.js';
 
-export type ImportResult = ImportItem & { created: boolean };
+/** An import as stored; a CLR also lists the imports of the credentials it bundles. */
+export type ImportResult = ImportItem & { created: boolean; parts?: ImportMark[] };
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * Credentials a learner brings from elsewhere. The original is kept verbatim as evidence with how
@@ -35,27 +41,54 @@ export class ImportService {
     if (actor.principal.kind === 'learner') assertIsLearner(actor.principal, learnerId);
     if (!(await findLearner(this.db, learnerId))) throw notFound('learner', learnerId);
     const original = typeof input.credential === 'string' ? input.credential.trim() : JSON.stringify(input.credential);
-    const digest = createHash('sha256').update(original).digest('hex');
+    const digest = sha256(original);
     const existing = await repo.findByDigest(this.db, learnerId, digest);
-    if (existing) return { ...(await this.items([existing]))[0]!, created: false };
+    if (existing) return this.result(existing, false);
     const j = await this.#judge.judge(input.credential, input.email);
     const at = this.now();
     const id = randomUUID();
     const row = { learner_id: learnerId, id, digest, format: j.format, verification: j.verification, verified: j.verified, trusted_issuer: j.trusted,
-      issuer: j.issuer, name: j.name, original, checks: JSON.stringify(j.checks), created_at: at, trust_entry_id: j.trustEntryId };
+      issuer: j.issuer, name: j.name, original, checks: JSON.stringify(j.checks), created_at: at, trust_entry_id: j.trustEntryId, part_of: null };
     const inserted = await this.db.transaction().execute(async (trx) => {
       // A concurrent import of the same credential: the first one wins, the other returns it.
-      const won = await trx.insertInto('credential_imports').values(row).onConflict((oc) => oc.columns(['learner_id', 'digest']).doNothing())
-        .returning('id').executeTakeFirst();
-      if (!won) return false;
-      await recordWrite(trx, actor, { action: 'credential.import', resourceType: 'credential_import', resourceId: id, learnerId,
-        detail: { format: j.format, verified: j.verified, trustedIssuer: j.trusted, trustEntryId: j.trustEntryId } }, at);
-      await this.ledger.append(trx, { eventType: 'credential.imported', actor, learnerId, resourceType: 'credential_import', resourceId: id,
-        body: importedBody(row), at });
+      if (!(await this.insert(trx, row, actor, at))) return false;
+      // A CLR's bundled credentials become imports of their own; one the learner already imported keeps its first judgement.
+      const seen = new Set([digest]);
+      for (const p of j.parts ?? []) {
+        const partDigest = sha256(p.original);
+        if (seen.has(partDigest)) continue;
+        seen.add(partDigest);
+        await this.insert(trx, { learner_id: learnerId, id: randomUUID(), digest: partDigest, format: p.format, verification: p.verification, verified: p.verified,
+          trusted_issuer: p.trusted, issuer: p.issuer, name: p.name, original: p.original, checks: JSON.stringify(p.checks), created_at: at,
+          trust_entry_id: p.trustEntryId, part_of: id }, actor, at);
+      }
       return true;
     });
     const stored = inserted ? { ...row, checks: j.checks } : (await repo.findByDigest(this.db, learnerId, digest))!;
-    return { ...(await this.items([stored]))[0]!, created: inserted };
+    return this.result(stored, inserted);
+  }
+
+  /** One import row with its audit line and credential.imported ledger entry; false when the learner already has that credential. */
+  private async insert(trx: Executor, row: Insertable<CredentialImportsTable>, actor: Actor, at: Date): Promise<boolean> {
+    const won = await trx.insertInto('credential_imports').values(row).onConflict((oc) => oc.columns(['learner_id', 'digest']).doNothing())
+      .returning('id').executeTakeFirst();
+    if (!won) return false;
+    await recordWrite(trx, actor, { action: 'credential.import', resourceType: 'credential_import', resourceId: row.id, learnerId: row.learner_id,
+      detail: { format: row.format, verified: row.verified, trustedIssuer: row.trusted_issuer, trustEntryId: row.trust_entry_id ?? null, ...(row.part_of ? { partOf: row.part_of } : {}) } }, at);
+    await this.ledger.append(trx, { eventType: 'credential.imported', actor, learnerId: row.learner_id, resourceType: 'credential_import', resourceId: row.id,
+      body: importedBody(row), at });
+    return true;
+  }
+
+  /** The import as the learner sees it; a CLR with the imports of the credentials it bundles (each found by its digest). */
+  private async result(row: repo.ImportRow, created: boolean): Promise<ImportResult> {
+    const [item] = await this.items([row]);
+    if (row.format !== 'clr') return { ...item!, created };
+    const digests = clrPartOriginals(row.original).map(sha256);
+    const byDigest = new Map((await repo.findByDigests(this.db, row.learner_id, digests)).map((r) => [r.digest, r]));
+    const found = [...new Set(digests)].flatMap((d) => (byDigest.has(d) ? [byDigest.get(d)!] : []));
+    const marks = await this.marks(found);
+    return { ...item!, created, parts: marks };
   }
 
   /**
@@ -83,6 +116,10 @@ export class ImportService {
   /** Every import of a learner as the transcript shows it: how it was judged, without the original. */
   async marksFor(learnerId: string): Promise<ImportMark[]> {
     const rows = await repo.importMarksOf(this.db, learnerId);
+    return this.marks(rows);
+  }
+
+  private async marks(rows: repo.ImportMarkRow[]): Promise<ImportMark[]> {
     const entries = await this.trust.byIds(rows.flatMap((r) => (r.trust_entry_id ? [r.trust_entry_id] : [])));
     return rows.map((r) => importMark(r, entries));
   }

@@ -6,13 +6,19 @@ export type ImportRow = Selectable<CredentialImportsTable>;
 
 /** What the record's marks need: everything but the original and its checks. */
 const MARK_COLUMNS = ['learner_id', 'id', 'digest', 'format', 'verification', 'verified', 'trusted_issuer', 'issuer', 'name',
-  'created_at', 'trust_entry_id'] as const;
+  'created_at', 'trust_entry_id', 'part_of'] as const;
 const COLUMNS = [...MARK_COLUMNS, 'original', 'checks'] as const;
 
 export type ImportMarkRow = Pick<ImportRow, (typeof MARK_COLUMNS)[number]>;
 
 export function findByDigest(db: Executor, learnerId: string, digest: string): Promise<ImportRow | undefined> {
   return db.selectFrom('credential_imports').select(COLUMNS).where('learner_id', '=', learnerId).where('digest', '=', digest).executeTakeFirst();
+}
+
+/** The learner's imports with these digests (a CLR's bundled credentials, wherever they were imported from). */
+export function findByDigests(db: Executor, learnerId: string, digests: string[]): Promise<ImportRow[]> {
+  if (digests.length === 0) return Promise.resolve([]);
+  return db.selectFrom('credential_imports').select(COLUMNS).where('learner_id', '=', learnerId).where('digest', 'in', digests).execute();
 }
 
 export function insertImport(db: Executor, row: Insertable<CredentialImportsTable>): Promise<unknown> {

@@ -21,9 +21,11 @@ export function statusEventBody(credentialId: string, status: 'revoked' | 'suspe
 export { keyAddedBody as keyRotatedBody, keyRevokedBody } from '../../keys/key-events.js';
 
 /** credential.imported; the trust-list entry that made the issuer trusted is named when there is one (older bodies have none). */
-export function importedBody(r: { id: string; digest: string; format: string; verification: string; verified: boolean; trusted_issuer: boolean; trust_entry_id?: string | null }): JsonObject {
+export function importedBody(r: { id: string; digest: string; format: string; verification: string; verified: boolean; trusted_issuer: boolean; trust_entry_id?: string | null; part_of?: string | null }): JsonObject {
   const body: JsonObject = { importId: r.id, digest: r.digest, format: r.format, verification: r.verification, verified: r.verified, trustedIssuer: r.trusted_issuer };
-  return r.trust_entry_id ? { ...body, trustEntryId: r.trust_entry_id } : body;
+  if (r.trust_entry_id) body.trustEntryId = r.trust_entry_id;
+  if (r.part_of) body.partOf = r.part_of; // a credential bundled in an imported CLR
+  return body;
 }
 
 const UUID = /^[0-9a-f-]{36}$/i;
@@ -50,7 +52,7 @@ export const rebuildCredentials: BodyRebuilder = async (db: Executor, entries) =
 
 export const rebuildImports: BodyRebuilder = async (db: Executor, entries) => {
   const list = ids(entries);
-  const rows = list.length === 0 ? [] : await db.selectFrom('credential_imports').select(['id', 'digest', 'format', 'verification', 'verified', 'trusted_issuer', 'trust_entry_id'])
+  const rows = list.length === 0 ? [] : await db.selectFrom('credential_imports').select(['id', 'digest', 'format', 'verification', 'verified', 'trusted_issuer', 'trust_entry_id', 'part_of'])
     .where('id', 'in', list).execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
   const out = new Map<number, unknown>();

@@ -56,6 +56,8 @@ export interface CredentialImportsTable {
   created_at: Date;
   /** The trust-list entry that made the issuer trusted at import time (null: not trusted). */
   trust_entry_id: ColumnType<string | null, string | null | undefined, never>;
+  /** For an achievement credential bundled in an imported CLR: that CLR's import (null: imported on its own). */
+  part_of: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** An external issuer on the bank's trust list; removal is recorded once, never deleted. */

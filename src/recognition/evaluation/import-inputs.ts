@@ -24,6 +24,7 @@ export const importEvidence = (r: { id: string; digest: string }): string => `cr
 /** Why an import may not be used for recognition, or undefined when it may (verified, issuer trusted at import). */
 export function notCountingReason(r: Pick<ImportRow, 'format' | 'verification' | 'verified' | 'trusted_issuer' | 'issuer'>): string | undefined {
   if (r.format === 'ob1') return 'an Open Badges 1.x assertion is only checked for structure offline, never verified';
+  if (r.format === 'clr') return 'a CLR transcript counts through the credentials it bundles: choose their imports (each names this one in partOf)';
   if (!r.verified) return `the credential did not verify (${r.verification})`;
   if (!r.trusted_issuer) {
     return r.verification.startsWith('ob2-offline') ? 'a hosted Open Badges 2.0 assertion cannot be verified offline against a trusted key'
