@@ -112,6 +112,21 @@ describe('a CLR transcript from a trusted peer bank', () => {
     expect(granted.json().items[0]).toMatchObject({ sourceKind: 'import', status: 'decided', credits: [expect.objectContaining({ sourceImportIds: [parts[0]], sourceTrustEntryIds: [peerEntry] })] });
   });
 
+  it("a reviewer reads what the course states and who taught it; the peer bank is who vouches", async () => {
+    const elsewhere = await createInstitution(t.app, w.op); // no rule for it: the course is queued for review
+    const req = await post(t.app, '/recognition/requests', w.learner.token, { targetInstitutionId: elsewhere.id, importIds: [imported.parts[1].id] });
+    expect(req.statusCode, req.body).toBe(201);
+    const expected = {
+      title: '操作系统 Operating Systems', kind: 'credential', provider: { id: peerEntry, name: '同行学分银行 Peer Credit Bank' },
+      credits: '5', creditSystemId: 'ects', completedOn: '2025-01-15', verification: 'w3c-vc:eddsa-jcs-2022+clr-issuer',
+      provenance: { issuer: `测试大学 Test University (${college.did})`, method: `bundled in an imported CLR transcript (import ${imported.id})` },
+    };
+    expect(req.json().items[0]).toMatchObject({ status: 'queued', subject: expected });
+    const queue = await get(t.app, `/institutions/${elsewhere.id}/recognition/queue`, elsewhere.token);
+    expect(queue.statusCode, queue.body).toBe(200);
+    expect(queue.json().items.find((i: { achievementId: string }) => i.achievementId === imported.parts[1].id).subject).toMatchObject(expected);
+  });
+
   it('importing the same transcript again changes nothing and answers the same parts', async () => {
     const before = await t.ctx.db.selectFrom('credential_imports').select((e) => e.fn.countAll().as('n')).where('learner_id', '=', w.learner.id).executeTakeFirstOrThrow();
     const again = await importIt(imported.evidence.credential, 200);

@@ -115,14 +115,14 @@ function isoDate(...values: unknown[]): string | undefined {
   return undefined;
 }
 
-interface Described { name: string | undefined; kind: ItemKind; alignments: Json[]; credits: Decimal | undefined; field: string | undefined; result: string | undefined; completed: string | undefined }
+interface Described { issuerName: string | undefined; name: string | undefined; kind: ItemKind; alignments: Json[]; credits: Decimal | undefined; field: string | undefined; result: string | undefined; completed: string | undefined }
 
 function describeOb3(vc: Json): Described {
   const subject = first(vc.credentialSubject) ?? {};
   const achievement = obj(subject.achievement) ?? {};
   const type = text(achievement.achievementType);
   return {
-    name: text(achievement.name),
+    issuerName: text(obj(vc.issuer)?.name), name: text(achievement.name),
     kind: (type !== undefined && Object.hasOwn(ACHIEVEMENT_KINDS, type) ? ACHIEVEMENT_KINDS[type] : undefined) ?? 'other', alignments: list(achievement.alignment),
     credits: amount(subject.creditsEarned) ?? amount(achievement.creditsAvailable), field: text(achievement.fieldOfStudy),
     result: text(first(subject.result)?.value),
@@ -132,7 +132,19 @@ function describeOb3(vc: Json): Described {
 
 function describeOb2(assertion: Json): Described {
   const badge = obj(assertion.badge) ?? {};
-  return { name: text(badge.name), kind: 'other', alignments: list(badge.alignment), credits: undefined, field: undefined, result: undefined, completed: isoDate(assertion.issuedOn) };
+  return { issuerName: text(obj(badge.issuer)?.name), name: text(badge.name), kind: 'other', alignments: list(badge.alignment), credits: undefined, field: undefined, result: undefined, completed: isoDate(assertion.issuedOn) };
+}
+
+/** What an imported credential states, as a reviewer reads it: credits only in a credit system the bank knows. */
+export interface ImportStatements { issuerName: string | null; credits: string | null; creditSystemId: string | null; result: string | null; completedOn: string | null }
+
+export function importStatements(format: string, original: string, known: KnownReference | undefined): ImportStatements {
+  const json = credentialJson(original) ?? {};
+  const d = format === 'ob2' ? describeOb2(json) : describeOb3(json);
+  const system = known ? creditSystemOf(d.alignments, known) : undefined;
+  const stated = d.credits !== undefined && system !== undefined;
+  return { issuerName: d.issuerName ?? null, credits: stated ? d.credits!.toString() : null, creditSystemId: stated ? system! : null,
+    result: d.result ?? null, completedOn: d.completed ?? null };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Executor } from '../../db/database.js';
 import { canonicalCredits } from '../../records/achievement-rows.js';
 import type { NonCatalogueLearning } from '../../records/records.types.js';
 import { bilingual, type SourceNames } from '../evaluation/display-names.js';
+import { importStatements, type KnownReference } from '../evaluation/imported-achievement.js';
 import { itemSubjectRows } from './requests.repository.js';
 
 /**
@@ -17,8 +18,9 @@ export interface ItemSubject {
   kind: string;
   /**
    * A course's institution; for learning outside the catalogue, the institution that deposited it
-   * (who issued or assessed it is in `provenance`); for an import, the trust-list entry (or, off the
-   * list, the issuer's DID or URL as name).
+   * (who issued or assessed it is in `provenance`); for an import, the trust-list entry the bank
+   * trusted it by (or, off the list, the issuer's DID or URL as name): for a credential bundled in a
+   * peer bank's CLR, that bank's entry, the college that issued it being in `provenance`.
    */
   provider: { id: string | null; name: string | null };
   credits: string | null;
@@ -26,7 +28,10 @@ export interface ItemSubject {
   result: string | null;
   completedOn: string | null;
   evidence: { url: string; sha256: string | null } | null;
-  /** Learning outside the catalogue: who issued or assessed it and how the depositor verified it. */
+  /**
+   * Learning outside the catalogue: who issued or assessed it and how the depositor verified it. An
+   * import: its issuer as the credential names it, and how it came (alone, or in a CLR transcript).
+   */
   provenance: NonCatalogueLearning['provenance'] | null;
   /** An import: how the bank verified the credential. */
   verification: string | null;
@@ -39,8 +44,11 @@ export const subjectKey = (learnerId: string, id: string): string => `${learnerI
 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
-/** The subjects of these entries, by subjectKey; an entry that no longer exists has none. */
-export async function itemSubjects(db: Executor, names: SourceNames, entries: SubjectEntry[]): Promise<Map<string, ItemSubject>> {
+/**
+ * The subjects of these entries, by subjectKey; an entry that no longer exists has none. With the
+ * bank's known reference, an import's credits show when stated in a credit system the bank knows.
+ */
+export async function itemSubjects(db: Executor, names: SourceNames, entries: SubjectEntry[], known?: KnownReference): Promise<Map<string, ItemSubject>> {
   const keys = (kind: SubjectEntry['kind']) => entries.filter((e) => e.kind === kind).map(({ learnerId, id }) => ({ learnerId, id }));
   const rows = await itemSubjectRows(db, keys('achievement'), keys('import'));
   const sources = await names.of(db, [
@@ -60,10 +68,15 @@ export async function itemSubjects(db: Executor, names: SourceNames, entries: Su
     });
   }
   for (const r of rows.imports) {
+    const stated = importStatements(r.format, r.original, known);
     out.set(subjectKey(r.learner_id, r.id), {
       title: r.name?.trim() || null, code: null, kind: 'credential',
       provider: r.trust_entry_id ? { id: r.trust_entry_id, name: sources.get(r.trust_entry_id) ?? null } : { id: null, name: r.issuer },
-      credits: null, creditSystemId: null, result: null, completedOn: null, evidence: null, provenance: null,
+      credits: stated.credits, creditSystemId: stated.creditSystemId, result: stated.result, completedOn: stated.completedOn, evidence: null,
+      provenance: {
+        issuer: stated.issuerName && r.issuer ? `${stated.issuerName} (${r.issuer})` : stated.issuerName ?? r.issuer ?? 'unnamed issuer',
+        method: r.part_of ? `bundled in an imported CLR transcript (import ${r.part_of})` : 'imported by the learner',
+      },
       verification: r.verified ? r.verification : `${r.verification} (not verified)`, revoked: false,
     });
   }

@@ -179,7 +179,9 @@ export interface AchievementSubjectRow {
 /** What a reviewer reads of a requested credential import. */
 export interface ImportSubjectRow {
   learner_id: string; id: string; name: string | null; issuer: string | null; format: string; verification: string; verified: boolean;
-  trust_entry_id: string | null; created_at: Date;
+  trust_entry_id: string | null; created_at: Date; part_of: string | null;
+  /** The credential as imported, for what it states (credits, result, dates, issuer name). */
+  original: string;
 }
 
 type Key = { learnerId: string; id: string };
@@ -201,7 +203,7 @@ export async function itemSubjectRows(db: Executor, achievements: Key[], imports
       from achievement_versions v where v.learner_id = a.learner_id and v.achievement_id = a.id and v.action <> 'revocation' order by v.version desc limit 1) cur
     left join catalogue_items c on c.id = cur.catalogue_item_id
     where (a.learner_id, a.id) in ${pairs(achievements)}`.execute(db)).rows;
-  const i = imports.length === 0 ? [] : (await sql<ImportSubjectRow>`select learner_id, id, name, issuer, format, verification, verified, trust_entry_id, created_at
+  const i = imports.length === 0 ? [] : (await sql<ImportSubjectRow>`select learner_id, id, name, issuer, format, verification, verified, trust_entry_id, created_at, part_of, original
     from credential_imports where (learner_id, id) in ${pairs(imports)}`.execute(db)).rows;
   return { achievements: a, imports: i };
 }

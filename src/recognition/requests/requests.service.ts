@@ -191,7 +191,7 @@ export class RequestService {
     assertCanSeeRequest(actor.principal, r);
     const [items, decisions, appeals] = await Promise.all([repo.itemsOf(db, r.learner_id, id), repo.decisionsOf(db, r.learner_id, id), repo.appealsOf(db, r.learner_id, id)]);
     const [credits, subjects] = await Promise.all([repo.creditsOf(db, r.learner_id, { itemIds: items.map((i) => i.id) }),
-      itemSubjects(db, this.names, items.map((i) => ({ learnerId: i.learner_id, id: i.achievement_id, kind: i.source_kind })))]);
+      this.subjects(db, items)]);
     return requestView(r, items, decisions, appeals, credits, subjects);
   }
 
@@ -221,10 +221,16 @@ export class RequestService {
     }), (r) => [r.created_at.toISOString(), r.id]);
   }
 
+  /** The subjects of request items; an import's credits need the credit systems the bank knows (only looked up when an item is an import). */
+  private async subjects(db: Executor, items: readonly { learner_id: string; achievement_id: string; source_kind: 'achievement' | 'import' }[]) {
+    const known = items.some((i) => i.source_kind === 'import') ? await this.evaluator.knownReference() : undefined;
+    return itemSubjects(db, this.names, items.map((i) => ({ learnerId: i.learner_id, id: i.achievement_id, kind: i.source_kind })), known);
+  }
+
   async queue(institutionId: string, limit: number, after?: string) {
     const rows = await repo.queue(this.db, institutionId, limit, after);
     const shown = rows.slice(0, limit);
-    const subjects = await itemSubjects(this.db, this.names, shown.map((i) => ({ learnerId: i.learner_id, id: i.achievement_id, kind: i.source_kind })));
+    const subjects = await this.subjects(this.db, shown);
     return {
       items: shown.map((i) => ({ id: i.id, learnerId: i.learner_id, requestId: i.request_id, achievementId: i.achievement_id, sourceKind: i.source_kind,
         subject: subjects.get(subjectKey(i.learner_id, i.achievement_id)) ?? null, status: i.status,
