@@ -33,7 +33,8 @@ export const importRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
     schema: { tags: ['credentials'], summary: 'Import a credential from elsewhere (W3C VC / OB 3.0, a CLR 2.0 transcript such as a peer credit bank\'s, OB 2.0 hosted or signed JWS, OB 1.x); kept as evidence with how it was verified',
       description: 'A CLR 2.0 ClrCredential is kept whole and each achievement credential it bundles becomes an import of its own (`parts`), verified on its own. '
         + 'A bundled credential whose issuer the bank does not know is trusted through the CLR\'s issuer when the CLR verifies and its issuer is trusted; '
-        + 'its proof, status and dates must hold all the same. Choose the parts, not the CLR, for recognition.',
+        + 'its status and dates must hold all the same, and its own proof whenever its issuer\'s key is known here (otherwise the CLR\'s proof covers it). '
+        + 'Choose the parts, not the CLR, for recognition.',
       params: IdParams, body: Strict({ credential: SignedCredentialSchema, email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })) }),
       response: { 200: ImportResponse, 201: ImportResponse, ...problemResponses } },
   }, async (req, reply) => {
