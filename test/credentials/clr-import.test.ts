@@ -38,13 +38,13 @@ const bundled = (c: Record<string, unknown> | string) => (typeof c === 'string'
   ? { '@context': 'https://www.w3.org/ns/credentials/v2', id: `data:application/vc+jwt,${c}`, type: 'EnvelopedVerifiableCredential' } : c);
 
 /** A CLR 2.0 transcript from `issuer` bundling these credentials, signed by it. */
-async function clr(issuer: ExternalIssuer, credentials: (Record<string, unknown> | string)[]) {
+async function clr(issuer: ExternalIssuer, credentials: (Record<string, unknown> | string)[], suite: 'eddsa-rdfc-2022' | 'vc+jwt' = 'eddsa-rdfc-2022') {
   const unsigned = buildClrCredential({
     id: `urn:uuid:${randomUUID()}`, name: '学习成果档案 Transcript', issuer: { id: issuer.did, name: '同行学分银行 Peer Credit Bank' }, validFrom: '2025-06-01T00:00:00Z',
     subject: { identifier: [{ identityType: 'identifier', identityHash: `sha256$${'cd'.repeat(32)}`, salt: 'peer' }] },
     credentials: credentials.map(bundled) as Record<string, unknown>[],
   });
-  return signCredential(unsigned, { suite: 'eddsa-rdfc-2022', key: issuer.key, documentLoader: loaderFor(issuer), now: '2025-06-01T00:00:00Z' });
+  return signCredential(unsigned, { suite, key: issuer.key, documentLoader: loaderFor(issuer), now: '2025-06-01T00:00:00Z' });
 }
 
 async function importIt(credential: unknown, expected = 201): Promise<Record<string, any>> {
@@ -148,6 +148,18 @@ describe('a CLR transcript from a trusted peer bank', () => {
       expect(digests.get(r.id)).toBe(eventBodyDigest(body));
     }
     expect((await t.app.inject({ method: 'GET', url: '/ledger/checks/database', headers: bearer(w.op) })).json()).toMatchObject({ ok: true, problemCount: 0 });
+  });
+});
+
+describe('a CLR transcript signed as a JWT', () => {
+  it('opens the same way, and a second import of the token finds the same parts', async () => {
+    const token = await clr(peer, [await course(college, '微观经济学 Microeconomics')], 'vc+jwt');
+    expect(typeof token).toBe('string');
+    const first = await importIt(token);
+    expect(first).toMatchObject({ format: 'clr', verification: 'w3c-vc:vc+jwt', verified: true, countsForRecognition: false });
+    expect(first.parts).toEqual([expect.objectContaining({ name: '微观经济学 Microeconomics', partOf: first.id, countsForRecognition: true, trustEntry: expect.objectContaining({ id: peerEntry }) })]);
+    const again = await importIt(token, 200);
+    expect(again.parts.map((p: { id: string }) => p.id)).toEqual(first.parts.map((p: { id: string }) => p.id));
   });
 });
 
