@@ -164,6 +164,23 @@ describe('a CLR transcript signed as a JWT', () => {
 });
 
 describe('what a CLR cannot make count', () => {
+  it('entries that are no credential are left out; odd values never give a 500', async () => {
+    const good = await course(college, '统计学 Statistics');
+    const odd = [null, 42, 'not a credential', {}, [], { type: ['VerifiableCredential'] }];
+    const unsigned = { ...(await clr(peer, [good]) as Record<string, any>) };
+    delete unsigned.proof; // unsigned: the CLR does not verify, so it vouches for nothing
+    unsigned.credentialSubject = { ...unsigned.credentialSubject, verifiableCredential: [...odd, good] };
+    const imp = await importIt(unsigned);
+    expect(imp).toMatchObject({ format: 'clr', verified: false, countsForRecognition: false });
+    expect(imp.parts).toEqual([expect.objectContaining({ name: '统计学 Statistics', partOf: imp.id, trustedIssuer: false, countsForRecognition: false })]);
+    for (const value of [null, 7, 'x', {}, [null]]) {
+      const c = { ...unsigned, id: `urn:uuid:${randomUUID()}`, credentialSubject: { ...unsigned.credentialSubject, verifiableCredential: value } };
+      const res = await post(t.app, `/learners/${w.learner.id}/imports`, w.learner.token, { credential: c });
+      expect(res.statusCode, res.body).toBeLessThan(500);
+    }
+  });
+
+
   it('a transcript from an issuer the bank does not trust: its courses verify but do not count', async () => {
     const stranger = await externalIssuer();
     // Resolvable only through the trust list's stored documents or did:key: unlisted did:web issuers fail the proof too.

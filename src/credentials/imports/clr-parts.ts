@@ -3,14 +3,18 @@ import { asJsonObject } from '../core/credential-fields.js';
 import type { JsonObject } from '../core/did-key.js';
 import { credentialFromPayload } from '../core/jose-suite.js';
 import { presentedCredentials } from '../core/presentations.js';
+import { isCompactJws } from '../core/suites.js';
 
 /**
  * The credentials a CLR 2.0 ClrCredential bundles (its ClrSubject's verifiableCredential), in order:
- * a credential object as it is, a VCDM 2.0 enveloped JWT credential as its compact JWS text.
+ * a credential object as it is, a VCDM 2.0 enveloped JWT credential as its compact JWS text. Entries
+ * that are no credential at all (null, a number, an object without @context) are left out: the CLR's
+ * own shape check reports them, and they would make imports of nothing.
  */
 export function bundledCredentials(clr: JsonObject | undefined): unknown[] {
   const subject = asJsonObject(Array.isArray(clr?.credentialSubject) ? clr.credentialSubject[0] : clr?.credentialSubject);
-  return subject ? presentedCredentials({ verifiableCredential: subject.verifiableCredential ?? [] }) : [];
+  const listed = subject ? presentedCredentials({ verifiableCredential: subject.verifiableCredential ?? [] }) : [];
+  return listed.filter((c) => isCompactJws(c) || (asJsonObject(c) !== undefined && '@context' in asJsonObject(c)!));
 }
 
 /** How a bundled credential is kept when it becomes an import of its own (and what its digest is of). */
