@@ -164,6 +164,19 @@ describe('a CLR transcript signed as a JWT', () => {
 });
 
 describe('what a CLR cannot make count', () => {
+  it('more than 1,000 bundled credentials: 422 clr_too_large naming the field, nothing written', async () => {
+    const count = async () => Number((await t.ctx.db.selectFrom('credential_imports').select((e) => e.fn.countAll().as('n'))
+      .where('learner_id', '=', w.learner.id).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    const huge = { ...(await clr(peer, [await course(college, '体育 Physical Education')]) as Record<string, any>) };
+    huge.credentialSubject = { ...huge.credentialSubject, verifiableCredential: Array.from({ length: 1_001 }, (_, i) => ({ '@context': ['https://www.w3.org/ns/credentials/v2'], id: `urn:x:${i}` })) };
+    const res = await post(t.app, `/learners/${w.learner.id}/imports`, w.learner.token, { credential: huge });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'clr_too_large', errors: [{ pointer: '/body/credential' }] });
+    expect(await count()).toBe(before);
+  });
+
+
   it('entries that are no credential are left out; odd values never give a 500', async () => {
     const good = await course(college, '统计学 Statistics');
     const odd = [null, 42, 'not a credential', {}, [], { type: ['VerifiableCredential'] }];
