@@ -14,7 +14,7 @@ import { isCompactJws } from '../core/suites.js';
 export function bundledCredentials(clr: JsonObject | undefined): unknown[] {
   const subject = asJsonObject(Array.isArray(clr?.credentialSubject) ? clr.credentialSubject[0] : clr?.credentialSubject);
   const listed = subject ? presentedCredentials({ verifiableCredential: subject.verifiableCredential ?? [] }) : [];
-  return listed.filter((c) => isCompactJws(c) || (asJsonObject(c) !== undefined && '@context' in asJsonObject(c)!));
+  return listed.filter((c) => isCompactJws(c) || '@context' in (asJsonObject(c) ?? {}));
 }
 
 /** How a bundled credential is kept when it becomes an import of its own (and what its digest is of). */

@@ -139,12 +139,22 @@ function describeOb2(assertion: Json): Described {
 export interface ImportStatements { issuerName: string | null; credits: string | null; creditSystemId: string | null; result: string | null; completedOn: string | null }
 
 export function importStatements(format: string, original: string, known: KnownReference | undefined): ImportStatements {
-  const json = credentialJson(original) ?? {};
-  const d = format === 'ob2' ? describeOb2(json) : describeOb3(json);
-  const system = known ? creditSystemOf(d.alignments, known) : undefined;
-  const stated = d.credits !== undefined && system !== undefined;
-  return { issuerName: d.issuerName ?? null, credits: stated ? d.credits!.toString() : null, creditSystemId: stated ? system! : null,
+  const d = described(format, original);
+  const credits = known ? statedCredits(d, known) : undefined;
+  return { issuerName: d.issuerName ?? null, credits: credits?.amount.toString() ?? null, creditSystemId: credits?.systemId ?? null,
     result: d.result ?? null, completedOn: d.completed ?? null };
+}
+
+/** What a stored import's credential says, read the way its format puts it. */
+function described(format: string, original: string): Described {
+  const json = credentialJson(original) ?? {};
+  return format === 'ob2' ? describeOb2(json) : describeOb3(json);
+}
+
+/** The credits a credential states, when it states them in a credit system the bank knows. */
+function statedCredits(d: Described, known: KnownReference): { amount: Decimal; systemId: string } | undefined {
+  const systemId = creditSystemOf(d.alignments, known);
+  return d.credits !== undefined && systemId !== undefined ? { amount: d.credits, systemId } : undefined;
 }
 
 /**
@@ -154,15 +164,13 @@ export function importStatements(format: string, original: string, known: KnownR
  * import is never in a catalogue, so equivalencies never match it; pattern rules do.
  */
 export function toEngineImport(imp: CountingImport, known: KnownReference): EngineAchievement {
-  const json = credentialJson(imp.original) ?? {};
-  const d = imp.format === 'ob2' ? describeOb2(json) : describeOb3(json);
-  const system = creditSystemOf(d.alignments, known);
-  const stated = d.credits !== undefined && system !== undefined;
+  const d = described(imp.format, imp.original);
+  const stated = statedCredits(d, known);
   const field = d.field && /^\d{2,4}$/.test(d.field) && known.iscedCodes.has(d.field) ? d.field : null;
   return {
     id: imp.id, learnerId: imp.learnerId, sourceInstitutionId: imp.sourceId, catalogueItemId: null, catalogueItemVersion: null,
     kind: d.kind, platform: null, level: levelOf(d.alignments, known), fieldOfStudy: field,
-    credits: stated ? d.credits! : new Decimal(0), creditSystemId: stated ? system : 'unstated', ...(stated ? {} : { creditsUnstated: true }),
+    credits: stated?.amount ?? new Decimal(0), creditSystemId: stated?.systemId ?? 'unstated', ...(stated ? {} : { creditsUnstated: true }),
     notionalHours: null,
     // An awarded credential without a result is a pass; a stated result is in a scheme the bank does not know.
     result: d.result ?? 'P', gradingSchemeId: d.result === undefined ? 'pass-fail' : 'external',
